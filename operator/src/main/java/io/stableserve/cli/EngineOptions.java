@@ -1,0 +1,60 @@
+package io.stableserve.cli;
+
+import io.stableserve.solve.EngineConfig;
+import io.stableserve.solve.StepTimeModel;
+import java.util.OptionalInt;
+import picocli.CommandLine.Option;
+
+/** The engine of one replica: KV cache, chunk, caps and the step-time model. */
+public final class EngineOptions {
+
+  @Option(names = "--kv-tokens", required = true, paramLabel = "M",
+      description = "KV-cache capacity in tokens (vLLM: num_gpu_blocks × block_size).")
+  long kvTokens;
+
+  @Option(names = "--chunk-tokens", required = true, paramLabel = "C",
+      description = "Prefill chunk ŝ in tokens.")
+  int chunkTokens;
+
+  @Option(names = "--step-seconds", paramLabel = "B",
+      description = "Constant step time b̄ in seconds (c0 = B, c1 = c2 = 0).")
+  Double stepSeconds;
+
+  @Option(names = "--step-base", paramLabel = "C0", description = "Step time base c0 in seconds.")
+  Double stepBase;
+
+  @Option(names = "--step-per-token", paramLabel = "C1", description = "Step time per computed token c1 in seconds.")
+  Double stepPerToken;
+
+  @Option(names = "--step-per-kv-token", paramLabel = "C2",
+      description = "Step time per resident KV-cache token c2 in seconds.")
+  Double stepPerKvToken;
+
+  @Option(names = "--max-num-seqs", paramLabel = "K", description = "vLLM max_num_seqs (sequence cap).")
+  Integer maxNumSeqs;
+
+  @Option(names = "--max-batched-tokens", paramLabel = "B",
+      description = "vLLM max_num_batched_tokens (token budget per step).")
+  Integer maxBatchedTokens;
+
+  public StepTimeModel stepTime() {
+    boolean linear = stepBase != null || stepPerToken != null || stepPerKvToken != null;
+    if (stepSeconds != null && linear) {
+      throw new IllegalArgumentException("give either --step-seconds or --step-base/--step-per-token/--step-per-kv-token, not both");
+    }
+    if (stepSeconds != null) {
+      return StepTimeModel.constant(stepSeconds);
+    }
+    if (stepBase == null) {
+      throw new IllegalArgumentException("a step time is needed: --step-seconds B, or --step-base C0 with optional --step-per-token C1 and --step-per-kv-token C2");
+    }
+    return new StepTimeModel(stepBase, stepPerToken == null ? 0 : stepPerToken, stepPerKvToken == null ? 0 : stepPerKvToken);
+  }
+
+  public EngineConfig engine() {
+    return new EngineConfig(kvTokens, chunkTokens,
+        maxNumSeqs == null ? OptionalInt.empty() : OptionalInt.of(maxNumSeqs),
+        maxBatchedTokens == null ? OptionalInt.empty() : OptionalInt.of(maxBatchedTokens),
+        stepTime());
+  }
+}
