@@ -121,11 +121,18 @@ public final class PlanCommand implements Callable<Integer> {
     out.printf("Model           %s%n", capacity.model().name().toLowerCase());
     out.printf("  memory area   E[g] = %.4g token-steps,  δ = %.4f%n", capacity.memoryArea(), capacity.delta());
     out.println("  constraint                                        stable rate (req/s)");
+    ConstraintRate lowest = capacity.constraints().stream()
+        .min(java.util.Comparator.comparingDouble(ConstraintRate::ratePerSecond)).orElseThrow();
     for (ConstraintRate c : capacity.constraints()) {
-      out.printf("  %-48s %10.4f%s%n", c.constraint().description(), c.ratePerSecond(),
-          c.constraint() == capacity.bottleneck() ? "   <- binds" : "");
+      String mark = c.constraint() == capacity.bottleneck() ? "   <- bottleneck" : "";
+      if (c == lowest && c.constraint() != capacity.bottleneck()) {
+        mark = "   <- lowest rate";
+      }
+      out.printf("  %-48s %10.4f%s%n", c.constraint().description(), c.ratePerSecond(), mark);
     }
-    out.printf("  stable rate per replica  %.4f req/s  (bottleneck %s)%n", capacity.stableRate(), capacity.bottleneck());
+    out.printf("  stable rate per replica  %.4f req/s, bottleneck %s (step time at capacity %.1f× its base)%n",
+        capacity.stableRate(), capacity.bottleneck(),
+        capacity.stepSecondsAtCapacity() / engine.stepTime().baseSeconds());
     out.printf("  stable below %.4f, unstable above %.4f req/s;  step time at capacity %.4g s%n",
         capacity.stabilityBound(), capacity.instabilityBound(), capacity.stepSecondsAtCapacity());
     provisioning.ifPresentOrElse(p -> out.printf(

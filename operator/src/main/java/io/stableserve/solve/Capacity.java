@@ -29,8 +29,8 @@ public record Capacity(
 
   public Capacity {
     constraints = List.copyOf(constraints);
-    if (constraints.isEmpty()) {
-      throw new IllegalArgumentException("a capacity needs at least one constraint");
+    if (constraints.stream().noneMatch(c -> c.constraint() != Constraint.COMPUTE)) {
+      throw new IllegalArgumentException("a capacity needs a constraint other than compute");
     }
     for (double v : new double[] {stableRate, stabilityBound, instabilityBound, delta, memoryArea, stepSecondsAtCapacity}) {
       if (Double.isNaN(v) || Double.isInfinite(v)) {
@@ -39,9 +39,23 @@ public record Capacity(
     }
   }
 
-  /** The constraint with the smallest rate. */
+  /**
+   * The constraint that binds. Every rate of the iterative model has the form 1 / (a + K), with K
+   * the load-dependent step time per request (c₁·E[s+o] + c₂·E[g]) and a the constraint's own term,
+   * while compute alone gives 1 / K; so compute is never strictly the smallest rate. It is named the
+   * bottleneck when K outweighs the own term of the smallest other rate (that rate above half the
+   * compute rate): then most of the step time at capacity is load, and a bigger cache or a higher
+   * cap would gain less than a faster step.
+   */
   public Constraint bottleneck() {
-    return constraints.stream().min(Comparator.comparingDouble(ConstraintRate::ratePerSecond)).orElseThrow().constraint();
+    ConstraintRate smallest = constraints.stream()
+        .filter(c -> c.constraint() != Constraint.COMPUTE)
+        .min(Comparator.comparingDouble(ConstraintRate::ratePerSecond))
+        .orElseThrow();
+    return rate(Constraint.COMPUTE)
+        .filter(compute -> smallest.ratePerSecond() > compute.ratePerSecond() / 2)
+        .map(ConstraintRate::constraint)
+        .orElse(smallest.constraint());
   }
 
   public Optional<ConstraintRate> rate(Constraint constraint) {

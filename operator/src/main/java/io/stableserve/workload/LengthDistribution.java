@@ -29,9 +29,9 @@ public sealed interface LengthDistribution permits LengthDistribution.Fixed, Len
     if (spec == null || spec.isBlank()) {
       throw new IllegalArgumentException("length distribution is empty; expected fixed:N or uniform:A:B");
     }
-    String[] parts = spec.trim().toLowerCase(Locale.ROOT).split(":");
+    String[] parts = spec.trim().split(":");
     try {
-      switch (parts[0]) {
+      switch (parts[0].toLowerCase(Locale.ROOT)) {
         case "fixed":
           if (parts.length != 2) {
             break;
