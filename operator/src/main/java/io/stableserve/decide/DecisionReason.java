@@ -1,0 +1,29 @@
+package io.stableserve.decide;
+
+/** Why the decide step chose its replica count; {@link #machineName()} is the CamelCase reason for events and conditions. */
+public enum DecisionReason {
+  /** The load needs more replicas than there are. */
+  LOAD_ABOVE_TARGET("LoadAboveTarget"),
+  /** Fewer replicas hold the load's upper confidence bound at the target utilisation. */
+  LOAD_BELOW_TARGET("LoadBelowTarget"),
+  /** The replicas there are are the replicas the load needs. */
+  AT_TARGET("AtTarget"),
+  /** Fewer replicas would hold λ̂, but not λ̂ plus its margin: hold (model-derived hysteresis). */
+  WITHIN_MARGIN("WithinMargin"),
+  /** A higher recommendation inside the scale-down window holds the count up. */
+  SCALE_DOWN_STABILIZATION("ScaleDownStabilization"),
+  /** A lower recommendation inside the scale-up window holds the count down. */
+  SCALE_UP_STABILIZATION("ScaleUpStabilization"),
+  /** No usable metrics: hold the current count, never scale down. */
+  METRICS_UNAVAILABLE("MetricsUnavailable");
+
+  private final String machineName;
+
+  DecisionReason(String machineName) {
+    this.machineName = machineName;
+  }
+
+  public String machineName() {
+    return machineName;
+  }
+}

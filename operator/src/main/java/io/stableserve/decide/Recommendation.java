@@ -1,0 +1,14 @@
+package io.stableserve.decide;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/** The replicas the model recommended at one instant, before stabilisation and limits. */
+public record Recommendation(Instant time, int replicas) {
+  public Recommendation {
+    Objects.requireNonNull(time, "recommendation time");
+    if (replicas < 0) {
+      throw new IllegalArgumentException("recommended replicas must be >= 0, got " + replicas);
+    }
+  }
+}

@@ -1,0 +1,264 @@
+package io.stableserve.decide;
+
+import io.stableserve.solve.Capacity;
+import io.stableserve.solve.Provisioning;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
+
+/**
+ * The decide step: from the measured load and one replica's capacity to a replica count, with the
+ * reason. Pure: the same inputs give the same decision, the clock is an input, nothing is read
+ * from or written to a cluster. The operator, the simulator's fleet and the benchmark all call
+ * {@link #decide}.
+ *
+ * <p>How a decision is made:
+ * <ol>
+ *   <li>n = ⌈λ̂ / (ρ·μ̂)⌉ in one step, however far that is from the current count.</li>
+ *   <li>Hysteresis from the model: scale up when n exceeds the current replicas; scale down only to
+ *       ⌈(λ̂ + z·σ) / (ρ·μ̂)⌉, the replicas that still hold the upper confidence bound of λ̂ at ρ;
+ *       in between, hold.</li>
+ *   <li>Stabilisation, as the Kubernetes HPA does it: the recommendation is kept with its time; a
+ *       scale-down goes no lower than the largest recommendation of the scale-down window, a
+ *       scale-up no higher than the smallest of the scale-up window.</li>
+ *   <li>Step limits, then {@code [min, max]}; the last one that changed the count is reported.</li>
+ *   <li>Without usable metrics: hold the current count (clamped to {@code [min, max]}), never
+ *       scale down, record nothing.</li>
+ * </ol>
+ * Replicas asked for but not ready are counted as capacity that is coming while they are within
+ * the start-up time of the last scale-up: n is compared with the spec replicas, so they are not
+ * asked for again. The stability verdict is judged against the ready replicas only.
+ */
+public final class ScalingPolicy {
+
+  private final ReplicaBounds bounds;
+  private final double targetUtilization;
+  private final Behavior behavior;
+
+  public ScalingPolicy(ReplicaBounds bounds, double targetUtilization, Behavior behavior) {
+    this.bounds = Objects.requireNonNull(bounds, "replica bounds");
+    Provisioning.checkTargetUtilization(targetUtilization);
+    this.targetUtilization = targetUtilization;
+    this.behavior = Objects.requireNonNull(behavior, "behavior");
+  }
+
+  public ReplicaBounds bounds() {
+    return bounds;
+  }
+
+  public double targetUtilization() {
+    return targetUtilization;
+  }
+
+  public Behavior behavior() {
+    return behavior;
+  }
+
+  /**
+   * One decision.
+   *
+   * @param now the decision time; windows and start-up are measured from it
+   * @param observation the load and capacity, or why they are unknown
+   * @param replicas the target's spec and ready replicas
+   * @param state what the previous decision left ({@link StabilizationState#empty()} at first)
+   */
+  public Decision decide(Instant now, Observation observation, ReplicaCounts replicas, StabilizationState state) {
+    Objects.requireNonNull(now, "decision time");
+    Objects.requireNonNull(observation, "observation");
+    Objects.requireNonNull(replicas, "replica counts");
+    Objects.requireNonNull(state, "stabilisation state");
+    int coming = isStarting(now, state) ? replicas.notReady() : 0;
+    int stalled = replicas.notReady() - coming;
+    if (observation instanceof Observation.Measured m) {
+      return decideMeasured(now, m, replicas, state, coming, stalled);
+    }
+    return hold(now, (Observation.Unavailable) observation, replicas, state, coming, stalled);
+  }
+
+  private boolean isStarting(Instant now, StabilizationState state) {
+    return state.lastScaleUp().map(t -> now.isBefore(t.plus(behavior.startupTime()))).orElse(false);
+  }
+
+  private Decision hold(Instant now, Observation.Unavailable u, ReplicaCounts replicas, StabilizationState state,
+      int coming, int stalled) {
+    int current = replicas.spec();
+    int desired = clamp(current);
+    ScalingLimit limit = limitOf(current, desired);
+    String message = String.format(Locale.ROOT, "metrics unavailable (%s: %s): holding %d replicas, never scaling down without metrics",
+        u.reason(), u.message(), current);
+    if (limit != ScalingLimit.NONE) {
+      message += String.format(Locale.ROOT, "; %d is outside [%d, %d], so %d", current, bounds.min(), bounds.max(), desired);
+    }
+    StabilizationState next = desired > current ? state.withLastScaleUp(now) : state;
+    return new Decision(now, current, desired, DecisionReason.METRICS_UNAVAILABLE, message, limit, OptionalInt.empty(),
+        StabilityVerdict.UNKNOWN, "no metrics to judge stability by: " + u.reason(), coming, stalled,
+        OptionalDouble.empty(), next);
+  }
+
+  private Decision decideMeasured(Instant now, Observation.Measured m, ReplicaCounts replicas, StabilizationState state,
+      int coming, int stalled) {
+    Capacity capacity = m.capacity();
+    double lambda = m.arrivals().rate();
+    double mu = capacity.stableRate();
+    double upper = m.arrivals().upperBound(behavior.downscaleConfidence());
+    int current = replicas.spec();
+    int needed = replicasFor(lambda, capacity);
+    int neededWithMargin = replicasFor(upper, capacity);
+
+    int recommendation;
+    DecisionReason reason;
+    StringBuilder why = new StringBuilder(String.format(Locale.ROOT,
+        "λ̂ = %.3g req/s at ρ = %.2f of μ̂ = %.3g req/s per replica (%s) needs %d",
+        lambda, targetUtilization, mu, capacity.bottleneck().description(), needed));
+    if (needed > current) {
+      recommendation = needed;
+      reason = DecisionReason.LOAD_ABOVE_TARGET;
+    } else if (neededWithMargin < current) {
+      recommendation = neededWithMargin;
+      reason = DecisionReason.LOAD_BELOW_TARGET;
+      if (neededWithMargin > needed) {
+        why.append(String.format(Locale.ROOT, "; with margin (λ̂ + %.3g·σ = %.3g req/s) %d",
+            behavior.downscaleConfidence(), upper, neededWithMargin));
+      }
+    } else if (needed < current) {
+      recommendation = current;
+      reason = DecisionReason.WITHIN_MARGIN;
+      why.append(String.format(Locale.ROOT, ", but λ̂ + %.3g·σ = %.3g req/s needs %d: holding %d",
+          behavior.downscaleConfidence(), upper, neededWithMargin, current));
+    } else {
+      recommendation = current;
+      reason = DecisionReason.AT_TARGET;
+    }
+
+    StabilizationState next = state.record(new Recommendation(now, recommendation), behavior.retention());
+    int stabilized = stabilize(now, current, next);
+    if (stabilized > recommendation && recommendation < current) {
+      reason = DecisionReason.SCALE_DOWN_STABILIZATION;
+      why.append(String.format(Locale.ROOT, "; scale-down stabilisation keeps %d (the largest recommendation of the last %d s)",
+          stabilized, behavior.scaleDownWindow().toSeconds()));
+    } else if (stabilized < recommendation && recommendation > current) {
+      reason = DecisionReason.SCALE_UP_STABILIZATION;
+      why.append(String.format(Locale.ROOT, "; scale-up stabilisation allows %d (the smallest recommendation of the last %d s)",
+          stabilized, behavior.scaleUpWindow().toSeconds()));
+    }
+
+    int stepped = stepLimit(current, stabilized);
+    int desired = clamp(stepped);
+    ScalingLimit limit = desired != stepped ? limitOf(stepped, desired)
+        : stepped != stabilized ? (stepped > current ? ScalingLimit.SCALE_UP_STEP : ScalingLimit.SCALE_DOWN_STEP)
+        : ScalingLimit.NONE;
+    switch (limit) {
+      case MIN -> why.append(String.format(Locale.ROOT, "; raised to the minimum %d", bounds.min()));
+      case MAX -> why.append(String.format(Locale.ROOT, "; capped at the maximum %d", bounds.max()));
+      case SCALE_UP_STEP -> why.append(String.format(Locale.ROOT, "; scale-up step limit (%s) allows %d", behavior.scaleUpLimit(), desired));
+      case SCALE_DOWN_STEP -> why.append(String.format(Locale.ROOT, "; scale-down step limit (%s) allows %d", behavior.scaleDownLimit(), desired));
+      case NONE -> { }
+    }
+    if (coming > 0) {
+      why.append(String.format(Locale.ROOT, "; %d replica%s still starting counted as coming capacity", coming, coming == 1 ? "" : "s"));
+    }
+    if (stalled > 0) {
+      why.append(String.format(Locale.ROOT, "; %d replica%s not ready after the start-up time (%d s)",
+          stalled, stalled == 1 ? "" : "s", behavior.startupTime().toSeconds()));
+    }
+    why.insert(0, desired == current ? "hold " + current + ": " : current + " → " + desired + ": ");
+
+    if (desired > current) {
+      next = next.withLastScaleUp(now);
+    }
+    StabilityVerdict verdict = verdict(lambda, replicas.ready(), capacity);
+    return new Decision(now, current, desired, reason, why.toString(), limit, OptionalInt.of(needed), verdict,
+        stabilityMessage(verdict, lambda, replicas.ready(), capacity, coming), coming, stalled,
+        OptionalDouble.of(lambda / (desired * mu)), next);
+  }
+
+  /** ⌈rate / (ρ·μ)⌉, at least 1; saturates instead of overflowing (the bounds cap it anyway). */
+  private int replicasFor(double rate, Capacity capacity) {
+    double exact = rate / (targetUtilization * capacity.stableRate());
+    if (exact >= Integer.MAX_VALUE / 2.0) {
+      return Integer.MAX_VALUE / 2;
+    }
+    return Provisioning.plan(capacity, rate, targetUtilization).replicas();
+  }
+
+  private int stabilize(Instant now, int current, StabilizationState state) {
+    Instant upCutoff = now.minus(behavior.scaleUpWindow());
+    Instant downCutoff = now.minus(behavior.scaleDownWindow());
+    int up = Integer.MAX_VALUE;
+    int down = Integer.MIN_VALUE;
+    for (Recommendation r : state.recommendations()) {
+      if (!r.time().isBefore(upCutoff)) {
+        up = Math.min(up, r.replicas());
+      }
+      if (!r.time().isBefore(downCutoff)) {
+        down = Math.max(down, r.replicas());
+      }
+    }
+    int result = current;
+    if (result < up) {
+      result = up;
+    }
+    if (result > down) {
+      result = down;
+    }
+    return result;
+  }
+
+  private int stepLimit(int current, int target) {
+    if (target > current) {
+      long allowed = (long) current + behavior.scaleUpLimit().maxChange(current);
+      return (int) Math.min(target, allowed);
+    }
+    if (target < current) {
+      long allowed = (long) current - behavior.scaleDownLimit().maxChange(current);
+      return (int) Math.max(target, allowed);
+    }
+    return target;
+  }
+
+  private int clamp(int replicas) {
+    return Math.max(bounds.min(), Math.min(bounds.max(), replicas));
+  }
+
+  private static ScalingLimit limitOf(int before, int after) {
+    if (after > before) {
+      return ScalingLimit.MIN;
+    }
+    if (after < before) {
+      return ScalingLimit.MAX;
+    }
+    return ScalingLimit.NONE;
+  }
+
+  static StabilityVerdict verdict(double lambda, int ready, Capacity capacity) {
+    if (lambda == 0) {
+      return StabilityVerdict.STABLE;
+    }
+    if (ready == 0 || lambda >= ready * capacity.instabilityBound()) {
+      return StabilityVerdict.UNSTABLE;
+    }
+    if (lambda >= ready * capacity.stabilityBound()) {
+      return StabilityVerdict.MARGINAL;
+    }
+    return StabilityVerdict.STABLE;
+  }
+
+  private static String stabilityMessage(StabilityVerdict verdict, double lambda, int ready, Capacity capacity, int coming) {
+    String comingNote = coming > 0
+        ? String.format(Locale.ROOT, "; %d more replica%s starting", coming, coming == 1 ? " is" : "s are") : "";
+    return switch (verdict) {
+      case STABLE -> String.format(Locale.ROOT, "λ̂ = %.3g req/s is below the stability bound of %d ready replica%s (%.3g req/s)",
+          lambda, ready, ready == 1 ? "" : "s", ready * capacity.stabilityBound());
+      case MARGINAL -> String.format(Locale.ROOT,
+          "λ̂ = %.3g req/s is between the stability bound (%.3g) and the instability bound (%.3g req/s) of %d ready replica%s%s",
+          lambda, ready * capacity.stabilityBound(), ready * capacity.instabilityBound(), ready, ready == 1 ? "" : "s", comingNote);
+      case UNSTABLE -> ready == 0
+          ? String.format(Locale.ROOT, "λ̂ = %.3g req/s and no replica is ready: the queue grows%s", lambda, comingNote)
+          : String.format(Locale.ROOT, "λ̂ = %.3g req/s is at or above the instability bound of %d ready replica%s (%.3g req/s): the queue grows without bound%s",
+              lambda, ready, ready == 1 ? "" : "s", ready * capacity.instabilityBound(), comingNote);
+      case UNKNOWN -> "unknown";
+    };
+  }
+}

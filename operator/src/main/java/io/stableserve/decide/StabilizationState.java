@@ -1,0 +1,45 @@
+package io.stableserve.decide;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What the decide step remembers between decisions: the recent recommendations (for the
+ * stabilisation windows) and the time of the last scale-up (to tell replicas that are starting
+ * from replicas that are not becoming ready). The operator keeps it in the InferenceService's
+ * status, so a restart does not reset the windows.
+ */
+public record StabilizationState(List<Recommendation> recommendations, Optional<Instant> lastScaleUp) {
+
+  private static final StabilizationState EMPTY = new StabilizationState(List.of(), Optional.empty());
+
+  public StabilizationState {
+    recommendations = recommendations.stream().sorted(Comparator.comparing(Recommendation::time)).toList();
+    lastScaleUp = lastScaleUp == null ? Optional.empty() : lastScaleUp;
+  }
+
+  public static StabilizationState empty() {
+    return EMPTY;
+  }
+
+  /** This state with {@code recommendation} added and everything older than {@code retention} before it dropped. */
+  StabilizationState record(Recommendation recommendation, Duration retention) {
+    Instant cutoff = recommendation.time().minus(retention);
+    List<Recommendation> kept = new ArrayList<>();
+    for (Recommendation r : recommendations) {
+      if (!r.time().isBefore(cutoff) && !r.time().isAfter(recommendation.time())) {
+        kept.add(r);
+      }
+    }
+    kept.add(recommendation);
+    return new StabilizationState(kept, lastScaleUp);
+  }
+
+  StabilizationState withLastScaleUp(Instant time) {
+    return new StabilizationState(recommendations, Optional.of(time));
+  }
+}
