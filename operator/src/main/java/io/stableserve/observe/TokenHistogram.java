@@ -1,0 +1,41 @@
+package io.stableserve.observe;
+
+import java.util.List;
+
+/**
+ * What a Prometheus histogram of token lengths ({@code vllm:request_prompt_tokens},
+ * {@code vllm:request_generation_tokens}) recorded during the window, summed over the service's
+ * series: {@code sum by (le) (increase(..._bucket[W]))}, {@code sum(increase(..._sum[W]))},
+ * {@code sum(increase(..._count[W]))}. Counts are requests (not necessarily whole numbers: Prometheus
+ * extrapolates {@code increase} to the window's edges).
+ *
+ * @param metric the histogram's metric name
+ * @param buckets cumulative counts by upper bound {@code le}, in increasing order, ending with
+ *     +Inf when Prometheus has it (vLLM always exports it; the published V0 sample does not)
+ * @param sum the increase of {@code _sum}: total tokens of the requests counted
+ * @param count the increase of {@code _count}: requests counted
+ */
+public record TokenHistogram(String metric, List<Bucket> buckets, double sum, double count) {
+
+  /** One cumulative bucket: requests with length at most {@code upperBound}. */
+  public record Bucket(double upperBound, double cumulativeCount) {
+    public Bucket {
+      if (Double.isNaN(upperBound) || upperBound < 0 || Double.isNaN(cumulativeCount) || Double.isInfinite(cumulativeCount)) {
+        throw new IllegalArgumentException("histogram bucket le=" + upperBound + " count=" + cumulativeCount + " is not a valid bucket");
+      }
+    }
+  }
+
+  public TokenHistogram {
+    buckets = List.copyOf(buckets);
+    for (int i = 1; i < buckets.size(); i++) {
+      if (!(buckets.get(i).upperBound() > buckets.get(i - 1).upperBound())) {
+        throw new IllegalArgumentException(metric + ": bucket bounds must increase, got le=" + buckets.get(i - 1).upperBound()
+            + " then le=" + buckets.get(i).upperBound());
+      }
+    }
+    if (Double.isNaN(sum) || Double.isInfinite(sum) || Double.isNaN(count) || Double.isInfinite(count)) {
+      throw new IllegalArgumentException(metric + ": histogram sum and count must be finite, got " + sum + " and " + count);
+    }
+  }
+}
