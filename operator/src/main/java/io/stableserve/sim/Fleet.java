@@ -1,0 +1,296 @@
+package io.stableserve.sim;
+
+import io.stableserve.sim.arrivals.Arrival;
+import io.stableserve.sim.arrivals.RequestSource;
+import io.stableserve.sim.metrics.VllmExposition;
+import io.stableserve.sim.metrics.VllmMetricsSnapshot;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.commons.math3.random.MersenneTwister;
+
+/**
+ * N simulated vLLM replicas behind a router, fed by a {@link RequestSource} and advanced in
+ * simulated time. Replicas can be added (they serve after the start-up delay) and removed (they
+ * drain: no new requests, the ones they hold run to completion). Requests that arrive while no
+ * replica is ready wait at the router and go out, in order, as soon as one is.
+ *
+ * <p>Driven either in simulated time (the benchmark: {@code advanceTo(t)} each control period) or
+ * from a wall clock mapped to simulated time (the end-to-end harness). All public methods are
+ * synchronized, so metrics can be read from another thread while one thread advances the fleet.
+ */
+public final class Fleet {
+
+  private final FleetSpec spec;
+  private final RequestSource source;
+  private final Router router;
+  private final long seed;
+  private final RequestLog log = new RequestLog();
+  private final List<Replica> replicas = new ArrayList<>();
+  private final List<Replica> ready = new ArrayList<>();
+  private final ArrayDeque<Pending> atRouter = new ArrayDeque<>();
+  private double now;
+  private long arrivals;
+  private long rejected;
+  private long nextRequestId;
+
+  private record Pending(long id, Arrival arrival) {}
+
+  /**
+   * @param initialReplicas replicas that are ready at time 0
+   * @param seed seeds each replica's step-time noise
+   */
+  public Fleet(FleetSpec spec, RequestSource source, Router router, int initialReplicas, long seed) {
+    if (initialReplicas < 0) {
+      throw new IllegalArgumentException("initial replicas must be >= 0, got " + initialReplicas);
+    }
+    this.spec = spec;
+    this.source = source;
+    this.router = router;
+    this.seed = seed;
+    for (int i = 0; i < initialReplicas; i++) {
+      create(0);
+    }
+  }
+
+  private Replica create(double readyAt) {
+    int index = replicas.size();
+    Engine engine = new Engine(spec.engine(), new MersenneTwister(seed * 1_000_003L + index),
+        log.listenerFor(index), spec.maxModelLen());
+    Replica r = new Replica("replica-" + index, index, engine, now, readyAt);
+    replicas.add(r);
+    if (r.state() == Replica.State.READY) {
+      ready.add(r);
+    }
+    return r;
+  }
+
+  /** Runs the fleet until simulated time {@code t}: arrivals, routing, engine steps, start-ups, drains. */
+  public synchronized void advanceTo(double t) {
+    if (t < now) {
+      throw new IllegalArgumentException("cannot go back in time from " + now + " s to " + t + " s");
+    }
+    while (true) {
+      double arrival = source.nextTime();
+      double startup = nextStartup();
+      double event = Math.min(arrival, startup);
+      if (event > t) {
+        break;
+      }
+      runEnginesTo(event);
+      now = event;
+      if (startup <= arrival) {
+        becomeReady(event);
+      } else {
+        Arrival a = source.next();
+        arrivals++;
+        route(new Pending(nextRequestId++, a));
+      }
+    }
+    runEnginesTo(t);
+    now = t;
+  }
+
+  private double nextStartup() {
+    double next = Double.POSITIVE_INFINITY;
+    for (Replica r : replicas) {
+      if (r.state() == Replica.State.STARTING && r.readyAt() < next) {
+        next = r.readyAt();
+      }
+    }
+    return next;
+  }
+
+  private void becomeReady(double time) {
+    for (Replica r : replicas) {
+      if (r.state() == Replica.State.STARTING && r.readyAt() <= time) {
+        r.setState(Replica.State.READY, time);
+        ready.add(r);
+      }
+    }
+    while (!atRouter.isEmpty() && !ready.isEmpty()) {
+      dispatch(atRouter.poll(), time);
+    }
+  }
+
+  private void route(Pending p) {
+    if (ready.isEmpty()) {
+      atRouter.add(p);
+    } else {
+      dispatch(p, p.arrival().time());
+    }
+  }
+
+  private void dispatch(Pending p, double time) {
+    Replica target = ready.get(router.choose(ready));
+    Arrival a = p.arrival();
+    // A request held at the router keeps its arrival time in the log, so its wait there counts.
+    if (!target.engine().submit(p.id(), time, a.time(), a.promptTokens(), a.outputTokens())) {
+      rejected++;
+    }
+  }
+
+  private void runEnginesTo(double t) {
+    for (Replica r : replicas) {
+      if (r.state() == Replica.State.GONE) {
+        continue;
+      }
+      r.engine().advanceTo(t);
+      if (r.state() == Replica.State.DRAINING && r.engine().inSystem() == 0) {
+        r.setState(Replica.State.GONE, Math.max(r.engine().lastStepEnd(), r.createdAt()));
+      }
+    }
+  }
+
+  /**
+   * Sets the number of replicas that exist and are not draining, as a Deployment's
+   * {@code spec.replicas} does. New ones start now and serve after the start-up delay; surplus ones
+   * are removed newest first, those still starting before those serving, which drain.
+   */
+  public synchronized void scaleTo(int desired) {
+    if (desired < 0) {
+      throw new IllegalArgumentException("replica count must be >= 0, got " + desired);
+    }
+    int current = desiredCount();
+    for (int i = current; i < desired; i++) {
+      create(now + spec.startupSeconds());
+    }
+    for (int i = desired; i < current; i++) {
+      remove(newest(Replica.State.STARTING).or(() -> newest(Replica.State.READY)).orElseThrow());
+    }
+  }
+
+  /** Adds one replica; returns its name. */
+  public synchronized String addReplica() {
+    return create(now + spec.startupSeconds()).name();
+  }
+
+  /** Removes the named replica: drops it if still starting, drains it if serving. */
+  public synchronized void removeReplica(String name) {
+    Replica r = replicas.stream().filter(x -> x.name().equals(name)).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("no replica named " + name));
+    if (r.state() == Replica.State.DRAINING || r.state() == Replica.State.GONE) {
+      throw new IllegalArgumentException("replica " + name + " is already " + r.state());
+    }
+    remove(r);
+  }
+
+  private Optional<Replica> newest(Replica.State state) {
+    for (int i = replicas.size() - 1; i >= 0; i--) {
+      if (replicas.get(i).state() == state) {
+        return Optional.of(replicas.get(i));
+      }
+    }
+    return Optional.empty();
+  }
+
+  private void remove(Replica r) {
+    if (r.state() == Replica.State.STARTING) {
+      r.setState(Replica.State.GONE, now);
+      return;
+    }
+    ready.remove(r);
+    if (r.engine().inSystem() == 0) {
+      r.setState(Replica.State.GONE, now);
+    } else {
+      r.setState(Replica.State.DRAINING, now);
+    }
+  }
+
+  private int desiredCount() {
+    int n = 0;
+    for (Replica r : replicas) {
+      if (r.state() == Replica.State.STARTING || r.state() == Replica.State.READY) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  // ---- observation ----
+
+  public synchronized double now() {
+    return now;
+  }
+
+  public FleetSpec spec() {
+    return spec;
+  }
+
+  public Router router() {
+    return router;
+  }
+
+  /** Every replica ever created, GONE ones included, in creation order. */
+  public synchronized List<Replica> replicas() {
+    return List.copyOf(replicas);
+  }
+
+  /** The replicas that exist now (not GONE). */
+  public synchronized List<Replica> liveReplicas() {
+    return replicas.stream().filter(r -> r.state() != Replica.State.GONE).toList();
+  }
+
+  /** The completed requests so far. Read it only between calls that advance the fleet. */
+  public RequestLog log() {
+    return log;
+  }
+
+  public synchronized long arrivals() {
+    return arrivals;
+  }
+
+  /** Requests no engine could ever hold (longer than its KV cache). */
+  public synchronized long rejected() {
+    return rejected;
+  }
+
+  /** GPU-seconds so far: every replica from its creation until it is gone, start-up and drain included. */
+  public synchronized double gpuSeconds() {
+    double total = 0;
+    for (Replica r : replicas) {
+      total += r.gpuSeconds(now);
+    }
+    return total;
+  }
+
+  /** The fleet at this instant. */
+  public synchronized FleetSample sample() {
+    int starting = 0, serving = 0, draining = 0, running = 0, waiting = 0;
+    long preemptions = 0, completed = 0;
+    double usage = 0;
+    for (Replica r : replicas) {
+      Engine e = r.engine();
+      preemptions += e.preemptions();
+      completed += e.completed();
+      switch (r.state()) {
+        case STARTING -> starting++;
+        case READY -> {
+          serving++;
+          usage += e.kvCacheUsage();
+        }
+        case DRAINING -> draining++;
+        case GONE -> { }
+      }
+      if (r.state() == Replica.State.READY || r.state() == Replica.State.DRAINING) {
+        running += e.running();
+        waiting += e.waiting();
+      }
+    }
+    return new FleetSample(now, starting, serving, draining, running, waiting, atRouter.size(),
+        serving == 0 ? 0 : usage / serving, arrivals, completed, preemptions, gpuSeconds());
+  }
+
+  /** The vLLM {@code /metrics} page of a live replica, by name. */
+  public synchronized String metricsPage(String replicaName, VllmExposition.Dialect dialect) {
+    Replica r = replicas.stream().filter(x -> x.name().equals(replicaName) && x.state() != Replica.State.GONE)
+        .findFirst().orElseThrow(() -> new IllegalArgumentException("no live replica named " + replicaName));
+    return VllmExposition.render(r.engine().metrics(), spec.modelName(), 0, dialect);
+  }
+
+  /** The metrics of a replica (live or gone) at this instant. */
+  public synchronized VllmMetricsSnapshot metrics(Replica replica) {
+    return replica.engine().metrics();
+  }
+}
