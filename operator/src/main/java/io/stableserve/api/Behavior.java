@@ -1,0 +1,77 @@
+package io.stableserve.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Pattern;
+import java.time.Duration;
+
+/** How fast replicas are added and removed, and how often the service is evaluated. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class Behavior {
+
+  @JsonPropertyDescription("Rules for adding replicas. By default replicas are added at once.")
+  private ScaleUpRules scaleUp;
+
+  @JsonPropertyDescription("Rules for removing replicas. By default the highest recommendation of the last 5 minutes holds.")
+  private ScaleDownRules scaleDown;
+
+  @Default("5m")
+  @Pattern(Durations.PATTERN)
+  @JsonPropertyDescription("How long a new replica takes to serve (image pull, model load, warm-up). Replicas "
+      + "younger than this count as capacity that is coming, so they are not asked for again. Default 5m.")
+  private String replicaStartupTime = "5m";
+
+  @Default("15s")
+  @Pattern(Durations.PATTERN)
+  @JsonPropertyDescription("How often the service is evaluated, a duration such as 15s. Default 15s.")
+  private String pollInterval = "15s";
+
+  public ScaleUpRules effectiveScaleUp() {
+    return scaleUp == null ? new ScaleUpRules() : scaleUp;
+  }
+
+  public ScaleDownRules effectiveScaleDown() {
+    return scaleDown == null ? new ScaleDownRules() : scaleDown;
+  }
+
+  public Duration replicaStartupDuration() {
+    return Durations.parse(replicaStartupTime == null ? "5m" : replicaStartupTime, "behavior.replicaStartupTime");
+  }
+
+  public Duration pollIntervalDuration() {
+    return Durations.parse(pollInterval == null ? "15s" : pollInterval, "behavior.pollInterval");
+  }
+
+  public ScaleUpRules getScaleUp() {
+    return scaleUp;
+  }
+
+  public void setScaleUp(ScaleUpRules scaleUp) {
+    this.scaleUp = scaleUp;
+  }
+
+  public ScaleDownRules getScaleDown() {
+    return scaleDown;
+  }
+
+  public void setScaleDown(ScaleDownRules scaleDown) {
+    this.scaleDown = scaleDown;
+  }
+
+  public String getReplicaStartupTime() {
+    return replicaStartupTime;
+  }
+
+  public void setReplicaStartupTime(String replicaStartupTime) {
+    this.replicaStartupTime = replicaStartupTime;
+  }
+
+  public String getPollInterval() {
+    return pollInterval;
+  }
+
+  public void setPollInterval(String pollInterval) {
+    this.pollInterval = pollInterval;
+  }
+}

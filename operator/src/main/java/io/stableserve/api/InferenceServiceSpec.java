@@ -1,0 +1,141 @@
+package io.stableserve.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Required;
+
+/** What to scale, within which bounds, by which model, and how to observe it. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class InferenceServiceSpec {
+
+  public static final double DEFAULT_TARGET_UTILIZATION = 0.85;
+
+  @Required
+  @JsonPropertyDescription("The serving workload whose replica count is set through its /scale subresource "
+      + "(a Deployment, StatefulSet, LeaderWorkerSet or any kind with /scale) in the InferenceService's namespace.")
+  private ScaleTargetRef scaleTargetRef;
+
+  @Required
+  @JsonPropertyDescription("The range the replica count is kept in.")
+  private ReplicaBounds replicas;
+
+  @Default("0.85")
+  @Min(value = 0, inclusive = false)
+  @Max(value = 1, inclusive = false)
+  @JsonPropertyDescription("Target utilization rho, strictly between 0 and 1: replicas n = ceil(lambda / (rho * mu)), "
+      + "with lambda the arrival rate and mu the stable rate of one replica. Lower values keep more headroom "
+      + "for bursts and estimation error. Default 0.85.")
+  private Double targetUtilization = DEFAULT_TARGET_UTILIZATION;
+
+  @Default("Iterative")
+  @JsonPropertyDescription("The stability model that computes the stable rate of one replica: Iterative (default; "
+      + "load-dependent step time with memory, compute, token-budget and sequence-cap constraints), "
+      + "Paper (memory only, constant step time, as in Nie, Si and Zhou 2026) or Scheduler "
+      + "(preemption-aware model of vLLM's scheduler; see docs).")
+  private StabilityModelName model = StabilityModelName.Iterative;
+
+  @JsonPropertyDescription("Engine settings of one replica. Every field may be omitted; omitted values are "
+      + "discovered from the metrics and status.capacity says which were given and which observed.")
+  private EngineSpec engine;
+
+  @Required
+  @JsonPropertyDescription("Where and how to read the service's metrics from Prometheus.")
+  private MetricsSpec metrics;
+
+  @JsonPropertyDescription("How fast replicas are added and removed.")
+  private Behavior behavior;
+
+  @Default("Enforce")
+  @JsonPropertyDescription("Enforce (default) sets the target's replica count; Recommend computes and reports "
+      + "the same decision in status and events but never writes /scale.")
+  private Mode mode = Mode.Enforce;
+
+  /** The behaviour, with its defaults where the spec gives none. */
+  public Behavior effectiveBehavior() {
+    return behavior == null ? new Behavior() : behavior;
+  }
+
+  /** The engine settings given; empty (everything discovered) where the spec gives none. */
+  public EngineSpec effectiveEngine() {
+    return engine == null ? new EngineSpec() : engine;
+  }
+
+  public double effectiveTargetUtilization() {
+    return targetUtilization == null ? DEFAULT_TARGET_UTILIZATION : targetUtilization;
+  }
+
+  public StabilityModelName effectiveModel() {
+    return model == null ? StabilityModelName.Iterative : model;
+  }
+
+  public Mode effectiveMode() {
+    return mode == null ? Mode.Enforce : mode;
+  }
+
+  public ScaleTargetRef getScaleTargetRef() {
+    return scaleTargetRef;
+  }
+
+  public void setScaleTargetRef(ScaleTargetRef scaleTargetRef) {
+    this.scaleTargetRef = scaleTargetRef;
+  }
+
+  public ReplicaBounds getReplicas() {
+    return replicas;
+  }
+
+  public void setReplicas(ReplicaBounds replicas) {
+    this.replicas = replicas;
+  }
+
+  public Double getTargetUtilization() {
+    return targetUtilization;
+  }
+
+  public void setTargetUtilization(Double targetUtilization) {
+    this.targetUtilization = targetUtilization;
+  }
+
+  public StabilityModelName getModel() {
+    return model;
+  }
+
+  public void setModel(StabilityModelName model) {
+    this.model = model;
+  }
+
+  public EngineSpec getEngine() {
+    return engine;
+  }
+
+  public void setEngine(EngineSpec engine) {
+    this.engine = engine;
+  }
+
+  public MetricsSpec getMetrics() {
+    return metrics;
+  }
+
+  public void setMetrics(MetricsSpec metrics) {
+    this.metrics = metrics;
+  }
+
+  public Behavior getBehavior() {
+    return behavior;
+  }
+
+  public void setBehavior(Behavior behavior) {
+    this.behavior = behavior;
+  }
+
+  public Mode getMode() {
+    return mode;
+  }
+
+  public void setMode(Mode mode) {
+    this.mode = mode;
+  }
+}

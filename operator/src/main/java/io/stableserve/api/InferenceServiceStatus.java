@@ -1,0 +1,168 @@
+package io.stableserve.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** What the operator observed, what one replica can serve, and what it decided. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class InferenceServiceStatus {
+
+  @JsonPropertyDescription("The metadata.generation of the spec this status reflects.")
+  private Long observedGeneration;
+
+  @JsonPropertyDescription("Replicas of the target as its /scale subresource reports them.")
+  private Integer replicas;
+
+  @JsonPropertyDescription("Replicas the last decision asked for (in Recommend mode: would have asked for).")
+  private Integer desiredReplicas;
+
+  @JsonPropertyDescription("When the operator last changed the target's replica count (RFC 3339).")
+  private String lastScaleTime;
+
+  @JsonPropertyDescription("The workload as estimated from the metrics over the window.")
+  private ObservedWorkload workload;
+
+  @JsonPropertyDescription("What one replica can serve stably, by constraint, and the engine values it was solved with.")
+  private CapacityStatus capacity;
+
+  @JsonPropertyDescription("Utilization rho = lambda / (n * mu) at the current replicas n; at or above 1 the queue grows without bound.")
+  private Double utilization;
+
+  @JsonPropertyDescription("Ready, MetricsAvailable, TargetResolved, Stable and ScalingLimited.")
+  private List<Condition> conditions = new ArrayList<>();
+
+  @JsonPropertyDescription("The last decision and its reason.")
+  private ScalingDecision lastDecision;
+
+  @JsonPropertyDescription("Recent replica recommendations, kept so that an operator restart does not reset the "
+      + "stabilization windows. Oldest first.")
+  private List<Recommendation> recommendations = new ArrayList<>();
+
+  @JsonPropertyDescription("The metric names found in Prometheus for each signal (vLLM renames metrics between "
+      + "releases), e.g. kvCacheUsage=vllm:kv_cache_usage_perc.")
+  private List<String> metricNames = new ArrayList<>();
+
+  @JsonPropertyDescription("An engine setting that would widen the stable region, with the predicted gain. The "
+      + "operator never changes the engine itself.")
+  private EngineRecommendation engineRecommendation;
+
+  @JsonPropertyDescription("The correction of the stable rate for preemptions (KV-cache thrashing) observed at the current load.")
+  private PreemptionCorrection preemption;
+
+  public Optional<Condition> condition(String type) {
+    return conditions == null ? Optional.empty() : conditions.stream().filter(c -> type.equals(c.getType())).findFirst();
+  }
+
+  /** Whether the condition of {@code type} is present with status True. */
+  public boolean isTrue(String type) {
+    return condition(type).map(c -> Conditions.TRUE.equals(c.getStatus())).orElse(false);
+  }
+
+  public Long getObservedGeneration() {
+    return observedGeneration;
+  }
+
+  public void setObservedGeneration(Long observedGeneration) {
+    this.observedGeneration = observedGeneration;
+  }
+
+  public Integer getReplicas() {
+    return replicas;
+  }
+
+  public void setReplicas(Integer replicas) {
+    this.replicas = replicas;
+  }
+
+  public Integer getDesiredReplicas() {
+    return desiredReplicas;
+  }
+
+  public void setDesiredReplicas(Integer desiredReplicas) {
+    this.desiredReplicas = desiredReplicas;
+  }
+
+  public String getLastScaleTime() {
+    return lastScaleTime;
+  }
+
+  public void setLastScaleTime(String lastScaleTime) {
+    this.lastScaleTime = lastScaleTime;
+  }
+
+  public ObservedWorkload getWorkload() {
+    return workload;
+  }
+
+  public void setWorkload(ObservedWorkload workload) {
+    this.workload = workload;
+  }
+
+  public CapacityStatus getCapacity() {
+    return capacity;
+  }
+
+  public void setCapacity(CapacityStatus capacity) {
+    this.capacity = capacity;
+  }
+
+  public Double getUtilization() {
+    return utilization;
+  }
+
+  public void setUtilization(Double utilization) {
+    this.utilization = utilization;
+  }
+
+  public List<Condition> getConditions() {
+    return conditions;
+  }
+
+  public void setConditions(List<Condition> conditions) {
+    this.conditions = conditions;
+  }
+
+  public ScalingDecision getLastDecision() {
+    return lastDecision;
+  }
+
+  public void setLastDecision(ScalingDecision lastDecision) {
+    this.lastDecision = lastDecision;
+  }
+
+  public List<Recommendation> getRecommendations() {
+    return recommendations;
+  }
+
+  public void setRecommendations(List<Recommendation> recommendations) {
+    this.recommendations = recommendations;
+  }
+
+  public List<String> getMetricNames() {
+    return metricNames;
+  }
+
+  public void setMetricNames(List<String> metricNames) {
+    this.metricNames = metricNames;
+  }
+
+  public EngineRecommendation getEngineRecommendation() {
+    return engineRecommendation;
+  }
+
+  public void setEngineRecommendation(EngineRecommendation engineRecommendation) {
+    this.engineRecommendation = engineRecommendation;
+  }
+
+  public PreemptionCorrection getPreemption() {
+    return preemption;
+  }
+
+  public void setPreemption(PreemptionCorrection preemption) {
+    this.preemption = preemption;
+  }
+}

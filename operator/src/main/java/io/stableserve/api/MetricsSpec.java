@@ -1,0 +1,125 @@
+package io.stableserve.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.ValidationRule;
+import java.time.Duration;
+
+/** Where and how the service's metrics are read. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    value = "!has(self.caSecretRef) || self.prometheusUrl.startsWith('https://')",
+    message = "metrics.caSecretRef needs an https:// metrics.prometheusUrl")
+public class MetricsSpec {
+
+  /** PromQL label matchers: {@code name="value"}, {@code name!="value"}, {@code name=~"re"}, {@code name!~"re"}, comma-separated. */
+  public static final String SELECTOR_PATTERN =
+      "^\\s*[a-zA-Z_][a-zA-Z0-9_]*\\s*(=|!=|=~|!~)\\s*\"([^\"\\\\]|\\\\.)*\"\\s*"
+          + "(,\\s*[a-zA-Z_][a-zA-Z0-9_]*\\s*(=|!=|=~|!~)\\s*\"([^\"\\\\]|\\\\.)*\"\\s*)*,?\\s*$";
+
+  @Required
+  @Pattern("^https?://[^\\s/?#]+(/[^\\s?#]*)?$")
+  @JsonPropertyDescription("Base URL of the Prometheus HTTP API, e.g. http://prometheus-operated.monitoring:9090 "
+      + "(the operator appends /api/v1/query).")
+  private String prometheusUrl;
+
+  @JsonPropertyDescription("Secret key holding a bearer token sent as 'Authorization: Bearer <token>' "
+      + "(e.g. for a Prometheus behind an OAuth proxy, Thanos or a managed service).")
+  private SecretKeyRef bearerTokenSecretRef;
+
+  @JsonPropertyDescription("Secret key holding the PEM CA bundle that signs Prometheus' TLS certificate. "
+      + "Needs an https URL.")
+  private SecretKeyRef caSecretRef;
+
+  @Default("10s")
+  @Pattern(Durations.PATTERN)
+  @JsonPropertyDescription("Timeout of one Prometheus query, a duration such as 10s or 1m. Default 10s.")
+  private String timeout = "10s";
+
+  @Required
+  @Pattern(SELECTOR_PATTERN)
+  @JsonPropertyDescription("PromQL label matchers that select this service's series, e.g. "
+      + "namespace=\"llm\",model_name=\"meta-llama/Llama-3.1-8B-Instruct\". Put into every query's braces.")
+  private String selector;
+
+  @Default("5m")
+  @Pattern(Durations.PATTERN)
+  @JsonPropertyDescription("Estimation window for rates and moments, a duration such as 5m. Longer is steadier, "
+      + "shorter reacts faster. Default 5m.")
+  private String window = "5m";
+
+  @JsonPropertyDescription("PromQL that replaces the built-in query of a signal, e.g. arrivals from a gateway counter.")
+  private MetricQueries queries;
+
+  public Duration timeoutDuration() {
+    return Durations.parse(timeout == null ? "10s" : timeout, "metrics.timeout");
+  }
+
+  public Duration windowDuration() {
+    return Durations.parse(window == null ? "5m" : window, "metrics.window");
+  }
+
+  /** The query overrides; empty where the spec gives none. */
+  public MetricQueries effectiveQueries() {
+    return queries == null ? new MetricQueries() : queries;
+  }
+
+  public String getPrometheusUrl() {
+    return prometheusUrl;
+  }
+
+  public void setPrometheusUrl(String prometheusUrl) {
+    this.prometheusUrl = prometheusUrl;
+  }
+
+  public SecretKeyRef getBearerTokenSecretRef() {
+    return bearerTokenSecretRef;
+  }
+
+  public void setBearerTokenSecretRef(SecretKeyRef bearerTokenSecretRef) {
+    this.bearerTokenSecretRef = bearerTokenSecretRef;
+  }
+
+  public SecretKeyRef getCaSecretRef() {
+    return caSecretRef;
+  }
+
+  public void setCaSecretRef(SecretKeyRef caSecretRef) {
+    this.caSecretRef = caSecretRef;
+  }
+
+  public String getTimeout() {
+    return timeout;
+  }
+
+  public void setTimeout(String timeout) {
+    this.timeout = timeout;
+  }
+
+  public String getSelector() {
+    return selector;
+  }
+
+  public void setSelector(String selector) {
+    this.selector = selector;
+  }
+
+  public String getWindow() {
+    return window;
+  }
+
+  public void setWindow(String window) {
+    this.window = window;
+  }
+
+  public MetricQueries getQueries() {
+    return queries;
+  }
+
+  public void setQueries(MetricQueries queries) {
+    this.queries = queries;
+  }
+}
