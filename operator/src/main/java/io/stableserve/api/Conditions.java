@@ -4,12 +4,17 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
- * Condition types and reasons of an InferenceService. docs/operations.md explains each reason and
- * what to do about it; keep both in step.
+ * Condition types and reasons of an InferenceService. The reasons of the observe and decide stages
+ * ({@code MetricsProblem}, {@code StabilityVerdict}, {@code ScalingLimit}, {@code DecisionReason})
+ * are repeated here as constants, and a test keeps both in step; docs/operations.md explains each
+ * reason and what to do about it.
  */
 public final class Conditions {
 
@@ -36,16 +41,16 @@ public final class Conditions {
   public static final String RECOMMENDING = "Recommending";
   public static final String INVALID_SPEC = "InvalidSpec";
 
-  // MetricsAvailable.
+  // MetricsAvailable: the observe stage's MetricsProblem reasons, and the operator's own.
   public static final String METRICS_FOUND = "MetricsFound";
   public static final String PROMETHEUS_UNREACHABLE = "PrometheusUnreachable";
   public static final String PROMETHEUS_TIMEOUT = "PrometheusTimeout";
-  public static final String PROMETHEUS_ERROR = "PrometheusError";
-  public static final String UNAUTHORIZED = "Unauthorized";
-  public static final String SECRET_NOT_FOUND = "SecretNotFound";
+  public static final String PROMETHEUS_HTTP_ERROR = "PrometheusHttpError";
+  public static final String QUERY_ERROR = "QueryError";
   public static final String NO_DATA = "NoData";
-  public static final String STALE_DATA = "StaleData";
-  public static final String MALFORMED_DATA = "MalformedData";
+  public static final String STALE_METRICS = "StaleMetrics";
+  public static final String MALFORMED_METRICS = "MalformedMetrics";
+  public static final String SECRET_NOT_FOUND = "SecretNotFound";
   public static final String ENGINE_UNKNOWN = "EngineUnknown";
 
   // TargetResolved.
@@ -55,21 +60,55 @@ public final class Conditions {
   public static final String CONFLICTING_AUTOSCALER = "ConflictingAutoscaler";
   public static final String FORBIDDEN = "Forbidden";
 
-  // Stable.
-  public static final String BELOW_INSTABILITY_BOUND = "BelowInstabilityBound";
-  public static final String AT_OR_ABOVE_INSTABILITY_BOUND = "AtOrAboveInstabilityBound";
+  // Stable: the decide stage's StabilityVerdict reasons.
+  public static final String BELOW_STABILITY_BOUND = "BelowStabilityBound";
+  public static final String BETWEEN_BOUNDS = "BetweenBounds";
+  public static final String ABOVE_INSTABILITY_BOUND = "AboveInstabilityBound";
+  public static final String METRICS_UNAVAILABLE = "MetricsUnavailable";
+
+  // ScalingLimited: the decide stage's ScalingLimit reasons.
+  public static final String NOT_LIMITED = "NotLimited";
+  public static final String TOO_FEW_REPLICAS = "TooFewReplicas";
+  public static final String TOO_MANY_REPLICAS = "TooManyReplicas";
+  public static final String SCALE_UP_LIMIT = "ScaleUpLimit";
+  public static final String SCALE_DOWN_LIMIT = "ScaleDownLimit";
+
+  // Decisions (status.lastDecision.reason and Events): the decide stage's DecisionReason reasons.
+  public static final String LOAD_ABOVE_TARGET = "LoadAboveTarget";
+  public static final String LOAD_BELOW_TARGET = "LoadBelowTarget";
+  public static final String AT_TARGET = "AtTarget";
+  public static final String WITHIN_MARGIN = "WithinMargin";
+  public static final String SCALE_DOWN_STABILIZATION = "ScaleDownStabilization";
+  public static final String SCALE_UP_STABILIZATION = "ScaleUpStabilization";
+
+  // Event reasons besides the decisions.
+  /** The replica count was written to /scale (like the HPA's SuccessfulRescale). */
+  public static final String SUCCESSFUL_RESCALE = "SuccessfulRescale";
+  /** Writing /scale failed. */
+  public static final String FAILED_RESCALE = "FailedRescale";
+  /** An engine setting would widen the stable region by more than 5%. */
+  public static final String ENGINE_RECOMMENDATION = "EngineRecommendation";
+  /** Preemptions were observed and the stable rate corrected for them. */
   public static final String PREEMPTING = "Preempting";
 
-  // ScalingLimited.
-  public static final String WITHIN_LIMITS = "WithinLimits";
-  public static final String CLAMPED_BY_MAX = "ClampedByMax";
-  public static final String CLAMPED_BY_MIN = "ClampedByMin";
-  public static final String STEP_LIMITED = "StepLimited";
-  public static final String STABILIZATION_WINDOW = "StabilizationWindow";
-  public static final String REPLICAS_STARTING = "ReplicasStarting";
+  /** The reasons each condition type may carry; docs/operations.md explains every one. */
+  public static final Map<String, List<String>> REASONS = reasons();
 
-  // Any type, when the information to judge it is missing.
-  public static final String WAITING_FOR_METRICS = "WaitingForMetrics";
+  private static Map<String, List<String>> reasons() {
+    Map<String, List<String>> m = new LinkedHashMap<>();
+    m.put(READY, List.of(RECONCILED, RECOMMENDING, INVALID_SPEC));
+    m.put(METRICS_AVAILABLE, List.of(METRICS_FOUND, PROMETHEUS_UNREACHABLE, PROMETHEUS_TIMEOUT, PROMETHEUS_HTTP_ERROR,
+        QUERY_ERROR, NO_DATA, STALE_METRICS, MALFORMED_METRICS, SECRET_NOT_FOUND, ENGINE_UNKNOWN));
+    m.put(TARGET_RESOLVED, List.of(TARGET_FOUND, TARGET_NOT_FOUND, TARGET_NOT_SCALABLE, CONFLICTING_AUTOSCALER, FORBIDDEN));
+    m.put(STABLE, List.of(BELOW_STABILITY_BOUND, BETWEEN_BOUNDS, ABOVE_INSTABILITY_BOUND, METRICS_UNAVAILABLE));
+    m.put(SCALING_LIMITED, List.of(NOT_LIMITED, TOO_FEW_REPLICAS, TOO_MANY_REPLICAS, SCALE_UP_LIMIT, SCALE_DOWN_LIMIT));
+    return Collections.unmodifiableMap(m);
+  }
+
+  /** Reasons of decisions and Events. */
+  public static final List<String> EVENT_REASONS = List.of(LOAD_ABOVE_TARGET, LOAD_BELOW_TARGET, AT_TARGET,
+      WITHIN_MARGIN, SCALE_DOWN_STABILIZATION, SCALE_UP_STABILIZATION, METRICS_UNAVAILABLE,
+      SUCCESSFUL_RESCALE, FAILED_RESCALE, ENGINE_RECOMMENDATION, PREEMPTING);
 
   private Conditions() {}
 

@@ -16,7 +16,7 @@ public class ScalingDecision {
   @JsonPropertyDescription("Replicas decided (equal to from when holding).")
   private Integer to;
 
-  @JsonPropertyDescription("A machine-readable reason, one of the condition reasons, e.g. BelowInstabilityBound or ClampedByMax.")
+  @JsonPropertyDescription("A machine-readable reason, e.g. LoadAboveTarget, ScaleDownStabilization or MetricsUnavailable.")
   private String reason;
 
   @JsonPropertyDescription("The reason in words, with the figures behind it.")

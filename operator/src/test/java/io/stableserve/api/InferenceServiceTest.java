@@ -150,16 +150,16 @@ class InferenceServiceTest {
     Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
     Instant t1 = t0.plusSeconds(60);
     List<Condition> conditions = Conditions.merge(List.of(),
-        Conditions.of(Conditions.STABLE, true, Conditions.BELOW_INSTABILITY_BOUND, "rho 0.7", 1L, t0));
+        Conditions.of(Conditions.STABLE, true, Conditions.BELOW_STABILITY_BOUND, "rho 0.7", 1L, t0));
     conditions = Conditions.merge(conditions,
-        Conditions.of(Conditions.STABLE, true, Conditions.BELOW_INSTABILITY_BOUND, "rho 0.8", 2L, t1));
+        Conditions.of(Conditions.STABLE, true, Conditions.BELOW_STABILITY_BOUND, "rho 0.8", 2L, t1));
     assertThat(conditions).singleElement().satisfies(c -> {
       assertThat(c.getLastTransitionTime()).isEqualTo(t0.toString());
       assertThat(c.getMessage()).isEqualTo("rho 0.8");
       assertThat(c.getObservedGeneration()).isEqualTo(2L);
     });
     conditions = Conditions.merge(conditions,
-        Conditions.of(Conditions.STABLE, false, Conditions.AT_OR_ABOVE_INSTABILITY_BOUND, "rho 1.1", 2L, t1));
+        Conditions.of(Conditions.STABLE, false, Conditions.ABOVE_INSTABILITY_BOUND, "rho 1.1", 2L, t1));
     assertThat(conditions).singleElement().satisfies(c -> {
       assertThat(c.getLastTransitionTime()).isEqualTo(t1.toString());
       assertThat(c.getStatus()).isEqualTo(Conditions.FALSE);
