@@ -4,6 +4,7 @@ import io.stableserve.observe.KvCacheCapacity;
 import io.stableserve.observe.VllmMetricNames;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
 
@@ -26,6 +27,7 @@ import java.util.OptionalDouble;
  * @param waiting requests waiting at the end of the window, summed over replicas
  * @param replicas engines seen in the metrics (series of {@code vllm:num_requests_running})
  * @param metricNames which vLLM metric names were found (V0 or V1) and which signals are missing
+ * @param notes what was assumed or could not be estimated, in words
  */
 public record ServiceEstimate(
     Instant at,
@@ -39,7 +41,8 @@ public record ServiceEstimate(
     double running,
     double waiting,
     int replicas,
-    VllmMetricNames metricNames) {
+    VllmMetricNames metricNames,
+    List<String> notes) {
 
   public ServiceEstimate {
     if (at == null || window == null || arrivals == null || metricNames == null) {
@@ -53,6 +56,7 @@ public record ServiceEstimate(
     if (!(running >= 0) || !(waiting >= 0) || Double.isInfinite(running) || Double.isInfinite(waiting)) {
       throw new IllegalArgumentException("running and waiting must be finite counts >= 0, got " + running + " and " + waiting);
     }
+    notes = notes == null ? List.of() : List.copyOf(notes);
     if (replicas < 0) {
       throw new IllegalArgumentException("replicas seen must be >= 0, got " + replicas);
     }

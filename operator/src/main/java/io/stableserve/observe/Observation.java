@@ -37,6 +37,7 @@ import java.util.OptionalDouble;
  * @param stepSeconds mean inter-token latency over the window (decode step time)
  * @param intervals the window cut into sub-intervals of {@code resolution}, oldest first
  * @param newestSampleAge the age of the newest {@code vllm:num_requests_running} sample at {@code at}
+ * @param notes what was assumed or could not be read, in words
  */
 public record Observation(
     Instant at,
@@ -61,7 +62,8 @@ public record Observation(
     OptionalDouble tokensPerStep,
     OptionalDouble stepSeconds,
     List<IntervalSample> intervals,
-    Duration newestSampleAge) {
+    Duration newestSampleAge,
+    List<String> notes) {
 
   public Observation {
     if (at == null || window == null || resolution == null || names == null || newestSampleAge == null) {
@@ -71,6 +73,7 @@ public record Observation(
       throw new IllegalArgumentException("replicas seen must be >= 0, got " + replicas);
     }
     intervals = intervals == null ? List.of() : List.copyOf(intervals);
+    notes = notes == null ? List.of() : List.copyOf(notes);
   }
 
   /**

@@ -1,0 +1,111 @@
+package io.stableserve.estimate;
+
+import io.stableserve.observe.Observation;
+import io.stableserve.observe.Observation.IntervalSample;
+import io.stableserve.observe.TokenHistogram;
+import io.stableserve.workload.ArrivalStatistics;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
+
+/**
+ * The estimate stage: from what Prometheus said ({@link Observation}) to what the solver needs
+ * ({@link ServiceEstimate}). Pure: no I/O, the same observation gives the same estimate.
+ */
+public final class Estimator {
+
+  /** Fewer sub-intervals than this give a Poisson standard error instead of the observed spread. */
+  static final int MIN_INTERVALS_FOR_SPREAD = 3;
+
+  private Estimator() {}
+
+  public static ServiceEstimate estimate(Observation o) {
+    List<String> notes = new ArrayList<>(o.notes());
+    ArrivalEstimate arrivals = arrivals(o, notes);
+    Optional<ObservedWorkload> workload = workload(o, arrivals, notes);
+    OptionalLong m = o.kvCache().map(c -> OptionalLong.of(c.tokensPerReplica())).orElse(OptionalLong.empty());
+    Optional<StepTimeEstimate> step = StepTimeFit.fit(o, m);
+    if (step.isEmpty()) {
+      notes.add("step time not observable: no inter-token latency and no engine steps in the window");
+    }
+    return new ServiceEstimate(o.at(), o.window(), arrivals, workload, o.kvCache(), step, o.preemptionsPerSecond(),
+        o.kvCacheUsage(), o.running(), o.waiting(), o.replicas(), o.names(), notes);
+  }
+
+  /**
+   * λ̂ = (C + N(t) − N(t − W)) / W, clamped at 0; its standard error is the spread of the
+   * sub-interval rates sd(A_k / r) / √K when there are at least {@value #MIN_INTERVALS_FOR_SPREAD}
+   * sub-intervals, else the Poisson √max(A, 1) / W.
+   */
+  static ArrivalEstimate arrivals(Observation o, List<String> notes) {
+    double w = o.window().toMillis() / 1000.0;
+    double completionsPerSecond = o.completions() / w;
+    double growth = 0;
+    if (o.inSystemAtStart().isPresent()) {
+      growth = (o.inSystemNow() - o.inSystemAtStart().getAsDouble()) / w;
+    } else {
+      notes.add("backlog growth unknown (no running + waiting sample at the start of the window): arrivals read as completions");
+    }
+    double rate;
+    ArrivalEstimate.Source source;
+    if (o.arrivalsOverride().isPresent()) {
+      rate = o.arrivalsOverride().getAsDouble();
+      source = ArrivalEstimate.Source.OVERRIDE;
+    } else {
+      rate = completionsPerSecond + growth;
+      source = ArrivalEstimate.Source.COMPLETIONS_PLUS_BACKLOG;
+      if (rate < 0) {
+        notes.add(String.format("completions + backlog growth came out negative (%.3g req/s, extrapolation noise): read as 0", rate));
+        rate = 0;
+      }
+    }
+    double requests = rate * w;
+    double r = o.resolution().toMillis() / 1000.0;
+    List<IntervalSample> intervals = o.intervals();
+    int k = intervals.size();
+    double standardError;
+    ArrivalEstimate.UncertaintyBasis basis;
+    OptionalDouble burstiness = OptionalDouble.empty();
+    if (k >= MIN_INTERVALS_FOR_SPREAD) {
+      double mean = intervals.stream().mapToDouble(IntervalSample::arrivals).average().orElseThrow();
+      double variance = intervals.stream().mapToDouble(s -> (s.arrivals() - mean) * (s.arrivals() - mean)).sum() / (k - 1);
+      standardError = Math.sqrt(variance) / r / Math.sqrt(k);
+      basis = ArrivalEstimate.UncertaintyBasis.SUB_INTERVALS;
+      if (k >= ArrivalEstimate.MIN_INTERVALS_FOR_DISPERSION && mean >= ArrivalEstimate.MIN_ARRIVALS_FOR_DISPERSION) {
+        burstiness = OptionalDouble.of(variance / mean);
+      }
+    } else {
+      standardError = Math.sqrt(Math.max(requests, 1)) / w;
+      basis = ArrivalEstimate.UncertaintyBasis.POISSON;
+    }
+    return new ArrivalEstimate(rate, standardError, basis, source, completionsPerSecond, growth, burstiness, requests, w);
+  }
+
+  static Optional<ObservedWorkload> workload(Observation o, ArrivalEstimate arrivals, List<String> notes) {
+    if (o.prompt().isEmpty() || o.output().isEmpty()) {
+      notes.add("token moments unknown: " + (o.prompt().isEmpty() ? "no prompt-length histogram" : "no output-length histogram"));
+      return Optional.empty();
+    }
+    Optional<BinnedLengths> prompt = lengths(o.prompt().get(), o.meanPromptOverride(), notes);
+    Optional<BinnedLengths> output = lengths(o.output().get(), o.meanOutputOverride(), notes);
+    if (prompt.isEmpty() || output.isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<ArrivalStatistics> statistics = arrivals.burstiness().isPresent()
+        ? Optional.of(new ArrivalStatistics(arrivals.ratePerSecond(), arrivals.burstiness().getAsDouble(), arrivals.windowSeconds(),
+            Math.round(arrivals.requests())))
+        : Optional.empty();
+    return Optional.of(new ObservedWorkload(prompt.get(), output.get(), statistics));
+  }
+
+  private static Optional<BinnedLengths> lengths(TokenHistogram histogram, OptionalDouble meanOverride, List<String> notes) {
+    try {
+      return Optional.of(BinnedLengths.from(histogram, meanOverride));
+    } catch (IllegalArgumentException e) {
+      notes.add(e.getMessage());
+      return Optional.empty();
+    }
+  }
+}

@@ -1,0 +1,14 @@
+package io.stableserve.observe;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/** The two Prometheus API calls the observe stage makes; {@link PrometheusClient} is the HTTP one. */
+public interface PrometheusApi {
+
+  List<PrometheusClient.Sample> query(String promql, Instant time, Signal signal) throws MetricsUnavailableException;
+
+  List<PrometheusClient.Series> queryRange(String promql, Instant start, Instant end, Duration step, Signal signal)
+      throws MetricsUnavailableException;
+}

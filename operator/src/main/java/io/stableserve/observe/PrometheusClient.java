@@ -1,0 +1,333 @@
+package io.stableserve.observe;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * A client of the Prometheus HTTP API ({@code /api/v1/query}, {@code /api/v1/query_range}) that
+ * tells apart every way a query can fail (see {@link MetricsProblem}). An empty result is not a
+ * failure here: it is returned as an empty list, and the caller decides whether the signal was
+ * required.
+ */
+public final class PrometheusClient implements PrometheusApi {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** One sample of an instant vector (or the scalar, with no labels). */
+  public record Sample(Map<String, String> labels, double value, Instant timestamp) {
+    public Sample {
+      labels = Map.copyOf(labels);
+    }
+  }
+
+  /** One series of a range query, its points oldest first. */
+  public record Series(Map<String, String> labels, List<Point> points) {
+    public Series {
+      labels = Map.copyOf(labels);
+      points = List.copyOf(points);
+    }
+  }
+
+  public record Point(Instant timestamp, double value) {}
+
+  private final URI base;
+  private final Duration timeout;
+  private final String authorization;
+  private final HttpClient http;
+
+  public PrometheusClient(MetricsConfig config) {
+    String url = config.prometheusUrl().toString();
+    this.base = URI.create(url.endsWith("/") ? url : url + "/");
+    this.timeout = config.timeout();
+    this.authorization = config.bearerToken().map(t -> "Bearer " + t).orElse(null);
+    HttpClient.Builder builder = HttpClient.newBuilder()
+        .connectTimeout(config.timeout())
+        .followRedirects(HttpClient.Redirect.NORMAL);
+    config.caCertificatePem().ifPresent(pem -> builder.sslContext(trusting(pem)));
+    this.http = builder.build();
+  }
+
+  /** An instant query evaluated at {@code time}. */
+  @Override
+  public List<Sample> query(String promql, Instant time, Signal signal) throws MetricsUnavailableException {
+    return instant(post("api/v1/query", Map.of("query", promql, "time", seconds(time)), promql, signal), promql, signal);
+  }
+
+  /** A range query over [start, end] at {@code step}. */
+  @Override
+  public List<Series> queryRange(String promql, Instant start, Instant end, Duration step, Signal signal)
+      throws MetricsUnavailableException {
+    return range(post("api/v1/query_range", Map.of("query", promql, "start", seconds(start), "end", seconds(end),
+        "step", seconds(step)), promql, signal), promql, signal);
+  }
+
+  /** Reads the answer to an instant query: HTTP status and body as Prometheus sent them. */
+  public static List<Sample> instantAnswer(int status, String body, String promql, Signal signal) throws MetricsUnavailableException {
+    return instant(answer(status, body, promql, signal), promql, signal);
+  }
+
+  /** Reads the answer to a range query: HTTP status and body as Prometheus sent them. */
+  public static List<Series> rangeAnswer(int status, String body, String promql, Signal signal) throws MetricsUnavailableException {
+    return range(answer(status, body, promql, signal), promql, signal);
+  }
+
+  private static List<Sample> instant(JsonNode data, String promql, Signal signal) throws MetricsUnavailableException {
+    String type = text(data, "resultType", promql, signal);
+    JsonNode result = data.get("result");
+    List<Sample> samples = new ArrayList<>();
+    switch (type) {
+      case "vector" -> {
+        for (JsonNode item : array(result, promql, signal)) {
+          JsonNode value = item.get("value");
+          samples.add(new Sample(labels(item.get("metric"), promql, signal), number(value, 1, promql, signal),
+              timestamp(value, promql, signal)));
+        }
+      }
+      case "scalar" -> samples.add(new Sample(Map.of(), number(result, 1, promql, signal), timestamp(result, promql, signal)));
+      default -> throw malformed(promql, signal, "an instant query answered with result type '" + type + "', expected vector or scalar");
+    }
+    return samples;
+  }
+
+  private static List<Series> range(JsonNode data, String promql, Signal signal) throws MetricsUnavailableException {
+    String type = text(data, "resultType", promql, signal);
+    if (!type.equals("matrix")) {
+      throw malformed(promql, signal, "a range query answered with result type '" + type + "', expected matrix");
+    }
+    List<Series> series = new ArrayList<>();
+    for (JsonNode item : array(data.get("result"), promql, signal)) {
+      List<Point> points = new ArrayList<>();
+      for (JsonNode value : array(item.get("values"), promql, signal)) {
+        points.add(new Point(timestamp(value, promql, signal), number(value, 1, promql, signal)));
+      }
+      series.add(new Series(labels(item.get("metric"), promql, signal), points));
+    }
+    return series;
+  }
+
+  private JsonNode post(String path, Map<String, String> form, String promql, Signal signal)
+      throws MetricsUnavailableException {
+    HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path))
+        .timeout(timeout)
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .header("Accept", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(formBody(form)));
+    if (authorization != null) {
+      request.header("Authorization", authorization);
+    }
+    HttpResponse<String> response;
+    try {
+      response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    } catch (HttpConnectTimeoutException e) {
+      throw new MetricsUnavailableException(MetricsProblem.TIMEOUT, signal, promql,
+          "no connection to " + base + " within " + timeout.toMillis() + " ms", e);
+    } catch (HttpTimeoutException e) {
+      throw new MetricsUnavailableException(MetricsProblem.TIMEOUT, signal, promql,
+          "Prometheus at " + base + " did not answer within " + timeout.toMillis() + " ms", e);
+    } catch (ConnectException e) {
+      throw new MetricsUnavailableException(MetricsProblem.PROMETHEUS_UNREACHABLE, signal, promql,
+          "cannot connect to " + base + ": " + describe(e), e);
+    } catch (SSLException e) {
+      throw new MetricsUnavailableException(MetricsProblem.PROMETHEUS_UNREACHABLE, signal, promql,
+          "TLS with " + base + " failed (is the CA certificate the one that signs Prometheus's?): " + describe(e), e);
+    } catch (IOException e) {
+      throw new MetricsUnavailableException(MetricsProblem.PROMETHEUS_UNREACHABLE, signal, promql,
+          "request to " + base + " failed: " + describe(e), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new MetricsUnavailableException(MetricsProblem.TIMEOUT, signal, promql, "interrupted while waiting for Prometheus", e);
+    }
+    return answer(response.statusCode(), response.body(), promql, signal);
+  }
+
+  /** Reads a Prometheus API answer; package-visible so that canned answers can be tested without a server. */
+  static JsonNode answer(int status, String body, String promql, Signal signal) throws MetricsUnavailableException {
+    JsonNode root = null;
+    try {
+      root = body == null || body.isBlank() ? null : JSON.readTree(body);
+    } catch (JsonProcessingException e) {
+      root = null;
+    }
+    boolean apiAnswer = root != null && root.isObject() && root.hasNonNull("status");
+    if (apiAnswer && "error".equals(root.path("status").asText())) {
+      String errorType = root.path("errorType").asText("unknown");
+      String error = root.path("error").asText("");
+      if (errorType.equals("timeout") || errorType.equals("canceled")) {
+        throw new MetricsUnavailableException(MetricsProblem.TIMEOUT, signal, promql,
+            "Prometheus gave up on the query (" + errorType + "): " + error);
+      }
+      if (errorType.equals("bad_data") || errorType.equals("execution")) {
+        throw new MetricsUnavailableException(MetricsProblem.QUERY_ERROR, signal, promql,
+            "Prometheus rejected the query (" + errorType + "): " + error);
+      }
+      throw new MetricsUnavailableException(MetricsProblem.HTTP_ERROR, signal, promql,
+          "HTTP " + status + ", Prometheus error " + errorType + ": " + error);
+    }
+    if (status != 200) {
+      throw new MetricsUnavailableException(MetricsProblem.HTTP_ERROR, signal, promql,
+          "HTTP " + status + (status == 401 || status == 403 ? " (the bearer token is missing, wrong or lacks permission)"
+              : status == 404 ? " (no Prometheus API at this URL)" : "") + ": " + excerpt(body));
+    }
+    if (!apiAnswer) {
+      throw malformed(promql, signal, "the answer is not a Prometheus API JSON object: " + excerpt(body));
+    }
+    if (!"success".equals(root.path("status").asText())) {
+      throw malformed(promql, signal, "status is '" + root.path("status").asText() + "', expected success or error");
+    }
+    JsonNode data = root.get("data");
+    if (data == null || !data.isObject() || !data.has("result")) {
+      throw malformed(promql, signal, "the answer has no data.result");
+    }
+    return data;
+  }
+
+  private static Iterable<JsonNode> array(JsonNode node, String promql, Signal signal) throws MetricsUnavailableException {
+    if (node == null || !node.isArray()) {
+      throw malformed(promql, signal, "expected a JSON array, got " + (node == null ? "nothing" : node.getNodeType()));
+    }
+    return node;
+  }
+
+  private static String text(JsonNode data, String field, String promql, Signal signal) throws MetricsUnavailableException {
+    JsonNode node = data.get(field);
+    if (node == null || !node.isTextual()) {
+      throw malformed(promql, signal, "the answer has no " + field);
+    }
+    return node.asText();
+  }
+
+  private static Map<String, String> labels(JsonNode metric, String promql, Signal signal) throws MetricsUnavailableException {
+    if (metric == null || !metric.isObject()) {
+      throw malformed(promql, signal, "a result has no metric labels object");
+    }
+    Map<String, String> labels = new TreeMap<>();
+    Iterator<Map.Entry<String, JsonNode>> fields = metric.fields();
+    while (fields.hasNext()) {
+      Map.Entry<String, JsonNode> f = fields.next();
+      labels.put(f.getKey(), f.getValue().asText());
+    }
+    return labels;
+  }
+
+  /** A value pair [unix seconds, "number"]: Prometheus writes numbers as strings, NaN and ±Inf included. */
+  private static double number(JsonNode pair, int index, String promql, Signal signal) throws MetricsUnavailableException {
+    if (pair == null || !pair.isArray() || pair.size() != 2 || !pair.get(index).isTextual()) {
+      throw malformed(promql, signal, "a sample is not a [time, \"value\"] pair: " + pair);
+    }
+    String text = pair.get(index).asText();
+    try {
+      return switch (text) {
+        case "NaN" -> Double.NaN;
+        case "+Inf", "Inf" -> Double.POSITIVE_INFINITY;
+        case "-Inf" -> Double.NEGATIVE_INFINITY;
+        default -> Double.parseDouble(text);
+      };
+    } catch (NumberFormatException e) {
+      throw malformed(promql, signal, "sample value '" + text + "' is not a number");
+    }
+  }
+
+  private static Instant timestamp(JsonNode pair, String promql, Signal signal) throws MetricsUnavailableException {
+    if (pair == null || !pair.isArray() || pair.size() != 2 || !pair.get(0).isNumber()) {
+      throw malformed(promql, signal, "a sample has no numeric timestamp: " + pair);
+    }
+    // Prometheus timestamps have millisecond precision.
+    return Instant.ofEpochMilli(Math.round(pair.get(0).asDouble() * 1000));
+  }
+
+  static MetricsUnavailableException malformed(String promql, Signal signal, String detail) {
+    return new MetricsUnavailableException(MetricsProblem.MALFORMED, signal, promql, detail);
+  }
+
+  private static String seconds(Instant t) {
+    return String.format(java.util.Locale.ROOT, "%.3f", t.getEpochSecond() + t.getNano() / 1e9);
+  }
+
+  private static String seconds(Duration d) {
+    return String.format(java.util.Locale.ROOT, "%.3f", d.toMillis() / 1000.0);
+  }
+
+  private static String formBody(Map<String, String> form) {
+    StringBuilder b = new StringBuilder();
+    for (Map.Entry<String, String> e : new LinkedHashMap<>(form).entrySet()) {
+      if (b.length() > 0) {
+        b.append('&');
+      }
+      b.append(URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8)).append('=')
+          .append(URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8));
+    }
+    return b.toString();
+  }
+
+  private static String excerpt(String body) {
+    if (body == null || body.isBlank()) {
+      return "(empty body)";
+    }
+    String flat = body.strip().replaceAll("\\s+", " ");
+    return flat.length() > 200 ? flat.substring(0, 200) + "…" : flat;
+  }
+
+  private static String describe(Throwable e) {
+    String message = e.getMessage();
+    Throwable cause = e.getCause();
+    while ((message == null || message.isBlank()) && cause != null) {
+      message = cause.getMessage();
+      cause = cause.getCause();
+    }
+    return e.getClass().getSimpleName() + (message == null ? "" : " " + message);
+  }
+
+  /** An SSL context that trusts exactly the certificates of a PEM bundle. */
+  static SSLContext trusting(String pem) {
+    try {
+      CertificateFactory factory = CertificateFactory.getInstance("X.509");
+      Collection<? extends Certificate> certificates =
+          factory.generateCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
+      if (certificates.isEmpty()) {
+        throw new IllegalArgumentException("the Prometheus CA PEM holds no certificate");
+      }
+      KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+      store.load(null, null);
+      int i = 0;
+      for (Certificate c : certificates) {
+        store.setCertificateEntry("prometheus-ca-" + i++, c);
+      }
+      TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      trust.init(store);
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(null, trust.getTrustManagers(), null);
+      return context;
+    } catch (GeneralSecurityException | IOException e) {
+      throw new IllegalArgumentException("the Prometheus CA PEM is not a valid X.509 certificate (PEM, BEGIN CERTIFICATE): "
+          + e.getMessage(), e);
+    }
+  }
+}

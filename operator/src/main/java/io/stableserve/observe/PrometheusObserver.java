@@ -1,0 +1,550 @@
+package io.stableserve.observe;
+
+import static io.stableserve.observe.VllmMetrics.CACHE_CONFIG;
+import static io.stableserve.observe.VllmMetrics.GENERATION_TOKENS;
+import static io.stableserve.observe.VllmMetrics.ITERATION_TOKENS;
+import static io.stableserve.observe.VllmMetrics.PREEMPTIONS;
+import static io.stableserve.observe.VllmMetrics.PROMPT_TOKENS;
+import static io.stableserve.observe.VllmMetrics.RUNNING;
+import static io.stableserve.observe.VllmMetrics.SUCCESS;
+import static io.stableserve.observe.VllmMetrics.WAITING;
+
+import io.stableserve.observe.Observation.IntervalSample;
+import io.stableserve.observe.PrometheusClient.Point;
+import io.stableserve.observe.PrometheusClient.Sample;
+import io.stableserve.observe.PrometheusClient.Series;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Function;
+
+/**
+ * The observe stage against Prometheus: probes which vLLM names the service exports (V1 and V0),
+ * then reads each signal over the window, honouring the user's PromQL overrides. The PromQL of
+ * each signal is in {@link #queries}; docs/estimation.md lists them.
+ */
+public final class PrometheusObserver implements Observer {
+
+  /** How far back a service's series are looked for to tell stale metrics from missing ones. */
+  static final Duration STALENESS_HORIZON = Duration.ofHours(1);
+
+  private final Clock clock;
+  private final Function<MetricsConfig, PrometheusApi> connect;
+
+  public PrometheusObserver() {
+    this(Clock.systemUTC(), PrometheusClient::new);
+  }
+
+  /**
+   * @param clock gives the evaluation time (the end of the window)
+   * @param connect makes the API client for a configuration (tests pass canned answers)
+   */
+  public PrometheusObserver(Clock clock, Function<MetricsConfig, PrometheusApi> connect) {
+    this.clock = clock;
+    this.connect = connect;
+  }
+
+  @Override
+  public Observation observe(MetricsConfig config) throws MetricsUnavailableException {
+    return new Run(config, connect.apply(config), clock.instant().truncatedTo(ChronoUnit.MILLIS)).observe();
+  }
+
+  /** The PromQL built for each signal from the selector and the window (for docs, logs and tests). */
+  public static Map<Signal, String> queries(MetricsConfig config) {
+    Queries q = new Queries(config.matchers(), MetricsConfig.promDuration(config.window()));
+    Map<Signal, String> map = new EnumMap<>(Signal.class);
+    map.put(Signal.RUNNING, q.sum(RUNNING));
+    map.put(Signal.WAITING, q.sum(WAITING));
+    map.put(Signal.IN_SYSTEM, q.inSystem());
+    map.put(Signal.COMPLETIONS, q.increase(SUCCESS));
+    map.put(Signal.ARRIVALS, q.increase(SUCCESS) + " + Δ(" + q.inSystem() + ") over the window");
+    map.put(Signal.PROMPT_TOKENS, q.buckets(PROMPT_TOKENS));
+    map.put(Signal.OUTPUT_TOKENS, q.buckets(GENERATION_TOKENS));
+    map.put(Signal.KV_CACHE_USAGE, q.avg(VllmMetrics.KV_USAGE_V1) + " (V0: " + VllmMetrics.KV_USAGE_V0 + ")");
+    map.put(Signal.KV_CACHE_TOKENS, CACHE_CONFIG + q.m + ", else " + q.joined(CACHE_CONFIG));
+    map.put(Signal.PREEMPTIONS, q.rate(PREEMPTIONS));
+    map.put(Signal.STEPS, q.rate(ITERATION_TOKENS + "_count"));
+    map.put(Signal.TOKENS_PER_STEP, q.ratio(ITERATION_TOKENS));
+    map.put(Signal.STEP_SECONDS, q.ratio(VllmMetrics.INTER_TOKEN_V1) + " (V0: " + VllmMetrics.INTER_TOKEN_V0 + ")");
+    map.put(Signal.REPLICAS, "count(" + RUNNING + q.m + ")");
+    return map;
+  }
+
+  /** PromQL builders for one selector and one range. */
+  private record Queries(String m, String range) {
+    String sum(String metric) {
+      return "sum(" + metric + m + ")";
+    }
+
+    String avg(String metric) {
+      return "avg(" + metric + m + ")";
+    }
+
+    String inSystem() {
+      return sum(RUNNING) + " + " + sum(WAITING);
+    }
+
+    String increase(String counter) {
+      return "sum(increase(" + counter + m + "[" + range + "]))";
+    }
+
+    String rate(String counter) {
+      return "sum(rate(" + counter + m + "[" + range + "]))";
+    }
+
+    String ratio(String histogram) {
+      return rate(histogram + "_sum") + " / " + rate(histogram + "_count");
+    }
+
+    String buckets(String histogram) {
+      return "sum by (le) (increase(" + histogram + "_bucket" + m + "[" + range + "]))";
+    }
+
+    String avgOverTime(String gauge) {
+      return "avg(avg_over_time(" + gauge + m + "[" + range + "]))";
+    }
+
+    String joined(String info) {
+      return info + " and on (job, instance) " + RUNNING + m;
+    }
+  }
+
+  private static final class Run {
+    private final MetricsConfig config;
+    private final PrometheusApi api;
+    private final Instant at;
+    private final Queries window;
+    private final Queries step;
+    private final Map<Signal, String> found = new EnumMap<>(Signal.class);
+    private final List<Signal> missing = new ArrayList<>();
+    private final List<String> notes = new ArrayList<>();
+    private Set<String> names = Set.of();
+
+    Run(MetricsConfig config, PrometheusApi api, Instant at) {
+      this.config = config;
+      this.api = api;
+      this.at = at;
+      this.window = new Queries(config.matchers(), MetricsConfig.promDuration(config.window()));
+      this.step = new Queries(config.matchers(), MetricsConfig.promDuration(config.resolution()));
+    }
+
+    Observation observe() throws MetricsUnavailableException {
+      names = discover();
+      List<Sample> running = api.query(RUNNING + window.m, at, Signal.RUNNING);
+      if (running.isEmpty()) {
+        throw staleOrMissing();
+      }
+      Duration age = newestSampleAge();
+      if (age.compareTo(config.maxStaleness()) > 0) {
+        throw new MetricsUnavailableException(MetricsProblem.STALE, Signal.RUNNING, "timestamp(" + RUNNING + window.m + ")",
+            "the newest sample is " + age.toSeconds() + " s old, more than the allowed " + config.maxStaleness().toSeconds() + " s");
+      }
+      found.put(Signal.RUNNING, RUNNING);
+      int replicas = running.size();
+      OptionalDouble replicasOverride = overridden(Signal.REPLICAS);
+      if (replicasOverride.isPresent()) {
+        replicas = (int) Math.round(replicasOverride.getAsDouble());
+      }
+      double runningNow = overridden(Signal.RUNNING).orElse(sumOf(running, Signal.RUNNING, RUNNING + window.m));
+      double waitingNow = required(Signal.WAITING, window.sum(WAITING), WAITING);
+      double inSystemNow = overridden(Signal.IN_SYSTEM).orElse(runningNow + waitingNow);
+      OptionalDouble arrivalsOverride = overridden(Signal.ARRIVALS);
+
+      double completions;
+      OptionalDouble completionRate = overridden(Signal.COMPLETIONS);
+      if (completionRate.isPresent()) {
+        completions = completionRate.getAsDouble() * seconds(config.window());
+      } else if (arrivalsOverride.isPresent() && !names.contains(SUCCESS)) {
+        completions = 0;
+        notes.add(SUCCESS + " not found; arrivals come from the override alone");
+      } else {
+        completions = required(Signal.COMPLETIONS, window.increase(SUCCESS), SUCCESS);
+      }
+
+      Optional<TokenHistogram> prompt = histogram(Signal.PROMPT_TOKENS, PROMPT_TOKENS);
+      Optional<TokenHistogram> output = histogram(Signal.OUTPUT_TOKENS, GENERATION_TOKENS);
+      OptionalDouble meanPrompt = overridden(Signal.PROMPT_TOKENS);
+      OptionalDouble meanOutput = overridden(Signal.OUTPUT_TOKENS);
+
+      Optional<String> kvUsageName = firstFound(VllmMetrics.KV_USAGE);
+      OptionalDouble kvUsage = overridden(Signal.KV_CACHE_USAGE);
+      if (kvUsage.isEmpty()) {
+        kvUsage = kvUsageName.isPresent() ? optional(Signal.KV_CACHE_USAGE, window.avg(kvUsageName.get()), kvUsageName.get())
+            : absent(Signal.KV_CACHE_USAGE);
+      }
+      if (kvUsage.isPresent() && kvUsage.getAsDouble() > 1.0 + 1e-9) {
+        throw new MetricsUnavailableException(MetricsProblem.MALFORMED, Signal.KV_CACHE_USAGE, null,
+            "KV-cache usage is " + kvUsage.getAsDouble() + ", above 1 (it is a fraction, not a percentage)");
+      }
+
+      Optional<KvCacheCapacity> kvCache = kvCache();
+      OptionalDouble preemptions = overridden(Signal.PREEMPTIONS);
+      if (preemptions.isEmpty()) {
+        preemptions = names.contains(PREEMPTIONS) ? optional(Signal.PREEMPTIONS, window.rate(PREEMPTIONS), PREEMPTIONS)
+            : absent(Signal.PREEMPTIONS);
+      }
+      boolean iterations = names.contains(ITERATION_TOKENS + "_count");
+      OptionalDouble steps = overridden(Signal.STEPS);
+      if (steps.isEmpty()) {
+        steps = iterations ? optional(Signal.STEPS, window.rate(ITERATION_TOKENS + "_count"), ITERATION_TOKENS)
+            : absent(Signal.STEPS);
+      }
+      OptionalDouble tokensPerStep = overridden(Signal.TOKENS_PER_STEP);
+      if (tokensPerStep.isEmpty()) {
+        tokensPerStep = iterations ? optional(Signal.TOKENS_PER_STEP, window.ratio(ITERATION_TOKENS), ITERATION_TOKENS)
+            : absent(Signal.TOKENS_PER_STEP);
+      }
+      Optional<String> interToken = firstFound(VllmMetrics.INTER_TOKEN.stream().map(n -> n + "_count").toList())
+          .map(n -> n.substring(0, n.length() - "_count".length()));
+      OptionalDouble stepSeconds = overridden(Signal.STEP_SECONDS);
+      if (stepSeconds.isEmpty()) {
+        stepSeconds = interToken.isPresent() ? optional(Signal.STEP_SECONDS, window.ratio(interToken.get()), interToken.get())
+            : absent(Signal.STEP_SECONDS);
+      }
+
+      Intervals intervals = intervals(arrivalsOverride.isPresent(), kvUsageName, interToken, iterations);
+      return new Observation(at, config.window(), config.resolution(), metricNames(), replicas, completions, inSystemNow,
+          intervals.inSystemAtStart, arrivalsOverride, runningNow, waitingNow, prompt, output, meanPrompt, meanOutput,
+          kvUsage, kvCache, preemptions, steps, tokensPerStep, stepSeconds, intervals.samples, age, notes);
+    }
+
+    /** The vLLM metric names that have samples for the selector now. */
+    private Set<String> discover() throws MetricsUnavailableException {
+      String selector = config.selector().isEmpty() ? "" : "," + config.selector();
+      String promql = "count by (__name__) ({__name__=~\"vllm:.+\"" + selector + "})";
+      Set<String> result = new TreeSet<>();
+      for (Sample s : api.query(promql, at, null)) {
+        String name = s.labels().get("__name__");
+        if (name == null) {
+          throw PrometheusClient.malformed(promql, null, "a series without __name__ in the answer to count by (__name__)");
+        }
+        result.add(name);
+      }
+      return result;
+    }
+
+    private MetricsUnavailableException staleOrMissing() throws MetricsUnavailableException {
+      String recent = "present_over_time(" + RUNNING + window.m + "[" + MetricsConfig.promDuration(STALENESS_HORIZON) + "])";
+      if (!api.query(recent, at, Signal.RUNNING).isEmpty()) {
+        return new MetricsUnavailableException(MetricsProblem.STALE, Signal.RUNNING, RUNNING + window.m,
+            "the service's series existed in the last hour but have no current sample (scrapes failing or pods gone)");
+      }
+      String detail = names.isEmpty()
+          ? "no vllm: series match the selector {" + config.selector() + "}"
+          : "no " + RUNNING + " series match the selector; vllm: names that do: " + String.join(", ", names);
+      return new MetricsUnavailableException(MetricsProblem.NO_DATA, Signal.RUNNING, RUNNING + window.m, detail);
+    }
+
+    private Duration newestSampleAge() throws MetricsUnavailableException {
+      String promql = "max(timestamp(" + RUNNING + window.m + "))";
+      List<Sample> stamps = api.query(promql, at, Signal.RUNNING);
+      if (stamps.isEmpty()) {
+        throw new MetricsUnavailableException(MetricsProblem.NO_DATA, Signal.RUNNING, promql, "no sample timestamps");
+      }
+      double newest = stamps.get(0).value();
+      if (!Double.isFinite(newest)) {
+        throw PrometheusClient.malformed(promql, Signal.RUNNING, "sample timestamp is " + newest);
+      }
+      long millis = at.toEpochMilli() - Math.round(newest * 1000);
+      return Duration.ofMillis(Math.max(0, millis));
+    }
+
+    private Optional<String> firstFound(List<String> candidates) {
+      return candidates.stream().filter(names::contains).findFirst();
+    }
+
+    private OptionalDouble absent(Signal signal) {
+      missing.add(signal);
+      return OptionalDouble.empty();
+    }
+
+    /** The user's PromQL for a signal, if any, evaluated at the end of the window. */
+    private OptionalDouble overridden(Signal signal) throws MetricsUnavailableException {
+      Optional<String> promql = config.override(signal).map(q -> substitute(q, config.window()));
+      if (promql.isEmpty()) {
+        return OptionalDouble.empty();
+      }
+      OptionalDouble value = single(signal, promql.get(), api.query(promql.get(), at, signal));
+      if (value.isEmpty()) {
+        throw new MetricsUnavailableException(MetricsProblem.NO_DATA, signal, promql.get(),
+            "the override returned nothing (or NaN)");
+      }
+      found.put(signal, "override");
+      return value;
+    }
+
+    private String substitute(String promql, Duration range) {
+      return promql.replace("$selector", config.selector()).replace("$window", MetricsConfig.promDuration(range));
+    }
+
+    private double required(Signal signal, String promql, String metric) throws MetricsUnavailableException {
+      OptionalDouble value = single(signal, promql, api.query(promql, at, signal));
+      if (value.isEmpty()) {
+        throw new MetricsUnavailableException(MetricsProblem.NO_DATA, signal, promql,
+            metric + " has no series for the selector {" + config.selector() + "}");
+      }
+      found.put(signal, metric);
+      return value.getAsDouble();
+    }
+
+    private OptionalDouble optional(Signal signal, String promql, String metric) throws MetricsUnavailableException {
+      OptionalDouble value = single(signal, promql, api.query(promql, at, signal));
+      if (value.isPresent()) {
+        found.put(signal, metric);
+      } else {
+        missing.add(signal);
+      }
+      return value;
+    }
+
+    /** The one value of an aggregated query; empty for no sample or NaN (0/0: nothing happened in the window). */
+    private static OptionalDouble single(Signal signal, String promql, List<Sample> samples) throws MetricsUnavailableException {
+      if (samples.isEmpty()) {
+        return OptionalDouble.empty();
+      }
+      if (samples.size() > 1) {
+        throw PrometheusClient.malformed(promql, signal, "expected one value, got " + samples.size()
+            + " series; aggregate the query, e.g. sum(...)");
+      }
+      return checked(signal, promql, samples.get(0).value());
+    }
+
+    private static OptionalDouble checked(Signal signal, String promql, double v) throws MetricsUnavailableException {
+      if (Double.isNaN(v)) {
+        return OptionalDouble.empty();
+      }
+      if (Double.isInfinite(v) || v < 0) {
+        throw PrometheusClient.malformed(promql, signal, "value " + v + " is not a finite number >= 0");
+      }
+      return OptionalDouble.of(v);
+    }
+
+    private static double sumOf(List<Sample> samples, Signal signal, String promql) throws MetricsUnavailableException {
+      double total = 0;
+      for (Sample s : samples) {
+        OptionalDouble v = checked(signal, promql, s.value());
+        total += v.orElse(0);
+      }
+      return total;
+    }
+
+    private Optional<TokenHistogram> histogram(Signal signal, String metric) throws MetricsUnavailableException {
+      if (!names.contains(metric + "_bucket")) {
+        missing.add(signal);
+        return Optional.empty();
+      }
+      String bucketQuery = window.buckets(metric);
+      List<TokenHistogram.Bucket> buckets = new ArrayList<>();
+      for (Sample s : api.query(bucketQuery, at, signal)) {
+        String le = s.labels().get("le");
+        if (le == null) {
+          throw PrometheusClient.malformed(bucketQuery, signal, "a bucket without le label");
+        }
+        double bound;
+        try {
+          bound = le.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(le);
+        } catch (NumberFormatException e) {
+          throw PrometheusClient.malformed(bucketQuery, signal, "bucket bound le=\"" + le + "\" is not a number");
+        }
+        OptionalDouble count = checked(signal, bucketQuery, s.value());
+        buckets.add(new TokenHistogram.Bucket(bound, count.orElse(0)));
+      }
+      buckets.sort((a, b) -> Double.compare(a.upperBound(), b.upperBound()));
+      OptionalDouble sum = single(signal, window.increase(metric + "_sum"), api.query(window.increase(metric + "_sum"), at, signal));
+      OptionalDouble count = single(signal, window.increase(metric + "_count"), api.query(window.increase(metric + "_count"), at, signal));
+      if (buckets.isEmpty() || sum.isEmpty()) {
+        missing.add(signal);
+        notes.add(metric + " has buckets but no _sum in the window");
+        return Optional.empty();
+      }
+      double requests = count.isPresent() ? count.getAsDouble() : buckets.get(buckets.size() - 1).cumulativeCount();
+      found.put(signal, metric);
+      return Optional.of(new TokenHistogram(metric, buckets, sum.getAsDouble(), requests));
+    }
+
+    private Optional<KvCacheCapacity> kvCache() throws MetricsUnavailableException {
+      OptionalDouble given = overridden(Signal.KV_CACHE_TOKENS);
+      if (given.isPresent()) {
+        long tokens = Math.round(given.getAsDouble());
+        if (tokens <= 0) {
+          throw PrometheusClient.malformed(config.overrides().get(Signal.KV_CACHE_TOKENS), Signal.KV_CACHE_TOKENS,
+              "the KV-cache override gave " + given.getAsDouble() + " tokens");
+        }
+        return Optional.of(new KvCacheCapacity(tokens, tokens, 1, "override"));
+      }
+      String direct = CACHE_CONFIG + window.m;
+      List<Sample> info = api.query(direct, at, Signal.KV_CACHE_TOKENS);
+      String via = "";
+      if (info.isEmpty() && !config.selector().isEmpty()) {
+        // Older vLLM puts no model_name on cache_config_info: join it to the service's own series.
+        String joined = window.joined(CACHE_CONFIG);
+        info = api.query(joined, at, Signal.KV_CACHE_TOKENS);
+        via = ", joined to the service's series by job and instance";
+      }
+      if (info.isEmpty()) {
+        missing.add(Signal.KV_CACHE_TOKENS);
+        return Optional.empty();
+      }
+      long smallest = Long.MAX_VALUE;
+      long largest = 0;
+      int reporting = 0;
+      String how = "";
+      for (Sample s : info) {
+        Optional<long[]> size = cacheSize(s.labels());
+        if (size.isEmpty()) {
+          continue;
+        }
+        long tokens = size.get()[0];
+        how = size.get()[1] == 0 ? VllmMetrics.LABEL_KV_TOKENS + " label"
+            : "num_gpu_blocks × block_size (" + size.get()[1] + " × " + size.get()[2] + ")";
+        smallest = Math.min(smallest, tokens);
+        largest = Math.max(largest, tokens);
+        reporting++;
+      }
+      if (reporting == 0) {
+        missing.add(Signal.KV_CACHE_TOKENS);
+        notes.add(CACHE_CONFIG + " has neither a numeric " + VllmMetrics.LABEL_KV_TOKENS + " label nor numeric "
+            + VllmMetrics.LABEL_GPU_BLOCKS + " and " + VllmMetrics.LABEL_BLOCK_SIZE + " labels");
+        return Optional.empty();
+      }
+      found.put(Signal.KV_CACHE_TOKENS, CACHE_CONFIG);
+      return Optional.of(new KvCacheCapacity(smallest, largest, reporting, how + via));
+    }
+
+    /** {tokens, blocks, block size}, blocks = 0 when the size label was used. */
+    private static Optional<long[]> cacheSize(Map<String, String> labels) {
+      Optional<Long> tokens = positiveLong(labels.get(VllmMetrics.LABEL_KV_TOKENS));
+      if (tokens.isPresent()) {
+        return Optional.of(new long[] {tokens.get(), 0, 0});
+      }
+      Optional<Long> blocks = positiveLong(labels.get(VllmMetrics.LABEL_GPU_BLOCKS));
+      Optional<Long> blockSize = positiveLong(labels.get(VllmMetrics.LABEL_BLOCK_SIZE));
+      if (blocks.isPresent() && blockSize.isPresent()) {
+        return Optional.of(new long[] {blocks.get() * blockSize.get(), blocks.get(), blockSize.get()});
+      }
+      return Optional.empty();
+    }
+
+    private static Optional<Long> positiveLong(String text) {
+      if (text == null) {
+        return Optional.empty();
+      }
+      try {
+        double v = Double.parseDouble(text.strip());
+        return v > 0 && v == Math.rint(v) && v < Long.MAX_VALUE ? Optional.of((long) v) : Optional.empty();
+      } catch (NumberFormatException e) {
+        return Optional.empty();
+      }
+    }
+
+    private record Intervals(List<IntervalSample> samples, OptionalDouble inSystemAtStart) {}
+
+    /** The window cut into sub-intervals: arrivals, step counts, KV usage and step time in each. */
+    private Intervals intervals(boolean arrivalsOverridden, Optional<String> kvUsageName, Optional<String> interToken,
+        boolean iterations) throws MetricsUnavailableException {
+      Duration r = config.resolution();
+      long k = Math.max(1, config.window().toMillis() / r.toMillis());
+      Instant first = at.minus(r.multipliedBy(k - 1));
+      double length = seconds(r);
+
+      Map<Instant, Double> arrivals = new TreeMap<>();
+      OptionalDouble inSystemAtStart = OptionalDouble.empty();
+      if (arrivalsOverridden) {
+        String promql = substitute(config.overrides().get(Signal.ARRIVALS), r);
+        range(Signal.ARRIVALS, promql, first).forEach((t, rate) -> arrivals.put(t, rate * length));
+      } else {
+        String inSystemQuery = config.override(Signal.IN_SYSTEM).map(q -> substitute(q, r)).orElse(step.inSystem());
+        Map<Instant, Double> inSystem = range(Signal.IN_SYSTEM, inSystemQuery, first.minus(r));
+        Map<Instant, Double> completed = config.override(Signal.COMPLETIONS)
+            .map(q -> substitute(q, r)).isPresent()
+            ? scaled(range(Signal.COMPLETIONS, substitute(config.overrides().get(Signal.COMPLETIONS), r), first), length)
+            : range(Signal.COMPLETIONS, step.increase(SUCCESS), first);
+        Instant start = first.minus(r);
+        if (inSystem.containsKey(start)) {
+          inSystemAtStart = OptionalDouble.of(inSystem.get(start));
+        } else {
+          notes.add("running + waiting has no sample at the start of the window (the service is younger than the window)");
+        }
+        for (Map.Entry<Instant, Double> c : completed.entrySet()) {
+          Double now = inSystem.get(c.getKey());
+          Double before = inSystem.get(c.getKey().minus(r));
+          if (now != null && before != null) {
+            arrivals.put(c.getKey(), c.getValue() + now - before);
+          }
+        }
+      }
+      Map<Instant, Double> stepsPerReplica = iterations
+          ? range(Signal.STEPS, step.rate(ITERATION_TOKENS + "_count") + " / count(" + RUNNING + step.m + ")", first) : Map.of();
+      Map<Instant, Double> tokensPerStep = iterations ? range(Signal.TOKENS_PER_STEP, step.ratio(ITERATION_TOKENS), first) : Map.of();
+      Map<Instant, Double> kv = kvUsageName.isPresent()
+          ? range(Signal.KV_CACHE_USAGE, step.avgOverTime(kvUsageName.get()), first) : Map.of();
+      Map<Instant, Double> itl = interToken.isPresent() ? range(Signal.STEP_SECONDS, step.ratio(interToken.get()), first) : Map.of();
+
+      List<IntervalSample> samples = new ArrayList<>();
+      for (Map.Entry<Instant, Double> a : arrivals.entrySet()) {
+        Instant t = a.getKey();
+        samples.add(new IntervalSample(t, a.getValue(), value(stepsPerReplica, t), value(tokensPerStep, t), value(kv, t),
+            value(itl, t)));
+      }
+      return new Intervals(samples, inSystemAtStart);
+    }
+
+    private static Map<Instant, Double> scaled(Map<Instant, Double> rates, double seconds) {
+      Map<Instant, Double> out = new TreeMap<>();
+      rates.forEach((t, v) -> out.put(t, v * seconds));
+      return out;
+    }
+
+    private static OptionalDouble value(Map<Instant, Double> series, Instant t) {
+      Double v = series.get(t);
+      return v == null ? OptionalDouble.empty() : OptionalDouble.of(v);
+    }
+
+    /** One aggregated series at the resolution, from {@code start} to the end of the window; NaN points dropped. */
+    private Map<Instant, Double> range(Signal signal, String promql, Instant start) throws MetricsUnavailableException {
+      List<Series> series = api.queryRange(promql, start, at, config.resolution(), signal);
+      Map<Instant, Double> points = new TreeMap<>();
+      if (series.isEmpty()) {
+        return points;
+      }
+      if (series.size() > 1) {
+        throw PrometheusClient.malformed(promql, signal, "expected one series, got " + series.size()
+            + "; aggregate the query, e.g. sum(...)");
+      }
+      for (Point p : series.get(0).points()) {
+        if (Double.isNaN(p.value())) {
+          continue;
+        }
+        if (Double.isInfinite(p.value())) {
+          throw PrometheusClient.malformed(promql, signal, "value " + p.value() + " at " + p.timestamp());
+        }
+        points.put(p.timestamp().truncatedTo(ChronoUnit.MILLIS), p.value());
+      }
+      return points;
+    }
+
+    private VllmMetricNames metricNames() {
+      boolean v1 = names.contains(VllmMetrics.KV_USAGE_V1) || names.contains(VllmMetrics.INTER_TOKEN_V1 + "_count");
+      boolean v0 = names.contains(VllmMetrics.KV_USAGE_V0) || names.contains(VllmMetrics.INTER_TOKEN_V0 + "_count");
+      boolean both = names.contains(VllmMetrics.KV_USAGE_V1) && names.contains(VllmMetrics.KV_USAGE_V0);
+      VllmMetricNames.Generation generation = both ? VllmMetricNames.Generation.MIXED
+          : v1 ? VllmMetricNames.Generation.V1 : v0 ? VllmMetricNames.Generation.V0 : VllmMetricNames.Generation.UNKNOWN;
+      List<Signal> gone = missing.stream().distinct().filter(s -> !found.containsKey(s)).toList();
+      return new VllmMetricNames(generation, found, gone);
+    }
+
+    private static double seconds(Duration d) {
+      return d.toMillis() / 1000.0;
+    }
+  }
+}
