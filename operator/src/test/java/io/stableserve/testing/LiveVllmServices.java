@@ -1,0 +1,136 @@
+package io.stableserve.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One real Prometheus scraping three test-controlled vLLM endpoints, shared by the integration
+ * tests of one JVM (started on first use, stopped at exit) so that the wait for a full window is
+ * paid once:
+ * <ul>
+ *   <li>{@link #STEADY_MODEL}: a V1 engine at known rates ({@link #STEADY});</li>
+ *   <li>the published vLLM V0 page ({@code vllm-v0-metrics-sample.prom}, model
+ *       {@link #V0_MODEL}), static, with no {@code model_name} on {@code cache_config_info};</li>
+ *   <li>{@link #DOOMED_MODEL}: a V1 engine that a test removes from the targets to see its series go stale.</li>
+ * </ul>
+ */
+public final class LiveVllmServices {
+
+  public static final Duration WINDOW = Duration.ofSeconds(20);
+  public static final Duration RESOLUTION = Duration.ofSeconds(2);
+  public static final String STEADY_MODEL = "synthetic/steady";
+  public static final String DOOMED_MODEL = "synthetic/doomed";
+  public static final String V0_MODEL = "Qwen/Qwen2.5-Coder-1.5B-Instruct";
+
+  public static final SyntheticVllm.Settings STEADY = new SyntheticVllm.Settings(STEADY_MODEL,
+      4.0, 0.5, 20, 300, 3000, 20, 600, 48_000, 0.015, 2e-5, 1e-7, 40, 0.2);
+
+  private static LiveVllmServices instance;
+
+  private final PrometheusServer prometheus;
+  private final MetricsEndpoint steady;
+  private final MetricsEndpoint v0;
+  private final MetricsEndpoint doomed;
+  private final Instant firstScrape;
+
+  private LiveVllmServices() {
+    SyntheticVllm steadyEngine = new SyntheticVllm(STEADY);
+    SyntheticVllm doomedEngine = new SyntheticVllm(new SyntheticVllm.Settings(DOOMED_MODEL,
+        1.0, 0, 2, 100, 200, 10, 20, 10_000, 0.01, 0, 0, 10, 0));
+    steady = MetricsEndpoint.start(steadyEngine::render);
+    v0 = MetricsEndpoint.serving(v0SampleIfPresent().orElse(""));
+    doomed = MetricsEndpoint.start(doomedEngine::render);
+    prometheus = PrometheusServer.start();
+    prometheus.setTargets(List.of(
+        new PrometheusServer.Target(steady.address(), Map.of("namespace", "llm")),
+        new PrometheusServer.Target(v0.address(), Map.of("namespace", "legacy")),
+        new PrometheusServer.Target(doomed.address(), Map.of("namespace", "llm"))));
+    prometheus.awaitScrapes(steady.address(), 1, Duration.ofSeconds(20));
+    prometheus.awaitScrapes(v0.address(), 1, Duration.ofSeconds(20));
+    prometheus.awaitScrapes(doomed.address(), 1, Duration.ofSeconds(20));
+    firstScrape = Instant.now();
+  }
+
+  public static synchronized LiveVllmServices get() {
+    if (instance == null) {
+      instance = new LiveVllmServices();
+      Runtime.getRuntime().addShutdownHook(new Thread(instance::close, "stop-test-prometheus"));
+    }
+    return instance;
+  }
+
+  /** The published V0 page from shared/data (CI has shared/ beside the checkout); empty when it is not there. */
+  public static Optional<String> v0SampleIfPresent() {
+    return sharedData("vllm-v0-metrics-sample.prom").map(file -> {
+      try {
+        return Files.readString(file);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    });
+  }
+
+  /** A file of shared/data, looked for as shared/data/NAME in the working directory and every folder above it. */
+  public static Optional<Path> sharedData(String name) {
+    Path dir = Path.of(System.getProperty("user.dir")).toAbsolutePath();
+    for (Path d = dir; d != null; d = d.getParent()) {
+      Path candidate = d.resolve("shared").resolve("data").resolve(name);
+      if (Files.isRegularFile(candidate)) {
+        return Optional.of(candidate);
+      }
+    }
+    return Optional.empty();
+  }
+
+  public PrometheusServer prometheus() {
+    return prometheus;
+  }
+
+  /** Blocks until Prometheus holds at least a full window (plus two scrapes) of every endpoint's data. */
+  public void awaitFullWindow() {
+    Instant ready = firstScrape.plus(WINDOW).plusSeconds(2);
+    long wait = Duration.between(Instant.now(), ready).toMillis();
+    if (wait > 0) {
+      try {
+        Thread.sleep(wait);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for a window of data", e);
+      }
+    }
+  }
+
+  /** Takes the doomed endpoint out of Prometheus's targets and waits for its series to go stale. */
+  public synchronized void removeDoomed() {
+    prometheus.setTargets(List.of(
+        new PrometheusServer.Target(steady.address(), Map.of("namespace", "llm")),
+        new PrometheusServer.Target(v0.address(), Map.of("namespace", "legacy"))));
+    Instant deadline = Instant.now().plusSeconds(15);
+    String promql = "vllm:num_requests_running{model_name=\"" + DOOMED_MODEL + "\"}";
+    while (prometheus.scalar(promql) >= 0) {
+      if (Instant.now().isAfter(deadline)) {
+        throw new IllegalStateException("the removed target's series did not go stale within 15 s");
+      }
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+
+  private void close() {
+    prometheus.close();
+    steady.close();
+    v0.close();
+    doomed.close();
+  }
+}
