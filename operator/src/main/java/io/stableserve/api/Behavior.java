@@ -3,7 +3,8 @@ package io.stableserve.api;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
-import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 import java.time.Duration;
 
 /** How fast replicas are added and removed, and how often the service is evaluated. */
@@ -17,13 +18,15 @@ public class Behavior {
   private ScaleDownRules scaleDown;
 
   @Default("5m")
-  @Pattern(Durations.PATTERN)
+  @Size(max = Durations.MAX_LENGTH)
+  @ValidationRule(value = Durations.RULE, message = Durations.MESSAGE)
   @JsonPropertyDescription("How long a new replica takes to serve (image pull, model load, warm-up). Replicas "
       + "younger than this count as capacity that is coming, so they are not asked for again. Default 5m.")
   private String replicaStartupTime = "5m";
 
   @Default("15s")
-  @Pattern(Durations.PATTERN)
+  @Size(max = Durations.MAX_LENGTH)
+  @ValidationRule(value = Durations.RULE, message = Durations.MESSAGE)
   @JsonPropertyDescription("How often the service is evaluated, a duration such as 15s. Default 15s.")
   private String pollInterval = "15s";
 

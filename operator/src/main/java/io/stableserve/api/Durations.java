@@ -9,6 +9,13 @@ public final class Durations {
   /** One or more number-unit pairs, units ms, s, m, h. */
   public static final String PATTERN = "^([0-9]+(ms|s|m|h))+$";
 
+  /** The CRD's CEL rule for a duration field. */
+  public static final String RULE = "self.matches('" + PATTERN + "')";
+
+  public static final String MESSAGE = "must be a duration such as 15s, 5m, 1m30s or 500ms";
+
+  public static final int MAX_LENGTH = 32;
+
   private static final java.util.regex.Pattern PART = java.util.regex.Pattern.compile("([0-9]+)(ms|s|m|h)");
   private static final java.util.regex.Pattern WHOLE = java.util.regex.Pattern.compile(PATTERN);
 

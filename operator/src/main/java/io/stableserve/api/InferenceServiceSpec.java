@@ -3,9 +3,8 @@ package io.stableserve.api;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
-import io.fabric8.generator.annotation.Max;
-import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.ValidationRule;
 
 /** What to scale, within which bounds, by which model, and how to observe it. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -23,8 +22,8 @@ public class InferenceServiceSpec {
   private ReplicaBounds replicas;
 
   @Default("0.85")
-  @Min(value = 0, inclusive = false)
-  @Max(value = 1, inclusive = false)
+  @ValidationRule(value = "self > 0.0 && self < 1.0",
+      message = "must be a fraction strictly between 0 and 1, e.g. 0.85: at 1 and above the queue grows without bound")
   @JsonPropertyDescription("Target utilization rho, strictly between 0 and 1: replicas n = ceil(lambda / (rho * mu)), "
       + "with lambda the arrival rate and mu the stable rate of one replica. Lower values keep more headroom "
       + "for bursts and estimation error. Default 0.85.")

@@ -3,8 +3,8 @@ package io.stableserve.api;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
-import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import java.time.Duration;
 
@@ -21,7 +21,9 @@ public class MetricsSpec {
           + "(,\\s*[a-zA-Z_][a-zA-Z0-9_]*\\s*(=|!=|=~|!~)\\s*\"([^\"\\\\]|\\\\.)*\"\\s*)*,?\\s*$";
 
   @Required
-  @Pattern("^https?://[^\\s/?#]+(/[^\\s?#]*)?$")
+  @Size(max = 2048)
+  @ValidationRule(value = "self.matches(r'^https?://[^\\s/?#]+(/[^\\s?#]*)?$')",
+      message = "must be an http:// or https:// URL such as http://prometheus.monitoring:9090")
   @JsonPropertyDescription("Base URL of the Prometheus HTTP API, e.g. http://prometheus-operated.monitoring:9090 "
       + "(the operator appends /api/v1/query).")
   private String prometheusUrl;
@@ -35,18 +37,22 @@ public class MetricsSpec {
   private SecretKeyRef caSecretRef;
 
   @Default("10s")
-  @Pattern(Durations.PATTERN)
+  @Size(max = Durations.MAX_LENGTH)
+  @ValidationRule(value = Durations.RULE, message = Durations.MESSAGE)
   @JsonPropertyDescription("Timeout of one Prometheus query, a duration such as 10s or 1m. Default 10s.")
   private String timeout = "10s";
 
   @Required
-  @Pattern(SELECTOR_PATTERN)
+  @Size(max = 2048)
+  @ValidationRule(value = "self.matches(r'" + SELECTOR_PATTERN + "')",
+      message = "must be PromQL label matchers such as namespace=\"llm\",model_name=\"llama\" (values in double quotes)")
   @JsonPropertyDescription("PromQL label matchers that select this service's series, e.g. "
       + "namespace=\"llm\",model_name=\"meta-llama/Llama-3.1-8B-Instruct\". Put into every query's braces.")
   private String selector;
 
   @Default("5m")
-  @Pattern(Durations.PATTERN)
+  @Size(max = Durations.MAX_LENGTH)
+  @ValidationRule(value = Durations.RULE, message = Durations.MESSAGE)
   @JsonPropertyDescription("Estimation window for rates and moments, a duration such as 5m. Longer is steadier, "
       + "shorter reacts faster. Default 5m.")
   private String window = "5m";

@@ -5,7 +5,8 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
-import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 import java.time.Duration;
 
 /** Rules for replicas being removed. */
@@ -13,7 +14,8 @@ import java.time.Duration;
 public class ScaleDownRules implements ScalingRules {
 
   @Default("5m")
-  @Pattern(Durations.PATTERN)
+  @Size(max = Durations.MAX_LENGTH)
+  @ValidationRule(value = Durations.RULE, message = Durations.MESSAGE)
   @JsonPropertyDescription("Stabilization window: the decision uses the highest recommendation of this "
       + "past span, so brief dips and spikes do not make replicas flap. Default 5m, like the HPA.")
   private String stabilizationWindow = "5m";

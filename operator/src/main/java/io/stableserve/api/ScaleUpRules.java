@@ -5,7 +5,8 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
-import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 import java.time.Duration;
 
 /** Rules for replicas being added. */
@@ -13,7 +14,8 @@ import java.time.Duration;
 public class ScaleUpRules implements ScalingRules {
 
   @Default("0s")
-  @Pattern(Durations.PATTERN)
+  @Size(max = Durations.MAX_LENGTH)
+  @ValidationRule(value = Durations.RULE, message = Durations.MESSAGE)
   @JsonPropertyDescription("Stabilization window: the decision uses the lowest recommendation of this "
       + "past span, so brief dips and spikes do not make replicas flap. Default 0s: scale up as soon as the model asks.")
   private String stabilizationWindow = "0s";

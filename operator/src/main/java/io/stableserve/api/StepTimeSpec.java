@@ -6,6 +6,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.ValidationRule;
 import io.stableserve.solve.StepTimeModel;
 
 /** Step-time coefficients c0, c1, c2 of b = c0 + c1·n + c2·m. */
@@ -13,8 +14,8 @@ import io.stableserve.solve.StepTimeModel;
 public class StepTimeSpec {
 
   @Required
-  @Min(value = 0, inclusive = false)
   @Max(60)
+  @ValidationRule(value = "self > 0.0", message = "must be greater than 0 seconds: every engine step takes time")
   @JsonPropertyDescription("c0: fixed seconds of one engine step, greater than 0 (e.g. 0.015). For the paper's "
       + "constant step time give only this.")
   private Double baseSeconds;

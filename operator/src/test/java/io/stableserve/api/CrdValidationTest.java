@@ -1,0 +1,169 @@
+package io.stableserve.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The committed CRD's OpenAPI schema and CEL rules refuse invalid InferenceServices with a message
+ * that names what to fix, and accept valid ones.
+ */
+class CrdValidationTest {
+
+  private static CrdValidator validator;
+
+  @BeforeAll
+  static void loadCrd() {
+    validator = CrdValidator.inferenceServices();
+  }
+
+  /** A resource with {@code spec} as given (YAML, indented by two spaces per level from column 0). */
+  static String service(String spec) {
+    return """
+        apiVersion: stableserve.io/v1alpha1
+        kind: InferenceService
+        metadata: {name: llama, namespace: llm}
+        spec:
+        """ + spec.indent(2);
+  }
+
+  private static final String TARGET = "scaleTargetRef: {kind: Deployment, name: llama}\n";
+  private static final String METRICS = """
+      metrics:
+        prometheusUrl: http://prometheus.monitoring:9090
+        selector: 'namespace="llm",model_name="llama"'
+      """;
+  private static final String VALID = TARGET + "replicas: {min: 1, max: 8}\n" + METRICS;
+
+  static Stream<Arguments> invalid() {
+    return Stream.of(
+        Arguments.of("min above max", TARGET + "replicas: {min: 5, max: 2}\n" + METRICS,
+            "spec.replicas: replicas.min must be less than or equal to replicas.max"),
+        Arguments.of("default min above max", TARGET + "replicas: {max: 0}\n" + METRICS,
+            "spec.replicas.max: must have a minimum value of 1"),
+        Arguments.of("no max", TARGET + "replicas: {min: 1}\n" + METRICS,
+            "spec.replicas: required property 'max' not found"),
+        Arguments.of("min 0", TARGET + "replicas: {min: 0, max: 3}\n" + METRICS,
+            "spec.replicas.min: must have a minimum value of 1"),
+        Arguments.of("utilization 1", VALID + "targetUtilization: 1\n",
+            "spec.targetUtilization: must be a fraction strictly between 0 and 1"),
+        Arguments.of("utilization 0", VALID + "targetUtilization: 0\n",
+            "spec.targetUtilization: must be a fraction strictly between 0 and 1"),
+        Arguments.of("utilization 85 (a percentage)", VALID + "targetUtilization: 85\n",
+            "spec.targetUtilization: must be a fraction strictly between 0 and 1"),
+        Arguments.of("negative KV tokens", VALID + "engine: {kvCacheTokens: -48000}\n",
+            "spec.engine.kvCacheTokens: must have a minimum value of 1"),
+        Arguments.of("zero max_num_seqs", VALID + "engine: {maxNumSeqs: 0}\n",
+            "spec.engine.maxNumSeqs: must have a minimum value of 1"),
+        Arguments.of("chunk above token budget", VALID + "engine: {chunkTokens: 8192, maxBatchedTokens: 4096}\n",
+            "spec.engine: engine.chunkTokens must not exceed engine.maxBatchedTokens"),
+        Arguments.of("step time without its base", VALID + "engine: {stepTime: {secondsPerToken: 2.0e-5}}\n",
+            "spec.engine.stepTime: required property 'baseSeconds' not found"),
+        Arguments.of("zero step base", VALID + "engine: {stepTime: {baseSeconds: 0}}\n",
+            "spec.engine.stepTime.baseSeconds: must be greater than 0 seconds"),
+        Arguments.of("unknown mode", VALID + "mode: Auto\n",
+            "spec.mode: does not have a value in the enumeration [\"Enforce\", \"Recommend\"]"),
+        Arguments.of("unknown model", VALID + "model: queueing\n",
+            "spec.model: does not have a value in the enumeration [\"Iterative\", \"Paper\", \"Scheduler\"]"),
+        Arguments.of("missing target", "replicas: {max: 8}\n" + METRICS,
+            "spec: required property 'scaleTargetRef' not found"),
+        Arguments.of("target without name", "scaleTargetRef: {kind: Deployment}\nreplicas: {max: 8}\n" + METRICS,
+            "spec.scaleTargetRef: required property 'name' not found"),
+        Arguments.of("target kind in lower case", "scaleTargetRef: {kind: deployment, name: llama}\nreplicas: {max: 8}\n" + METRICS,
+            "spec.scaleTargetRef.kind: does not match the regex pattern ^[A-Z][A-Za-z0-9]*$"),
+        Arguments.of("missing metrics", TARGET + "replicas: {max: 8}\n",
+            "spec: required property 'metrics' not found"),
+        Arguments.of("bad window", TARGET + "replicas: {max: 8}\n" + METRICS.replace("selector", "window: 5 minutes\n  selector"),
+            "spec.metrics.window: must be a duration such as 15s, 5m, 1m30s or 500ms"),
+        Arguments.of("fractional poll interval", VALID + "behavior: {pollInterval: 1.5s}\n",
+            "spec.behavior.pollInterval: must be a duration such as 15s, 5m, 1m30s or 500ms"),
+        Arguments.of("negative scale-down window", VALID + "behavior: {scaleDown: {stabilizationWindow: -5m}}\n",
+            "spec.behavior.scaleDown.stabilizationWindow: must be a duration such as 15s, 5m, 1m30s or 500ms"),
+        Arguments.of("scale-down step over 100%", VALID + "behavior: {scaleDown: {maxPercentPerStep: 150}}\n",
+            "spec.behavior.scaleDown.maxPercentPerStep: must have a maximum value of 100"),
+        Arguments.of("Prometheus URL without scheme", TARGET + "replicas: {max: 8}\n" + METRICS.replace("http://", ""),
+            "spec.metrics.prometheusUrl: must be an http:// or https:// URL"),
+        Arguments.of("selector without quotes", TARGET + "replicas: {max: 8}\n" + METRICS.replace("'namespace=\"llm\",model_name=\"llama\"'", "model_name=llama"),
+            "spec.metrics.selector: must be PromQL label matchers"),
+        Arguments.of("CA for plain http", VALID.replace("selector", "caSecretRef: {name: prom-ca, key: ca.crt}\n  selector"),
+            "spec.metrics: metrics.caSecretRef needs an https:// metrics.prometheusUrl"),
+        Arguments.of("token secret without key", VALID.replace("selector", "bearerTokenSecretRef: {name: prom-token}\n  selector"),
+            "spec.metrics.bearerTokenSecretRef: required property 'key' not found"),
+        Arguments.of("misspelt field", VALID + "targetUtilisation: 0.8\n",
+            "spec: property 'targetUtilisation' is not defined in the schema"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("invalid")
+  void refusesInvalidServicesNamingWhatToFix(String name, String spec, String expected) {
+    assertThat(validator.validate(service(spec)))
+        .as("errors of %s", name)
+        .anySatisfy(error -> assertThat(error).contains(expected));
+  }
+
+  static Stream<Arguments> valid() {
+    return Stream.of(
+        Arguments.of("minimal", VALID),
+        Arguments.of("default min with max 1", TARGET + "replicas: {max: 1}\n" + METRICS),
+        Arguments.of("min equal to max", TARGET + "replicas: {min: 4, max: 4}\n" + METRICS),
+        Arguments.of("fully specified", TARGET.replace("{", "{apiVersion: apps/v1, ") + """
+            replicas: {min: 2, max: 16}
+            targetUtilization: 0.7
+            model: Scheduler
+            mode: Recommend
+            engine:
+              kvCacheTokens: 48000
+              chunkTokens: 512
+              maxNumSeqs: 24
+              maxBatchedTokens: 4096
+              stepTime: {baseSeconds: 0.015, secondsPerToken: 2.0e-5, secondsPerKvToken: 1.0e-7}
+            metrics:
+              prometheusUrl: https://thanos-query.monitoring.svc:9091/prometheus
+              bearerTokenSecretRef: {name: prom-token, key: token}
+              caSecretRef: {name: prom-ca, key: ca.crt}
+              timeout: 5s
+              selector: 'namespace="llm", model_name=~"meta-llama/.*", pod!=""'
+              window: 2m30s
+              queries:
+                arrivals: 'sum(rate(gateway_requests_total{route="llm"}[$window]))'
+            behavior:
+              scaleUp: {stabilizationWindow: 0s, maxReplicasPerStep: 4, maxPercentPerStep: 200}
+              scaleDown: {stabilizationWindow: 10m, maxPercentPerStep: 10}
+              replicaStartupTime: 8m
+              pollInterval: 500ms
+            """),
+        Arguments.of("LeaderWorkerSet target", "scaleTargetRef: {apiVersion: leaderworkerset.x-k8s.io/v1, kind: LeaderWorkerSet, name: llama-70b}\n"
+            + "replicas: {max: 4}\n" + METRICS));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("valid")
+  void acceptsValidServices(String name, String spec) {
+    assertThat(validator.validate(service(spec))).as("errors of %s", name).isEmpty();
+  }
+
+  @Test
+  void everyCelRuleCompiles() {
+    assertThat(validator.rules())
+        .as("CEL rules in the CRD")
+        .contains("self.min <= self.max", Durations.RULE)
+        .hasSizeGreaterThanOrEqualTo(5);
+  }
+
+  @Test
+  void statusIsValidatedToo() {
+    String withStatus = service(VALID) + """
+        status:
+          replicas: 3
+          desiredReplicas: 4
+          capacity: {stableRatePerReplica: 2.5, bottleneck: Memory, kvCacheTokensSource: Guessed}
+        """;
+    assertThat(validator.validate(withStatus))
+        .anySatisfy(error -> assertThat(error).contains("status.capacity.kvCacheTokensSource: does not have a value in the enumeration"));
+  }
+}
