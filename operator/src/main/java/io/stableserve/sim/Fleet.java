@@ -92,6 +92,13 @@ public final class Fleet {
     now = t;
   }
 
+  /** As {@link #advanceTo(double)}, but does nothing when the fleet is already past {@code t}. */
+  public synchronized void advanceToAtLeast(double t) {
+    if (t > now) {
+      advanceTo(t);
+    }
+  }
+
   private double nextStartup() {
     double next = Double.POSITIVE_INFINITY;
     for (Replica r : replicas) {
