@@ -1,0 +1,45 @@
+package io.stableserve.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Every policy on every workload, one after the other, all from the same seed. Every run starts
+ * with the replicas the oracle gives the first interval, divided by the target utilisation 0.85
+ * (the opening load with headroom), so no policy starts from nothing.
+ */
+public final class Benchmark {
+
+  private final BenchSetup setup;
+  private final List<PolicyKind> policies;
+
+  public Benchmark(BenchSetup setup, List<PolicyKind> policies) {
+    if (policies.isEmpty()) {
+      throw new IllegalArgumentException("the benchmark needs at least one policy");
+    }
+    this.setup = setup;
+    this.policies = List.copyOf(policies);
+  }
+
+  /** Runs every policy on {@code workload}; reports each result to {@code progress} as it comes. */
+  public List<RunResult> run(BenchWorkload workload, Consumer<RunResult> progress) {
+    Oracle oracle = Oracle.plan(workload, setup.seed(), setup.engine().config(), setup.range(), Oracle.DEFAULT_INTERVAL_SECONDS);
+    int initial = setup.range().clamp((int) Math.ceil(oracle.initialReplicas() / StableServeAutoscaler.DEFAULT_TARGET_UTILIZATION));
+    List<RunResult> results = new ArrayList<>();
+    for (PolicyKind kind : policies) {
+      RunResult r;
+      if (kind == PolicyKind.ORACLE) {
+        RunResult simulated = new ClosedLoop(setup.withStartupSeconds(0)).run(workload, oracle, oracle.initialReplicas());
+        r = new RunResult(simulated.policy(), simulated.workload(), oracle.lowerBoundGpuHours(workload.durationSeconds()),
+            simulated.requests(), simulated.sloAttainment(), simulated.ttftP99(), simulated.longestBacklogSeconds(),
+            simulated.peakQueue(), simulated.scalingActions(), simulated.preemptions(), simulated.replicas());
+      } else {
+        r = new ClosedLoop(setup).run(workload, kind.create(setup, workload), initial);
+      }
+      results.add(r);
+      progress.accept(r);
+    }
+    return results;
+  }
+}

@@ -1,0 +1,134 @@
+package io.stableserve.bench;
+
+import io.stableserve.sim.Fleet;
+import io.stableserve.sim.FleetSample;
+import io.stableserve.sim.FleetSpec;
+import io.stableserve.sim.RequestLog;
+import io.stableserve.sim.Router;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * One policy driving one simulated fleet through one workload. Every second the fleet advances and
+ * its gauges are scraped; every 15 s its counters are snapshotted; at the policy's period it
+ * decides and the fleet is scaled to its answer (new replicas serve after the start-up delay,
+ * removed ones drain). When the load ends, the fleet runs on, without decisions, until it has
+ * finished what it holds (at most 15 more minutes), so that late requests get their latency.
+ */
+public final class ClosedLoop {
+
+  /** How long after the load the fleet may run to finish its requests. */
+  public static final double DRAIN_SECONDS = 900;
+
+  private final BenchSetup setup;
+
+  public ClosedLoop(BenchSetup setup) {
+    this.setup = setup;
+  }
+
+  /**
+   * @param initialReplicas ready at time 0
+   */
+  public RunResult run(BenchWorkload workload, Autoscaler policy, int initialReplicas) {
+    FleetSpec spec = new FleetSpec(setup.engine(), setup.startupSeconds(), "bench/llm", setup.maxModelLen());
+    Fleet fleet = new Fleet(spec, workload.source().apply(setup.seed()), new Router.LeastOutstanding(),
+        initialReplicas, setup.seed());
+    FleetMetrics metrics = new FleetMetrics(600);
+    int horizon = (int) Math.ceil(workload.durationSeconds());
+    int period = (int) Math.round(policy.periodSeconds() * 1000);
+    int control = (int) Math.round(BenchSetup.CONTROL_PERIOD_SECONDS);
+    List<double[]> replicas = new ArrayList<>();
+    int actions = 0;
+    int peakQueue = 0;
+    double backlogStart = Double.NaN;
+    double longestBacklog = 0;
+    double gpuSeconds = 0;
+    replicas.add(new double[] {0, initialReplicas});
+    for (int t = 1; t <= horizon + DRAIN_SECONDS; t++) {
+      fleet.advanceTo(t);
+      metrics.scrape(fleet);
+      FleetSample s = fleet.sample();
+      int queue = s.waiting() + s.atRouter();
+      if (t <= horizon) {
+        peakQueue = Math.max(peakQueue, queue);
+        if (queue > 0 && Double.isNaN(backlogStart)) {
+          backlogStart = t;
+        } else if (queue == 0 && !Double.isNaN(backlogStart)) {
+          longestBacklog = Math.max(longestBacklog, t - backlogStart);
+          backlogStart = Double.NaN;
+        }
+      }
+      if (t % control == 0) {
+        metrics.snapshotCounters(fleet);
+      }
+      if (t < horizon && ((long) t * 1000) % period == 0) {
+        int current = s.replicas();
+        int desired = policy.decide(metrics, current, s.ready());
+        if (desired != current) {
+          fleet.scaleTo(desired);
+          actions++;
+        }
+      }
+      if (t <= horizon && t % control == 0) {
+        replicas.add(new double[] {t, fleet.sample().replicas()});
+      }
+      if (t == horizon) {
+        gpuSeconds = fleet.gpuSeconds();
+        if (!Double.isNaN(backlogStart)) {
+          longestBacklog = Math.max(longestBacklog, t - backlogStart);
+        }
+      }
+      if (t > horizon && fleet.sample().inSystem() == 0) {
+        break;
+      }
+    }
+    return summarize(policy.name(), workload, fleet, gpuSeconds, longestBacklog, peakQueue, actions, replicas);
+  }
+
+  private RunResult summarize(String policy, BenchWorkload workload, Fleet fleet, double gpuSeconds,
+      double longestBacklog, int peakQueue, int actions, List<double[]> replicas) {
+    RequestLog log = fleet.log();
+    double horizon = workload.durationSeconds();
+    int arrived;
+    double[] ttft = new double[log.size()];
+    int completed = 0;
+    int met = 0;
+    for (int i = 0; i < log.size(); i++) {
+      if (log.arrival(i) < horizon) {
+        ttft[completed++] = log.ttftSeconds(i);
+        if (log.ttftSeconds(i) < setup.ttftTargetSeconds()) {
+          met++;
+        }
+      }
+    }
+    // Requests that arrived during the load but never finished (the fleet could not drain them).
+    arrived = arrivalsBefore(workload, setup.seed(), horizon);
+    int unfinished = Math.max(0, arrived - completed);
+    double[] sorted = Arrays.copyOf(ttft, completed);
+    Arrays.sort(sorted);
+    int total = completed + unfinished;
+    double p99;
+    int rank = (int) Math.ceil(0.99 * total);
+    if (total == 0) {
+      p99 = 0;
+    } else if (rank > completed) {
+      p99 = Double.POSITIVE_INFINITY;
+    } else {
+      p99 = sorted[Math.max(0, rank - 1)];
+    }
+    return new RunResult(policy, workload.name(), gpuSeconds / 3600, total, total == 0 ? 1 : (double) met / total,
+        p99, longestBacklog, peakQueue, actions, fleet.sample().preemptions(), List.copyOf(replicas));
+  }
+
+  /** Counts the requests a workload's source produces before a time. */
+  static int arrivalsBefore(BenchWorkload workload, long seed, double time) {
+    var source = workload.source().apply(seed);
+    int n = 0;
+    while (source.nextTime() < time) {
+      source.next();
+      n++;
+    }
+    return n;
+  }
+}

@@ -1,0 +1,33 @@
+package io.stableserve.bench;
+
+import java.util.List;
+
+/**
+ * The figures of one policy on one workload.
+ *
+ * @param gpuHours GPU-hours over the load's duration: every replica from its creation (start-up
+ *     included) until it is gone (drain included), one GPU each
+ * @param requests requests that arrived during the load
+ * @param sloAttainment share of those requests whose first token came within the TTFT target;
+ *     a request still unfinished at the end of the run counts as a miss
+ * @param ttftP99 the 99th percentile of TTFT in seconds (infinite when more than 1% never
+ *     finished)
+ * @param longestBacklogSeconds the longest stretch during which the waiting queue (engines' waiting
+ *     queues plus requests held at the router) never emptied, at 1 s samples
+ * @param peakQueue the most requests waiting at one sample
+ * @param scalingActions decisions that changed the replica count
+ * @param preemptions preemptions over all replicas
+ * @param replicas the replicas asked for over time, sampled every 15 s
+ */
+public record RunResult(
+    String policy,
+    String workload,
+    double gpuHours,
+    long requests,
+    double sloAttainment,
+    double ttftP99,
+    double longestBacklogSeconds,
+    int peakQueue,
+    int scalingActions,
+    long preemptions,
+    List<double[]> replicas) {}

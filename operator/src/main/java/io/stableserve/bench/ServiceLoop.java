@@ -1,0 +1,133 @@
+package io.stableserve.bench;
+
+import io.stableserve.decide.ArrivalEstimate;
+import io.stableserve.decide.Behavior;
+import io.stableserve.decide.Decision;
+import io.stableserve.decide.Observation;
+import io.stableserve.decide.ReplicaBounds;
+import io.stableserve.decide.ReplicaCounts;
+import io.stableserve.decide.ScalingPolicy;
+import io.stableserve.decide.StabilizationState;
+import io.stableserve.estimate.BinnedLengths;
+import io.stableserve.estimate.ObservedWorkload;
+import io.stableserve.observe.TokenHistogram;
+import io.stableserve.sim.metrics.Histogram;
+import io.stableserve.solve.Capacity;
+import io.stableserve.solve.EngineConfig;
+import io.stableserve.solve.IterativeModel;
+import io.stableserve.solve.StepTimeModel;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
+import org.apache.commons.math3.random.MersenneTwister;
+import org.apache.commons.math3.random.RandomGenerator;
+
+/**
+ * The operator's per-service work without Kubernetes and Prometheus: for each InferenceService,
+ * every period, read the window's token histograms (estimate), solve one replica's capacity
+ * (solve) and choose the replicas (decide), keeping each service's stabilisation state. The
+ * services are synthetic and all different: their own engine, prompt and output lengths (as vLLM's
+ * 1-2-5 histograms of a few thousand requests) and an arrival rate that moves from period to period.
+ */
+public final class ServiceLoop {
+
+  /** One synthetic InferenceService: its inputs and what the operator keeps for it. */
+  public static final class Service {
+    final EngineConfig engine;
+    final TokenHistogram prompt;
+    final TokenHistogram output;
+    final double baseRate;
+    final double phase;
+    final ScalingPolicy policy;
+    StabilizationState state = StabilizationState.empty();
+    int replicas = 2;
+    Decision last;
+
+    Service(EngineConfig engine, TokenHistogram prompt, TokenHistogram output, double baseRate, double phase) {
+      this.engine = engine;
+      this.prompt = prompt;
+      this.output = output;
+      this.baseRate = baseRate;
+      this.phase = phase;
+      this.policy = new ScalingPolicy(new ReplicaBounds(1, 64), 0.85, Behavior.defaults());
+    }
+
+    public Decision last() {
+      return last;
+    }
+  }
+
+  private final List<Service> services;
+
+  private ServiceLoop(List<Service> services) {
+    this.services = services;
+  }
+
+  /** {@code count} different services from a seed. */
+  public static ServiceLoop create(int count, long seed) {
+    if (count < 1) {
+      throw new IllegalArgumentException("the loop needs at least one service, got " + count);
+    }
+    RandomGenerator random = new MersenneTwister(seed);
+    List<Service> services = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      long kv = 32_768L << random.nextInt(3);
+      EngineConfig engine = new EngineConfig(kv, 2048, OptionalInt.of(256), OptionalInt.of(2048),
+          new StepTimeModel(0.004 + 0.004 * random.nextDouble(), 1e-5 + 1e-5 * random.nextDouble(), 1e-7 * random.nextDouble()));
+      int promptLow = 20 + random.nextInt(500);
+      int promptHigh = promptLow + 200 + random.nextInt(3000);
+      int outputLow = 10 + random.nextInt(200);
+      int outputHigh = outputLow + 50 + random.nextInt(600);
+      services.add(new Service(engine, histogram("vllm:request_prompt_tokens", random, promptLow, promptHigh),
+          histogram("vllm:request_generation_tokens", random, outputLow, outputHigh), 1 + 30 * random.nextDouble(),
+          2 * Math.PI * random.nextDouble()));
+    }
+    return new ServiceLoop(services);
+  }
+
+  private static TokenHistogram histogram(String name, RandomGenerator random, int low, int high) {
+    Histogram h = new Histogram(Histogram.oneTwoFive(32_768));
+    int n = 2000 + random.nextInt(4000);
+    for (int i = 0; i < n; i++) {
+      h.observe(low + random.nextInt(high - low + 1));
+    }
+    List<TokenHistogram.Bucket> buckets = new ArrayList<>();
+    for (int i = 0; i < h.bucketCount(); i++) {
+      buckets.add(new TokenHistogram.Bucket(h.bound(i), h.cumulativeCount(i)));
+    }
+    buckets.add(new TokenHistogram.Bucket(Double.POSITIVE_INFINITY, h.count()));
+    return new TokenHistogram(name, buckets, h.sum(), h.count());
+  }
+
+  public List<Service> services() {
+    return services;
+  }
+
+  /** One period: estimate, solve and decide for every service; returns the number that scaled. */
+  public int cycle(Instant now) {
+    int scaled = 0;
+    for (Service s : services) {
+      if (reconcile(s, now).scales()) {
+        scaled++;
+      }
+    }
+    return scaled;
+  }
+
+  /** Estimate, solve and decide for one service at one instant, as the operator's reconcile does. */
+  public static Decision reconcile(Service s, Instant now) {
+    double rate = s.baseRate * (1 + 0.5 * Math.sin(s.phase + now.getEpochSecond() / 600.0));
+    ObservedWorkload workload = new ObservedWorkload(BinnedLengths.from(s.prompt, OptionalDouble.empty()),
+        BinnedLengths.from(s.output, OptionalDouble.empty()), Optional.empty());
+    Capacity capacity = new IterativeModel().solve(workload, s.engine);
+    Decision d = s.policy.decide(now, Observation.measured(new ArrivalEstimate(rate, 0.05 * rate), capacity),
+        ReplicaCounts.allReady(s.replicas), s.state);
+    s.state = d.state();
+    s.replicas = d.desiredReplicas();
+    s.last = d;
+    return d;
+  }
+}

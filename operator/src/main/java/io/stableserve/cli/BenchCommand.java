@@ -1,0 +1,170 @@
+package io.stableserve.cli;
+
+import io.stableserve.bench.BenchReport;
+import io.stableserve.bench.BenchSetup;
+import io.stableserve.bench.BenchWorkload;
+import io.stableserve.bench.Benchmark;
+import io.stableserve.bench.PolicyKind;
+import io.stableserve.bench.ReplicaRange;
+import io.stableserve.bench.RunResult;
+import io.stableserve.bench.Workloads;
+import io.stableserve.sim.EngineSpec;
+import io.stableserve.solve.EngineConfig;
+import io.stableserve.solve.StepTimeModel;
+import io.stableserve.workload.Trace;
+import io.stableserve.workload.TraceReader;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.OptionalInt;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code bench}: every policy on every workload in the simulated fleet; a table and a chart. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = "Benchmark StableServe against HPA, KEDA, llm-d's saturation autoscaler, Knative's KPA and an oracle "
+        + "in the simulated fleet: prints a table and writes a chart.",
+    subcommands = {OperatorCostCommand.class})
+public final class BenchCommand implements Callable<Integer> {
+
+  static final List<String> ALL_WORKLOADS = List.of("conversation", "code", "diurnal", "shift");
+
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--data", paramLabel = "DIR",
+      description = "Folder with azure-llm-2023-conv.csv and azure-llm-2023-code.csv (default: ../shared/data, found from here or a parent).")
+  Path data;
+
+  @Option(names = "--workloads", split = ",", paramLabel = "NAME",
+      description = "Workloads to run, of conversation, code, diurnal, shift (default: all).")
+  List<String> workloads = new ArrayList<>(ALL_WORKLOADS);
+
+  @Option(names = "--policies", split = ",", paramLabel = "NAME",
+      description = "Policies to run, of stableserve, hpa, keda, wva, kpa, oracle (default: all).")
+  List<String> policies = new ArrayList<>(List.of("stableserve", "hpa", "keda", "wva", "kpa", "oracle"));
+
+  @Option(names = "--replicas", defaultValue = "5", paramLabel = "N",
+      description = "Load in replicas: mean (traces) or peak (diurnal) rate, or the long-prompt phase (shift), as N × one replica's stable rate (default: ${DEFAULT-VALUE}).")
+  double replicas;
+
+  @Option(names = "--time-scale", defaultValue = "2", paramLabel = "X",
+      description = "Replay the traces X times faster (default: ${DEFAULT-VALUE}: the hour in 30 minutes).")
+  double timeScale;
+
+  @Option(names = "--startup-seconds", defaultValue = "120", paramLabel = "S",
+      description = "Seconds a new replica takes to serve (default: ${DEFAULT-VALUE}).")
+  double startupSeconds;
+
+  @Option(names = "--ttft-target", defaultValue = "2", paramLabel = "S",
+      description = "TTFT SLO in seconds (default: ${DEFAULT-VALUE}).")
+  double ttftTarget;
+
+  @Option(names = "--max-replicas", defaultValue = "40", paramLabel = "N", description = "Most replicas any policy may set (default: ${DEFAULT-VALUE}).")
+  int maxReplicas;
+
+  @Option(names = "--seed", defaultValue = "42", description = "Seed of request sources and engines (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--kv-tokens", defaultValue = "131072", paramLabel = "M", description = "KV-cache tokens per replica (default: ${DEFAULT-VALUE}).")
+  long kvTokens;
+
+  @Option(names = "--max-batched-tokens", defaultValue = "2048", paramLabel = "B",
+      description = "max_num_batched_tokens, also the prefill chunk (default: ${DEFAULT-VALUE}).")
+  int maxBatchedTokens;
+
+  @Option(names = "--max-num-seqs", defaultValue = "256", paramLabel = "K", description = "max_num_seqs (default: ${DEFAULT-VALUE}).")
+  int maxNumSeqs;
+
+  @Option(names = "--step-base", defaultValue = "0.006", paramLabel = "C0", description = "Step time base c0, s (default: ${DEFAULT-VALUE}).")
+  double stepBase;
+
+  @Option(names = "--step-per-token", defaultValue = "1.7e-5", paramLabel = "C1",
+      description = "Step time per computed token c1, s (default: ${DEFAULT-VALUE}).")
+  double stepPerToken;
+
+  @Option(names = "--step-per-kv-token", defaultValue = "1e-7", paramLabel = "C2",
+      description = "Step time per resident KV token c2, s (default: ${DEFAULT-VALUE}).")
+  double stepPerKvToken;
+
+  @Option(names = "--chart", defaultValue = "bench-replicas.png", paramLabel = "FILE",
+      description = "PNG chart of replicas over time per workload (default: ${DEFAULT-VALUE}).")
+  Path chart;
+
+  @Override
+  public Integer call() throws IOException {
+    PrintWriter out = spec.commandLine().getOut();
+    EngineConfig engine = new EngineConfig(kvTokens, maxBatchedTokens, OptionalInt.of(maxNumSeqs), OptionalInt.of(maxBatchedTokens),
+        new StepTimeModel(stepBase, stepPerToken, stepPerKvToken));
+    BenchSetup setup = new BenchSetup(EngineSpec.of(engine), startupSeconds, Math.max(32768, maxBatchedTokens),
+        new ReplicaRange(1, maxReplicas), ttftTarget, seed);
+    List<PolicyKind> kinds = policies.stream().map(PolicyKind::parse).toList();
+    List<BenchWorkload> selected = workloads(engine);
+    out.printf(Locale.ROOT, "Engine: M = %d KV tokens, max_num_batched_tokens %d, max_num_seqs %d, step %.3g + %.3g·n + %.3g·m s; "
+            + "start-up %.0f s; TTFT target %.1f s; replicas 1..%d; seed %d%n",
+        kvTokens, maxBatchedTokens, maxNumSeqs, stepBase, stepPerToken, stepPerKvToken, startupSeconds, ttftTarget, maxReplicas, seed);
+    Benchmark benchmark = new Benchmark(setup, kinds);
+    List<RunResult> results = new ArrayList<>();
+    long start = System.nanoTime();
+    for (BenchWorkload w : selected) {
+      out.printf("%s: %s%n", w.name(), w.description());
+      out.flush();
+      results.addAll(benchmark.run(w, r -> {
+        out.printf(Locale.ROOT, "  %-24s done (%.0f s so far)%n", r.policy(), (System.nanoTime() - start) / 1e9);
+        out.flush();
+      }));
+    }
+    out.println();
+    BenchReport.printTable(out, results);
+    out.println();
+    for (String line : BenchReport.goalCheck(results, startupSeconds)) {
+      out.println(line);
+    }
+    BenchReport.writeChart(chart, results);
+    out.printf(Locale.ROOT, "%nChart: %s; %d runs in %.0f s%n", chart, results.size(), (System.nanoTime() - start) / 1e9);
+    out.flush();
+    return 0;
+  }
+
+  private List<BenchWorkload> workloads(EngineConfig engine) throws IOException {
+    List<BenchWorkload> out = new ArrayList<>();
+    Trace conversation = null;
+    for (String name : workloads) {
+      switch (name.trim().toLowerCase(Locale.ROOT)) {
+        case "conversation", "conv" -> {
+          conversation = conversation == null ? TraceReader.read(dataFile("azure-llm-2023-conv.csv")) : conversation;
+          out.add(Workloads.trace("conversation", conversation, timeScale, replicas, engine));
+        }
+        case "code" -> out.add(Workloads.trace("code", TraceReader.read(dataFile("azure-llm-2023-code.csv")), timeScale, replicas, engine));
+        case "diurnal" -> {
+          conversation = conversation == null ? TraceReader.read(dataFile("azure-llm-2023-conv.csv")) : conversation;
+          out.add(Workloads.diurnal("diurnal", conversation, replicas + 3, engine));
+        }
+        case "shift" -> out.add(Workloads.shift("shift", replicas, engine));
+        default -> throw new IllegalArgumentException("unknown workload '" + name + "'; expected conversation, code, diurnal or shift");
+      }
+    }
+    return out;
+  }
+
+  private Path dataFile(String name) throws IOException {
+    if (data != null) {
+      return data.resolve(name);
+    }
+    Path dir = Path.of("").toAbsolutePath();
+    for (int up = 0; up < 4 && dir != null; up++, dir = dir.getParent()) {
+      Path candidate = dir.resolve("../shared/data").resolve(name).normalize();
+      if (Files.isRegularFile(candidate)) {
+        return candidate;
+      }
+    }
+    throw new IOException(name + " not found in ../shared/data from here or a parent folder; give --data DIR");
+  }
+}

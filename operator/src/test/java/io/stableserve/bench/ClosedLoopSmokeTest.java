@@ -1,0 +1,62 @@
+package io.stableserve.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.stableserve.sim.EngineSpec;
+import io.stableserve.sim.arrivals.Phase;
+import io.stableserve.sim.arrivals.PoissonSource;
+import io.stableserve.solve.EngineConfig;
+import io.stableserve.solve.StepTimeModel;
+import io.stableserve.workload.IndependentLengths;
+import io.stableserve.workload.LengthDistribution;
+import io.stableserve.workload.Workload;
+import java.util.List;
+import java.util.OptionalInt;
+import org.junit.jupiter.api.Test;
+
+/** Every policy on a step of load in the simulated fleet: a short closed loop. */
+class ClosedLoopSmokeTest {
+
+  private static final EngineConfig ENGINE = new EngineConfig(65_536, 1024, OptionalInt.of(128), OptionalInt.of(1024),
+      new StepTimeModel(0.008, 1e-5, 5e-8));
+
+  @Test
+  void onAStepOfLoadStableServeReachesWhatTheStepNeedsAndTheOracleBoundsTheCost() {
+    Workload chat = new IndependentLengths(LengthDistribution.parse("uniform:100:500"), LengthDistribution.parse("uniform:50:250"));
+    double mu = Workloads.stableRate(chat, ENGINE);
+    List<Phase> phases = List.of(Phase.constant(300, 0.5 * mu, chat), Phase.constant(900, 3 * mu, chat));
+    BenchWorkload step = new BenchWorkload("step", "0.5 μ for 5 min, then 3 μ", 1200,
+        seed -> new PoissonSource(phases, false, seed));
+    BenchSetup setup = new BenchSetup(EngineSpec.of(ENGINE), 60, 8192, new ReplicaRange(1, 12), 2.0, 11);
+    List<RunResult> results = new Benchmark(setup, List.of(PolicyKind.values())).run(step, r -> { });
+
+    assertThat(results).hasSize(PolicyKind.values().length);
+    RunResult oracle = find(results, Oracle.NAME);
+    RunResult stableServe = find(results, StableServeAutoscaler.NAME);
+    RunResult hpa = find(results, "HPA (KV cache)");
+    int needed = (int) Math.ceil(3 / 0.85);
+
+    assertThat(oracle.sloAttainment()).as("the oracle's replicas, ready when needed, meet the SLO").isGreaterThan(0.95);
+    for (RunResult r : results) {
+      assertThat(r.requests()).as("every run sees the same requests").isEqualTo(oracle.requests());
+      if (r != oracle && r.sloAttainment() >= 0.9) {
+        assertThat(r.gpuHours()).as("%s meets the SLO with more GPU-hours than the oracle", r.policy()).isGreaterThan(oracle.gpuHours());
+      }
+    }
+    assertThat(last(stableServe)).as("StableServe ends with the replicas 3 μ needs at ρ = 0.85").isGreaterThanOrEqualTo(needed);
+    assertThat(stableServe.scalingActions()).as("StableServe scales in few steps").isLessThanOrEqualTo(3);
+    assertThat(peak(hpa)).as("the step is not memory-bound: KV usage stays under the HPA's target").isLessThan(needed);
+  }
+
+  private static RunResult find(List<RunResult> results, String policy) {
+    return results.stream().filter(r -> r.policy().equals(policy)).findFirst().orElseThrow();
+  }
+
+  private static double last(RunResult r) {
+    return r.replicas().get(r.replicas().size() - 1)[1];
+  }
+
+  private static double peak(RunResult r) {
+    return r.replicas().stream().mapToDouble(p -> p[1]).max().orElseThrow();
+  }
+}
