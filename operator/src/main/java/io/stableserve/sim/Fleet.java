@@ -239,7 +239,7 @@ public final class Fleet {
     return replicas.stream().filter(r -> r.state() != Replica.State.GONE).toList();
   }
 
-  /** The completed requests so far. Read it only between calls that advance the fleet. */
+  /** The completed requests so far. */
   public RequestLog log() {
     return log;
   }

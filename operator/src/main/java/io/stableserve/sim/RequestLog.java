@@ -4,7 +4,8 @@ import java.util.Arrays;
 
 /**
  * Every completed request of a run, in completion order, in primitive columns: arrival, queue time,
- * TTFT, end-to-end latency, lengths, preemptions, replica.
+ * TTFT, end-to-end latency, lengths, preemptions, replica. Thread-safe: it can be read while a
+ * fleet is being advanced on another thread.
  */
 public final class RequestLog {
 
@@ -26,8 +27,8 @@ public final class RequestLog {
             finish - arrivalTime, promptTokens, outputTokens, preempted);
   }
 
-  public void add(long requestId, int replicaIndex, double arrivalTime, double queueSeconds, double ttftSeconds,
-      double e2eSeconds, int promptTokens, int outputTokens, int preempted) {
+  public synchronized void add(long requestId, int replicaIndex, double arrivalTime, double queueSeconds,
+      double ttftSeconds, double e2eSeconds, int promptTokens, int outputTokens, int preempted) {
     if (size == id.length) {
       int n = size * 2;
       id = Arrays.copyOf(id, n);
@@ -52,51 +53,51 @@ public final class RequestLog {
     size++;
   }
 
-  public int size() {
+  public synchronized int size() {
     return size;
   }
 
-  public long id(int i) {
+  public synchronized long id(int i) {
     check(i);
     return id[i];
   }
 
-  public int replica(int i) {
+  public synchronized int replica(int i) {
     check(i);
     return replica[i];
   }
 
-  public double arrival(int i) {
+  public synchronized double arrival(int i) {
     check(i);
     return arrival[i];
   }
 
-  public double queueSeconds(int i) {
+  public synchronized double queueSeconds(int i) {
     check(i);
     return queue[i];
   }
 
-  public double ttftSeconds(int i) {
+  public synchronized double ttftSeconds(int i) {
     check(i);
     return ttft[i];
   }
 
-  public double e2eSeconds(int i) {
+  public synchronized double e2eSeconds(int i) {
     check(i);
     return e2e[i];
   }
 
-  public int promptTokens(int i) {
+  public synchronized int promptTokens(int i) {
     check(i);
     return prompt[i];
   }
 
-  public int outputTokens(int i) {
+  public synchronized int outputTokens(int i) {
     check(i);
     return output[i];
   }
 
-  public int preemptions(int i) {
+  public synchronized int preemptions(int i) {
     check(i);
     return preemptions[i];
   }
@@ -112,7 +113,7 @@ public final class RequestLog {
    *
    * @param ttftTargetSeconds the TTFT SLO, for the share of requests that meet it
    */
-  public LatencySummary summarize(double from, double to, double ttftTargetSeconds) {
+  public synchronized LatencySummary summarize(double from, double to, double ttftTargetSeconds) {
     int n = 0;
     for (int i = 0; i < size; i++) {
       if (arrival[i] >= from && arrival[i] < to) {

@@ -115,4 +115,18 @@ class RequestSourceTest {
     assertThat(simultaneous).isZero();
     assertThatThrownBy(() -> new TraceReplay(TRACE, 0, 1, false, 1)).hasMessageContaining("time scale");
   }
+
+  @Test
+  void mergedStreamsInterleaveInTimeOrder() {
+    RequestSource trace = new TraceReplay(TRACE, 1, 1, false, 1);
+    RequestSource burst = new PoissonSource(List.of(Phase.constant(2, 0.0001, CHAT), Phase.constant(1, 50, LONG)),
+        false, 4);
+    List<Arrival> merged = until(new MergedSource(List.of(trace, burst)), Double.POSITIVE_INFINITY);
+    long fromTrace = merged.stream().filter(a -> a.promptTokens() <= 40).count();
+    long fromBurst = merged.stream().filter(a -> a.promptTokens() == 4000).count();
+    assertThat(fromTrace).isEqualTo(4);
+    assertThat(fromBurst).isBetween(30L, 75L);
+    assertThat(merged).filteredOn(a -> a.promptTokens() == 4000)
+        .allSatisfy(a -> assertThat(a.time()).isBetween(2.0, 3.0));
+  }
 }
