@@ -13,6 +13,7 @@ public final class Benchmark {
 
   private final BenchSetup setup;
   private final List<PolicyKind> policies;
+  private final EmpiricalCapacity capacity;
 
   public Benchmark(BenchSetup setup, List<PolicyKind> policies) {
     if (policies.isEmpty()) {
@@ -20,11 +21,17 @@ public final class Benchmark {
     }
     this.setup = setup;
     this.policies = List.copyOf(policies);
+    this.capacity = new EmpiricalCapacity(setup.engine(), setup.seed());
+  }
+
+  /** One replica's empirical capacity, as the oracle uses it. */
+  public EmpiricalCapacity capacity() {
+    return capacity;
   }
 
   /** Runs every policy on {@code workload}; reports each result to {@code progress} as it comes. */
   public List<RunResult> run(BenchWorkload workload, Consumer<RunResult> progress) {
-    Oracle oracle = Oracle.plan(workload, setup.seed(), setup.engine().config(), setup.range(), Oracle.DEFAULT_INTERVAL_SECONDS);
+    Oracle oracle = Oracle.plan(workload, setup.seed(), capacity, setup.range(), Oracle.DEFAULT_INTERVAL_SECONDS);
     int initial = setup.range().clamp((int) Math.ceil(oracle.initialReplicas() / StableServeAutoscaler.DEFAULT_TARGET_UTILIZATION));
     List<RunResult> results = new ArrayList<>();
     for (PolicyKind kind : policies) {
@@ -35,7 +42,7 @@ public final class Benchmark {
             simulated.requests(), simulated.sloAttainment(), simulated.ttftP99(), simulated.longestBacklogSeconds(),
             simulated.peakQueue(), simulated.scalingActions(), simulated.preemptions(), simulated.replicas());
       } else {
-        r = new ClosedLoop(setup).run(workload, kind.create(setup, workload), initial);
+        r = new ClosedLoop(setup).run(workload, kind.create(setup, workload, capacity), initial);
       }
       results.add(r);
       progress.accept(r);

@@ -257,6 +257,15 @@ public final class FleetMetrics {
     return out;
   }
 
+  /** The counter snapshot taken at {@code time}; fails when there is none. */
+  public Counters countersAt(double time) {
+    Counters c = at(time);
+    if (c == null) {
+      throw new IllegalArgumentException("no counter snapshot at " + time + " s");
+    }
+    return c;
+  }
+
   private Counters at(double time) {
     for (Iterator<Counters> it = counters.descendingIterator(); it.hasNext(); ) {
       Counters c = it.next();

@@ -2,20 +2,17 @@ package io.stableserve.bench;
 
 import io.stableserve.sim.arrivals.Arrival;
 import io.stableserve.sim.arrivals.RequestSource;
-import io.stableserve.solve.EngineConfig;
-import io.stableserve.solve.IterativeModel;
-import io.stableserve.workload.Trace;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The oracle: a lower bound, not a policy. It knows the future: for each interval (default 60 s)
- * it takes the requests that will arrive in it, and sets n = ⌈A / (Δt · μ)⌉ (at least 1), with A
- * their number and μ one replica's stable rate by the iterative model for exactly those requests'
- * token moments (at utilisation 1, no headroom). Its replicas are ready the moment the interval
- * starts (no start-up delay), so its GPU-hours are Σ n·Δt plus the drain of removed replicas.
- * Where the model overstates what a replica serves (preemption near saturation, DESIGN §1.3) the
- * oracle's queue can grow: that shows in its latency columns.
+ * it counts the requests that will arrive in it, A, and sets n = ⌈A / (Δt · μ)⌉ (at least 1, no
+ * headroom), with μ one replica's empirical stable rate for the lengths drawn in that interval
+ * ({@link EmpiricalCapacity}: the simulator's own boundary, not the model StableServe uses). Its
+ * replicas are ready the moment the interval starts (no start-up delay). Its GPU-hours are Σ n·Δt;
+ * its latency columns come from running that schedule in the fleet, and show what a fleet that
+ * just keeps up with each minute's load gives (a bursty minute still queues).
  */
 public final class Oracle implements Autoscaler {
 
@@ -31,7 +28,7 @@ public final class Oracle implements Autoscaler {
   }
 
   /** Plans the oracle's replicas for a workload, from the requests its source will produce with this seed. */
-  public static Oracle plan(BenchWorkload workload, long seed, EngineConfig engine, ReplicaRange range,
+  public static Oracle plan(BenchWorkload workload, long seed, EmpiricalCapacity capacity, ReplicaRange range,
       double intervalSeconds) {
     int intervals = (int) Math.ceil(workload.durationSeconds() / intervalSeconds);
     List<List<Arrival>> byInterval = new ArrayList<>();
@@ -44,23 +41,10 @@ public final class Oracle implements Autoscaler {
       byInterval.get(Math.min(intervals - 1, (int) (a.time() / intervalSeconds))).add(a);
     }
     int[] schedule = new int[intervals];
-    IterativeModel model = new IterativeModel();
     for (int k = 0; k < intervals; k++) {
-      List<Arrival> arrivals = byInterval.get(k);
-      if (arrivals.size() < 2) {
-        schedule[k] = range.min();
-        continue;
-      }
-      double[] t = new double[arrivals.size()];
-      int[] s = new int[arrivals.size()];
-      int[] o = new int[arrivals.size()];
-      for (int i = 0; i < t.length; i++) {
-        t[i] = arrivals.get(i).time();
-        s[i] = arrivals.get(i).promptTokens();
-        o[i] = arrivals.get(i).outputTokens();
-      }
-      double mu = model.solve(new Trace("interval " + k, t, s, o), engine).stableRate();
-      double rate = arrivals.size() / Math.min(intervalSeconds, workload.durationSeconds() - k * intervalSeconds);
+      double length = Math.min(intervalSeconds, workload.durationSeconds() - k * intervalSeconds);
+      double mu = capacity.stableRate(workload.lengthsAt().apply(k * intervalSeconds + length / 2));
+      double rate = byInterval.get(k).size() / length;
       schedule[k] = range.clamp((int) Math.ceil(rate / mu - 1e-9));
     }
     return new Oracle(schedule, intervalSeconds);

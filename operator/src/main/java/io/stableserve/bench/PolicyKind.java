@@ -32,8 +32,8 @@ public enum PolicyKind {
     throw new IllegalArgumentException("unknown policy '" + text + "'; expected one of stableserve, hpa, keda, wva, kpa, oracle");
   }
 
-  /** A fresh policy for one run; the oracle needs the workload to plan from. */
-  public Autoscaler create(BenchSetup setup, BenchWorkload workload) {
+  /** A fresh policy for one run; the oracle needs the workload and one replica's empirical capacity to plan from. */
+  public Autoscaler create(BenchSetup setup, BenchWorkload workload, EmpiricalCapacity capacity) {
     ReplicaRange range = setup.range();
     return switch (this) {
       case STABLESERVE -> new StableServeAutoscaler(range, StableServeAutoscaler.DEFAULT_TARGET_UTILIZATION,
@@ -42,7 +42,7 @@ public enum PolicyKind {
       case KEDA_QUEUE -> KedaQueueScaler.withDefaults(range);
       case WVA_SATURATION -> new SaturationScaler(range);
       case KNATIVE_KPA -> new KnativeKpa(range, KnativeKpa.DEFAULT_TARGET);
-      case ORACLE -> Oracle.plan(workload, setup.seed(), setup.engine().config(), range, Oracle.DEFAULT_INTERVAL_SECONDS);
+      case ORACLE -> Oracle.plan(workload, setup.seed(), capacity, range, Oracle.DEFAULT_INTERVAL_SECONDS);
     };
   }
 

@@ -119,9 +119,18 @@ public final class ServiceLoop {
 
   /** Estimate, solve and decide for one service at one instant, as the operator's reconcile does. */
   public static Decision reconcile(Service s, Instant now) {
-    double rate = s.baseRate * (1 + 0.5 * Math.sin(s.phase + now.getEpochSecond() / 600.0));
-    ObservedWorkload workload = new ObservedWorkload(BinnedLengths.from(s.prompt, OptionalDouble.empty()),
+    return solveAndDecide(s, estimate(s), now);
+  }
+
+  /** The estimate stage's part: the window's token histograms read as a workload. */
+  public static ObservedWorkload estimate(Service s) {
+    return new ObservedWorkload(BinnedLengths.from(s.prompt, OptionalDouble.empty()),
         BinnedLengths.from(s.output, OptionalDouble.empty()), Optional.empty());
+  }
+
+  /** Solve one replica's capacity for the workload and decide the replicas; keeps the service's state. */
+  public static Decision solveAndDecide(Service s, ObservedWorkload workload, Instant now) {
+    double rate = s.baseRate * (1 + 0.5 * Math.sin(s.phase + now.getEpochSecond() / 600.0));
     Capacity capacity = new IterativeModel().solve(workload, s.engine);
     Decision d = s.policy.decide(now, Observation.measured(new ArrivalEstimate(rate, 0.05 * rate), capacity),
         ReplicaCounts.allReady(s.replicas), s.state);

@@ -9,32 +9,35 @@ import io.stableserve.decide.Recommendation;
 import io.stableserve.decide.ReplicaCounts;
 import io.stableserve.decide.ScalingPolicy;
 import io.stableserve.decide.StabilizationState;
-import io.stableserve.estimate.BinnedLengths;
-import io.stableserve.estimate.ObservedWorkload;
+import io.stableserve.estimate.EngineSettings;
+import io.stableserve.estimate.Estimator;
+import io.stableserve.estimate.ServiceEstimate;
+import io.stableserve.observe.MetricsUnavailableException;
+import io.stableserve.observe.VllmMetricNames;
 import io.stableserve.observe.TokenHistogram;
 import io.stableserve.solve.Capacity;
 import io.stableserve.solve.EngineConfig;
 import io.stableserve.solve.ModelKind;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
 
 /**
- * StableServe: the operator's own solve and decide steps ({@link ScalingPolicy}) on what its
- * observe stage would read from Prometheus over the estimation window (default 5 min, cut into
- * 30 s sub-intervals):
+ * StableServe: the operator's own estimate, solve and decide steps ({@link Estimator},
+ * {@link EngineSettings}, the stability model, {@link ScalingPolicy}) on the {@code Observation} its
+ * observe stage would build from Prometheus: over the estimation window (default 5 min, 30 s
+ * sub-intervals), the increase of {@code vllm:request_success_total}, running + waiting at both
+ * ends and at each sub-interval, the increase of the prompt- and output-length histograms, KV-cache
+ * usage, preemption rate and {@code vllm:cache_config_info}'s M. The engine settings (M, chunk,
+ * caps, step-time coefficients) are given, as a user may give them in the InferenceService spec.
  *
- * <ul>
- *   <li>λ̂ = (completions + growth of running + waiting) / W, with the standard error of the
- *       sub-interval rates (sd / √K), as the estimate stage defines them;</li>
- *   <li>token moments from the window's increase of the {@code vllm:request_prompt_tokens} and
- *       {@code vllm:request_generation_tokens} histograms, read by the estimate stage's
- *       {@link BinnedLengths} (prompt and output taken as independent);</li>
- *   <li>the engine (M, chunk, caps, step-time coefficients) as the InferenceService spec gives it.</li>
- * </ul>
- * Before the window has filled it uses what there is; with no completion yet it holds (the
+ * <p>Before the window has filled it uses what there is; with no completion yet it holds (the
  * operator's rule without metrics). Its first decision starts the scale-down window from the
  * replicas the service has, as a newly created HPA does, so that taking over a running service does
  * not scale it down at once.
@@ -96,32 +99,56 @@ public final class StableServeAutoscaler implements Autoscaler {
     if (parts.isEmpty()) {
       return Observation.unavailable("WindowEmpty", "no counter samples cover a sub-interval yet");
     }
-    double seconds = parts.get(parts.size() - 1).to() - parts.get(0).from();
-    double arrivals = 0;
-    for (FleetMetrics.Increase p : parts) {
-      arrivals += p.arrivals();
-    }
-    double rate = arrivals / seconds;
-    double standardError;
-    if (parts.size() >= 5) {
-      double sq = 0;
-      for (FleetMetrics.Increase p : parts) {
-        double r = p.arrivals() / p.seconds();
-        sq += (r - rate) * (r - rate);
-      }
-      standardError = Math.sqrt(sq / (parts.size() - 1)) / Math.sqrt(parts.size());
-    } else {
-      standardError = Math.sqrt(arrivals) / seconds;
-    }
-    TokenHistogram prompt = sum(parts, true);
-    TokenHistogram output = sum(parts, false);
-    if (prompt.count() < 1) {
+    ServiceEstimate estimate = Estimator.estimate(observation(metrics, parts));
+    if (estimate.workload().isEmpty()) {
       return Observation.unavailable("NoCompletions", "no request completed in the window: token moments unknown");
     }
-    ObservedWorkload workload = new ObservedWorkload(BinnedLengths.from(prompt, OptionalDouble.empty()),
-        BinnedLengths.from(output, OptionalDouble.empty()), Optional.empty());
-    Capacity capacity = model.model().solve(workload, engine);
-    return Observation.measured(new ArrivalEstimate(rate, standardError), capacity);
+    EngineSettings given = new EngineSettings(OptionalLong.of(engine.kvCacheTokens()), OptionalInt.of(engine.chunkTokens()),
+        engine.maxNumSeqs(), engine.maxBatchedTokens(), Optional.of(engine.stepTime()));
+    EngineConfig resolved;
+    try {
+      resolved = given.resolve(estimate).config();
+    } catch (MetricsUnavailableException e) {
+      return Observation.unavailable(e.problem().name(), e.getMessage());
+    }
+    Capacity capacity = model.model().solve(estimate.workload().get(), resolved);
+    return Observation.measured(new ArrivalEstimate(estimate.arrivalRate(), estimate.arrivals().standardError()), capacity);
+  }
+
+  /** What the observe stage would have read from Prometheus for this window. */
+  static io.stableserve.observe.Observation observation(FleetMetrics metrics, List<FleetMetrics.Increase> parts) {
+    double from = parts.get(0).from();
+    double to = parts.get(parts.size() - 1).to();
+    FleetMetrics.Counters start = metrics.countersAt(from);
+    FleetMetrics.Counters end = metrics.countersAt(to);
+    List<io.stableserve.observe.Observation.IntervalSample> intervals = new ArrayList<>();
+    double completions = 0;
+    double preemptions = 0;
+    for (FleetMetrics.Increase p : parts) {
+      completions += p.completions();
+      preemptions += p.preemptions();
+      intervals.add(new io.stableserve.observe.Observation.IntervalSample(instant(p.to()), p.arrivals(), OptionalDouble.empty(),
+          OptionalDouble.empty(), OptionalDouble.empty(), OptionalDouble.empty()));
+    }
+    double running = 0, waiting = 0, usage = 0;
+    int pods = 0;
+    for (FleetMetrics.PodReading p : metrics.latest()) {
+      running += p.running();
+      waiting += p.waiting();
+      usage += p.kvCacheUsage();
+      pods++;
+    }
+    double seconds = to - from;
+    return new io.stableserve.observe.Observation(instant(to), Duration.ofMillis(Math.round(seconds * 1000)),
+        Duration.ofMillis(Math.round(SUB_INTERVAL_SECONDS * 1000)), new VllmMetricNames(VllmMetricNames.Generation.V1, Map.of(), List.of()),
+        pods, completions, end.inSystem(), OptionalDouble.of(start.inSystem()), OptionalDouble.empty(), running, waiting,
+        Optional.of(sum(parts, true)), Optional.of(sum(parts, false)), OptionalDouble.empty(), OptionalDouble.empty(),
+        pods == 0 ? OptionalDouble.empty() : OptionalDouble.of(usage / pods), Optional.empty(), OptionalDouble.of(preemptions / seconds),
+        OptionalDouble.empty(), OptionalDouble.empty(), OptionalDouble.empty(), intervals, Duration.ZERO, List.of());
+  }
+
+  private static Instant instant(double seconds) {
+    return Instant.ofEpochMilli(Math.round(seconds * 1000));
   }
 
   private static TokenHistogram sum(List<FleetMetrics.Increase> parts, boolean prompt) {
@@ -136,7 +163,7 @@ public final class StableServeAutoscaler implements Autoscaler {
       total += h.sum();
       count += h.count();
     }
-    List<TokenHistogram.Bucket> buckets = new java.util.ArrayList<>(counts.length);
+    List<TokenHistogram.Bucket> buckets = new ArrayList<>(counts.length);
     for (int i = 0; i < counts.length; i++) {
       buckets.add(new TokenHistogram.Bucket(first.buckets().get(i).upperBound(), counts[i]));
     }

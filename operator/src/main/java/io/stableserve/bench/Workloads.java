@@ -38,7 +38,8 @@ public final class Workloads {
     String description = String.format(Locale.ROOT,
         "%s replayed %.3gx faster with %.3gx the requests: mean %.1f req/s over %.0f min (μ = %.2f req/s per replica)",
         trace.name(), timeScale, rateScale, replicas * mu, duration / 60, mu);
-    return new BenchWorkload(name, description, duration, seed -> new TraceReplay(trace, timeScale, rateScale, false, seed));
+    return new BenchWorkload(name, description, duration, seed -> new TraceReplay(trace, timeScale, rateScale, false, seed),
+        t -> trace);
   }
 
   /**
@@ -62,7 +63,7 @@ public final class Workloads {
     String description = String.format(Locale.ROOT,
         "Poisson, %s: %.1f req/s for 5 min, ramp to %.1f over 10 min, 1-min burst at %.1f, ramp down, 1-min burst at %.1f; %.0f min (μ = %.2f)",
         lengths.describe(), low, high, 1.5 * high, 2.5 * low, duration / 60, mu);
-    return new BenchWorkload(name, description, duration, seed -> new PoissonSource(phases, false, seed));
+    return new BenchWorkload(name, description, duration, seed -> new PoissonSource(phases, false, seed), t -> lengths);
   }
 
   /**
@@ -78,6 +79,7 @@ public final class Workloads {
     String description = String.format(Locale.ROOT,
         "Poisson %.1f req/s: 15 min of chat (%s; μ = %.2f), then 20 min of long prompts (%s; μ = %.2f)",
         rate, chat.describe(), stableRate(chat, engine), longPrompts.describe(), stableRate(longPrompts, engine));
-    return new BenchWorkload(name, description, 2100, seed -> new PoissonSource(phases, false, seed));
+    return new BenchWorkload(name, description, 2100, seed -> new PoissonSource(phases, false, seed),
+        t -> t < 900 ? chat : longPrompts);
   }
 }

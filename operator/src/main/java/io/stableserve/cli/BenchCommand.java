@@ -10,9 +10,11 @@ import io.stableserve.bench.RunResult;
 import io.stableserve.bench.Workloads;
 import io.stableserve.sim.EngineSpec;
 import io.stableserve.solve.EngineConfig;
+import io.stableserve.solve.IterativeModel;
 import io.stableserve.solve.StepTimeModel;
 import io.stableserve.workload.Trace;
 import io.stableserve.workload.TraceReader;
+import io.stableserve.workload.Workload;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -115,6 +117,10 @@ public final class BenchCommand implements Callable<Integer> {
     long start = System.nanoTime();
     for (BenchWorkload w : selected) {
       out.printf("%s: %s%n", w.name(), w.description());
+      for (Workload lengths : new java.util.LinkedHashSet<>(List.of(w.lengthsAt().apply(0), w.lengthsAt().apply(w.durationSeconds())))) {
+        out.printf(Locale.ROOT, "  one replica, %s: model %.2f req/s, simulator boundary %.2f req/s%n", lengths.describe(),
+            new IterativeModel().solve(lengths, engine).stableRate(), benchmark.capacity().stableRate(lengths));
+      }
       out.flush();
       results.addAll(benchmark.run(w, r -> {
         out.printf(Locale.ROOT, "  %-24s done (%.0f s so far)%n", r.policy(), (System.nanoTime() - start) / 1e9);

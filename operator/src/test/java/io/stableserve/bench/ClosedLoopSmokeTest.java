@@ -26,7 +26,7 @@ class ClosedLoopSmokeTest {
     double mu = Workloads.stableRate(chat, ENGINE);
     List<Phase> phases = List.of(Phase.constant(300, 0.5 * mu, chat), Phase.constant(900, 3 * mu, chat));
     BenchWorkload step = new BenchWorkload("step", "0.5 μ for 5 min, then 3 μ", 1200,
-        seed -> new PoissonSource(phases, false, seed));
+        seed -> new PoissonSource(phases, false, seed), t -> chat);
     BenchSetup setup = new BenchSetup(EngineSpec.of(ENGINE), 60, 8192, new ReplicaRange(1, 12), 2.0, 11);
     List<RunResult> results = new Benchmark(setup, List.of(PolicyKind.values())).run(step, r -> { });
 
