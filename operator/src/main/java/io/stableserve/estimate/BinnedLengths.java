@@ -267,8 +267,22 @@ public final class BinnedLengths {
     return Math.sqrt(variance / requests);
   }
 
-  /** The largest length the buckets allow: the upper edge of the highest non-empty bucket (assumed for a +Inf tail). */
+  /**
+   * The largest length, estimated: the upper end m + r of the top non-empty bucket's support under
+   * the within-bucket model. vLLM's top buckets are wide (2000 to 5000 tokens), so the bucket's
+   * edge ({@link #maxBound()}) would overstate the largest request, and with it δ, by up to 2.5 times.
+   */
   public double max() {
+    for (int i = count.length - 1; i >= 0; i--) {
+      if (count[i] > 0) {
+        return Math.ceil(mean[i] + halfWidth[i]);
+      }
+    }
+    return 0;
+  }
+
+  /** The largest length the buckets allow: the upper edge of the highest non-empty bucket (assumed for a +Inf tail). */
+  public double maxBound() {
     for (int i = count.length - 1; i >= 0; i--) {
       if (count[i] > 0) {
         return upper[i];

@@ -131,6 +131,31 @@ public record MetricsConfig(
     return millis % 1000 == 0 ? (millis / 1000) + "s" : millis + "ms";
   }
 
+  /** Parses a Prometheus-style duration: {@code 300s}, {@code 5m}, {@code 1h}, {@code 1500ms}, {@code 1m30s}. */
+  public static Duration parseDuration(String text) {
+    if (text == null || text.isBlank()) {
+      throw new IllegalArgumentException("empty duration; expected e.g. 30s, 5m or 1h");
+    }
+    java.util.regex.Matcher part = java.util.regex.Pattern.compile("(\\d+)(ms|s|m|h|d)").matcher(text.strip());
+    Duration total = Duration.ZERO;
+    int end = 0;
+    while (part.find() && part.start() == end) {
+      long n = Long.parseLong(part.group(1));
+      total = total.plus(switch (part.group(2)) {
+        case "ms" -> Duration.ofMillis(n);
+        case "s" -> Duration.ofSeconds(n);
+        case "m" -> Duration.ofMinutes(n);
+        case "h" -> Duration.ofHours(n);
+        default -> Duration.ofDays(n);
+      });
+      end = part.end();
+    }
+    if (end == 0 || end != text.strip().length()) {
+      throw new IllegalArgumentException("'" + text + "' is not a duration; expected e.g. 30s, 5m, 1h or 1m30s");
+    }
+    return total;
+  }
+
   private static Duration positive(String what, Duration d) {
     if (d.isNegative() || d.isZero()) {
       throw new IllegalArgumentException(what + " must be positive, got " + d);

@@ -16,19 +16,26 @@ public final class MetricsUnavailableException extends Exception {
   private final MetricsProblem problem;
   private final transient Signal signal;
   private final String query;
+  private final String explanation;
 
   public MetricsUnavailableException(MetricsProblem problem, Signal signal, String query, String detail) {
     this(problem, signal, query, detail, null);
   }
 
   public MetricsUnavailableException(MetricsProblem problem, Signal signal, String query, String detail, Throwable cause) {
-    super(message(problem, signal, query, detail), cause);
+    super(problem == null ? "metrics unavailable" : problem.reason() + ": " + explanation(problem, signal, query, detail), cause);
     if (problem == null) {
       throw new IllegalArgumentException("a metrics problem needs its kind");
     }
     this.problem = problem;
     this.signal = signal;
     this.query = query;
+    this.explanation = explanation(problem, signal, query, detail);
+  }
+
+  /** The message without the leading reason, for callers that print the reason apart. */
+  public String explanation() {
+    return explanation;
   }
 
   public MetricsProblem problem() {
@@ -45,13 +52,12 @@ public final class MetricsUnavailableException extends Exception {
     return Optional.ofNullable(query);
   }
 
-  private static String message(MetricsProblem problem, Signal signal, String query, String detail) {
+  private static String explanation(MetricsProblem problem, Signal signal, String query, String detail) {
     StringBuilder text = new StringBuilder();
-    text.append(problem == null ? "metrics unavailable" : problem.reason());
     if (signal != null) {
-      text.append(" for ").append(signal.description());
+      text.append(signal.description()).append(": ");
     }
-    text.append(": ").append(detail == null || detail.isBlank() ? "no detail" : detail);
+    text.append(detail == null || detail.isBlank() ? "no detail" : detail);
     if (query != null) {
       text.append(" (query: ").append(query).append(')');
     }

@@ -36,7 +36,7 @@ public record VllmMetricNames(Generation generation, Map<Signal, String> found, 
     if (found != null) {
       copy.putAll(found);
     }
-    found = Map.copyOf(copy);
+    found = java.util.Collections.unmodifiableMap(copy);
     missing = missing == null ? List.of() : List.copyOf(missing);
   }
 }

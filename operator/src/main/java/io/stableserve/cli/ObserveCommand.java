@@ -1,0 +1,446 @@
+package io.stableserve.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.stableserve.decide.Behavior;
+import io.stableserve.decide.Decision;
+import io.stableserve.decide.ReplicaBounds;
+import io.stableserve.decide.ReplicaCounts;
+import io.stableserve.decide.ScalingPolicy;
+import io.stableserve.decide.StabilizationState;
+import io.stableserve.estimate.ArrivalEstimate;
+import io.stableserve.estimate.BinnedLengths;
+import io.stableserve.estimate.EngineSettings;
+import io.stableserve.estimate.EngineSettings.ResolvedEngine;
+import io.stableserve.estimate.Estimator;
+import io.stableserve.estimate.ObservedWorkload;
+import io.stableserve.estimate.ServiceEstimate;
+import io.stableserve.observe.MetricsConfig;
+import io.stableserve.observe.MetricsUnavailableException;
+import io.stableserve.observe.Observer;
+import io.stableserve.observe.PrometheusObserver;
+import io.stableserve.observe.Signal;
+import io.stableserve.solve.Capacity;
+import io.stableserve.solve.ConstraintRate;
+import io.stableserve.solve.EngineConfig;
+import io.stableserve.solve.ModelKind;
+import io.stableserve.solve.Provisioning;
+import io.stableserve.solve.StepTimeModel;
+import io.stableserve.workload.TokenMoments;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code observe}: one pass of the operator's pipeline (observe → estimate → solve → decide)
+ * against any Prometheus, with no cluster, printing what the operator would see and do.
+ */
+@Command(name = "observe", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {
+        "Read a vLLM service's metrics from Prometheus once and print what StableServe would see and do: "
+            + "arrival rate, token moments, KV-cache size, step time, stable rate per constraint, utilisation, "
+            + "bottleneck and replicas, and which vLLM metric names were found.",
+        "Exit status: 0 with a decision, 3 when the metrics are unavailable (the reason is printed), 2 for bad options."})
+public final class ObserveCommand implements Callable<Integer> {
+
+  /** Exit status when the metrics cannot be read. */
+  public static final int METRICS_UNAVAILABLE = 3;
+
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--prometheus", required = true, paramLabel = "URL",
+      description = "Prometheus base URL, e.g. http://prometheus.monitoring:9090.")
+  URI prometheus;
+
+  @Option(names = "--selector", defaultValue = "", paramLabel = "MATCHERS",
+      description = "Label matchers of the service's series, e.g. 'model_name=\"meta-llama/Llama-3.1-8B\",namespace=\"llm\"'.")
+  String selector;
+
+  @Option(names = "--window", defaultValue = "5m", paramLabel = "DURATION",
+      description = "Estimation window (default: ${DEFAULT-VALUE}).")
+  String window;
+
+  @Option(names = "--resolution", paramLabel = "DURATION",
+      description = "Sub-interval for the error of λ̂, burstiness and the step-time fit (default: window / 10); at least 2 scrape intervals.")
+  String resolution;
+
+  @Option(names = "--timeout", defaultValue = "10s", paramLabel = "DURATION", description = "Per-request timeout (default: ${DEFAULT-VALUE}).")
+  String timeout;
+
+  @Option(names = "--max-staleness", defaultValue = "90s", paramLabel = "DURATION",
+      description = "Oldest acceptable newest sample (default: ${DEFAULT-VALUE}).")
+  String maxStaleness;
+
+  @Option(names = "--bearer-token-file", paramLabel = "FILE", description = "File holding a bearer token for Prometheus.")
+  Path bearerTokenFile;
+
+  @Option(names = "--ca-file", paramLabel = "FILE", description = "PEM file of the CA that signs Prometheus's TLS certificate.")
+  Path caFile;
+
+  @Option(names = "--query", paramLabel = "SIGNAL=PROMQL",
+      description = "Replace a signal's PromQL ($selector and $window are substituted), e.g. "
+          + "'arrivals=sum(rate(gateway_requests_total{$selector}[$window]))'. Signals: "
+          + "arrivals, completions, in-system, running, waiting, prompt-tokens, output-tokens, kv-cache-usage, "
+          + "kv-cache-tokens, preemptions, steps, tokens-per-step, step-seconds, replicas.")
+  Map<String, String> queries = new LinkedHashMap<>();
+
+  @Option(names = "--kv-tokens", paramLabel = "M", description = "KV-cache tokens per replica (default: from vllm:cache_config_info).")
+  Long kvTokens;
+
+  @Option(names = "--chunk-tokens", paramLabel = "C",
+      description = "Prefill chunk ŝ in tokens (default: " + EngineSettings.DEFAULT_CHUNK_TOKENS + "; vLLM does not export it).")
+  Integer chunkTokens;
+
+  @Option(names = "--step-seconds", paramLabel = "B", description = "Constant step time b̄ in seconds (default: observed).")
+  Double stepSeconds;
+
+  @Option(names = "--step-base", paramLabel = "C0", description = "Step time base c0 in seconds.")
+  Double stepBase;
+
+  @Option(names = "--step-per-token", paramLabel = "C1", description = "Step time per computed token c1 in seconds.")
+  Double stepPerToken;
+
+  @Option(names = "--step-per-kv-token", paramLabel = "C2", description = "Step time per resident KV token c2 in seconds.")
+  Double stepPerKvToken;
+
+  @Option(names = "--max-num-seqs", paramLabel = "K", description = "vLLM max_num_seqs (sequence cap), if it should bind.")
+  Integer maxNumSeqs;
+
+  @Option(names = "--max-batched-tokens", paramLabel = "B", description = "vLLM max_num_batched_tokens (token budget per step).")
+  Integer maxBatchedTokens;
+
+  @Option(names = "--model", paramLabel = "paper|iterative", defaultValue = "iterative",
+      description = "Stability model (default: ${DEFAULT-VALUE}).")
+  String model;
+
+  @Option(names = "--target-utilization", paramLabel = "R", defaultValue = "0.85",
+      description = "Target utilisation ρ in (0, 1) (default: ${DEFAULT-VALUE}, the operator's default).")
+  double targetUtilization;
+
+  @Option(names = "--min-replicas", defaultValue = "1", paramLabel = "N", description = "Fewest replicas (default: ${DEFAULT-VALUE}).")
+  int minReplicas;
+
+  @Option(names = "--max-replicas", defaultValue = "100", paramLabel = "N", description = "Most replicas (default: ${DEFAULT-VALUE}).")
+  int maxReplicas;
+
+  @Option(names = "--current-replicas", paramLabel = "N",
+      description = "Replicas the service has now (default: the engines seen in the metrics).")
+  Integer currentReplicas;
+
+  @Option(names = "--json", description = "Print one JSON object instead of a report.")
+  boolean json;
+
+  private final Observer observer;
+  private final Clock clock;
+
+  public ObserveCommand() {
+    this(new PrometheusObserver(), Clock.systemUTC());
+  }
+
+  ObserveCommand(Observer observer, Clock clock) {
+    this.observer = observer;
+    this.clock = clock;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Provisioning.checkTargetUtilization(targetUtilization);
+    ModelKind kind = ModelKind.parse(model);
+    MetricsConfig config = config();
+    EngineSettings settings = settings();
+    ScalingPolicy policy = new ScalingPolicy(new ReplicaBounds(minReplicas, maxReplicas), targetUtilization, Behavior.defaults());
+    PrintWriter out = spec.commandLine().getOut();
+
+    Report report = new Report(config);
+    try {
+      report.estimate = Estimator.estimate(observer.observe(config));
+    } catch (MetricsUnavailableException e) {
+      report.unavailable = e;
+    }
+    if (report.estimate != null) {
+      try {
+        report.engine = settings.resolve(report.estimate);
+      } catch (MetricsUnavailableException e) {
+        report.unavailable = e;
+      }
+    }
+    if (report.engine != null && report.estimate.workload().isPresent()) {
+      report.capacity = kind.model().solve(report.estimate.workload().get(), report.engine.config());
+    }
+    int current = currentReplicas != null ? currentReplicas
+        : report.estimate != null ? Math.max(report.estimate.replicas(), 0) : minReplicas;
+    io.stableserve.decide.Observation seen;
+    if (report.capacity != null) {
+      seen = io.stableserve.decide.Observation.measured(
+          new io.stableserve.decide.ArrivalEstimate(report.estimate.arrivalRate(), report.estimate.arrivals().standardError()),
+          report.capacity);
+    } else if (report.unavailable != null) {
+      seen = io.stableserve.decide.Observation.unavailable(report.unavailable.problem().reason(), report.unavailable.explanation());
+    } else {
+      seen = io.stableserve.decide.Observation.unavailable("NoCompletedRequests",
+          "no request completed in the window, so the token moments (and the capacity) are unknown");
+    }
+    report.decision = policy.decide(clock.instant(), seen, ReplicaCounts.allReady(current), StabilizationState.empty());
+    if (json) {
+      out.println(PlanCommand.JSON.writeValueAsString(report.toJson(targetUtilization)));
+    } else {
+      report.print(out, targetUtilization);
+    }
+    out.flush();
+    return report.unavailable != null ? METRICS_UNAVAILABLE : 0;
+  }
+
+  MetricsConfig config() throws IOException {
+    MetricsConfig config = MetricsConfig.of(prometheus, selector)
+        .withWindow(MetricsConfig.parseDuration(window))
+        .withTimeout(MetricsConfig.parseDuration(timeout))
+        .withMaxStaleness(MetricsConfig.parseDuration(maxStaleness));
+    if (resolution != null) {
+      config = config.withResolution(MetricsConfig.parseDuration(resolution));
+    }
+    if (bearerTokenFile != null) {
+      config = config.withBearerToken(Files.readString(bearerTokenFile).strip());
+    }
+    if (caFile != null) {
+      config = config.withCaCertificatePem(Files.readString(caFile));
+    }
+    for (Map.Entry<String, String> q : queries.entrySet()) {
+      config = config.withOverride(Signal.parse(q.getKey()), q.getValue());
+    }
+    return config;
+  }
+
+  EngineSettings settings() {
+    boolean linear = stepBase != null || stepPerToken != null || stepPerKvToken != null;
+    if (stepSeconds != null && linear) {
+      throw new IllegalArgumentException("give either --step-seconds or --step-base/--step-per-token/--step-per-kv-token, not both");
+    }
+    if (linear && stepBase == null) {
+      throw new IllegalArgumentException("--step-per-token and --step-per-kv-token need --step-base C0 as well");
+    }
+    Optional<StepTimeModel> step = stepSeconds != null ? Optional.of(StepTimeModel.constant(stepSeconds))
+        : linear ? Optional.of(new StepTimeModel(stepBase, stepPerToken == null ? 0 : stepPerToken, stepPerKvToken == null ? 0 : stepPerKvToken))
+        : Optional.empty();
+    return new EngineSettings(kvTokens == null ? OptionalLong.empty() : OptionalLong.of(kvTokens),
+        chunkTokens == null ? OptionalInt.empty() : OptionalInt.of(chunkTokens),
+        maxNumSeqs == null ? OptionalInt.empty() : OptionalInt.of(maxNumSeqs),
+        maxBatchedTokens == null ? OptionalInt.empty() : OptionalInt.of(maxBatchedTokens), step);
+  }
+
+  /** What one pass found, and its printing. */
+  private static final class Report {
+    final MetricsConfig config;
+    ServiceEstimate estimate;
+    ResolvedEngine engine;
+    Capacity capacity;
+    MetricsUnavailableException unavailable;
+    Decision decision;
+
+    Report(MetricsConfig config) {
+      this.config = config;
+    }
+
+    void print(PrintWriter out, double rho) {
+      out.printf("Prometheus      %s  selector {%s}  window %s%s%n", config.prometheusUrl(), config.selector(),
+          MetricsConfig.promDuration(config.window()), estimate == null ? "" : "  at " + estimate.at());
+      if (estimate != null) {
+        ServiceEstimate e = estimate;
+        out.printf("vLLM metrics    %s names: %s%n", e.metricNames().generation(), e.metricNames().found().entrySet().stream()
+            .map(f -> f.getKey().name().toLowerCase(Locale.ROOT).replace('_', '-') + "=" + f.getValue()).collect(Collectors.joining(", ")));
+        if (!e.metricNames().missing().isEmpty()) {
+          out.printf("  not found     %s%n", e.metricNames().missing().stream().map(Signal::description).collect(Collectors.joining(", ")));
+        }
+        ArrivalEstimate a = e.arrivals();
+        out.printf("Arrivals        λ̂ = %.4g req/s ± %.2g (1σ, %s; 95%% band %.4g–%.4g)%s%n", a.ratePerSecond(), a.standardError(),
+            a.basis() == ArrivalEstimate.UncertaintyBasis.SUB_INTERVALS ? "spread of sub-intervals" : "Poisson", a.lower95(), a.upper95(),
+            a.source() == ArrivalEstimate.Source.OVERRIDE ? "  [override]" : "");
+        out.printf("  = completions %.4g/s + backlog growth %+.3g/s;  burstiness (index of dispersion) %s%n", a.completionsPerSecond(),
+            a.backlogGrowthPerSecond(), a.burstiness().isPresent() ? String.format("%.2f", a.burstiness().getAsDouble()) : "not measurable");
+        out.printf("Load now        replicas seen %d, running %.0f, waiting %.0f, KV-cache usage %s, preemptions %s%n", e.replicas(),
+            e.running(), e.waiting(), e.kvCacheUsage().isPresent() ? String.format("%.3f", e.kvCacheUsage().getAsDouble()) : "unknown",
+            e.preemptionsPerSecond().isPresent() ? String.format("%.3g/s", e.preemptionsPerSecond().getAsDouble()) : "unknown");
+        e.workload().ifPresentOrElse(w -> printTokens(out, w), () -> out.println("Tokens          unknown (no request completed in the window)"));
+        e.stepTime().ifPresent(s -> out.printf("Step time       observed mean %.4g s; %s%n", s.meanStepSeconds(), s.note()));
+      }
+      if (engine != null) {
+        EngineConfig c = engine.config();
+        StepTimeModel st = c.stepTime();
+        out.printf("Engine          M = %d KV tokens (%s%s), chunk ŝ = %d (%s)%n", c.kvCacheTokens(), word(engine.kvCacheTokens()),
+            estimate.kvCache().filter(k -> engine.kvCacheTokens() == io.stableserve.estimate.Provenance.OBSERVED)
+                .map(k -> ": " + k.how()).orElse(""), c.chunkTokens(), word(engine.chunkTokens()));
+        out.printf("  step time     b = %.4g s + %.3g s·n + %.3g s·m (%s%s)%s%s%n", st.baseSeconds(), st.secondsPerToken(), st.secondsPerKvToken(),
+            word(engine.stepTime()), engine.stepTimeMethod().map(m -> ", " + m.name().toLowerCase(Locale.ROOT).replace('_', ' ')).orElse(""),
+            c.maxNumSeqs().isPresent() ? ", max_num_seqs " + c.maxNumSeqs().getAsInt() : "",
+            c.maxBatchedTokens().isPresent() ? ", max_num_batched_tokens " + c.maxBatchedTokens().getAsInt() : "");
+      }
+      if (capacity != null) {
+        out.printf("Model           %s: E[g] = %.4g token-steps, δ = %.4f%n", capacity.model().name().toLowerCase(Locale.ROOT),
+            capacity.memoryArea(), capacity.delta());
+        out.println("  constraint                                        stable rate per replica (req/s)");
+        for (ConstraintRate r : capacity.constraints()) {
+          out.printf("  %-48s %10.4f%s%n", r.constraint().description(), r.ratePerSecond(),
+              r.constraint() == capacity.bottleneck() ? "   <- binds" : "");
+        }
+        out.printf("  μ̂ = %.4g req/s per replica (bottleneck %s); ρ now = λ̂ / (%d·μ̂) = %.3f%n", capacity.stableRate(),
+            capacity.bottleneck(), decision.currentReplicas(),
+            decision.currentReplicas() == 0 ? Double.NaN : estimate.arrivalRate() / (decision.currentReplicas() * capacity.stableRate()));
+        if (estimate.preempting()) {
+          out.println("  warning       the engine preempts requests now: the measured capacity is below the model's");
+        }
+      }
+      if (unavailable != null) {
+        out.printf("Metrics         unavailable: %s%n", unavailable.getMessage());
+      }
+      if (engine != null) {
+        engine.notes().forEach(n -> out.printf("  note          %s%n", n));
+      }
+      if (estimate != null) {
+        estimate.notes().forEach(n -> out.printf("  note          %s%n", n));
+      }
+      out.printf("Decision        %d -> %d replicas at ρ = %.2f (%s): %s%n", decision.currentReplicas(), decision.desiredReplicas(), rho,
+          decision.reason().machineName(), decision.message());
+      out.printf("  stability     %s%n", decision.stabilityMessage());
+    }
+
+    private static void printTokens(PrintWriter out, ObservedWorkload w) {
+      TokenMoments m = w.moments();
+      out.printf("Tokens          over %.0f requests (histogram buckets; E[s·o] assumes independence)%n", w.prompt().requests());
+      line(out, "prompt s", w.prompt());
+      line(out, "output o", w.output());
+      out.printf("  E[s·o] %.4g, largest s+o %.0f tokens%n", m.meanPromptTimesOutput(), m.maxTotalTokens());
+    }
+
+    private static void line(PrintWriter out, String what, BinnedLengths b) {
+      out.printf("  %-9s E = %.1f ± %.2g   E[²] = %.4g (bounds %.4g–%s)%n", what, b.mean(), b.meanStandardError(), b.meanSquare(),
+          b.meanSquareLowerBound(), b.meanSquareUpperBound().isPresent() ? String.format("%.4g", b.meanSquareUpperBound().getAsDouble()) : "unbounded");
+    }
+
+    private static String word(io.stableserve.estimate.Provenance p) {
+      return p.name().toLowerCase(Locale.ROOT);
+    }
+
+    ObjectNode toJson(double rho) {
+      ObjectNode root = PlanCommand.JSON.createObjectNode();
+      root.put("prometheus", config.prometheusUrl().toString());
+      root.put("selector", config.selector());
+      root.put("windowSeconds", config.window().toMillis() / 1000.0);
+      root.put("targetUtilization", rho);
+      if (unavailable != null) {
+        ObjectNode u = root.putObject("metricsUnavailable");
+        u.put("reason", unavailable.problem().reason());
+        u.put("message", unavailable.getMessage());
+        unavailable.signal().ifPresent(s -> u.put("signal", s.name()));
+      }
+      if (estimate != null) {
+        ServiceEstimate e = estimate;
+        root.put("at", e.at().toString());
+        ObjectNode names = root.putObject("vllmMetrics");
+        names.put("generation", e.metricNames().generation().name());
+        ObjectNode found = names.putObject("found");
+        e.metricNames().found().forEach((k, v) -> found.put(k.name(), v));
+        ArrayNode missing = names.putArray("missing");
+        e.metricNames().missing().forEach(s -> missing.add(s.name()));
+        ArrivalEstimate a = e.arrivals();
+        ObjectNode arrivals = root.putObject("arrivals");
+        arrivals.put("rate", a.ratePerSecond());
+        arrivals.put("standardError", a.standardError());
+        arrivals.put("basis", a.basis().name());
+        arrivals.put("source", a.source().name());
+        arrivals.put("lower95", a.lower95());
+        arrivals.put("upper95", a.upper95());
+        arrivals.put("completionRate", a.completionsPerSecond());
+        arrivals.put("backlogGrowthRate", a.backlogGrowthPerSecond());
+        if (a.burstiness().isPresent()) {
+          arrivals.put("burstiness", a.burstiness().getAsDouble());
+        }
+        root.put("replicasSeen", e.replicas());
+        root.put("running", e.running());
+        root.put("waiting", e.waiting());
+        e.kvCacheUsage().ifPresent(v -> root.put("kvCacheUsage", v));
+        e.preemptionsPerSecond().ifPresent(v -> root.put("preemptionRate", v));
+        e.workload().ifPresent(w -> {
+          TokenMoments m = w.moments();
+          ObjectNode t = root.putObject("tokens");
+          t.put("requests", w.prompt().requests());
+          t.put("meanPrompt", m.meanPrompt());
+          t.put("meanPromptSquare", m.meanPromptSquare());
+          t.put("meanPromptSquareLower", w.prompt().meanSquareLowerBound());
+          w.prompt().meanSquareUpperBound().ifPresent(v -> t.put("meanPromptSquareUpper", v));
+          t.put("meanOutput", m.meanOutput());
+          t.put("meanOutputSquare", m.meanOutputSquare());
+          t.put("meanOutputSquareLower", w.output().meanSquareLowerBound());
+          w.output().meanSquareUpperBound().ifPresent(v -> t.put("meanOutputSquareUpper", v));
+          t.put("meanPromptTimesOutput", m.meanPromptTimesOutput());
+          t.put("maxTotal", m.maxTotalTokens());
+        });
+        e.stepTime().ifPresent(s -> {
+          ObjectNode st = root.putObject("observedStepTime");
+          st.put("method", s.method().name());
+          st.put("meanSeconds", s.meanStepSeconds());
+          st.put("samples", s.samples());
+          s.rSquared().ifPresent(r -> st.put("rSquared", r));
+          st.put("note", s.note());
+        });
+        ArrayNode notes = root.putArray("notes");
+        e.notes().forEach(notes::add);
+      }
+      if (engine != null) {
+        EngineConfig c = engine.config();
+        ObjectNode en = root.putObject("engine");
+        en.put("kvCacheTokens", c.kvCacheTokens());
+        en.put("kvCacheTokensFrom", engine.kvCacheTokens().name());
+        en.put("chunkTokens", c.chunkTokens());
+        en.put("chunkTokensFrom", engine.chunkTokens().name());
+        en.put("stepBase", c.stepTime().baseSeconds());
+        en.put("stepPerToken", c.stepTime().secondsPerToken());
+        en.put("stepPerKvToken", c.stepTime().secondsPerKvToken());
+        en.put("stepTimeFrom", engine.stepTime().name());
+        c.maxNumSeqs().ifPresent(v -> en.put("maxNumSeqs", v));
+        c.maxBatchedTokens().ifPresent(v -> en.put("maxBatchedTokens", v));
+        ArrayNode notes = en.putArray("notes");
+        engine.notes().forEach(notes::add);
+      }
+      if (capacity != null) {
+        ObjectNode cap = root.putObject("capacity");
+        cap.put("model", capacity.model().name().toLowerCase(Locale.ROOT));
+        cap.put("stableRate", capacity.stableRate());
+        cap.put("stabilityBound", capacity.stabilityBound());
+        cap.put("instabilityBound", capacity.instabilityBound());
+        cap.put("bottleneck", capacity.bottleneck().name());
+        cap.put("memoryArea", capacity.memoryArea());
+        cap.put("delta", capacity.delta());
+        cap.put("stepSecondsAtCapacity", capacity.stepSecondsAtCapacity());
+        ArrayNode cs = cap.putArray("constraints");
+        for (ConstraintRate r : capacity.constraints()) {
+          cs.addObject().put("name", r.constraint().name()).put("rate", r.ratePerSecond());
+        }
+      }
+      ObjectNode d = root.putObject("decision");
+      d.put("currentReplicas", decision.currentReplicas());
+      d.put("desiredReplicas", decision.desiredReplicas());
+      d.put("reason", decision.reason().machineName());
+      d.put("message", decision.message());
+      decision.modelReplicas().ifPresent(v -> d.put("modelReplicas", v));
+      decision.utilization().ifPresent(v -> d.put("utilization", v));
+      d.put("stability", decision.stability().machineName());
+      d.put("stabilityMessage", decision.stabilityMessage());
+      return root;
+    }
+  }
+}

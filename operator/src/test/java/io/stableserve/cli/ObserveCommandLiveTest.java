@@ -1,0 +1,99 @@
+package io.stableserve.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.withinPercentage;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.stableserve.testing.LiveVllmServices;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** {@code stableserve observe} end to end against a real Prometheus scraping a synthetic vLLM V1 page. */
+class ObserveCommandLiveTest {
+
+  static LiveVllmServices live;
+
+  @BeforeAll
+  static void startAndFillWindow() {
+    live = LiveVllmServices.get();
+    live.awaitFullWindow();
+  }
+
+  record Run(int status, String out, String err) {}
+
+  static Run run(String... args) {
+    CommandLine cli = StableServe.commandLine();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cli.setOut(new PrintWriter(out));
+    cli.setErr(new PrintWriter(err));
+    int status = cli.execute(args);
+    System.out.println(out);
+    return new Run(status, out.toString(), err.toString());
+  }
+
+  String[] steady(String... more) {
+    String[] base = {"observe", "--prometheus", live.prometheus().url().toString(),
+        "--selector", "model_name=\"" + LiveVllmServices.STEADY_MODEL + "\"", "--window", "20s", "--resolution", "2s"};
+    String[] all = new String[base.length + more.length];
+    System.arraycopy(base, 0, all, 0, base.length);
+    System.arraycopy(more, 0, all, base.length, more.length);
+    return all;
+  }
+
+  @Test
+  void reportNamesWhatItFoundAndDecides() {
+    Run r = run(steady());
+    assertThat(r.status()).as(r.err()).isZero();
+    assertThat(r.out()).contains("V1 names").contains("vllm:kv_cache_usage_perc").contains("vllm:inter_token_latency_seconds")
+        .contains("λ̂ = 4.").contains("M = 48000 KV tokens (observed: kv_cache_size_tokens label")
+        .contains("chunk ŝ = 2048 (default)").contains("fitted").contains("<- binds").contains("Decision");
+  }
+
+  @Test
+  void jsonCarriesTheSameFiguresAndTheReplicasFollowTheModel() throws Exception {
+    Run r = run(steady("--json", "--chunk-tokens", "512", "--target-utilization", "0.5"));
+    assertThat(r.status()).as(r.err()).isZero();
+    JsonNode json = new ObjectMapper().readTree(r.out());
+    double lambda = json.path("arrivals").path("rate").asDouble();
+    double mu = json.path("capacity").path("stableRate").asDouble();
+    assertThat(lambda).isCloseTo(LiveVllmServices.STEADY.arrivalsPerSecond(), withinPercentage(5));
+    assertThat(json.path("engine").path("chunkTokensFrom").asText()).isEqualTo("GIVEN");
+    assertThat(json.path("engine").path("kvCacheTokensFrom").asText()).isEqualTo("OBSERVED");
+    assertThat(json.path("vllmMetrics").path("generation").asText()).isEqualTo("V1");
+    assertThat(json.path("decision").path("modelReplicas").asInt()).isEqualTo((int) Math.ceil(lambda / (0.5 * mu)));
+  }
+
+  @Test
+  void givenEngineFiguresReplaceTheObservedOnes() throws Exception {
+    Run r = run(steady("--json", "--kv-tokens", "96000", "--step-seconds", "0.03"));
+    JsonNode engine = new ObjectMapper().readTree(r.out()).path("engine");
+    assertThat(engine.path("kvCacheTokens").asLong()).isEqualTo(96_000);
+    assertThat(engine.path("kvCacheTokensFrom").asText()).isEqualTo("GIVEN");
+    assertThat(engine.path("stepBase").asDouble()).isEqualTo(0.03);
+    assertThat(engine.path("stepPerToken").asDouble()).isZero();
+  }
+
+  @Test
+  void unavailableMetricsHoldAndExitWithThree() throws Exception {
+    int port;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    Run r = run("observe", "--prometheus", "http://127.0.0.1:" + port, "--selector", "model_name=\"x\"", "--current-replicas", "3");
+    assertThat(r.status()).isEqualTo(ObserveCommand.METRICS_UNAVAILABLE);
+    assertThat(r.out()).contains("PrometheusUnreachable").contains("3 -> 3 replicas").contains("MetricsUnavailable");
+  }
+
+  @Test
+  void badOptionsAreRefusedWithTheirName() {
+    Run r = run(steady("--window", "five-minutes"));
+    assertThat(r.status()).isEqualTo(2);
+    assertThat(r.err()).contains("five-minutes").contains("not a duration");
+  }
+}
