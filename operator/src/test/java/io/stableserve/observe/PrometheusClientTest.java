@@ -1,0 +1,182 @@
+package io.stableserve.observe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+class PrometheusClientTest {
+
+  static MetricsUnavailableException failure(int status, String body) {
+    return assertThrows(MetricsUnavailableException.class, () -> PrometheusClient.instantAnswer(status, body, "up", Signal.RUNNING));
+  }
+
+  @Nested
+  class Answers {
+    @Test
+    void aVectorIsReadWithLabelsValuesAndTimes() throws Exception {
+      String body = "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":["
+          + "{\"metric\":{\"le\":\"+Inf\",\"model_name\":\"m\"},\"value\":[1700000000.5,\"12.5\"]},"
+          + "{\"metric\":{},\"value\":[1700000000.5,\"NaN\"]}]}}";
+      List<PrometheusClient.Sample> samples = PrometheusClient.instantAnswer(200, body, "q", null);
+      assertThat(samples).hasSize(2);
+      assertThat(samples.get(0).labels()).containsEntry("le", "+Inf").containsEntry("model_name", "m");
+      assertThat(samples.get(0).value()).isEqualTo(12.5);
+      assertThat(samples.get(0).timestamp()).isEqualTo(Instant.ofEpochMilli(1_700_000_000_500L));
+      assertThat(samples.get(1).value()).isNaN();
+    }
+
+    @Test
+    void aScalarIsOneUnlabelledSample() throws Exception {
+      String body = "{\"status\":\"success\",\"data\":{\"resultType\":\"scalar\",\"result\":[1700000000,\"3\"]}}";
+      assertThat(PrometheusClient.instantAnswer(200, body, "scalar(1)", null)).singleElement()
+          .satisfies(s -> assertThat(s.value()).isEqualTo(3));
+    }
+
+    @Test
+    void anEmptyResultIsAnEmptyListNotAFailure() throws Exception {
+      assertThat(PrometheusClient.instantAnswer(200, CannedPrometheus.vector(), "q", null)).isEmpty();
+    }
+
+    @Test
+    void aMatrixIsReadPointByPoint() throws Exception {
+      List<PrometheusClient.Series> series = PrometheusClient.rangeAnswer(200, CannedPrometheus.matrix(100, 10, 1, 2, 3), "q", null);
+      assertThat(series).singleElement().satisfies(s -> {
+        assertThat(s.points()).extracting(PrometheusClient.Point::value).containsExactly(1.0, 2.0, 3.0);
+        assertThat(s.points().get(2).timestamp()).isEqualTo(Instant.ofEpochSecond(120));
+      });
+    }
+
+    @Test
+    void badDataIsAQueryError() {
+      MetricsUnavailableException e = failure(400, CannedPrometheus.error("bad_data", "1:5: parse error: unexpected end of input"));
+      assertThat(e.problem()).isEqualTo(MetricsProblem.QUERY_ERROR);
+      assertThat(e.getMessage()).contains("parse error").contains("(query: up)").contains("fix the series selector");
+    }
+
+    @Test
+    void anExecutionErrorIsAQueryError() {
+      assertThat(failure(422, CannedPrometheus.error("execution", "many-to-many matching not allowed")).problem())
+          .isEqualTo(MetricsProblem.QUERY_ERROR);
+    }
+
+    @Test
+    void aQueryTimeoutInsidePrometheusIsATimeout() {
+      assertThat(failure(503, CannedPrometheus.error("timeout", "query timed out in expression evaluation")).problem())
+          .isEqualTo(MetricsProblem.TIMEOUT);
+    }
+
+    @Test
+    void anUnauthorisedAnswerIsAnHttpErrorThatNamesTheToken() {
+      MetricsUnavailableException e = failure(401, "Unauthorized");
+      assertThat(e.problem()).isEqualTo(MetricsProblem.HTTP_ERROR);
+      assertThat(e.getMessage()).contains("HTTP 401").contains("bearer token");
+    }
+
+    @Test
+    void aNotFoundAnswerSaysThereIsNoApiThere() {
+      assertThat(failure(404, "404 page not found").getMessage()).contains("no Prometheus API at this URL");
+    }
+
+    @Test
+    void htmlWithStatus200IsMalformed() {
+      MetricsUnavailableException e = failure(200, "<html><body>Grafana</body></html>");
+      assertThat(e.problem()).isEqualTo(MetricsProblem.MALFORMED);
+      assertThat(e.getMessage()).contains("not a Prometheus API JSON object").contains("<html>");
+    }
+
+    @Test
+    void aValueThatIsNotANumberIsMalformed() {
+      String body = "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[{\"metric\":{},\"value\":[1,\"lots\"]}]}}";
+      assertThat(failure(200, body).getMessage()).contains("'lots' is not a number");
+    }
+
+    @Test
+    void aStringResultIsMalformed() {
+      String body = "{\"status\":\"success\",\"data\":{\"resultType\":\"string\",\"result\":[1,\"x\"]}}";
+      assertThat(failure(200, body).problem()).isEqualTo(MetricsProblem.MALFORMED);
+    }
+
+    @Test
+    void anAnswerWithoutDataIsMalformed() {
+      assertThat(failure(200, "{\"status\":\"success\"}").getMessage()).contains("no data.result");
+    }
+  }
+
+  @Nested
+  class OverHttp {
+    HttpServer server;
+    final AtomicReference<String> authorization = new AtomicReference<>();
+
+    URI serve(int status, String body, long delayMillis) throws Exception {
+      server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+      server.createContext("/", exchange -> {
+        try (exchange) {
+          authorization.set(exchange.getRequestHeaders().getFirst("Authorization"));
+          exchange.getRequestBody().readAllBytes();
+          if (delayMillis > 0) {
+            Thread.sleep(delayMillis);
+          }
+          byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+          exchange.sendResponseHeaders(status, bytes.length);
+          exchange.getResponseBody().write(bytes);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+      server.start();
+      return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    }
+
+    @AfterEach
+    void stop() {
+      if (server != null) {
+        server.stop(0);
+      }
+    }
+
+    @Test
+    void theBearerTokenIsSent() throws Exception {
+      URI url = serve(200, CannedPrometheus.value(1), 0);
+      PrometheusClient client = new PrometheusClient(MetricsConfig.of(url, "").withBearerToken("s3cret"));
+      assertThat(client.query("1", Instant.now(), null)).hasSize(1);
+      assertThat(authorization.get()).isEqualTo("Bearer s3cret");
+    }
+
+    @Test
+    void aSlowPrometheusIsATimeout() throws Exception {
+      URI url = serve(200, CannedPrometheus.value(1), 2_000);
+      PrometheusClient client = new PrometheusClient(MetricsConfig.of(url, "").withTimeout(Duration.ofMillis(300)));
+      MetricsUnavailableException e = assertThrows(MetricsUnavailableException.class, () -> client.query("1", Instant.now(), null));
+      assertThat(e.problem()).isEqualTo(MetricsProblem.TIMEOUT);
+      assertThat(e.getMessage()).contains("300 ms");
+    }
+
+    @Test
+    void aForbiddenAnswerIsAnHttpError() throws Exception {
+      URI url = serve(403, "forbidden", 0);
+      PrometheusClient client = new PrometheusClient(MetricsConfig.of(url, ""));
+      assertThat(assertThrows(MetricsUnavailableException.class, () -> client.query("1", Instant.now(), null)).problem())
+          .isEqualTo(MetricsProblem.HTTP_ERROR);
+    }
+
+    @Test
+    void anInvalidCaCertificateIsRefusedWhenTheClientIsMade() {
+      MetricsConfig config = MetricsConfig.of(URI.create("https://prometheus:9090"), "").withCaCertificatePem("not a certificate");
+      assertThatThrownBy(() -> new PrometheusClient(config)).isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("CA PEM");
+    }
+  }
+}

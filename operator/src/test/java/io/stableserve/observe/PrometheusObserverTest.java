@@ -1,0 +1,149 @@
+package io.stableserve.observe;
+
+import static io.stableserve.observe.CannedPrometheus.contains;
+import static io.stableserve.observe.CannedPrometheus.is;
+import static io.stableserve.observe.CannedPrometheus.names;
+import static io.stableserve.observe.CannedPrometheus.startsWith;
+import static io.stableserve.observe.CannedPrometheus.value;
+import static io.stableserve.observe.CannedPrometheus.vector;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The observe stage against canned Prometheus answers. */
+class PrometheusObserverTest {
+
+  static final Instant NOW = Instant.ofEpochSecond(1_700_000_000);
+  static final String SEL = "{model_name=\"m\"}";
+
+  static MetricsConfig config() {
+    return MetricsConfig.of(URI.create("http://prometheus:9090"), "model_name=\"m\"").withWindow(Duration.ofMinutes(5));
+  }
+
+  static Observation observe(CannedPrometheus prometheus, MetricsConfig config) throws MetricsUnavailableException {
+    return new PrometheusObserver(Clock.fixed(NOW, ZoneOffset.UTC), c -> prometheus).observe(config);
+  }
+
+  /** A V0 engine like the published sample: old names, cache_config_info without model_name. */
+  static CannedPrometheus v0() {
+    return new CannedPrometheus()
+        .answer(startsWith("count by (__name__)"), names("vllm:num_requests_running", "vllm:num_requests_waiting",
+            "vllm:gpu_cache_usage_perc", "vllm:request_success_total", "vllm:num_preemptions_total",
+            "vllm:time_per_output_token_seconds_count", "vllm:time_per_output_token_seconds_sum"))
+        .answer(is("vllm:num_requests_running" + SEL), vector(Map.entry(Map.of("model_name", "m", "instance", "a:8000"), 3.0),
+            Map.entry(Map.of("model_name", "m", "instance", "b:8000"), 4.0)))
+        .answer(is("max(timestamp(vllm:num_requests_running" + SEL + "))"), value(NOW.getEpochSecond() - 5))
+        .answer(is("sum(vllm:num_requests_waiting" + SEL + ")"), value(2))
+        .answer(is("sum(increase(vllm:request_success_total" + SEL + "[300s]))"), value(600))
+        .answer(is("avg(vllm:gpu_cache_usage_perc" + SEL + ")"), value(0.4))
+        .answer(is("vllm:cache_config_info and on (job, instance) vllm:num_requests_running" + SEL),
+            vector(Map.entry(Map.of("block_size", "16", "num_gpu_blocks", "81767", "instance", "a:8000"), 1.0),
+                Map.entry(Map.of("block_size", "16", "num_gpu_blocks", "81767", "instance", "b:8000"), 1.0)))
+        .answer(contains("vllm:time_per_output_token_seconds_sum"), value(0.025));
+  }
+
+  @Test
+  void v0NamesAreFoundAndTheCacheSizeIsJoinedByInstance() throws Exception {
+    Observation o = observe(v0(), config());
+    assertThat(o.names().generation()).isEqualTo(VllmMetricNames.Generation.V0);
+    assertThat(o.names().found()).containsEntry(Signal.KV_CACHE_USAGE, "vllm:gpu_cache_usage_perc")
+        .containsEntry(Signal.STEP_SECONDS, "vllm:time_per_output_token_seconds");
+    assertThat(o.names().missing()).contains(Signal.PROMPT_TOKENS, Signal.OUTPUT_TOKENS, Signal.STEPS);
+    assertThat(o.kvCache()).hasValueSatisfying(c -> {
+      assertThat(c.tokensPerReplica()).isEqualTo(81_767L * 16);
+      assertThat(c.replicasReporting()).isEqualTo(2);
+      assertThat(c.how()).contains("joined");
+    });
+    assertThat(o.replicas()).isEqualTo(2);
+    assertThat(o.running()).isEqualTo(7);
+    assertThat(o.waiting()).isEqualTo(2);
+    assertThat(o.completions()).isEqualTo(600);
+    assertThat(o.kvCacheUsage().getAsDouble()).isEqualTo(0.4);
+    assertThat(o.stepSeconds().getAsDouble()).isEqualTo(0.025);
+    assertThat(o.newestSampleAge()).isEqualTo(Duration.ofSeconds(5));
+  }
+
+  @Test
+  void everyVllmQueryCarriesTheSelector() throws Exception {
+    CannedPrometheus prometheus = v0();
+    observe(prometheus, config());
+    assertThat(prometheus.asked()).filteredOn(q -> q.contains("vllm:num_requests") || q.contains("vllm:request_success"))
+        .allSatisfy(q -> assertThat(q).contains(SEL));
+  }
+
+  @Test
+  void theNewerCacheSizeLabelWinsOverBlocks() throws Exception {
+    CannedPrometheus prometheus = v0().answerFirst(is("vllm:cache_config_info" + SEL),
+        vector(Map.entry(Map.of("block_size", "832", "num_gpu_blocks", "100", "kv_cache_size_tokens", "83000"), 1.0)));
+    Observation o = observe(prometheus, config());
+    assertThat(o.kvCache().orElseThrow().tokensPerReplica()).isEqualTo(83_000);
+    assertThat(o.kvCache().orElseThrow().how()).isEqualTo("kv_cache_size_tokens label");
+  }
+
+  @Test
+  void noRunningSeriesButRecentOnesIsStale() {
+    CannedPrometheus prometheus = new CannedPrometheus()
+        .answer(startsWith("present_over_time(vllm:num_requests_running" + SEL), vector(Map.entry(Map.of("model_name", "m"), 1.0)));
+    MetricsUnavailableException e = assertThrows(MetricsUnavailableException.class, () -> observe(prometheus, config()));
+    assertThat(e.problem()).isEqualTo(MetricsProblem.STALE);
+  }
+
+  @Test
+  void noSeriesAtAllIsNoDataNamingWhatDoesMatch() {
+    CannedPrometheus prometheus = new CannedPrometheus().answer(startsWith("count by (__name__)"), names("vllm:gpu_cache_usage_perc"));
+    MetricsUnavailableException e = assertThrows(MetricsUnavailableException.class, () -> observe(prometheus, config()));
+    assertThat(e.problem()).isEqualTo(MetricsProblem.NO_DATA);
+    assertThat(e.getMessage()).contains("vllm:gpu_cache_usage_perc");
+  }
+
+  @Test
+  void anOldNewestSampleIsStale() {
+    CannedPrometheus prometheus = v0()
+        .answerFirst(is("max(timestamp(vllm:num_requests_running" + SEL + "))"), value(NOW.getEpochSecond() - 200));
+    MetricsUnavailableException e = assertThrows(MetricsUnavailableException.class, () -> observe(prometheus, config()));
+    assertThat(e.problem()).isEqualTo(MetricsProblem.STALE);
+    assertThat(e.getMessage()).contains("200 s old");
+  }
+
+  @Test
+  void aMissingWaitingGaugeIsNoDataNamingIt() {
+    CannedPrometheus withoutWaiting = v0().answerFirst(startsWith("sum(vllm:num_requests_waiting"), vector());
+    MetricsUnavailableException e = assertThrows(MetricsUnavailableException.class, () -> observe(withoutWaiting, config()));
+    assertThat(e.problem()).isEqualTo(MetricsProblem.NO_DATA);
+    assertThat(e.signal()).contains(Signal.WAITING);
+    assertThat(e.getMessage()).contains("vllm:num_requests_waiting");
+  }
+
+  @Test
+  void anOverrideThatReturnsSeveralSeriesIsMalformed() {
+    CannedPrometheus prometheus = v0()
+        .answerFirst(is("rate(gateway_requests_total[300s])"), vector(Map.entry(Map.of("pod", "a"), 1.0), Map.entry(Map.of("pod", "b"), 2.0)));
+    MetricsUnavailableException e = assertThrows(MetricsUnavailableException.class,
+        () -> observe(prometheus, config().withOverride(Signal.ARRIVALS, "rate(gateway_requests_total[$window])")));
+    assertThat(e.problem()).isEqualTo(MetricsProblem.MALFORMED);
+    assertThat(e.getMessage()).contains("aggregate the query");
+  }
+
+  @Test
+  void aCacheUsageGivenInPercentIsMalformed() {
+    CannedPrometheus prometheus = v0().answerFirst(is("avg(vllm:gpu_cache_usage_perc" + SEL + ")"), value(45));
+    MetricsUnavailableException e = assertThrows(MetricsUnavailableException.class, () -> observe(prometheus, config()));
+    assertThat(e.problem()).isEqualTo(MetricsProblem.MALFORMED);
+    assertThat(e.getMessage()).contains("above 1");
+  }
+
+  @Test
+  void theDocumentedQueriesUseTheSelectorAndWindow() {
+    Map<Signal, String> q = PrometheusObserver.queries(config());
+    assertThat(q.get(Signal.COMPLETIONS)).isEqualTo("sum(increase(vllm:request_success_total" + SEL + "[300s]))");
+    assertThat(q.get(Signal.PROMPT_TOKENS)).isEqualTo("sum by (le) (increase(vllm:request_prompt_tokens_bucket" + SEL + "[300s]))");
+    assertThat(q.get(Signal.KV_CACHE_TOKENS)).contains("and on (job, instance)");
+  }
+}
