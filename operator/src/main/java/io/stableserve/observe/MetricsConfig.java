@@ -41,6 +41,10 @@ public record MetricsConfig(
   /** The window is cut into this many sub-intervals unless a resolution is given. */
   public static final int DEFAULT_SUB_INTERVALS = 10;
 
+  private static final String MATCHER = "[a-zA-Z_][a-zA-Z0-9_]*\\s*(=~|!~|!=|=)\\s*\"(?:[^\"\\\\]|\\\\.)*\"\\s*";
+  private static final java.util.regex.Pattern MATCHERS =
+      java.util.regex.Pattern.compile(MATCHER + "(,\\s*" + MATCHER + ")*,?");
+
   public MetricsConfig {
     if (prometheusUrl == null) {
       throw new IllegalArgumentException("a Prometheus URL is needed, e.g. http://prometheus:9090");
@@ -171,8 +175,9 @@ public record MetricsConfig(
     if (s.startsWith("{") && s.endsWith("}")) {
       s = s.substring(1, s.length() - 1).strip();
     }
-    if (s.contains("{") || s.contains("}")) {
-      throw new IllegalArgumentException("series selector '" + raw + "' must be label matchers such as model_name=\"x\", not a metric expression");
+    if (!s.isEmpty() && !MATCHERS.matcher(s).matches()) {
+      throw new IllegalArgumentException("series selector '" + raw
+          + "' must be label matchers such as model_name=\"x\",namespace=~\"llm-.*\", not a metric expression");
     }
     return s;
   }
