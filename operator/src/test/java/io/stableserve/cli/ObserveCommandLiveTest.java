@@ -92,7 +92,7 @@ class ObserveCommandLiveTest {
 
   @Test
   void badOptionsAreRefusedWithTheirName() {
-    Run r = run(steady("--window", "five-minutes"));
+    Run r = run("observe", "--prometheus", live.prometheus().url().toString(), "--window", "five-minutes");
     assertThat(r.status()).isEqualTo(2);
     assertThat(r.err()).contains("five-minutes").contains("not a duration");
   }
