@@ -1,0 +1,21 @@
+package io.stableserve.estimate;
+
+/** Where the capacity the operator scales by came from. */
+public enum CapacitySource {
+  /** The stability model, unchanged: no preemptions in the window. */
+  MODEL("Model"),
+  /** The model scaled down by the compute that preempted requests spend again. */
+  PREEMPTION_CORRECTED("PreemptionCorrected"),
+  /** The completion rate per ready replica while the queue grows: the capacity as measured. */
+  MEASURED_THROUGHPUT("MeasuredThroughput");
+
+  private final String machineName;
+
+  CapacitySource(String machineName) {
+    this.machineName = machineName;
+  }
+
+  public String machineName() {
+    return machineName;
+  }
+}

@@ -1,0 +1,79 @@
+package io.stableserve.estimate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import io.stableserve.solve.Capacity;
+import io.stableserve.solve.Constraint;
+import io.stableserve.solve.ConstraintRate;
+import io.stableserve.solve.ModelKind;
+import io.stableserve.workload.TokenMoments;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class PreemptionCorrectionTest {
+
+  static final Capacity MODEL = new Capacity(ModelKind.ITERATIVE, 3.0, 3.0, 3.3, 0.05, 5e5, 0.04,
+      List.of(new ConstraintRate(Constraint.MEMORY, 3.0), new ConstraintRate(Constraint.COMPUTE, 4.0)));
+  /** E[s] = 1000, E[o] = 200: a preemption discards (1000 + 100) / 1200 of a request's work. */
+  static final TokenMoments MOMENTS = new TokenMoments(1000, 1.2e6, 200, 5e4, 2e5, 3000);
+
+  @Test
+  void noPreemptionLeavesTheModel() {
+    CorrectedCapacity c = PreemptionCorrection.apply(MODEL, new ThroughputSignals(5, 0, 0, 0, 2), MOMENTS);
+    assertThat(c.source()).isEqualTo(CapacitySource.MODEL);
+    assertThat(c.factor()).isEqualTo(1.0);
+    assertThat(c.capacity()).isSameAs(MODEL);
+  }
+
+  @Test
+  void preemptionsWithoutAQueueScaleByTheWorkNotSpentAgain() {
+    // 0.5 preemptions/s over 5 completions/s = 0.1 per request; w = 1100/1200; f = 1 / (1 + 0.0916…)
+    CorrectedCapacity c = PreemptionCorrection.apply(MODEL, new ThroughputSignals(5, 0.5, 0, 0, 2), MOMENTS);
+    double expected = 1 / (1 + 0.1 * 1100.0 / 1200);
+    assertThat(c.source()).isEqualTo(CapacitySource.PREEMPTION_CORRECTED);
+    assertThat(c.factor()).isCloseTo(expected, within(1e-12));
+    assertThat(c.capacity().stableRate()).isCloseTo(3.0 * expected, within(1e-12));
+    assertThat(c.capacity().instabilityBound()).isCloseTo(3.3 * expected, within(1e-12));
+    assertThat(c.capacity().rate(Constraint.COMPUTE).orElseThrow().ratePerSecond()).isCloseTo(4.0 * expected, within(1e-12));
+    assertThat(c.capacity().bottleneck()).isEqualTo(MODEL.bottleneck());
+    assertThat(c.model()).isSameAs(MODEL);
+    assertThat(c.explanation()).contains("0.500 preemptions/s, 0.100 per completed request, each discarding 92% of a request's work");
+  }
+
+  @Test
+  void aGrowingQueueWithPreemptionsMeasuresTheCapacity() {
+    // two ready replicas complete 4.4 req/s together while the queue grows: 2.2 per replica
+    CorrectedCapacity c = PreemptionCorrection.apply(MODEL, new ThroughputSignals(4.4, 1.0, 30, 0.4, 2), MOMENTS);
+    assertThat(c.source()).isEqualTo(CapacitySource.MEASURED_THROUGHPUT);
+    assertThat(c.capacity().stableRate()).isCloseTo(2.2, within(1e-12));
+    assertThat(c.factor()).isCloseTo(2.2 / 3.0, within(1e-12));
+    assertThat(c.explanation()).contains("measured 2.20 completions/s per ready replica against the model's 3.00");
+  }
+
+  @Test
+  void aMeasuredThroughputAboveTheModelIsNotTakenAsMoreCapacity() {
+    CorrectedCapacity c = PreemptionCorrection.apply(MODEL, new ThroughputSignals(8, 0.1, 30, 0.4, 2), MOMENTS);
+    assertThat(c.source()).isEqualTo(CapacitySource.PREEMPTION_CORRECTED);
+    assertThat(c.factor()).isLessThan(1);
+  }
+
+  @Test
+  void thrashingWithoutCompletionsIsFlooredNotZero() {
+    CorrectedCapacity c = PreemptionCorrection.apply(MODEL, new ThroughputSignals(0, 3, 0, 0, 2), MOMENTS);
+    assertThat(c.factor()).isEqualTo(PreemptionCorrection.MIN_FACTOR);
+    assertThat(c.explanation()).contains("no completed request");
+    CorrectedCapacity saturated = PreemptionCorrection.apply(MODEL, new ThroughputSignals(0.1, 3, 50, 1, 2), MOMENTS);
+    assertThat(saturated.source()).isEqualTo(CapacitySource.MEASURED_THROUGHPUT);
+    assertThat(saturated.factor()).isEqualTo(PreemptionCorrection.MIN_FACTOR);
+    assertThat(saturated.explanation()).contains("floored at 0.25");
+  }
+
+  @Test
+  void refusesBadSignals() {
+    assertThatThrownBy(() -> new ThroughputSignals(-1, 0, 0, 0, 1)).hasMessageContaining("completion rate");
+    assertThatThrownBy(() -> new ThroughputSignals(1, Double.NaN, 0, 0, 1)).hasMessageContaining("preemption rate");
+    assertThatThrownBy(() -> new ThroughputSignals(1, 0, 0, Double.POSITIVE_INFINITY, 1)).hasMessageContaining("growth rate");
+  }
+}
