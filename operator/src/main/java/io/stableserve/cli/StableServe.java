@@ -9,8 +9,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = StableServe.Version.class,
     description = "Autoscales LLM inference services by their queueing-theoretic stable region.",
-    subcommands = {PlanCommand.class, SimulateCommand.class, ValidateCommand.class, SimBenchCommand.class, BenchCommand.class,
-        ObserveCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {PlanCommand.class, ObserveCommand.class, RunCommand.class, SimulateCommand.class, ValidateCommand.class,
+        SimBenchCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class StableServe {
 
   public static void main(String[] args) {

@@ -1,0 +1,255 @@
+package io.stableserve.reconcile;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.stableserve.actuate.ScaleFailedException;
+import io.stableserve.actuate.ScaleTarget;
+import io.stableserve.actuate.ScaleTargets;
+import io.stableserve.actuate.TargetResolution;
+import io.stableserve.api.Conditions;
+import io.stableserve.api.EngineRecommendation;
+import io.stableserve.api.InferenceService;
+import io.stableserve.api.InferenceServiceSpec;
+import io.stableserve.api.InferenceServiceStatus;
+import io.stableserve.api.MetricsSpec;
+import io.stableserve.api.Mode;
+import io.stableserve.decide.Decision;
+import io.stableserve.estimate.CapacitySource;
+import io.stableserve.estimate.CorrectedCapacity;
+import io.stableserve.estimate.ServiceEstimate;
+import io.stableserve.observe.MetricsConfig;
+import io.stableserve.report.EventRecorder;
+import io.stableserve.report.OperatorMetrics;
+import io.stableserve.report.StatusReport;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One reconciliation of an InferenceService: resolve the target (actuate's edge), observe →
+ * estimate → solve → decide ({@link ServiceEvaluator}), write /scale in Enforce mode, then report
+ * (status with conditions and the stabilisation state, Events on changes, operator metrics). It
+ * runs again every {@code behavior.pollInterval}.
+ *
+ * <p>Events are emitted on changes only (judged against the previous status, so a restart does not
+ * repeat them): a rescale, a failed rescale, metrics or target becoming unusable (or the reason
+ * changing), the service becoming unstable, a preemption correction starting, a new engine
+ * recommendation above 5% gain, and in Recommend mode a new recommended count.
+ */
+@ControllerConfiguration(name = InferenceServiceReconciler.NAME)
+public final class InferenceServiceReconciler implements Reconciler<InferenceService> {
+
+  public static final String NAME = "inferenceservice";
+  static final Duration DEFAULT_POLL = Duration.ofSeconds(15);
+  private static final Logger LOG = LoggerFactory.getLogger(InferenceServiceReconciler.class);
+
+  private final ScaleTargets targets;
+  private final ServiceEvaluator evaluator;
+  private final SecretReader secrets;
+  private final EventRecorder events;
+  private final OperatorMetrics metrics;
+  private final EngineAdvisor advisor;
+  private final Clock clock;
+
+  public InferenceServiceReconciler(ScaleTargets targets, ServiceEvaluator evaluator, SecretReader secrets,
+      EventRecorder events, OperatorMetrics metrics, EngineAdvisor advisor, Clock clock) {
+    this.targets = Objects.requireNonNull(targets, "scale targets");
+    this.evaluator = Objects.requireNonNull(evaluator, "evaluator");
+    this.secrets = Objects.requireNonNull(secrets, "secret reader");
+    this.events = Objects.requireNonNull(events, "event recorder");
+    this.metrics = Objects.requireNonNull(metrics, "operator metrics");
+    this.advisor = Objects.requireNonNull(advisor, "engine advisor");
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  @Override
+  public UpdateControl<InferenceService> reconcile(InferenceService service, Context<InferenceService> context) {
+    long started = System.nanoTime();
+    try {
+      Outcome outcome = reconcileOnce(service);
+      metrics.reconciled(outcome.result, seconds(started));
+      return UpdateControl.patchStatus(service).rescheduleAfter(outcome.next);
+    } catch (RuntimeException e) {
+      metrics.failed(seconds(started));
+      throw e;
+    }
+  }
+
+  private record Outcome(String result, Duration next) {}
+
+  private Outcome reconcileOnce(InferenceService service) {
+    Instant now = clock.instant();
+    Long generation = service.getMetadata().getGeneration();
+    String namespace = service.getMetadata().getNamespace();
+    String name = service.getMetadata().getName();
+    InferenceServiceStatus previous = service.getStatus();
+    InferenceServiceStatus status = StatusReport.begin(previous, generation);
+    service.setStatus(status);
+    InferenceServiceSpec spec = service.getSpec();
+
+    Duration poll = DEFAULT_POLL;
+    MetricsConfig metricsConfig;
+    Optional<Evaluation.MetricsFailure> secretFailure = Optional.empty();
+    try {
+      if (spec == null || spec.getScaleTargetRef() == null) {
+        throw new IllegalArgumentException("spec.scaleTargetRef is required");
+      }
+      poll = spec.effectiveBehavior().pollIntervalDuration();
+      SpecMapping.policy(spec);
+      Optional<String> token = Optional.empty();
+      Optional<String> ca = Optional.empty();
+      MetricsSpec m = spec.getMetrics();
+      try {
+        if (m != null && m.getBearerTokenSecretRef() != null) {
+          token = Optional.of(secrets.read(namespace, m.getBearerTokenSecretRef()));
+        }
+        if (m != null && m.getCaSecretRef() != null) {
+          ca = Optional.of(secrets.read(namespace, m.getCaSecretRef()));
+        }
+      } catch (SecretReader.SecretUnavailableException e) {
+        secretFailure = Optional.of(new Evaluation.MetricsFailure(Conditions.SECRET_NOT_FOUND, e.getMessage()));
+      }
+      metricsConfig = SpecMapping.metrics(m, token, ca);
+    } catch (IllegalArgumentException e) {
+      return invalid(service, previous, status, e.getMessage(), generation, now, poll);
+    }
+
+    TargetResolution resolution = targets.resolve(namespace, spec.getScaleTargetRef());
+    if (resolution instanceof TargetResolution.Unresolved u) {
+      StatusReport.targetUnresolved(status, u.reason(), u.message(), generation, now);
+      if (!sameCondition(previous, Conditions.TARGET_RESOLVED, Conditions.FALSE, u.reason())) {
+        events.record(service, EventRecorder.WARNING, u.reason(), u.message());
+      }
+      LOG.info("{}/{}: target not resolved ({}): {}", namespace, name, u.reason(), u.message());
+      return new Outcome("unresolved", poll);
+    }
+    ScaleTarget target = ((TargetResolution.Resolved) resolution).target();
+
+    Evaluation evaluation;
+    try {
+      evaluation = secretFailure.isPresent()
+          ? evaluator.unavailable(spec, secretFailure.get(), target.replicas(), StatusReport.stateOf(previous), now)
+          : evaluator.evaluate(spec, metricsConfig, target.replicas(), StatusReport.stateOf(previous), now);
+    } catch (IllegalArgumentException e) {
+      return invalid(service, previous, status, e.getMessage(), generation, now, poll);
+    }
+    Decision decision = evaluation.decision();
+    boolean recommend = spec.effectiveMode() == Mode.Recommend;
+    boolean applied = false;
+    if (!recommend && decision.scales()) {
+      try {
+        targets.scale(namespace, spec.getScaleTargetRef(), decision.desiredReplicas());
+        applied = true;
+        metrics.scaled(namespace, name, decision.currentReplicas(), decision.desiredReplicas());
+        events.record(service, EventRecorder.NORMAL, Conditions.SUCCESSFUL_RESCALE, String.format(Locale.ROOT,
+            "New size: %d; reason: %s: %s", decision.desiredReplicas(), decision.reason().machineName(), decision.message()));
+      } catch (ScaleFailedException e) {
+        events.record(service, EventRecorder.WARNING, Conditions.FAILED_RESCALE, e.getMessage());
+        LOG.warn("{}/{}: {}", namespace, name, e.getMessage());
+      }
+    } else if (recommend && decision.scales() && !sameRecommendation(previous, decision)) {
+      events.record(service, EventRecorder.NORMAL, decision.reason().machineName(),
+          "Recommend mode, /scale not written: " + decision.message());
+    }
+
+    StatusReport.evaluated(status, target, evaluation, applied, recommend, generation, now);
+    reportEvents(service, previous, evaluation);
+    adviseEngine(service, previous, status, evaluation);
+
+    evaluation.capacity().ifPresentOrElse(
+        c -> metrics.decided(namespace, name, evaluation.estimate().map(ServiceEstimate::arrivalRate).orElse(0.0),
+            c.capacity().stableRate(), decision.currentReplicas(), decision.desiredReplicas()),
+        () -> metrics.replicas(namespace, name, decision.currentReplicas(), decision.desiredReplicas()));
+    LOG.info("{}/{}: {}", namespace, name, decision.message());
+    return new Outcome(evaluation.metricsFailure().isPresent() ? "held" : "ok", poll);
+  }
+
+  private void reportEvents(InferenceService service, InferenceServiceStatus previous, Evaluation evaluation) {
+    evaluation.metricsFailure().ifPresent(f -> {
+      if (!sameCondition(previous, Conditions.METRICS_AVAILABLE, Conditions.FALSE, f.reason())) {
+        events.record(service, EventRecorder.WARNING, Conditions.METRICS_UNAVAILABLE,
+            f.reason() + ": " + f.message() + "; holding " + evaluation.decision().desiredReplicas() + " replicas");
+      }
+    });
+    Decision d = evaluation.decision();
+    if (d.stability() == io.stableserve.decide.StabilityVerdict.UNSTABLE
+        && !sameCondition(previous, Conditions.STABLE, Conditions.FALSE, d.stability().machineName())) {
+      events.record(service, EventRecorder.WARNING, d.stability().machineName(), d.stabilityMessage());
+    }
+    Optional<CorrectedCapacity> corrected = evaluation.capacity().filter(c -> c.source() != CapacitySource.MODEL);
+    boolean wasCorrected = previous != null && previous.getPreemption() != null
+        && Boolean.TRUE.equals(previous.getPreemption().getApplied());
+    if (corrected.isPresent() && !wasCorrected) {
+      events.record(service, EventRecorder.WARNING, Conditions.PREEMPTING, String.format(Locale.ROOT,
+          "stable rate per replica corrected from %.3g to %.3g req/s: %s", corrected.get().model().stableRate(),
+          corrected.get().capacity().stableRate(), corrected.get().explanation()));
+    }
+  }
+
+  private void adviseEngine(InferenceService service, InferenceServiceStatus previous, InferenceServiceStatus status,
+      Evaluation evaluation) {
+    if (evaluation.capacity().isEmpty() || evaluation.engine().isEmpty()
+        || evaluation.estimate().flatMap(ServiceEstimate::workload).isEmpty()) {
+      return;
+    }
+    Optional<EngineAdvice> advice = advisor.advise(evaluation.estimate().get().workload().get(),
+        evaluation.engine().get().config(), evaluation.capacity().get().capacity());
+    if (advice.isEmpty()) {
+      status.setEngineRecommendation(null);
+      return;
+    }
+    EngineAdvice a = advice.get();
+    EngineRecommendation r = new EngineRecommendation();
+    r.setSetting(a.setting());
+    r.setValue(a.value());
+    a.currentValue().ifPresent(r::setCurrentValue);
+    r.setCurrentStableRate(a.currentStableRate());
+    r.setRecommendedStableRate(a.recommendedStableRate());
+    r.setGain(a.gain());
+    status.setEngineRecommendation(r);
+    EngineRecommendation before = previous == null ? null : previous.getEngineRecommendation();
+    boolean same = before != null && a.setting().equals(before.getSetting()) && Long.valueOf(a.value()).equals(before.getValue());
+    if (a.gain() > EngineAdvisor.EVENT_GAIN && !same) {
+      events.record(service, EventRecorder.NORMAL, Conditions.ENGINE_RECOMMENDATION, String.format(Locale.ROOT,
+          "%s=%d%s would raise the stable rate per replica from %.3g to %.3g req/s (+%.0f%%); StableServe never changes the engine itself",
+          a.setting(), a.value(), a.currentValue().isPresent() ? " (now " + a.currentValue().getAsLong() + ")" : "",
+          a.currentStableRate(), a.recommendedStableRate(), 100 * a.gain()));
+    }
+  }
+
+  private Outcome invalid(InferenceService service, InferenceServiceStatus previous, InferenceServiceStatus status,
+      String message, Long generation, Instant now, Duration poll) {
+    StatusReport.invalidSpec(status, message, generation, now);
+    if (!sameCondition(previous, Conditions.READY, Conditions.FALSE, Conditions.INVALID_SPEC)) {
+      events.record(service, EventRecorder.WARNING, Conditions.INVALID_SPEC, message);
+    }
+    LOG.warn("{}/{}: invalid spec: {}", service.getMetadata().getNamespace(), service.getMetadata().getName(), message);
+    return new Outcome("invalid", poll);
+  }
+
+  private static boolean sameCondition(InferenceServiceStatus previous, String type, String status, String reason) {
+    if (previous == null) {
+      return false;
+    }
+    Optional<Condition> c = previous.condition(type);
+    return c.isPresent() && status.equals(c.get().getStatus()) && reason.equals(c.get().getReason());
+  }
+
+  private static boolean sameRecommendation(InferenceServiceStatus previous, Decision decision) {
+    return previous != null && previous.getLastDecision() != null
+        && Integer.valueOf(decision.desiredReplicas()).equals(previous.getLastDecision().getTo())
+        && decision.reason().machineName().equals(previous.getLastDecision().getReason());
+  }
+
+  private static double seconds(long startedNanos) {
+    return (System.nanoTime() - startedNanos) / 1e9;
+  }
+}

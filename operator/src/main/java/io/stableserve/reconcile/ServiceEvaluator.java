@@ -1,0 +1,87 @@
+package io.stableserve.reconcile;
+
+import io.stableserve.api.Conditions;
+import io.stableserve.api.InferenceServiceSpec;
+import io.stableserve.decide.ArrivalEstimate;
+import io.stableserve.decide.Decision;
+import io.stableserve.decide.Observation;
+import io.stableserve.decide.ReplicaCounts;
+import io.stableserve.decide.ScalingPolicy;
+import io.stableserve.decide.StabilizationState;
+import io.stableserve.estimate.CorrectedCapacity;
+import io.stableserve.estimate.EngineSettings.ResolvedEngine;
+import io.stableserve.estimate.Estimator;
+import io.stableserve.estimate.ObservedWorkload;
+import io.stableserve.estimate.PreemptionCorrection;
+import io.stableserve.estimate.ServiceEstimate;
+import io.stableserve.estimate.ThroughputSignals;
+import io.stableserve.observe.MetricsConfig;
+import io.stableserve.observe.MetricsUnavailableException;
+import io.stableserve.observe.Observer;
+import io.stableserve.solve.Capacity;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * observe → estimate → solve → decide for one service. Only the observer does I/O; the rest is the
+ * pure stages. Metric problems of any kind become a held decision with the reason, never a scale-down.
+ */
+public final class ServiceEvaluator {
+
+  private final Observer observer;
+
+  public ServiceEvaluator(Observer observer) {
+    this.observer = Objects.requireNonNull(observer, "observer");
+  }
+
+  /**
+   * @throws IllegalArgumentException when the spec cannot be evaluated (a model the solver does not
+   *     know, engine values it refuses): a spec problem, not a metrics one
+   */
+  public Evaluation evaluate(InferenceServiceSpec spec, MetricsConfig metrics, ReplicaCounts replicas,
+      StabilizationState state, Instant now) {
+    ScalingPolicy policy = SpecMapping.policy(spec);
+    ServiceEstimate estimate;
+    try {
+      estimate = Estimator.estimate(observer.observe(metrics));
+    } catch (MetricsUnavailableException e) {
+      return held(policy, now, replicas, state, Optional.empty(), Optional.empty(),
+          new Evaluation.MetricsFailure(e.problem().reason(), e.getMessage()));
+    }
+    ResolvedEngine engine;
+    try {
+      engine = SpecMapping.engine(spec).resolve(estimate);
+    } catch (MetricsUnavailableException e) {
+      return held(policy, now, replicas, state, Optional.of(estimate), Optional.empty(),
+          new Evaluation.MetricsFailure(Conditions.ENGINE_UNKNOWN, e.getMessage()));
+    }
+    Optional<ObservedWorkload> workload = estimate.workload();
+    if (workload.isEmpty()) {
+      return held(policy, now, replicas, state, Optional.of(estimate), Optional.of(engine),
+          new Evaluation.MetricsFailure(Conditions.NO_DATA, "no request completed in the " + metrics.window().toSeconds()
+              + " s window, so the token statistics and the capacity are unknown; holding until requests complete"));
+    }
+    Capacity model = spec.effectiveModel().kind().model().solve(workload.get(), engine.config());
+    ThroughputSignals throughput = new ThroughputSignals(estimate.completionRate(),
+        estimate.preemptionsPerSecond().orElse(0), estimate.waiting(),
+        Math.max(0, estimate.arrivals().backlogGrowthPerSecond()), replicas.ready());
+    CorrectedCapacity capacity = PreemptionCorrection.apply(model, throughput, workload.get().moments());
+    Decision decision = policy.decide(now,
+        Observation.measured(new ArrivalEstimate(estimate.arrivalRate(), estimate.arrivals().standardError()), capacity.capacity()),
+        replicas, state);
+    return new Evaluation(Optional.of(estimate), Optional.of(engine), Optional.of(capacity), Optional.empty(), decision);
+  }
+
+  /** A decision without metrics (e.g. the Secret with Prometheus's token is missing): hold, with the reason. */
+  public Evaluation unavailable(InferenceServiceSpec spec, Evaluation.MetricsFailure failure, ReplicaCounts replicas,
+      StabilizationState state, Instant now) {
+    return held(SpecMapping.policy(spec), now, replicas, state, Optional.empty(), Optional.empty(), failure);
+  }
+
+  private static Evaluation held(ScalingPolicy policy, Instant now, ReplicaCounts replicas, StabilizationState state,
+      Optional<ServiceEstimate> estimate, Optional<ResolvedEngine> engine, Evaluation.MetricsFailure failure) {
+    Decision decision = policy.decide(now, Observation.unavailable(failure.reason(), failure.message()), replicas, state);
+    return new Evaluation(estimate, engine, Optional.empty(), Optional.of(failure), decision);
+  }
+}

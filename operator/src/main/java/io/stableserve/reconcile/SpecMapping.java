@@ -1,0 +1,112 @@
+package io.stableserve.reconcile;
+
+import io.stableserve.api.EngineSpec;
+import io.stableserve.api.InferenceServiceSpec;
+import io.stableserve.api.MetricQueries;
+import io.stableserve.api.MetricsSpec;
+import io.stableserve.api.ScalingRules;
+import io.stableserve.decide.Behavior;
+import io.stableserve.decide.ReplicaBounds;
+import io.stableserve.decide.ScalingPolicy;
+import io.stableserve.decide.StepLimit;
+import io.stableserve.estimate.EngineSettings;
+import io.stableserve.observe.MetricsConfig;
+import io.stableserve.observe.Signal;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+
+/** From the InferenceService spec to the stages' own inputs. Pure; bad values fail with the field's name. */
+final class SpecMapping {
+
+  private SpecMapping() {}
+
+  static ScalingPolicy policy(InferenceServiceSpec spec) {
+    io.stableserve.api.Behavior b = spec.effectiveBehavior();
+    Behavior behavior = new Behavior(
+        b.effectiveScaleUp().stabilizationWindowDuration(),
+        b.effectiveScaleDown().stabilizationWindowDuration(),
+        stepLimit(b.effectiveScaleUp()),
+        stepLimit(b.effectiveScaleDown()),
+        b.replicaStartupDuration(),
+        Behavior.DEFAULT_DOWNSCALE_CONFIDENCE);
+    if (spec.getReplicas() == null || spec.getReplicas().getMax() == null) {
+      throw new IllegalArgumentException("spec.replicas.max is required");
+    }
+    return new ScalingPolicy(new ReplicaBounds(spec.getReplicas().effectiveMin(), spec.getReplicas().getMax()),
+        spec.effectiveTargetUtilization(), behavior);
+  }
+
+  private static StepLimit stepLimit(ScalingRules rules) {
+    return new StepLimit(
+        rules.getMaxReplicasPerStep() == null ? 0 : rules.getMaxReplicasPerStep(),
+        rules.getMaxPercentPerStep() == null ? 0 : rules.getMaxPercentPerStep());
+  }
+
+  static EngineSettings engine(InferenceServiceSpec spec) {
+    EngineSpec e = spec.effectiveEngine();
+    return new EngineSettings(
+        e.getKvCacheTokens() == null ? OptionalLong.empty() : OptionalLong.of(e.getKvCacheTokens()),
+        e.getChunkTokens() == null ? OptionalInt.empty() : OptionalInt.of(e.getChunkTokens()),
+        e.getMaxNumSeqs() == null ? OptionalInt.empty() : OptionalInt.of(e.getMaxNumSeqs()),
+        e.getMaxBatchedTokens() == null ? OptionalInt.empty() : OptionalInt.of(e.getMaxBatchedTokens()),
+        e.getStepTime() == null ? Optional.empty() : Optional.of(e.getStepTime().toModel()));
+  }
+
+  /**
+   * The observe stage's configuration.
+   *
+   * @param bearerToken the token read from {@code metrics.bearerTokenSecretRef}, if named
+   * @param caPem the CA read from {@code metrics.caSecretRef}, if named
+   */
+  static MetricsConfig metrics(MetricsSpec m, Optional<String> bearerToken, Optional<String> caPem) {
+    if (m == null) {
+      throw new IllegalArgumentException("spec.metrics is required");
+    }
+    URI url;
+    try {
+      url = URI.create(m.getPrometheusUrl());
+    } catch (IllegalArgumentException | NullPointerException e) {
+      throw new IllegalArgumentException("spec.metrics.prometheusUrl '" + m.getPrometheusUrl() + "' is not a URL", e);
+    }
+    return new MetricsConfig(url, bearerToken, caPem, m.timeoutDuration(), m.getSelector(), m.windowDuration(),
+        null, null, overrides(m.effectiveQueries()));
+  }
+
+  static Map<Signal, String> overrides(MetricQueries q) {
+    Map<Signal, String> out = new EnumMap<>(Signal.class);
+    put(out, Signal.ARRIVALS, q.getArrivals());
+    put(out, Signal.PROMPT_TOKENS, q.getPromptTokens());
+    put(out, Signal.OUTPUT_TOKENS, q.getOutputTokens());
+    put(out, Signal.KV_CACHE_USAGE, q.getKvCacheUsage());
+    put(out, Signal.KV_CACHE_TOKENS, q.getKvCacheTokens());
+    put(out, Signal.STEP_SECONDS, q.getStepTime());
+    put(out, Signal.PREEMPTIONS, q.getPreemptions());
+    put(out, Signal.RUNNING, q.getRunning());
+    put(out, Signal.WAITING, q.getWaiting());
+    return out;
+  }
+
+  /** Overrides the observe stage has no signal for: the operator says it does not use them. */
+  static List<String> unusedOverrides(MetricQueries q) {
+    List<String> unused = new ArrayList<>();
+    if (q.getPromptTokensSecondMoment() != null) {
+      unused.add("metrics.queries.promptTokensSecondMoment");
+    }
+    if (q.getOutputTokensSecondMoment() != null) {
+      unused.add("metrics.queries.outputTokensSecondMoment");
+    }
+    return unused;
+  }
+
+  private static void put(Map<Signal, String> out, Signal signal, String promql) {
+    if (promql != null && !promql.isBlank()) {
+      out.put(signal, promql);
+    }
+  }
+}

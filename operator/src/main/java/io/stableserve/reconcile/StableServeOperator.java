@@ -1,0 +1,88 @@
+package io.stableserve.reconcile;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.stableserve.actuate.KubernetesScaleTargets;
+import io.stableserve.observe.Observer;
+import io.stableserve.report.KubernetesEvents;
+import io.stableserve.report.OperatorMetrics;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The operator assembled: the reconciler with its Kubernetes edges, registered with the Java
+ * Operator SDK for the given namespaces (all when none are given), optionally behind a Lease.
+ */
+public final class StableServeOperator implements AutoCloseable {
+
+  /**
+   * How to run.
+   *
+   * @param namespaces the namespaces to watch; empty for all
+   * @param leaderElection the Lease to hold before reconciling, when several operator replicas run
+   * @param checkCrd whether to check at start that the InferenceService CRD is installed
+   * @param observer the observe stage (Prometheus)
+   * @param advisor engine recommendations
+   * @param clock the time decisions are made at
+   * @param maxReconcileInterval a reconciliation happens at least this often even after errors
+   */
+  public record Settings(Set<String> namespaces, Optional<LeaderElectionConfiguration> leaderElection, boolean checkCrd,
+      Observer observer, EngineAdvisor advisor, Clock clock, Duration maxReconcileInterval) {
+    public Settings {
+      namespaces = Set.copyOf(namespaces);
+      Objects.requireNonNull(leaderElection, "leader election");
+      Objects.requireNonNull(observer, "observer");
+      Objects.requireNonNull(advisor, "engine advisor");
+      Objects.requireNonNull(clock, "clock");
+      Objects.requireNonNull(maxReconcileInterval, "maximum reconcile interval");
+    }
+  }
+
+  private final Operator operator;
+
+  private StableServeOperator(Operator operator) {
+    this.operator = operator;
+  }
+
+  public static StableServeOperator start(KubernetesClient client, OperatorMetrics metrics, Settings settings) {
+    Operator operator = new Operator(o -> {
+      o.withKubernetesClient(client)
+          .withCloseClientOnStop(false)
+          .withUseSSAToPatchPrimaryResource(false)
+          .checkingCRDAndValidateLocalModel(settings.checkCrd());
+      settings.leaderElection().ifPresent(o::withLeaderElectionConfiguration);
+    });
+    InferenceServiceReconciler reconciler = new InferenceServiceReconciler(
+        new KubernetesScaleTargets(client), new ServiceEvaluator(settings.observer()), new KubernetesSecrets(client),
+        new KubernetesEvents(client, settings.clock()), metrics, settings.advisor(), settings.clock());
+    operator.register(reconciler, c -> {
+      if (settings.namespaces().isEmpty()) {
+        c.watchingAllNamespaces();
+      } else {
+        c.settingNamespaces(settings.namespaces());
+      }
+      c.withReconciliationMaxInterval(settings.maxReconcileInterval());
+    });
+    operator.start();
+    return new StableServeOperator(operator);
+  }
+
+  /** The operator has started (it may still be waiting for the Lease). */
+  public boolean alive() {
+    return operator.getRuntimeInfo().isStarted();
+  }
+
+  /** Started, and every informer is connected and synced. */
+  public boolean ready() {
+    return operator.getRuntimeInfo().isStarted() && operator.getRuntimeInfo().allEventSourcesAreHealthy();
+  }
+
+  @Override
+  public void close() {
+    operator.stop();
+  }
+}

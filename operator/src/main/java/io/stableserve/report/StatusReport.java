@@ -1,0 +1,238 @@
+package io.stableserve.report;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.stableserve.actuate.ScaleTarget;
+import io.stableserve.api.CapacityStatus;
+import io.stableserve.api.Conditions;
+import io.stableserve.api.InferenceServiceStatus;
+import io.stableserve.api.ObservedWorkload;
+import io.stableserve.api.PreemptionCorrection;
+import io.stableserve.api.Recommendation;
+import io.stableserve.api.ScalingDecision;
+import io.stableserve.api.StepTimeStatus;
+import io.stableserve.api.ValueSource;
+import io.stableserve.api.Durations;
+import io.stableserve.decide.Decision;
+import io.stableserve.decide.StabilizationState;
+import io.stableserve.decide.StabilityVerdict;
+import io.stableserve.estimate.CapacitySource;
+import io.stableserve.estimate.CorrectedCapacity;
+import io.stableserve.estimate.EngineSettings.ResolvedEngine;
+import io.stableserve.estimate.Provenance;
+import io.stableserve.estimate.ServiceEstimate;
+import io.stableserve.observe.Signal;
+import io.stableserve.reconcile.Evaluation;
+import io.stableserve.solve.EngineConfig;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The report stage's pure half: from what a reconciliation found and did to the InferenceService's
+ * status. Conditions keep their last transition time while their status does not change.
+ */
+public final class StatusReport {
+
+  private StatusReport() {}
+
+  /** The stabilisation state a status carries (empty for a new service). */
+  public static StabilizationState stateOf(InferenceServiceStatus status) {
+    if (status == null) {
+      return StabilizationState.empty();
+    }
+    List<io.stableserve.decide.Recommendation> recs = new ArrayList<>();
+    if (status.getRecommendations() != null) {
+      for (Recommendation r : status.getRecommendations()) {
+        Optional<Instant> t = instant(r.getTime());
+        if (t.isPresent() && r.getReplicas() != null && r.getReplicas() >= 0) {
+          recs.add(new io.stableserve.decide.Recommendation(t.get(), r.getReplicas()));
+        }
+      }
+    }
+    return new StabilizationState(recs, instant(status.getLastScaleTime()));
+  }
+
+  /** A copy of {@code previous} (or a new status) with the common fields of this round set. */
+  public static InferenceServiceStatus begin(InferenceServiceStatus previous, Long generation) {
+    InferenceServiceStatus s = previous == null ? new InferenceServiceStatus() : copy(previous);
+    s.setObservedGeneration(generation);
+    return s;
+  }
+
+  /** The spec could not be evaluated: Ready=False InvalidSpec, nothing else touched. */
+  public static void invalidSpec(InferenceServiceStatus s, String message, Long generation, Instant now) {
+    condition(s, Conditions.of(Conditions.READY, false, Conditions.INVALID_SPEC, message, generation, now));
+  }
+
+  /** The target could not be used: TargetResolved=False, Ready=False with the same reason; no decision. */
+  public static void targetUnresolved(InferenceServiceStatus s, String reason, String message, Long generation, Instant now) {
+    condition(s, Conditions.of(Conditions.TARGET_RESOLVED, false, reason, message, generation, now));
+    condition(s, Conditions.of(Conditions.READY, false, reason, "not scaling: " + message, generation, now));
+  }
+
+  /**
+   * A full round: target found, metrics read or not, a decision made and applied or not.
+   *
+   * @param applied whether the decision's replicas were written to /scale this round
+   * @param recommendMode whether the service is in Recommend mode
+   */
+  public static void evaluated(InferenceServiceStatus s, ScaleTarget target, Evaluation e, boolean applied,
+      boolean recommendMode, Long generation, Instant now) {
+    Decision d = e.decision();
+    s.setReplicas(target.replicas().spec());
+    s.setDesiredReplicas(d.desiredReplicas());
+    if (applied) {
+      s.setLastScaleTime(now.toString());
+    }
+    s.setRecommendations(new ArrayList<>(d.state().recommendations().stream()
+        .map(r -> new Recommendation(r.time().toString(), r.replicas())).toList()));
+
+    ScalingDecision last = new ScalingDecision();
+    last.setTime(now.toString());
+    last.setFrom(d.currentReplicas());
+    last.setTo(d.desiredReplicas());
+    last.setReason(d.reason().machineName());
+    last.setMessage(d.message());
+    last.setApplied(applied);
+    s.setLastDecision(last);
+
+    e.estimate().ifPresent(est -> {
+      s.setWorkload(workload(est));
+      s.setMetricNames(metricNames(est));
+    });
+    e.capacity().ifPresent(c -> {
+      CapacityStatus cs = CapacityStatus.of(c.capacity());
+      e.engine().ifPresent(engine -> engineFigures(cs, engine));
+      s.setCapacity(cs);
+      s.setPreemption(preemption(c, e.estimate().flatMap(est -> est.preemptionsPerSecond().isPresent()
+          ? Optional.of(est.preemptionsPerSecond().getAsDouble()) : Optional.empty())));
+      if (s.getWorkload() != null) {
+        s.getWorkload().setMemoryArea(c.model().memoryArea());
+      }
+      double lambda = e.estimate().map(ServiceEstimate::arrivalRate).orElse(0.0);
+      int n = target.replicas().spec();
+      s.setUtilization(n > 0 ? lambda / (n * c.capacity().stableRate()) : null);
+    });
+
+    condition(s, Conditions.of(Conditions.TARGET_RESOLVED, true, Conditions.TARGET_FOUND, String.format(Locale.ROOT,
+        "%s: %d replicas, %d ready", target.ref(), target.replicas().spec(), target.replicas().ready()), generation, now));
+    if (e.metricsFailure().isPresent()) {
+      Evaluation.MetricsFailure f = e.metricsFailure().get();
+      condition(s, Conditions.of(Conditions.METRICS_AVAILABLE, false, f.reason(), f.message(), generation, now));
+      condition(s, Conditions.of(Conditions.READY, false, f.reason(),
+          "holding " + d.desiredReplicas() + " replicas: " + f.message(), generation, now));
+    } else {
+      condition(s, Conditions.of(Conditions.METRICS_AVAILABLE, true, Conditions.METRICS_FOUND,
+          "read " + String.join(", ", s.getMetricNames()), generation, now));
+      condition(s, Conditions.of(Conditions.READY, true, recommendMode ? Conditions.RECOMMENDING : Conditions.RECONCILED,
+          (recommendMode ? "recommending (never writes /scale): " : "") + d.message(), generation, now));
+    }
+    String stable = switch (d.stability()) {
+      case STABLE, MARGINAL -> Conditions.TRUE;
+      case UNSTABLE -> Conditions.FALSE;
+      case UNKNOWN -> Conditions.UNKNOWN;
+    };
+    condition(s, Conditions.of(Conditions.STABLE, stable, d.stability().machineName(), d.stabilityMessage(), generation, now));
+    condition(s, Conditions.of(Conditions.SCALING_LIMITED, d.limited(), d.limit().machineName(),
+        d.limited() ? d.message() : "the decision was not clamped", generation, now));
+  }
+
+  static ObservedWorkload workload(ServiceEstimate est) {
+    ObservedWorkload w = new ObservedWorkload();
+    w.setArrivalRate(est.arrivalRate());
+    est.workload().ifPresent(load -> {
+      var m = load.moments();
+      w.setPromptTokensMean(m.meanPrompt());
+      w.setPromptTokensSecondMoment(m.meanPromptSquare());
+      w.setOutputTokensMean(m.meanOutput());
+      w.setOutputTokensSecondMoment(m.meanOutputSquare());
+    });
+    est.arrivals().burstiness().ifPresent(w::setBurstiness);
+    w.setWindow(Durations.format(est.window()));
+    w.setObservedAt(est.at().toString());
+    return w;
+  }
+
+  static List<String> metricNames(ServiceEstimate est) {
+    List<String> out = new ArrayList<>();
+    for (Map.Entry<Signal, String> found : est.metricNames().found().entrySet()) {
+      out.add(camel(found.getKey()) + "=" + found.getValue());
+    }
+    for (Signal missing : est.metricNames().missing()) {
+      out.add(camel(missing) + "=missing");
+    }
+    return out;
+  }
+
+  private static void engineFigures(CapacityStatus cs, ResolvedEngine engine) {
+    EngineConfig config = engine.config();
+    cs.setKvCacheTokens(config.kvCacheTokens());
+    cs.setKvCacheTokensSource(source(engine.kvCacheTokens()));
+    cs.setChunkTokens(config.chunkTokens());
+    cs.setChunkTokensSource(source(engine.chunkTokens()));
+    if (config.maxNumSeqs().isPresent()) {
+      cs.setMaxNumSeqs(config.maxNumSeqs().getAsInt());
+      cs.setMaxNumSeqsSource(ValueSource.Given);
+    }
+    if (config.maxBatchedTokens().isPresent()) {
+      cs.setMaxBatchedTokens(config.maxBatchedTokens().getAsInt());
+      cs.setMaxBatchedTokensSource(ValueSource.Given);
+    }
+    StepTimeStatus step = new StepTimeStatus();
+    step.setBaseSeconds(config.stepTime().baseSeconds());
+    step.setSecondsPerToken(config.stepTime().secondsPerToken());
+    step.setSecondsPerKvToken(config.stepTime().secondsPerKvToken());
+    step.setSource(source(engine.stepTime()));
+    cs.setStepTime(step);
+  }
+
+  static ValueSource source(Provenance p) {
+    return switch (p) {
+      case GIVEN -> ValueSource.Given;
+      case OBSERVED -> ValueSource.Observed;
+      case DEFAULT -> ValueSource.Default;
+    };
+  }
+
+  private static PreemptionCorrection preemption(CorrectedCapacity c, Optional<Double> rate) {
+    PreemptionCorrection p = new PreemptionCorrection();
+    p.setRate(rate.orElse(null));
+    p.setApplied(c.source() != CapacitySource.MODEL);
+    p.setModelStableRate(c.model().stableRate());
+    p.setCorrectedStableRate(c.capacity().stableRate());
+    p.setMessage(c.source().machineName() + ": " + c.explanation());
+    return p;
+  }
+
+  private static void condition(InferenceServiceStatus s, Condition c) {
+    s.setConditions(Conditions.merge(s.getConditions(), c));
+  }
+
+  static String camel(Signal signal) {
+    String[] parts = signal.name().toLowerCase(Locale.ROOT).split("_");
+    StringBuilder b = new StringBuilder(parts[0]);
+    for (int i = 1; i < parts.length; i++) {
+      b.append(Character.toUpperCase(parts[i].charAt(0))).append(parts[i].substring(1));
+    }
+    return b.toString();
+  }
+
+  private static Optional<Instant> instant(String text) {
+    if (text == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(Instant.parse(text));
+    } catch (DateTimeParseException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static InferenceServiceStatus copy(InferenceServiceStatus previous) {
+    return io.fabric8.kubernetes.client.utils.Serialization.clone(previous);
+  }
+}

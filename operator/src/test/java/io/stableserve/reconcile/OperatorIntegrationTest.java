@@ -1,0 +1,385 @@
+package io.stableserve.reconcile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.stableserve.api.Behavior;
+import io.stableserve.api.Conditions;
+import io.stableserve.api.EngineSpec;
+import io.stableserve.api.InferenceService;
+import io.stableserve.api.InferenceServiceSpec;
+import io.stableserve.api.MetricsSpec;
+import io.stableserve.api.Mode;
+import io.stableserve.api.ReplicaBounds;
+import io.stableserve.api.ScaleDownRules;
+import io.stableserve.api.ScaleTargetRef;
+import io.stableserve.api.StepTimeSpec;
+import io.stableserve.observe.PrometheusObserver;
+import io.stableserve.report.OperatorMetrics;
+import io.stableserve.testing.MetricsEndpoint;
+import io.stableserve.testing.PrometheusServer;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The operator (JOSDK, the real reconciler and its Kubernetes edges) against Fabric8's CRUD mock
+ * API server and a real Prometheus that scrapes vLLM pages whose load the test sets. Each test has
+ * its own namespace and model name; one Prometheus and one operator serve them all.
+ *
+ * <p>The CRUD mock serves GET /scale as the whole object and applies a JSON merge patch sent to
+ * /scale to the object itself (a PUT of a Scale body would replace the object), which is why the
+ * actuator patches: the same call works on a real API server.
+ */
+@EnableKubernetesMockClient(crud = true)
+class OperatorIntegrationTest {
+
+  static KubernetesMockServer server;
+  static KubernetesClient client;
+
+  static PrometheusServer prometheus;
+  static StableServeOperator operator;
+  static PrometheusRegistry registry;
+  static final List<MetricsEndpoint> endpoints = new ArrayList<>();
+  static final Map<String, ControlledVllm> engines = new java.util.concurrent.ConcurrentHashMap<>();
+  static ScheduledExecutorService deploymentController;
+
+  static final String WINDOW = "20s";
+  static final double RHO = 0.8;
+  static final io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext SCALED_OBJECTS =
+      new io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext.Builder().withGroup("keda.sh").withVersion("v1alpha1")
+          .withKind("ScaledObject").withPlural("scaledobjects").withNamespaced(true).build();
+
+  @BeforeAll
+  static void start() {
+    prometheus = PrometheusServer.start();
+    for (String model : List.of("scaling", "recommend", "hpa", "keda", "missing", "down")) {
+      ControlledVllm engine = new ControlledVllm(model, 1.0);
+      engines.put(model, engine);
+      endpoints.add(MetricsEndpoint.start(engine::render));
+    }
+    prometheus.setTargets(endpoints.stream().map(e -> PrometheusServer.Target.of(e.address())).toList());
+    registry = new PrometheusRegistry();
+    operator = StableServeOperator.start(client, new OperatorMetrics(registry), new StableServeOperator.Settings(
+        Set.of(), Optional.empty(), false, new PrometheusObserver(), EngineAdvisor.none(), Clock.systemUTC(),
+        Duration.ofSeconds(30)));
+    // Stands in for the Deployment controller: every replica asked for is ready at once.
+    deploymentController = Executors.newSingleThreadScheduledExecutor();
+    deploymentController.scheduleWithFixedDelay(OperatorIntegrationTest::markReady, 0, 200, TimeUnit.MILLISECONDS);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (deploymentController != null) {
+      deploymentController.shutdownNow();
+    }
+    if (operator != null) {
+      operator.close();
+    }
+    endpoints.forEach(MetricsEndpoint::close);
+    if (prometheus != null) {
+      prometheus.close();
+    }
+  }
+
+  @Test
+  void scalesUpWhenLoadRisesAndDownAfterTheWindowWhenItFalls() {
+    String ns = "scaling";
+    deployment(ns, 1);
+    InferenceService svc = client.resource(service(ns, ns, "http://" + prometheus.url().getAuthority(), Mode.Enforce)).create();
+
+    InferenceService first = await(ns, s -> s.getStatus() != null && s.getStatus().getCapacity() != null, Duration.ofSeconds(60));
+    double mu = first.getStatus().getCapacity().getStableRatePerReplica();
+    assertThat(first.getStatus().getCapacity().getKvCacheTokensSource()).hasToString("Given");
+    assertThat(first.getStatus().getObservedGeneration()).isEqualTo(svc.getMetadata().getGeneration());
+
+    // 3.5 replicas' worth of load at ρ: four replicas
+    engines.get(ns).setRate(3.5 * RHO * mu);
+    awaitReplicas(ns, 4, Duration.ofSeconds(60));
+    InferenceService up = await(ns, s -> s.getStatus().getDesiredReplicas() == 4 && s.getStatus().getReplicas() == 4, Duration.ofSeconds(20));
+    assertThat(up.getStatus().isTrue(Conditions.READY)).isTrue();
+    assertThat(up.getStatus().isTrue(Conditions.METRICS_AVAILABLE)).isTrue();
+    assertThat(up.getStatus().isTrue(Conditions.TARGET_RESOLVED)).isTrue();
+    assertThat(up.getStatus().isTrue(Conditions.STABLE)).isTrue();
+    assertThat(up.getStatus().getLastScaleTime()).isNotNull();
+    assertThat(up.getStatus().getWorkload().getArrivalRate()).isGreaterThan(2.5 * RHO * mu);
+    assertThat(up.getStatus().getMetricNames()).anyMatch(n -> n.startsWith("completions=vllm:request_success_total"));
+    assertThat(up.getStatus().getRecommendations()).isNotEmpty();
+    List<Event> rescales = events(ns, Conditions.SUCCESSFUL_RESCALE);
+    assertThat(rescales).isNotEmpty();
+    assertThat(rescales).allSatisfy(e -> assertThat(e.getMessage()).contains("reason: LoadAboveTarget"));
+    assertThat(rescales.get(rescales.size() - 1).getMessage()).startsWith("New size: 4;");
+
+    // Load falls to under one replica's worth: scale-down waits for the 10 s window, then goes to 1
+    Instant dropped = Instant.now();
+    engines.get(ns).setRate(0.4 * RHO * mu);
+    InferenceService held = await(ns, s -> Conditions.SCALE_DOWN_STABILIZATION.equals(s.getStatus().getLastDecision().getReason())
+        || Conditions.WITHIN_MARGIN.equals(s.getStatus().getLastDecision().getReason()), Duration.ofSeconds(40));
+    assertThat(replicas(ns)).isEqualTo(4);
+    awaitReplicas(ns, 1, Duration.ofSeconds(90));
+    assertThat(Duration.between(dropped, Instant.now())).isGreaterThanOrEqualTo(Duration.ofSeconds(10));
+    assertThat(events(ns, Conditions.SUCCESSFUL_RESCALE)).anySatisfy(e -> assertThat(e.getMessage()).contains("LoadBelowTarget"));
+
+    // A spec change is observed: observedGeneration follows metadata.generation
+    InferenceService current = client.resources(InferenceService.class).inNamespace(ns).withName(ns).get();
+    current.getSpec().getReplicas().setMax(6);
+    InferenceService edited = client.resource(current).update();
+    await(ns, s -> edited.getMetadata().getGeneration().equals(s.getStatus().getObservedGeneration()), Duration.ofSeconds(20));
+    assertThat(edited.getMetadata().getGeneration()).isGreaterThan(svc.getMetadata().getGeneration());
+    assertThat(scrape()).contains("stableserve_desired_replicas{name=\"scaling\",namespace=\"scaling\"}")
+        .contains("stableserve_reconciliations_total{result=\"ok\"}");
+  }
+
+  @Test
+  void recommendModeReportsButNeverWritesScale() {
+    String ns = "recommend";
+    deployment(ns, 1);
+    client.resource(service(ns, ns, "http://" + prometheus.url().getAuthority(), Mode.Recommend)).create();
+    double mu = await(ns, s -> s.getStatus() != null && s.getStatus().getCapacity() != null, Duration.ofSeconds(60))
+        .getStatus().getCapacity().getStableRatePerReplica();
+    engines.get(ns).setRate(2.5 * RHO * mu);
+    InferenceService s = await(ns, x -> x.getStatus().getDesiredReplicas() != null && x.getStatus().getDesiredReplicas() == 3,
+        Duration.ofSeconds(60));
+    assertThat(s.getStatus().getLastDecision().getApplied()).isFalse();
+    assertThat(s.getStatus().condition(Conditions.READY).map(Condition::getReason)).contains(Conditions.RECOMMENDING);
+    assertThat(s.getStatus().getLastScaleTime()).isNull();
+    Deployment d = client.apps().deployments().inNamespace(ns).withName(ns).get();
+    assertThat(d.getSpec().getReplicas()).isEqualTo(1);
+    assertThat(d.getMetadata().getGeneration()).as("no write to the Deployment's spec").isEqualTo(1L);
+    assertThat(events(ns, Conditions.LOAD_ABOVE_TARGET)).anySatisfy(e -> assertThat(e.getMessage()).startsWith("Recommend mode, /scale not written"));
+    assertThat(events(ns, Conditions.SUCCESSFUL_RESCALE)).isEmpty();
+  }
+
+  @Test
+  void aMissingTargetIsReportedAndNothingIsScaled() {
+    String ns = "missing";
+    InferenceService created = service(ns, ns, "http://" + prometheus.url().getAuthority(), Mode.Enforce);
+    created.getSpec().setScaleTargetRef(new ScaleTargetRef("apps/v1", "Deployment", "no-such-deployment"));
+    client.resource(created).create();
+    InferenceService s = await(ns, x -> x.getStatus() != null && x.getStatus().condition(Conditions.TARGET_RESOLVED).isPresent(),
+        Duration.ofSeconds(30));
+    Condition resolved = s.getStatus().condition(Conditions.TARGET_RESOLVED).orElseThrow();
+    assertThat(resolved.getStatus()).isEqualTo(Conditions.FALSE);
+    assertThat(resolved.getReason()).isEqualTo(Conditions.TARGET_NOT_FOUND);
+    assertThat(resolved.getMessage()).contains("no-such-deployment");
+    assertThat(s.getStatus().isTrue(Conditions.READY)).isFalse();
+    assertThat(s.getStatus().getLastDecision()).isNull();
+    assertThat(events(ns, Conditions.TARGET_NOT_FOUND)).hasSize(1);
+  }
+
+  @Test
+  void anHpaOnTheSameTargetIsNotFoughtOver() {
+    String ns = "hpa";
+    deployment(ns, 2);
+    client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(ns).resource(new HorizontalPodAutoscalerBuilder()
+        .withNewMetadata().withName("cpu").withNamespace(ns).endMetadata()
+        .withNewSpec().withMinReplicas(1).withMaxReplicas(5)
+        .withNewScaleTargetRef().withApiVersion("apps/v1").withKind("Deployment").withName(ns).endScaleTargetRef()
+        .endSpec().build()).create();
+    engines.get(ns).setRate(60);
+    client.resource(service(ns, ns, "http://" + prometheus.url().getAuthority(), Mode.Enforce)).create();
+    InferenceService s = await(ns, x -> x.getStatus() != null && x.getStatus().condition(Conditions.TARGET_RESOLVED).isPresent(),
+        Duration.ofSeconds(30));
+    Condition resolved = s.getStatus().condition(Conditions.TARGET_RESOLVED).orElseThrow();
+    assertThat(resolved.getStatus()).isEqualTo(Conditions.FALSE);
+    assertThat(resolved.getReason()).isEqualTo(Conditions.CONFLICTING_AUTOSCALER);
+    assertThat(resolved.getMessage()).contains("HorizontalPodAutoscaler cpu");
+    sleep(Duration.ofSeconds(3));
+    assertThat(replicas(ns)).isEqualTo(2);
+    assertThat(events(ns, Conditions.CONFLICTING_AUTOSCALER)).hasSize(1);
+  }
+
+  @Test
+  void aKedaScaledObjectOnTheSameTargetIsNotFoughtOver() {
+    String ns = "keda";
+    deployment(ns, 2);
+    GenericKubernetesResource scaledObject = new GenericKubernetesResourceBuilder()
+        .withApiVersion("keda.sh/v1alpha1").withKind("ScaledObject")
+        .withNewMetadata().withName("queue").withNamespace(ns).endMetadata()
+        .addToAdditionalProperties("spec", Map.of("scaleTargetRef", Map.of("name", ns))).build();
+    client.genericKubernetesResources(SCALED_OBJECTS)
+        .inNamespace(ns).resource(scaledObject).create();
+    engines.get(ns).setRate(60);
+    client.resource(service(ns, ns, "http://" + prometheus.url().getAuthority(), Mode.Enforce)).create();
+    InferenceService s = await(ns, x -> x.getStatus() != null && x.getStatus().condition(Conditions.TARGET_RESOLVED).isPresent(),
+        Duration.ofSeconds(30));
+    Condition resolved = s.getStatus().condition(Conditions.TARGET_RESOLVED).orElseThrow();
+    assertThat(resolved.getReason()).isEqualTo(Conditions.CONFLICTING_AUTOSCALER);
+    assertThat(resolved.getMessage()).contains("KEDA ScaledObject queue");
+    sleep(Duration.ofSeconds(3));
+    assertThat(replicas(ns)).isEqualTo(2);
+  }
+
+  @Test
+  void aPrometheusThatIsDownHoldsTheReplicas() throws IOException {
+    String ns = "down";
+    deployment(ns, 3);
+    int deadPort;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      deadPort = socket.getLocalPort();
+    }
+    client.resource(service(ns, ns, "http://127.0.0.1:" + deadPort, Mode.Enforce)).create();
+    InferenceService s = await(ns, x -> x.getStatus() != null && x.getStatus().condition(Conditions.METRICS_AVAILABLE).isPresent(),
+        Duration.ofSeconds(30));
+    Condition metrics = s.getStatus().condition(Conditions.METRICS_AVAILABLE).orElseThrow();
+    assertThat(metrics.getStatus()).isEqualTo(Conditions.FALSE);
+    assertThat(metrics.getReason()).isEqualTo(Conditions.PROMETHEUS_UNREACHABLE);
+    assertThat(s.getStatus().condition(Conditions.STABLE).map(Condition::getStatus)).contains(Conditions.UNKNOWN);
+    assertThat(s.getStatus().condition(Conditions.READY).map(Condition::getReason)).contains(Conditions.PROMETHEUS_UNREACHABLE);
+    assertThat(s.getStatus().getLastDecision().getReason()).isEqualTo(Conditions.METRICS_UNAVAILABLE);
+    assertThat(s.getStatus().getDesiredReplicas()).isEqualTo(3);
+    sleep(Duration.ofSeconds(3));
+    assertThat(replicas(ns)).isEqualTo(3);
+    assertThat(events(ns, Conditions.METRICS_UNAVAILABLE)).hasSize(1)
+        .allSatisfy(e -> assertThat(e.getMessage()).startsWith("PrometheusUnreachable: "));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  static InferenceService service(String namespace, String name, String prometheusUrl, Mode mode) {
+    InferenceService s = new InferenceService();
+    s.getMetadata().setName(name);
+    s.getMetadata().setNamespace(namespace);
+    InferenceServiceSpec spec = new InferenceServiceSpec();
+    spec.setScaleTargetRef(new ScaleTargetRef("apps/v1", "Deployment", name));
+    spec.setReplicas(new ReplicaBounds(1, 8));
+    spec.setTargetUtilization(RHO);
+    spec.setMode(mode);
+    EngineSpec engine = new EngineSpec();
+    engine.setKvCacheTokens(ControlledVllm.KV_TOKENS);
+    engine.setChunkTokens(512);
+    engine.setStepTime(new StepTimeSpec(0.015, 2e-5, 1e-7));
+    spec.setEngine(engine);
+    MetricsSpec metrics = new MetricsSpec();
+    metrics.setPrometheusUrl(prometheusUrl);
+    metrics.setSelector("model_name=\"" + name + "\"");
+    metrics.setWindow(WINDOW);
+    metrics.setTimeout("2s");
+    spec.setMetrics(metrics);
+    Behavior behavior = new Behavior();
+    behavior.setPollInterval("1s");
+    behavior.setReplicaStartupTime("5s");
+    ScaleDownRules down = new ScaleDownRules();
+    down.setStabilizationWindow("10s");
+    behavior.setScaleDown(down);
+    spec.setBehavior(behavior);
+    s.setSpec(spec);
+    return s;
+  }
+
+  static void deployment(String namespace, int replicas) {
+    client.apps().deployments().inNamespace(namespace).resource(new DeploymentBuilder()
+        .withNewMetadata().withName(namespace).withNamespace(namespace).endMetadata()
+        .withNewSpec().withReplicas(replicas).withNewSelector().addToMatchLabels("app", namespace).endSelector()
+        .withNewTemplate().withNewMetadata().addToLabels("app", namespace).endMetadata()
+        .withNewSpec().addNewContainer().withName("vllm").withImage("vllm/vllm-openai").endContainer().endSpec()
+        .endTemplate().endSpec().build()).create();
+  }
+
+  static void markReady() {
+    try {
+      for (Deployment d : client.apps().deployments().inAnyNamespace().list().getItems()) {
+        int want = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
+        Integer ready = d.getStatus() == null ? null : d.getStatus().getReadyReplicas();
+        if (ready == null || ready != want) {
+          d.setStatus(new io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder()
+              .withReplicas(want).withReadyReplicas(want).withAvailableReplicas(want).build());
+          client.apps().deployments().inNamespace(d.getMetadata().getNamespace()).resource(d).updateStatus();
+        }
+      }
+    } catch (RuntimeException e) {
+      // a conflict with the operator's write: try again on the next tick
+    }
+  }
+
+  static int replicas(String ns) {
+    return client.apps().deployments().inNamespace(ns).withName(ns).get().getSpec().getReplicas();
+  }
+
+  static void awaitReplicas(String ns, int replicas, Duration timeout) {
+    awaitTrue(() -> replicas(ns) == replicas, timeout, () -> "Deployment " + ns + " at " + replicas(ns) + " replicas, not "
+        + replicas + "; last decision: " + lastDecision(ns));
+  }
+
+  static String lastDecision(String ns) {
+    InferenceService s = client.resources(InferenceService.class).inNamespace(ns).withName(ns).get();
+    return s == null || s.getStatus() == null || s.getStatus().getLastDecision() == null ? "none"
+        : s.getStatus().getLastDecision().getMessage() + " / conditions " + s.getStatus().getConditions();
+  }
+
+  static InferenceService await(String ns, Predicate<InferenceService> condition, Duration timeout) {
+    InferenceService[] seen = new InferenceService[1];
+    awaitTrue(() -> {
+      seen[0] = client.resources(InferenceService.class).inNamespace(ns).withName(ns).get();
+      try {
+        return seen[0] != null && condition.test(seen[0]);
+      } catch (NullPointerException e) {
+        return false;
+      }
+    }, timeout, () -> "InferenceService " + ns + " did not reach the expected state; status: "
+        + (seen[0] == null ? "none" : io.fabric8.kubernetes.client.utils.Serialization.asYaml(seen[0].getStatus())));
+    return seen[0];
+  }
+
+  static void awaitTrue(Supplier<Boolean> check, Duration timeout, Supplier<String> failure) {
+    Instant deadline = Instant.now().plus(timeout);
+    while (Instant.now().isBefore(deadline)) {
+      if (check.get()) {
+        return;
+      }
+      sleep(Duration.ofMillis(250));
+    }
+    throw new AssertionError(failure.get());
+  }
+
+  static List<Event> events(String ns, String reason) {
+    return client.v1().events().inNamespace(ns).list().getItems().stream()
+        .filter(e -> reason.equals(e.getReason()))
+        .sorted(java.util.Comparator.comparing(Event::getFirstTimestamp))
+        .toList();
+  }
+
+  static String scrape() {
+    var out = new java.io.ByteArrayOutputStream();
+    try {
+      new io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter(false).write(out, registry.scrape());
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return out.toString(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  static void sleep(Duration d) {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}
