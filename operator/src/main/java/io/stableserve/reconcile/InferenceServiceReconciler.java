@@ -128,7 +128,7 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
       if (!sameCondition(previous, Conditions.TARGET_RESOLVED, Conditions.FALSE, u.reason())) {
         events.record(service, EventRecorder.WARNING, u.reason(), u.message());
       }
-      LOG.info("{}/{}: target not resolved ({}): {}", namespace, name, u.reason(), u.message());
+      LOG.debug("{}/{}: target not resolved ({}): {}", namespace, name, u.reason(), u.message());
       return new Outcome("unresolved", poll);
     }
     ScaleTarget target = ((TargetResolution.Resolved) resolution).target();
@@ -168,7 +168,11 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
         c -> metrics.decided(namespace, name, evaluation.estimate().map(ServiceEstimate::arrivalRate).orElse(0.0),
             c.capacity().stableRate(), decision.currentReplicas(), decision.desiredReplicas()),
         () -> metrics.replicas(namespace, name, decision.currentReplicas(), decision.desiredReplicas()));
-    LOG.info("{}/{}: {}", namespace, name, decision.message());
+    if (decision.scales()) {
+      LOG.info("{}/{}: {}", namespace, name, decision.message());
+    } else {
+      LOG.debug("{}/{}: {}", namespace, name, decision.message());
+    }
     return new Outcome(evaluation.metricsFailure().isPresent() ? "held" : "ok", poll);
   }
 

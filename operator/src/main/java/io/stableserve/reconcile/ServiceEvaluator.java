@@ -47,7 +47,7 @@ public final class ServiceEvaluator {
       estimate = Estimator.estimate(observer.observe(metrics));
     } catch (MetricsUnavailableException e) {
       return held(policy, now, replicas, state, Optional.empty(), Optional.empty(),
-          new Evaluation.MetricsFailure(e.problem().reason(), e.getMessage()));
+          new Evaluation.MetricsFailure(e.problem().reason(), withoutReason(e.problem().reason(), e.getMessage())));
     }
     ResolvedEngine engine;
     try {
@@ -77,6 +77,12 @@ public final class ServiceEvaluator {
   public Evaluation unavailable(InferenceServiceSpec spec, Evaluation.MetricsFailure failure, ReplicaCounts replicas,
       StabilizationState state, Instant now) {
     return held(SpecMapping.policy(spec), now, replicas, state, Optional.empty(), Optional.empty(), failure);
+  }
+
+  /** The exception's message starts with its reason, which the condition and event carry on their own. */
+  static String withoutReason(String reason, String message) {
+    String prefix = reason + ": ";
+    return message != null && message.startsWith(prefix) ? message.substring(prefix.length()) : String.valueOf(message);
   }
 
   private static Evaluation held(ScalingPolicy policy, Instant now, ReplicaCounts replicas, StabilizationState state,
