@@ -9,7 +9,7 @@ import io.stableserve.observe.PrometheusObserver;
 import io.stableserve.reconcile.EngineAdvisor;
 import io.stableserve.reconcile.StableServeOperator;
 import io.stableserve.report.HealthServer;
-import io.stableserve.report.OperatorMetrics;
+import io.stableserve.report.MetricsRecorder;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
@@ -34,8 +34,8 @@ public final class RunCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--namespaces", split = ",", paramLabel = "NS[,NS...]",
-      description = "Watch only these namespaces (default: all namespaces).")
+  @Option(names = {"--watch-namespaces", "--namespaces"}, split = ",", paramLabel = "NS[,NS...]",
+      description = "Watch only these namespaces; empty or omitted: all namespaces.")
   List<String> namespaces = List.of();
 
   @Option(names = "--leader-election", negatable = true, defaultValue = "true", fallbackValue = "true",
@@ -46,7 +46,7 @@ public final class RunCommand implements Callable<Integer> {
       description = "Name of the leader-election Lease (default: ${DEFAULT-VALUE}).")
   String leaseName;
 
-  @Option(names = "--lease-namespace",
+  @Option(names = {"--leader-election-namespace", "--lease-namespace"},
       description = "Namespace of the Lease (default: the operator's own namespace, from the service account or kubeconfig).")
   String leaseNamespace;
 
@@ -71,9 +71,9 @@ public final class RunCommand implements Callable<Integer> {
       lease = Optional.of(new LeaderElectionConfiguration(leaseName, ns));
     }
     PrometheusRegistry registry = new PrometheusRegistry();
-    OperatorMetrics metrics = new OperatorMetrics(registry);
+    MetricsRecorder metrics = new MetricsRecorder(registry);
     StableServeOperator operator = StableServeOperator.start(client, metrics, new StableServeOperator.Settings(
-        watched, lease, true, new PrometheusObserver(), EngineAdvisor.none(), Clock.systemUTC(), Duration.ofMinutes(2)));
+        watched, lease, false, new PrometheusObserver(), EngineAdvisor.none(), Clock.systemUTC(), Duration.ofMinutes(2)));
     HTTPServer metricsServer = HTTPServer.builder().port(metricsPort).registry(registry).buildAndStart();
     HealthServer health = HealthServer.start(healthPort, operator::alive, operator::ready);
     out.printf("stableserve operator running against %s, watching %s%s; /metrics on :%d, /healthz and /readyz on :%d%n",

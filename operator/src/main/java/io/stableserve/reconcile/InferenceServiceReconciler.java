@@ -22,7 +22,7 @@ import io.stableserve.estimate.CorrectedCapacity;
 import io.stableserve.estimate.ServiceEstimate;
 import io.stableserve.observe.MetricsConfig;
 import io.stableserve.report.EventRecorder;
-import io.stableserve.report.OperatorMetrics;
+import io.stableserve.report.MetricsRecorder;
 import io.stableserve.report.StatusReport;
 import java.time.Clock;
 import java.time.Duration;
@@ -55,12 +55,12 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
   private final ServiceEvaluator evaluator;
   private final SecretReader secrets;
   private final EventRecorder events;
-  private final OperatorMetrics metrics;
+  private final MetricsRecorder metrics;
   private final EngineAdvisor advisor;
   private final Clock clock;
 
   public InferenceServiceReconciler(ScaleTargets targets, ServiceEvaluator evaluator, SecretReader secrets,
-      EventRecorder events, OperatorMetrics metrics, EngineAdvisor advisor, Clock clock) {
+      EventRecorder events, MetricsRecorder metrics, EngineAdvisor advisor, Clock clock) {
     this.targets = Objects.requireNonNull(targets, "scale targets");
     this.evaluator = Objects.requireNonNull(evaluator, "evaluator");
     this.secrets = Objects.requireNonNull(secrets, "secret reader");
@@ -74,18 +74,16 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
   public UpdateControl<InferenceService> reconcile(InferenceService service, Context<InferenceService> context) {
     long started = System.nanoTime();
     try {
-      Outcome outcome = reconcileOnce(service);
-      metrics.reconciled(outcome.result, seconds(started));
-      return UpdateControl.patchStatus(service).rescheduleAfter(outcome.next);
+      Duration next = reconcileOnce(service);
+      metrics.reconciled(true, seconds(started));
+      return UpdateControl.patchStatus(service).rescheduleAfter(next);
     } catch (RuntimeException e) {
-      metrics.failed(seconds(started));
+      metrics.reconciled(false, seconds(started));
       throw e;
     }
   }
 
-  private record Outcome(String result, Duration next) {}
-
-  private Outcome reconcileOnce(InferenceService service) {
+  private Duration reconcileOnce(InferenceService service) {
     Instant now = clock.instant();
     Long generation = service.getMetadata().getGeneration();
     String namespace = service.getMetadata().getNamespace();
@@ -129,7 +127,7 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
         events.record(service, EventRecorder.WARNING, u.reason(), u.message());
       }
       LOG.debug("{}/{}: target not resolved ({}): {}", namespace, name, u.reason(), u.message());
-      return new Outcome("unresolved", poll);
+      return poll;
     }
     ScaleTarget target = ((TargetResolution.Resolved) resolution).target();
 
@@ -148,7 +146,6 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
       try {
         targets.scale(namespace, spec.getScaleTargetRef(), decision.desiredReplicas());
         applied = true;
-        metrics.scaled(namespace, name, decision.currentReplicas(), decision.desiredReplicas());
         events.record(service, EventRecorder.NORMAL, Conditions.SUCCESSFUL_RESCALE, String.format(Locale.ROOT,
             "New size: %d; reason: %s: %s", decision.desiredReplicas(), decision.reason().machineName(), decision.message()));
       } catch (ScaleFailedException e) {
@@ -164,16 +161,16 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
     reportEvents(service, previous, evaluation);
     adviseEngine(service, previous, status, evaluation);
 
-    evaluation.capacity().ifPresentOrElse(
-        c -> metrics.decided(namespace, name, evaluation.estimate().map(ServiceEstimate::arrivalRate).orElse(0.0),
-            c.capacity().stableRate(), decision.currentReplicas(), decision.desiredReplicas()),
-        () -> metrics.replicas(namespace, name, decision.currentReplicas(), decision.desiredReplicas()));
+    metrics.decided(namespace, name, spec.effectiveTargetUtilization(), decision,
+        evaluation.estimate().map(e -> java.util.OptionalDouble.of(e.arrivalRate())).orElse(java.util.OptionalDouble.empty()),
+        evaluation.capacity().map(CorrectedCapacity::capacity).orElse(null),
+        evaluation.estimate().map(ServiceEstimate::preemptionsPerSecond).orElse(java.util.OptionalDouble.empty()));
     if (decision.scales()) {
       LOG.info("{}/{}: {}", namespace, name, decision.message());
     } else {
       LOG.debug("{}/{}: {}", namespace, name, decision.message());
     }
-    return new Outcome(evaluation.metricsFailure().isPresent() ? "held" : "ok", poll);
+    return poll;
   }
 
   private void reportEvents(InferenceService service, InferenceServiceStatus previous, Evaluation evaluation) {
@@ -229,14 +226,14 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
     }
   }
 
-  private Outcome invalid(InferenceService service, InferenceServiceStatus previous, InferenceServiceStatus status,
+  private Duration invalid(InferenceService service, InferenceServiceStatus previous, InferenceServiceStatus status,
       String message, Long generation, Instant now, Duration poll) {
     StatusReport.invalidSpec(status, message, generation, now);
     if (!sameCondition(previous, Conditions.READY, Conditions.FALSE, Conditions.INVALID_SPEC)) {
       events.record(service, EventRecorder.WARNING, Conditions.INVALID_SPEC, message);
     }
     LOG.warn("{}/{}: invalid spec: {}", service.getMetadata().getNamespace(), service.getMetadata().getName(), message);
-    return new Outcome("invalid", poll);
+    return poll;
   }
 
   private static boolean sameCondition(InferenceServiceStatus previous, String type, String status, String reason) {

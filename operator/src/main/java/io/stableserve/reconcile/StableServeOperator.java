@@ -6,7 +6,7 @@ import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.stableserve.actuate.KubernetesScaleTargets;
 import io.stableserve.observe.Observer;
 import io.stableserve.report.KubernetesEvents;
-import io.stableserve.report.OperatorMetrics;
+import io.stableserve.report.MetricsRecorder;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -48,7 +48,7 @@ public final class StableServeOperator implements AutoCloseable {
     this.operator = operator;
   }
 
-  public static StableServeOperator start(KubernetesClient client, OperatorMetrics metrics, Settings settings) {
+  public static StableServeOperator start(KubernetesClient client, MetricsRecorder metrics, Settings settings) {
     Operator operator = new Operator(o -> {
       o.withKubernetesClient(client)
           .withCloseClientOnStop(false)

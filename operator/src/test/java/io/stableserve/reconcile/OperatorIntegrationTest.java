@@ -25,7 +25,7 @@ import io.stableserve.api.ScaleDownRules;
 import io.stableserve.api.ScaleTargetRef;
 import io.stableserve.api.StepTimeSpec;
 import io.stableserve.observe.PrometheusObserver;
-import io.stableserve.report.OperatorMetrics;
+
 import io.stableserve.testing.MetricsEndpoint;
 import io.stableserve.testing.PrometheusServer;
 import java.io.IOException;
@@ -61,6 +61,9 @@ class OperatorIntegrationTest {
 
   static KubernetesMockServer server;
   static KubernetesClient client;
+  /** The operator's own client: its User-Agent tells its requests from the test's. */
+  static KubernetesClient operatorClient;
+  static final String OPERATOR_AGENT = "stableserve-operator-under-test";
 
   static PrometheusServer prometheus;
   static StableServeOperator operator;
@@ -75,8 +78,12 @@ class OperatorIntegrationTest {
       new io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext.Builder().withGroup("keda.sh").withVersion("v1alpha1")
           .withKind("ScaledObject").withPlural("scaledobjects").withNamespaced(true).build();
 
+  /** Held so the level sticks: the mock server logs every request at INFO. */
+  static final java.util.logging.Logger MOCK_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+
   @BeforeAll
   static void start() {
+    MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
     prometheus = PrometheusServer.start();
     for (String model : List.of("scaling", "recommend", "hpa", "keda", "missing", "down")) {
       ControlledVllm engine = new ControlledVllm(model, 1.0);
@@ -85,7 +92,9 @@ class OperatorIntegrationTest {
     }
     prometheus.setTargets(endpoints.stream().map(e -> PrometheusServer.Target.of(e.address())).toList());
     registry = new PrometheusRegistry();
-    operator = StableServeOperator.start(client, new OperatorMetrics(registry), new StableServeOperator.Settings(
+    operatorClient = new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(
+        new io.fabric8.kubernetes.client.ConfigBuilder(client.getConfiguration()).withUserAgent(OPERATOR_AGENT).build()).build();
+    operator = StableServeOperator.start(operatorClient, new io.stableserve.report.MetricsRecorder(registry), new StableServeOperator.Settings(
         Set.of(), Optional.empty(), false, new PrometheusObserver(), EngineAdvisor.none(), Clock.systemUTC(),
         Duration.ofSeconds(30)));
     // Stands in for the Deployment controller: every replica asked for is ready at once.
@@ -105,6 +114,32 @@ class OperatorIntegrationTest {
     if (prometheus != null) {
       prometheus.close();
     }
+    if (operatorClient != null) {
+      operatorClient.close();
+    }
+    everyApiCallOfTheOperatorIsInThePermissionList();
+  }
+
+  /** Every request the operator sent is allowed by {@link io.stableserve.api.OperatorPermissions#ALL}. */
+  static void everyApiCallOfTheOperatorIsInThePermissionList() {
+    java.util.Set<ApiCalls> calls = new java.util.TreeSet<>(java.util.Comparator.comparing(ApiCalls::toString));
+    int requests = server.getRequestCount();
+    for (int i = 0; i < requests; i++) {
+      io.fabric8.mockwebserver.http.RecordedRequest r;
+      try {
+        r = server.takeRequest(1, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+      if (r != null && OPERATOR_AGENT.equals(r.getHeader("User-Agent"))) {
+        ApiCalls.of(r.getMethod(), r.getPath()).ifPresent(calls::add);
+      }
+    }
+    assertThat(calls).as("the operator's API calls").isNotEmpty()
+        .contains(new ApiCalls("apps", "deployments/scale", "patch"), new ApiCalls("", "events", "create"),
+            new ApiCalls("stableserve.io", "inferenceservices/status", "patch"));
+    assertThat(calls).allSatisfy(c -> assertThat(io.stableserve.api.OperatorPermissions.uses(c.apiGroup(), c.resource(), c.verb()))
+        .as("%s is in OperatorPermissions.ALL", c).isTrue());
   }
 
   @Test
@@ -151,8 +186,12 @@ class OperatorIntegrationTest {
     InferenceService edited = client.resource(current).update();
     await(ns, s -> edited.getMetadata().getGeneration().equals(s.getStatus().getObservedGeneration()), Duration.ofSeconds(20));
     assertThat(edited.getMetadata().getGeneration()).isGreaterThan(svc.getMetadata().getGeneration());
-    assertThat(scrape()).contains("stableserve_desired_replicas{name=\"scaling\",namespace=\"scaling\"}")
-        .contains("stableserve_reconciliations_total{result=\"ok\"}");
+    String scraped = scrape();
+    assertThat(scraped).contains("stableserve_desired_replicas{name=\"scaling\",namespace=\"scaling\"} 1.0")
+        .contains("stableserve_reconciliations_total{result=\"success\"}")
+        .contains("stableserve_scaling_decisions_total{direction=\"up\",name=\"scaling\",namespace=\"scaling\",reason=\"LoadAboveTarget\"}")
+        .contains("stableserve_bottleneck{constraint=\"Memory\",name=\"scaling\",namespace=\"scaling\"} 1.0");
+    assertThat(io.stableserve.api.OperatorMetrics.ALL).allSatisfy(metric -> assertThat(scraped).contains(metric));
   }
 
   @Test
