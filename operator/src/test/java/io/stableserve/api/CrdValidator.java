@@ -9,7 +9,9 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
-import com.networknt.schema.SpecificationVersion;
+import com.networknt.schema.dialect.Dialect;
+import com.networknt.schema.dialect.Dialects;
+import com.networknt.schema.keyword.NonValidationKeyword;
 import dev.cel.common.CelAbstractSyntaxTree;
 import dev.cel.common.CelValidationException;
 import dev.cel.common.types.SimpleType;
@@ -32,8 +34,8 @@ import java.util.Map;
 /**
  * Validates a custom resource the way the API server does with a CRD's structural schema, so that
  * the CRD's rules can be tested without a cluster. In the API server's order: unknown fields are
- * refused (kubectl's default strict field validation), defaults are applied, the OpenAPI schema is
- * checked (as JSON Schema draft 4, whose boolean {@code exclusiveMinimum} OpenAPI v3.0 shares),
+ * refused (kubectl's default strict field validation), defaults are applied, the OpenAPI v3.0
+ * schema is checked (the {@code x-kubernetes-*} extensions are left to the steps here),
  * then every {@code x-kubernetes-validations} CEL rule is evaluated on the value it is attached
  * to, where that value is present. As in the API server, CEL rules are skipped when the schema
  * found a wrong type or a value outside an enumeration, since rules may rely on both. Errors read
@@ -68,7 +70,15 @@ public final class CrdValidator {
     strict.withObject("properties").set("kind", JsonNodeFactory.instance.objectNode().put("type", "string"));
     strict.withObject("properties").set("metadata", JsonNodeFactory.instance.objectNode().put("type", "object"));
     closeObjects(strict);
-    this.jsonSchema = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_4).getSchema(strict);
+    Dialect openApi = Dialect.builder(Dialects.getOpenApi30())
+        .keyword(new NonValidationKeyword("x-kubernetes-validations"))
+        .keyword(new NonValidationKeyword("x-kubernetes-preserve-unknown-fields"))
+        .keyword(new NonValidationKeyword("x-kubernetes-list-type"))
+        .keyword(new NonValidationKeyword("x-kubernetes-list-map-keys"))
+        .keyword(new NonValidationKeyword("x-kubernetes-int-or-string"))
+        .keyword(new NonValidationKeyword("x-kubernetes-embedded-resource"))
+        .build();
+    this.jsonSchema = SchemaRegistry.withDefaultDialect(openApi).getSchema(strict);
     compileRules(openApiSchema, "");
   }
 

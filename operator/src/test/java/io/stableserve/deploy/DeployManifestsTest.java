@@ -63,7 +63,7 @@ class DeployManifestsTest {
   static final String OPERATOR_NAMESPACE = "stableserve-system";
   static final String SERVICE_ACCOUNT = "stableserve-operator";
 
-  KubernetesClient client;
+  static KubernetesClient client;
 
   static String rendered() {
     return "# StableServe operator, all namespaces. Rendered from deploy/overlays/all-namespaces; do not edit.\n"
