@@ -468,7 +468,7 @@ public final class PrometheusObserver implements Observer {
         Map<Instant, Double> completed = config.override(Signal.COMPLETIONS)
             .map(q -> substitute(q, r)).isPresent()
             ? scaled(range(Signal.COMPLETIONS, substitute(config.overrides().get(Signal.COMPLETIONS), r), first), length)
-            : range(Signal.COMPLETIONS, step.increase(SUCCESS), first);
+            : counterIncreases(Signal.COMPLETIONS, SUCCESS + step.m, first.minus(r));
         Instant start = first.minus(r);
         if (inSystem.containsKey(start)) {
           inSystemAtStart = OptionalDouble.of(inSystem.get(start));
@@ -497,6 +497,43 @@ public final class PrometheusObserver implements Observer {
             value(itl, t)));
       }
       return new Intervals(samples, inSystemAtStart);
+    }
+
+    /**
+     * What a counter's series added in each sub-interval, from their raw values at the step times
+     * (the newest scrape at or before each step), so that sub-interval counts are exact rather than
+     * extrapolated as {@code increase()} extrapolates them. A value below the previous one is a
+     * reset (the new value counts from 0); a series that first appears after {@code start} counts
+     * its whole value (a new replica); a series that disappears adds nothing afterwards.
+     */
+    private Map<Instant, Double> counterIncreases(Signal signal, String promql, Instant start) throws MetricsUnavailableException {
+      Map<Instant, Double> out = new TreeMap<>();
+      Instant first = start.plus(config.resolution());
+      for (Instant t = first; !t.isAfter(at); t = t.plus(config.resolution())) {
+        out.put(t, 0.0);
+      }
+      for (Series series : api.queryRange(promql, start, at, config.resolution(), signal)) {
+        double last = Double.NaN;
+        for (Point p : series.points()) {
+          double v = p.value();
+          if (Double.isNaN(v)) {
+            continue;
+          }
+          if (Double.isInfinite(v) || v < 0) {
+            throw PrometheusClient.malformed(promql, signal, "counter value " + v + " at " + p.timestamp());
+          }
+          Instant t = p.timestamp().truncatedTo(ChronoUnit.MILLIS);
+          if (Double.isNaN(last)) {
+            if (t.isAfter(start) && out.containsKey(t)) {
+              out.merge(t, v, Double::sum);
+            }
+          } else if (out.containsKey(t)) {
+            out.merge(t, v >= last ? v - last : v, Double::sum);
+          }
+          last = v;
+        }
+      }
+      return out;
     }
 
     private static Map<Instant, Double> scaled(Map<Instant, Double> rates, double seconds) {

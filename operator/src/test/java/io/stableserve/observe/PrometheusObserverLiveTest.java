@@ -106,6 +106,35 @@ class PrometheusObserverLiveTest {
   }
 
   @Test
+  void aSimulatedFleetIsReadThroughTheSimulatorsExposition() throws Exception {
+    ServiceEstimate e = Estimator.estimate(new PrometheusObserver().observe(config("model_name=\"" + LiveVllmServices.FLEET_MODEL + "\"")));
+    System.out.printf("fleet: λ̂ %.3f ± %.3f (true %.1f), burstiness %s, E[s] %.1f ± %.1f, E[s²] %.4g, E[o] %.1f ± %.1f, E[o²] %.4g, step %s%n",
+        e.arrivalRate(), e.arrivals().standardError(), LiveVllmServices.FLEET_RATE, e.arrivals().burstiness(),
+        e.workload().orElseThrow().prompt().mean(), e.workload().orElseThrow().prompt().meanStandardError(),
+        e.workload().orElseThrow().prompt().meanSquare(), e.workload().orElseThrow().output().mean(),
+        e.workload().orElseThrow().output().meanStandardError(), e.workload().orElseThrow().output().meanSquare(), e.stepTime());
+    assertThat(e.replicas()).isEqualTo(2);
+    assertThat(e.metricNames().generation()).isEqualTo(VllmMetricNames.Generation.V1);
+    // The simulator's V1 cache_config_info carries no model_name, as vLLM's: found by joining on job and instance.
+    assertThat(e.kvCache()).hasValueSatisfying(c -> {
+      assertThat(c.tokensPerReplica()).isEqualTo(48_000);
+      assertThat(c.replicasReporting()).isEqualTo(2);
+      assertThat(c.how()).contains("joined");
+    });
+    // Poisson arrivals: the window's own rate differs from the set rate by about √(λ/W); the
+    // reported standard error estimates exactly that.
+    double poisson = Math.sqrt(LiveVllmServices.FLEET_RATE / LiveVllmServices.WINDOW.toSeconds());
+    assertThat(e.arrivalRate()).isCloseTo(LiveVllmServices.FLEET_RATE, within(4 * poisson));
+    assertThat(e.arrivals().standardError()).isBetween(0.4 * poisson, 2.5 * poisson);
+    TokenMoments m = e.workload().orElseThrow().moments();
+    double promptSe = e.workload().orElseThrow().prompt().meanStandardError();
+    double outputSe = e.workload().orElseThrow().output().meanStandardError();
+    assertThat(m.meanPrompt()).isCloseTo(550, within(4 * promptSe));
+    assertThat(m.meanOutput()).isCloseTo(160, within(4 * outputSe));
+    assertThat(e.stepTime()).isPresent();
+  }
+
+  @Test
   void aSelectorThatMatchesNothingIsNoData() {
     MetricsUnavailableException e = assertThrows(MetricsUnavailableException.class,
         () -> new PrometheusObserver().observe(config("model_name=\"no-such-model\"")));
