@@ -11,15 +11,16 @@ import io.stableserve.sim.EngineSpec;
  * @param range the replica range every policy is given
  * @param ttftTargetSeconds the TTFT SLO
  * @param seed seeds the request sources and the engines
+ * @param stableServe StableServe's own settings
  */
 public record BenchSetup(EngineSpec engine, double startupSeconds, long maxModelLen, ReplicaRange range,
-    double ttftTargetSeconds, long seed) {
+    double ttftTargetSeconds, long seed, StableServeSettings stableServe) {
 
   /** The control period of the policies that follow the HPA's sync period, and of the counter snapshots. */
   public static final double CONTROL_PERIOD_SECONDS = 15;
 
   public BenchSetup {
-    if (engine == null || range == null) {
+    if (engine == null || range == null || stableServe == null) {
       throw new IllegalArgumentException("a benchmark needs an engine and a replica range");
     }
     if (!(startupSeconds >= 0)) {
@@ -31,6 +32,6 @@ public record BenchSetup(EngineSpec engine, double startupSeconds, long maxModel
   }
 
   public BenchSetup withStartupSeconds(double seconds) {
-    return new BenchSetup(engine, seconds, maxModelLen, range, ttftTargetSeconds, seed);
+    return new BenchSetup(engine, seconds, maxModelLen, range, ttftTargetSeconds, seed, stableServe);
   }
 }

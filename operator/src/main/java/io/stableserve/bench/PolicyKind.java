@@ -1,6 +1,5 @@
 package io.stableserve.bench;
 
-import io.stableserve.solve.ModelKind;
 import java.time.Duration;
 import java.util.Locale;
 
@@ -36,8 +35,9 @@ public enum PolicyKind {
   public Autoscaler create(BenchSetup setup, BenchWorkload workload, EmpiricalCapacity capacity) {
     ReplicaRange range = setup.range();
     return switch (this) {
-      case STABLESERVE -> new StableServeAutoscaler(range, StableServeAutoscaler.DEFAULT_TARGET_UTILIZATION,
-          Duration.ofMillis(Math.round(setup.startupSeconds() * 1000)), setup.engine().config(), ModelKind.ITERATIVE);
+      case STABLESERVE -> new StableServeAutoscaler(range, setup.stableServe().targetUtilization(),
+          Duration.ofMillis(Math.round(setup.startupSeconds() * 1000)), setup.engine().config(), setup.stableServe().model(),
+          setup.stableServe().windowSeconds());
       case HPA_KV -> KvCacheHpa.withDefaults(range);
       case KEDA_QUEUE -> KedaQueueScaler.withDefaults(range);
       case WVA_SATURATION -> new SaturationScaler(range);

@@ -46,17 +46,28 @@ public final class StableServeAutoscaler implements Autoscaler {
 
   public static final String NAME = "StableServe";
   public static final double DEFAULT_TARGET_UTILIZATION = 0.85;
-  public static final double WINDOW_SECONDS = 300;
+  public static final double DEFAULT_WINDOW_SECONDS = 300;
   public static final double SUB_INTERVAL_SECONDS = 30;
 
   private final ScalingPolicy policy;
   private final EngineConfig engine;
   private final ModelKind model;
+  private final double windowSeconds;
   private StabilizationState state = StabilizationState.empty();
   private Decision last;
 
   public StableServeAutoscaler(ReplicaRange range, double targetUtilization, Duration startupTime, EngineConfig engine,
       ModelKind model) {
+    this(range, targetUtilization, startupTime, engine, model, DEFAULT_WINDOW_SECONDS);
+  }
+
+  /** @param windowSeconds the estimation window, a multiple of 30 s (the InferenceService's metrics window) */
+  public StableServeAutoscaler(ReplicaRange range, double targetUtilization, Duration startupTime, EngineConfig engine,
+      ModelKind model, double windowSeconds) {
+    if (!(windowSeconds >= SUB_INTERVAL_SECONDS) || Math.abs(windowSeconds / SUB_INTERVAL_SECONDS - Math.round(windowSeconds / SUB_INTERVAL_SECONDS)) > 1e-9) {
+      throw new IllegalArgumentException("estimation window must be a positive multiple of " + SUB_INTERVAL_SECONDS + " s, got " + windowSeconds);
+    }
+    this.windowSeconds = windowSeconds;
     this.policy = new ScalingPolicy(new ReplicaBounds(range.min(), range.max()), targetUtilization,
         Behavior.defaults().withStartupTime(startupTime));
     this.engine = engine;
@@ -93,7 +104,7 @@ public final class StableServeAutoscaler implements Autoscaler {
 
   Observation observe(FleetMetrics metrics) {
     List<FleetMetrics.Increase> parts = List.of();
-    for (double w = WINDOW_SECONDS; w >= SUB_INTERVAL_SECONDS && parts.isEmpty(); w -= SUB_INTERVAL_SECONDS) {
+    for (double w = windowSeconds; w >= SUB_INTERVAL_SECONDS && parts.isEmpty(); w -= SUB_INTERVAL_SECONDS) {
       parts = metrics.increases(w, SUB_INTERVAL_SECONDS);
     }
     if (parts.isEmpty()) {

@@ -7,10 +7,12 @@ import io.stableserve.bench.Benchmark;
 import io.stableserve.bench.PolicyKind;
 import io.stableserve.bench.ReplicaRange;
 import io.stableserve.bench.RunResult;
+import io.stableserve.bench.StableServeSettings;
 import io.stableserve.bench.Workloads;
 import io.stableserve.sim.EngineSpec;
 import io.stableserve.solve.EngineConfig;
 import io.stableserve.solve.IterativeModel;
+import io.stableserve.solve.ModelKind;
 import io.stableserve.solve.StepTimeModel;
 import io.stableserve.workload.Trace;
 import io.stableserve.workload.TraceReader;
@@ -96,6 +98,18 @@ public final class BenchCommand implements Callable<Integer> {
       description = "Step time per resident KV token c2, s (default: ${DEFAULT-VALUE}).")
   double stepPerKvToken;
 
+  @Option(names = "--target-utilization", defaultValue = "0.85", paramLabel = "R",
+      description = "StableServe's target utilisation ρ (default: ${DEFAULT-VALUE}).")
+  double targetUtilization;
+
+  @Option(names = "--window-seconds", defaultValue = "300", paramLabel = "S",
+      description = "StableServe's estimation window, a multiple of 30 s (default: ${DEFAULT-VALUE}).")
+  double windowSeconds;
+
+  @Option(names = "--model", defaultValue = "iterative", paramLabel = "MODEL",
+      description = "StableServe's stability model (default: ${DEFAULT-VALUE}).")
+  String model;
+
   @Option(names = "--chart", defaultValue = "bench-replicas.png", paramLabel = "FILE",
       description = "PNG chart of replicas over time per workload (default: ${DEFAULT-VALUE}).")
   Path chart;
@@ -106,12 +120,14 @@ public final class BenchCommand implements Callable<Integer> {
     EngineConfig engine = new EngineConfig(kvTokens, maxBatchedTokens, OptionalInt.of(maxNumSeqs), OptionalInt.of(maxBatchedTokens),
         new StepTimeModel(stepBase, stepPerToken, stepPerKvToken));
     BenchSetup setup = new BenchSetup(EngineSpec.of(engine), startupSeconds, Math.max(32768, maxBatchedTokens),
-        new ReplicaRange(1, maxReplicas), ttftTarget, seed);
+        new ReplicaRange(1, maxReplicas), ttftTarget, seed,
+        new StableServeSettings(targetUtilization, windowSeconds, ModelKind.parse(model)));
     List<PolicyKind> kinds = policies.stream().map(PolicyKind::parse).toList();
     List<BenchWorkload> selected = workloads(engine);
     out.printf(Locale.ROOT, "Engine: M = %d KV tokens, max_num_batched_tokens %d, max_num_seqs %d, step %.3g + %.3g·n + %.3g·m s; "
-            + "start-up %.0f s; TTFT target %.1f s; replicas 1..%d; seed %d%n",
-        kvTokens, maxBatchedTokens, maxNumSeqs, stepBase, stepPerToken, stepPerKvToken, startupSeconds, ttftTarget, maxReplicas, seed);
+            + "start-up %.0f s; TTFT target %.1f s; replicas 1..%d; seed %d%nStableServe: ρ = %.2f, %s model, %.0f s estimation window%n",
+        kvTokens, maxBatchedTokens, maxNumSeqs, stepBase, stepPerToken, stepPerKvToken, startupSeconds, ttftTarget, maxReplicas, seed,
+        targetUtilization, model, windowSeconds);
     Benchmark benchmark = new Benchmark(setup, kinds);
     List<RunResult> results = new ArrayList<>();
     long start = System.nanoTime();

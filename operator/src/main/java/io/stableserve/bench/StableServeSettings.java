@@ -1,0 +1,26 @@
+package io.stableserve.bench;
+
+import io.stableserve.solve.ModelKind;
+import io.stableserve.solve.Provisioning;
+
+/**
+ * The InferenceService settings StableServe runs with in the benchmark.
+ *
+ * @param targetUtilization ρ (the operator's default 0.85)
+ * @param windowSeconds the metrics estimation window (the operator's default 5 min)
+ * @param model the stability model
+ */
+public record StableServeSettings(double targetUtilization, double windowSeconds, ModelKind model) {
+
+  public StableServeSettings {
+    Provisioning.checkTargetUtilization(targetUtilization);
+    if (model == null) {
+      throw new IllegalArgumentException("a stability model is needed");
+    }
+  }
+
+  public static StableServeSettings defaults() {
+    return new StableServeSettings(StableServeAutoscaler.DEFAULT_TARGET_UTILIZATION, StableServeAutoscaler.DEFAULT_WINDOW_SECONDS,
+        ModelKind.ITERATIVE);
+  }
+}
