@@ -6,8 +6,9 @@ import java.util.function.Consumer;
 
 /**
  * Every policy on every workload, one after the other, all from the same seed. Every run starts
- * with the replicas the oracle gives the first interval, divided by the target utilisation 0.85
- * (the opening load with headroom), so no policy starts from nothing.
+ * with the replicas the opening five minutes need: the oracle's largest count of its first five
+ * intervals divided by 0.85 (the operator's default target utilisation), so that no policy starts
+ * under-provisioned for reasons that are not its own.
  */
 public final class Benchmark {
 
@@ -32,7 +33,7 @@ public final class Benchmark {
   /** Runs every policy on {@code workload}; reports each result to {@code progress} as it comes. */
   public List<RunResult> run(BenchWorkload workload, Consumer<RunResult> progress) {
     Oracle oracle = Oracle.plan(workload, setup.seed(), capacity, setup.range(), Oracle.DEFAULT_INTERVAL_SECONDS);
-    int initial = setup.range().clamp((int) Math.ceil(oracle.initialReplicas() / StableServeAutoscaler.DEFAULT_TARGET_UTILIZATION));
+    int initial = setup.range().clamp((int) Math.ceil(oracle.peakOfFirst(5) / StableServeAutoscaler.DEFAULT_TARGET_UTILIZATION));
     List<RunResult> results = new ArrayList<>();
     for (PolicyKind kind : policies) {
       RunResult r;

@@ -68,6 +68,15 @@ public final class Oracle implements Autoscaler {
     return schedule[0];
   }
 
+  /** The most replicas of the first {@code intervals} intervals. */
+  public int peakOfFirst(int intervals) {
+    int peak = 0;
+    for (int k = 0; k < Math.min(intervals, schedule.length); k++) {
+      peak = Math.max(peak, schedule[k]);
+    }
+    return peak;
+  }
+
   @Override
   public String name() {
     return NAME;
