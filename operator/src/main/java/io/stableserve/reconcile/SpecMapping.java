@@ -13,9 +13,7 @@ import io.stableserve.estimate.EngineSettings;
 import io.stableserve.observe.MetricsConfig;
 import io.stableserve.observe.Signal;
 import java.net.URI;
-import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -80,33 +78,7 @@ final class SpecMapping {
 
   static Map<Signal, String> overrides(MetricQueries q) {
     Map<Signal, String> out = new EnumMap<>(Signal.class);
-    put(out, Signal.ARRIVALS, q.getArrivals());
-    put(out, Signal.PROMPT_TOKENS, q.getPromptTokens());
-    put(out, Signal.OUTPUT_TOKENS, q.getOutputTokens());
-    put(out, Signal.KV_CACHE_USAGE, q.getKvCacheUsage());
-    put(out, Signal.KV_CACHE_TOKENS, q.getKvCacheTokens());
-    put(out, Signal.STEP_SECONDS, q.getStepTime());
-    put(out, Signal.PREEMPTIONS, q.getPreemptions());
-    put(out, Signal.RUNNING, q.getRunning());
-    put(out, Signal.WAITING, q.getWaiting());
+    q.bySignal().forEach((signal, promql) -> out.put(Signal.parse(signal), promql));
     return out;
-  }
-
-  /** Overrides the observe stage has no signal for: the operator says it does not use them. */
-  static List<String> unusedOverrides(MetricQueries q) {
-    List<String> unused = new ArrayList<>();
-    if (q.getPromptTokensSecondMoment() != null) {
-      unused.add("metrics.queries.promptTokensSecondMoment");
-    }
-    if (q.getOutputTokensSecondMoment() != null) {
-      unused.add("metrics.queries.outputTokensSecondMoment");
-    }
-    return unused;
-  }
-
-  private static void put(Map<Signal, String> out, Signal signal, String promql) {
-    if (promql != null && !promql.isBlank()) {
-      out.put(signal, promql);
-    }
   }
 }
