@@ -3,13 +3,10 @@ package io.stableserve.cli;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
-import io.prometheus.metrics.exporter.httpserver.HTTPServer;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.stableserve.observe.PrometheusObserver;
 import io.stableserve.reconcile.EngineAdvisor;
+import io.stableserve.reconcile.OperatorProcess;
 import io.stableserve.reconcile.StableServeOperator;
-import io.stableserve.report.HealthServer;
-import io.stableserve.report.MetricsRecorder;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
@@ -64,28 +61,23 @@ public final class RunCommand implements Callable<Integer> {
     namespaces.stream().map(String::strip).filter(n -> !n.isEmpty()).forEach(watched::add);
     Optional<LeaderElectionConfiguration> lease = Optional.empty();
     if (leaderElection) {
-      String ns = leaseNamespace != null ? leaseNamespace : client.getNamespace();
+      String ns = leaseNamespace != null && !leaseNamespace.isBlank() ? leaseNamespace : client.getNamespace();
       if (ns == null) {
         throw new IllegalArgumentException("no namespace for the leader-election Lease: give --lease-namespace");
       }
       lease = Optional.of(new LeaderElectionConfiguration(leaseName, ns));
     }
-    PrometheusRegistry registry = new PrometheusRegistry();
-    MetricsRecorder metrics = new MetricsRecorder(registry);
-    StableServeOperator operator = StableServeOperator.start(client, metrics, new StableServeOperator.Settings(
-        watched, lease, false, new PrometheusObserver(), EngineAdvisor.none(), Clock.systemUTC(), Duration.ofMinutes(2)));
-    HTTPServer metricsServer = HTTPServer.builder().port(metricsPort).registry(registry).buildAndStart();
-    HealthServer health = HealthServer.start(healthPort, operator::alive, operator::ready);
+    OperatorProcess process = OperatorProcess.start(client, new StableServeOperator.Settings(
+        watched, lease, false, new PrometheusObserver(), EngineAdvisor.none(), Clock.systemUTC(), Duration.ofMinutes(2)),
+        metricsPort, healthPort);
     out.printf("stableserve operator running against %s, watching %s%s; /metrics on :%d, /healthz and /readyz on :%d%n",
         client.getMasterUrl(), watched.isEmpty() ? "all namespaces" : String.join(",", watched),
         lease.map(l -> ", leader election with Lease " + l.getLeaseNamespace().orElse("?") + "/" + l.getLeaseName()).orElse(""),
-        metricsPort, healthPort);
+        process.metricsPort(), process.healthPort());
     out.flush();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      health.close();
-      metricsServer.close();
-      operator.close();
+      process.close();
       client.close();
       stopped.countDown();
     }, "stableserve-shutdown"));
