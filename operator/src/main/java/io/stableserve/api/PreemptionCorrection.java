@@ -22,6 +22,11 @@ public class PreemptionCorrection {
   @JsonPropertyDescription("How the correction was made, in words.")
   private String message;
 
+  @JsonPropertyDescription("When the applied correction was measured (RFC 3339). A correction is kept for the "
+      + "scale-down stabilization window after it was last measured, so capacity is not overstated right after "
+      + "a scale-up ended the thrashing.")
+  private String measuredAt;
+
   public Double getRate() {
     return rate;
   }
@@ -60,5 +65,13 @@ public class PreemptionCorrection {
 
   public void setMessage(String message) {
     this.message = message;
+  }
+
+  public String getMeasuredAt() {
+    return measuredAt;
+  }
+
+  public void setMeasuredAt(String measuredAt) {
+    this.measuredAt = measuredAt;
   }
 }

@@ -7,7 +7,9 @@ public enum CapacitySource {
   /** The model scaled down by the compute that preempted requests spend again. */
   PREEMPTION_CORRECTED("PreemptionCorrected"),
   /** The completion rate per ready replica while the queue grows: the capacity as measured. */
-  MEASURED_THROUGHPUT("MeasuredThroughput");
+  MEASURED_THROUGHPUT("MeasuredThroughput"),
+  /** A correction measured earlier, still within its hold time, kept although this window is calmer. */
+  REMEMBERED("PreemptionRemembered");
 
   private final String machineName;
 

@@ -19,4 +19,8 @@ public record CorrectedCapacity(Capacity capacity, Capacity model, double factor
     Objects.requireNonNull(source, "source");
     Objects.requireNonNull(explanation, "explanation");
   }
+
+  public boolean corrected() {
+    return source != CapacitySource.MODEL;
+  }
 }

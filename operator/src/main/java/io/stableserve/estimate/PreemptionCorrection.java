@@ -3,7 +3,10 @@ package io.stableserve.estimate;
 import io.stableserve.solve.Capacity;
 import io.stableserve.solve.ConstraintRate;
 import io.stableserve.workload.TokenMoments;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Online correction of the model's capacity for preemption (vLLM's recompute on KV-cache
@@ -23,7 +26,12 @@ import java.util.Locale;
  *       work: the whole prompt and, on average, half the output
  *       ({@link CapacitySource#PREEMPTION_CORRECTED}).</li>
  * </ol>
- * The factor is never below {@link #MIN_FACTOR}: a window with preemptions and almost no
+ * A correction is remembered ({@link #withMemory}): for a hold time after it was measured (the
+ * operator uses the scale-down stabilisation window) the smaller of the remembered and the present
+ * factor applies. Without that, the scale-up that ends the thrashing would also end the evidence
+ * for it, the model's higher capacity would come back, and the count would fall back into thrashing.
+ *
+ * <p>The factor is never below {@link #MIN_FACTOR}: a window with preemptions and almost no
  * completions says the cache thrashes, not that a replica serves nothing, and a zero capacity
  * would ask for unbounded replicas.
  */
@@ -68,6 +76,44 @@ public final class PreemptionCorrection {
             signals.preemptionRate(), perCompletion, 100 * discarded, applied,
             applied > factor ? String.format(Locale.ROOT, " (floored at %.2f)", MIN_FACTOR) : ""));
   }
+
+  /**
+   * A correction measured at some time: the factor applied then.
+   *
+   * @param factor corrected μ̂ / model μ, in [{@link #MIN_FACTOR}, 1)
+   * @param measuredAt when it was measured
+   */
+  public record Measured(double factor, Instant measuredAt) {
+    public Measured {
+      if (!(factor >= MIN_FACTOR && factor < 1)) {
+        throw new IllegalArgumentException("a remembered correction factor must be in [" + MIN_FACTOR + ", 1), got " + factor);
+      }
+      java.util.Objects.requireNonNull(measuredAt, "measuredAt");
+    }
+  }
+
+  /**
+   * The present correction, or a remembered one within {@code hold} when it is smaller.
+   *
+   * @param present what {@link #apply} gave for this window
+   * @param remembered the correction applied before, with when it was measured
+   * @return the correction to apply and when it was measured (now for a present one)
+   */
+  public static Remembered withMemory(CorrectedCapacity present, Optional<Measured> remembered, Instant now, Duration hold) {
+    Optional<Measured> live = remembered.filter(m -> !now.isAfter(m.measuredAt().plus(hold)));
+    if (live.isEmpty() || live.get().factor() >= present.factor()) {
+      return new Remembered(present, present.corrected() ? Optional.of(new Measured(present.factor(), now)) : Optional.empty());
+    }
+    Measured m = live.get();
+    Capacity model = present.model();
+    CorrectedCapacity kept = new CorrectedCapacity(scale(model, m.factor()), model, m.factor(), CapacitySource.REMEMBERED,
+        String.format(Locale.ROOT, "%s; the correction × %.3f measured at %s is kept until %s (it is smaller)",
+            present.explanation(), m.factor(), m.measuredAt(), m.measuredAt().plus(hold)));
+    return new Remembered(kept, Optional.of(m));
+  }
+
+  /** The correction to apply and the measurement it rests on (empty when the model stands). */
+  public record Remembered(CorrectedCapacity capacity, Optional<Measured> measurement) {}
 
   /** The capacity with every rate multiplied by {@code factor}; δ, memory area and step time are the model's. */
   static Capacity scale(Capacity c, double factor) {

@@ -3,6 +3,7 @@ package io.stableserve.reconcile;
 import io.stableserve.decide.Decision;
 import io.stableserve.estimate.CorrectedCapacity;
 import io.stableserve.estimate.EngineSettings.ResolvedEngine;
+import io.stableserve.estimate.PreemptionCorrection;
 import io.stableserve.estimate.ServiceEstimate;
 import java.util.Objects;
 import java.util.Optional;
@@ -15,16 +16,19 @@ import java.util.Optional;
  * @param capacity one replica's capacity, model and corrected, when solved
  * @param metricsFailure why the metrics could not be used, when they could not
  * @param decision what to do (without metrics: hold)
+ * @param correctionMeasured the preemption correction applied and when it was measured, to remember
  */
 public record Evaluation(
     Optional<ServiceEstimate> estimate,
     Optional<ResolvedEngine> engine,
     Optional<CorrectedCapacity> capacity,
     Optional<MetricsFailure> metricsFailure,
-    Decision decision) {
+    Decision decision,
+    Optional<PreemptionCorrection.Measured> correctionMeasured) {
 
   public Evaluation {
     Objects.requireNonNull(decision, "decision");
+    Objects.requireNonNull(correctionMeasured, "correction measurement");
   }
 
   /**

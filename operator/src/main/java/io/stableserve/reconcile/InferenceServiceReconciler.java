@@ -135,7 +135,8 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
     try {
       evaluation = secretFailure.isPresent()
           ? evaluator.unavailable(spec, secretFailure.get(), target.replicas(), StatusReport.stateOf(previous), now)
-          : evaluator.evaluate(spec, metricsConfig, target.replicas(), StatusReport.stateOf(previous), now);
+          : evaluator.evaluate(spec, metricsConfig, target.replicas(), StatusReport.stateOf(previous),
+              StatusReport.rememberedCorrection(previous), now);
     } catch (IllegalArgumentException e) {
       return invalid(service, previous, status, e.getMessage(), generation, now, poll);
     }
@@ -186,8 +187,7 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
       events.record(service, EventRecorder.WARNING, d.stability().machineName(), d.stabilityMessage());
     }
     Optional<CorrectedCapacity> corrected = evaluation.capacity().filter(c -> c.source() != CapacitySource.MODEL);
-    boolean wasCorrected = previous != null && previous.getPreemption() != null
-        && Boolean.TRUE.equals(previous.getPreemption().getApplied());
+    boolean wasCorrected = StatusReport.rememberedCorrection(previous).isPresent();
     if (corrected.isPresent() && !wasCorrected) {
       events.record(service, EventRecorder.WARNING, Conditions.PREEMPTING, String.format(Locale.ROOT,
           "stable rate per replica corrected from %.3g to %.3g req/s: %s", corrected.get().model().stableRate(),

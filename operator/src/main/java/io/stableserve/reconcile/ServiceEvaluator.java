@@ -40,7 +40,7 @@ public final class ServiceEvaluator {
    *     know, engine values it refuses): a spec problem, not a metrics one
    */
   public Evaluation evaluate(InferenceServiceSpec spec, MetricsConfig metrics, ReplicaCounts replicas,
-      StabilizationState state, Instant now) {
+      StabilizationState state, Optional<PreemptionCorrection.Measured> rememberedCorrection, Instant now) {
     ScalingPolicy policy = SpecMapping.policy(spec);
     ServiceEstimate estimate;
     try {
@@ -66,11 +66,15 @@ public final class ServiceEvaluator {
     ThroughputSignals throughput = new ThroughputSignals(estimate.completionRate(),
         estimate.preemptionsPerSecond().orElse(0), estimate.waiting(),
         Math.max(0, estimate.arrivals().backlogGrowthPerSecond()), replicas.ready());
-    CorrectedCapacity capacity = PreemptionCorrection.apply(model, throughput, workload.get().moments());
+    PreemptionCorrection.Remembered remembered = PreemptionCorrection.withMemory(
+        PreemptionCorrection.apply(model, throughput, workload.get().moments()), rememberedCorrection, now,
+        policy.behavior().scaleDownWindow());
+    CorrectedCapacity capacity = remembered.capacity();
     Decision decision = policy.decide(now,
         Observation.measured(new ArrivalEstimate(estimate.arrivalRate(), estimate.arrivals().standardError()), capacity.capacity()),
         replicas, state);
-    return new Evaluation(Optional.of(estimate), Optional.of(engine), Optional.of(capacity), Optional.empty(), decision);
+    return new Evaluation(Optional.of(estimate), Optional.of(engine), Optional.of(capacity), Optional.empty(), decision,
+        remembered.measurement());
   }
 
   /** A decision without metrics (e.g. the Secret with Prometheus's token is missing): hold, with the reason. */
@@ -88,6 +92,6 @@ public final class ServiceEvaluator {
   private static Evaluation held(ScalingPolicy policy, Instant now, ReplicaCounts replicas, StabilizationState state,
       Optional<ServiceEstimate> estimate, Optional<ResolvedEngine> engine, Evaluation.MetricsFailure failure) {
     Decision decision = policy.decide(now, Observation.unavailable(failure.reason(), failure.message()), replicas, state);
-    return new Evaluation(estimate, engine, Optional.empty(), Optional.of(failure), decision);
+    return new Evaluation(estimate, engine, Optional.empty(), Optional.of(failure), decision, Optional.empty());
   }
 }

@@ -56,6 +56,23 @@ public final class StatusReport {
     return new StabilizationState(recs, instant(status.getLastScaleTime()));
   }
 
+  /** The preemption correction a status carries, to be remembered (empty when none was applied). */
+  public static Optional<io.stableserve.estimate.PreemptionCorrection.Measured> rememberedCorrection(InferenceServiceStatus status) {
+    if (status == null || status.getPreemption() == null || !Boolean.TRUE.equals(status.getPreemption().getApplied())) {
+      return Optional.empty();
+    }
+    PreemptionCorrection p = status.getPreemption();
+    Optional<Instant> at = instant(p.getMeasuredAt());
+    if (at.isEmpty() || p.getModelStableRate() == null || p.getCorrectedStableRate() == null || !(p.getModelStableRate() > 0)) {
+      return Optional.empty();
+    }
+    double factor = p.getCorrectedStableRate() / p.getModelStableRate();
+    if (!(factor >= io.stableserve.estimate.PreemptionCorrection.MIN_FACTOR && factor < 1)) {
+      return Optional.empty();
+    }
+    return Optional.of(new io.stableserve.estimate.PreemptionCorrection.Measured(factor, at.get()));
+  }
+
   /** A copy of {@code previous} (or a new status) with the common fields of this round set. */
   public static InferenceServiceStatus begin(InferenceServiceStatus previous, Long generation) {
     InferenceServiceStatus s = previous == null ? new InferenceServiceStatus() : copy(previous);
@@ -109,7 +126,7 @@ public final class StatusReport {
       e.engine().ifPresent(engine -> engineFigures(cs, engine));
       s.setCapacity(cs);
       s.setPreemption(preemption(c, e.estimate().flatMap(est -> est.preemptionsPerSecond().isPresent()
-          ? Optional.of(est.preemptionsPerSecond().getAsDouble()) : Optional.empty())));
+          ? Optional.of(est.preemptionsPerSecond().getAsDouble()) : Optional.empty()), e.correctionMeasured()));
       if (s.getWorkload() != null) {
         s.getWorkload().setMemoryArea(c.model().memoryArea());
       }
@@ -198,8 +215,10 @@ public final class StatusReport {
     };
   }
 
-  private static PreemptionCorrection preemption(CorrectedCapacity c, Optional<Double> rate) {
+  private static PreemptionCorrection preemption(CorrectedCapacity c, Optional<Double> rate,
+      Optional<io.stableserve.estimate.PreemptionCorrection.Measured> measured) {
     PreemptionCorrection p = new PreemptionCorrection();
+    measured.ifPresent(m -> p.setMeasuredAt(m.measuredAt().toString()));
     p.setRate(rate.orElse(null));
     p.setApplied(c.source() != CapacitySource.MODEL);
     p.setModelStableRate(c.model().stableRate());

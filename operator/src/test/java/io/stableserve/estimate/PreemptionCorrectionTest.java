@@ -70,6 +70,40 @@ class PreemptionCorrectionTest {
     assertThat(saturated.explanation()).contains("floored at 0.25");
   }
 
+  static final java.time.Instant T0 = java.time.Instant.parse("2026-01-01T00:00:00Z");
+  static final java.time.Duration HOLD = java.time.Duration.ofMinutes(5);
+
+  @Test
+  void aMeasuredCorrectionIsRememberedForTheHoldTimeAfterTheThrashingStops() {
+    CorrectedCapacity thrashing = PreemptionCorrection.apply(MODEL, new ThroughputSignals(4.4, 1.0, 30, 0.4, 2), MOMENTS);
+    PreemptionCorrection.Remembered first = PreemptionCorrection.withMemory(thrashing, java.util.Optional.empty(), T0, HOLD);
+    assertThat(first.capacity()).isSameAs(thrashing);
+    assertThat(first.measurement()).contains(new PreemptionCorrection.Measured(2.2 / 3.0, T0));
+
+    // after a scale-up: no preemptions any more
+    CorrectedCapacity calm = PreemptionCorrection.apply(MODEL, new ThroughputSignals(6, 0, 0, 0, 4), MOMENTS);
+    PreemptionCorrection.Remembered kept = PreemptionCorrection.withMemory(calm, first.measurement(), T0.plus(HOLD), HOLD);
+    assertThat(kept.capacity().source()).isEqualTo(CapacitySource.REMEMBERED);
+    assertThat(kept.capacity().capacity().stableRate()).isCloseTo(2.2, within(1e-12));
+    assertThat(kept.capacity().explanation()).contains("is kept until 2026-01-01T00:05:00Z");
+    assertThat(kept.measurement()).isEqualTo(first.measurement());
+
+    PreemptionCorrection.Remembered expired = PreemptionCorrection.withMemory(calm, first.measurement(),
+        T0.plus(HOLD).plusSeconds(1), HOLD);
+    assertThat(expired.capacity().source()).isEqualTo(CapacitySource.MODEL);
+    assertThat(expired.measurement()).isEmpty();
+  }
+
+  @Test
+  void theSmallerOfRememberedAndPresentCorrectionApplies() {
+    PreemptionCorrection.Measured mild = new PreemptionCorrection.Measured(0.9, T0);
+    CorrectedCapacity severe = PreemptionCorrection.apply(MODEL, new ThroughputSignals(4.4, 1.0, 30, 0.4, 2), MOMENTS);
+    PreemptionCorrection.Remembered r = PreemptionCorrection.withMemory(severe, java.util.Optional.of(mild), T0.plusSeconds(60), HOLD);
+    assertThat(r.capacity()).isSameAs(severe);
+    assertThat(r.measurement()).contains(new PreemptionCorrection.Measured(severe.factor(), T0.plusSeconds(60)));
+    assertThatThrownBy(() -> new PreemptionCorrection.Measured(1.0, T0)).hasMessageContaining("[0.25, 1)");
+  }
+
   @Test
   void refusesBadSignals() {
     assertThatThrownBy(() -> new ThroughputSignals(-1, 0, 0, 0, 1)).hasMessageContaining("completion rate");
