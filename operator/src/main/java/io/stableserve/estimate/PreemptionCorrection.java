@@ -17,10 +17,11 @@ import java.util.Optional;
  * <p>Two rules, the first that applies wins:
  * <ol>
  *   <li>No preemptions in the window: the model's capacity stands.</li>
- *   <li>Preemptions while the queue is there and growing: the replicas run flat out, so the
- *       completion rate per ready replica is the capacity under the scheduler vLLM really runs.
+ *   <li>Preemptions while the queue is there and growing, and the replica count did not change in
+ *       the window: the replicas run flat out, so the completion rate per ready replica is the
+ *       capacity under the scheduler vLLM really runs.
  *       It is used when it is below the model's ({@link CapacitySource#MEASURED_THROUGHPUT}).</li>
- *   <li>Preemptions without a growing queue: the model is scaled by the share of work that is not
+ *   <li>Otherwise (preemptions without a growing queue, or a window that saw scaling): the model is scaled by the share of work that is not
  *       spent again, f = 1 / (1 + (p/c)·w), where p/c is preemptions per completed request and
  *       w = (E[s] + E[o]/2) / E[s + o] the work a preemption discards relative to a request's
  *       work: the whole prompt and, on average, half the output
@@ -47,7 +48,7 @@ public final class PreemptionCorrection {
       return new CorrectedCapacity(model, model, 1.0, CapacitySource.MODEL,
           "no preemptions in the window: the model's capacity stands");
     }
-    if (signals.saturated() && signals.readyReplicas() > 0) {
+    if (signals.saturated() && signals.readyReplicas() > 0 && signals.replicasSteady()) {
       double measured = signals.completionRate() / signals.readyReplicas();
       double factor = measured / model.stableRate();
       if (factor < 1) {

@@ -8,14 +8,17 @@ package io.stableserve.estimate;
  * @param preemptionRate preemptions per second ({@code rate(vllm:num_preemptions_total)})
  * @param waitingRequests requests waiting at the end of the window ({@code vllm:num_requests_waiting})
  * @param waitingGrowthRate d/dt of the waiting requests over the window, per second
- * @param readyReplicas the replicas that served over the window
+ * @param readyReplicas the replicas ready now
+ * @param replicasSteady whether the replica count stayed the same over the whole window (no scaling
+ *     in it), so that completions over the window divided by {@code readyReplicas} is a per-replica rate
  */
 public record ThroughputSignals(
     double completionRate,
     double preemptionRate,
     double waitingRequests,
     double waitingGrowthRate,
-    int readyReplicas) {
+    int readyReplicas,
+    boolean replicasSteady) {
 
   public ThroughputSignals {
     nonNegative("completion rate", completionRate);

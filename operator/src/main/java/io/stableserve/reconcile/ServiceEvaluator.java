@@ -65,7 +65,8 @@ public final class ServiceEvaluator {
     Capacity model = spec.effectiveModel().kind().model().solve(workload.get(), engine.config());
     ThroughputSignals throughput = new ThroughputSignals(estimate.completionRate(),
         estimate.preemptionsPerSecond().orElse(0), estimate.waiting(),
-        Math.max(0, estimate.arrivals().backlogGrowthPerSecond()), replicas.ready());
+        Math.max(0, estimate.arrivals().backlogGrowthPerSecond()), replicas.ready(),
+        state.lastScaleUp().map(t -> t.isBefore(now.minus(metrics.window()))).orElse(true));
     PreemptionCorrection.Remembered remembered = PreemptionCorrection.withMemory(
         PreemptionCorrection.apply(model, throughput, workload.get().moments()), rememberedCorrection, now,
         policy.behavior().scaleDownWindow());

@@ -5,9 +5,11 @@ import io.stableserve.sim.metrics.VllmExposition;
 import io.stableserve.sim.metrics.VllmMetrics;
 
 /**
- * A vLLM metrics page whose load the test sets: requests of fixed length complete at the set rate
- * with a constant batch and no queue, so arrivals equal completions. Counters advance with the wall
- * clock at whatever rate is set, so they stay monotone when the rate changes.
+ * A vLLM metrics page (one page for the whole service) whose load the test sets. Requests of fixed
+ * length arrive at the set rate; the service completes them as fast as its serving replicas can
+ * (unbounded unless a capacity per replica is set), queueing the rest, and preempts at the set
+ * rate while requests wait. Counters advance with the wall clock, so they stay monotone when the
+ * settings change.
  */
 final class ControlledVllm {
 
@@ -18,7 +20,12 @@ final class ControlledVllm {
   private final String model;
   private final VllmMetrics metrics = new VllmMetrics(CacheConfigInfo.forTokens(KV_TOKENS, 16), 8192);
   private double rate;
-  private double pending;
+  private double capacityPerReplica = Double.POSITIVE_INFINITY;
+  private int servingReplicas = 1;
+  private double preemptionsWhileQueued;
+  private double waiting;
+  private double pendingCompletions;
+  private double pendingPreemptions;
   private long lastNanos = System.nanoTime();
 
   ControlledVllm(String model, double requestsPerSecond) {
@@ -31,6 +38,18 @@ final class ControlledVllm {
     rate = requestsPerSecond;
   }
 
+  /** From now on each serving replica completes at most this many requests per second, preempting while requests wait. */
+  synchronized void thrash(double capacityPerReplica, double preemptionsPerSecond) {
+    advance();
+    this.capacityPerReplica = capacityPerReplica;
+    this.preemptionsWhileQueued = preemptionsPerSecond;
+  }
+
+  synchronized void setServingReplicas(int replicas) {
+    advance();
+    servingReplicas = replicas;
+  }
+
   synchronized String render() {
     advance();
     return VllmExposition.render(metrics.snapshot(), model, 0, VllmExposition.Dialect.V1);
@@ -38,10 +57,27 @@ final class ControlledVllm {
 
   private void advance() {
     long now = System.nanoTime();
-    pending += rate * (now - lastNanos) / 1e9;
+    double dt = (now - lastNanos) / 1e9;
     lastNanos = now;
-    int done = (int) pending;
-    pending -= done;
+    double capacity = servingReplicas * capacityPerReplica;
+    double served;
+    if (rate > capacity) {
+      served = capacity * dt;
+      waiting += (rate - capacity) * dt;
+    } else {
+      double drained = Math.min(waiting, (capacity - rate) * dt);
+      waiting -= drained;
+      served = rate * dt + drained;
+    }
+    if (waiting > 0) {
+      pendingPreemptions += preemptionsWhileQueued * dt;
+    }
+    long preempted = (long) pendingPreemptions;
+    pendingPreemptions -= preempted;
+    metrics.addPreemptions(preempted);
+    pendingCompletions += served;
+    int done = (int) pendingCompletions;
+    pendingCompletions -= done;
     for (int i = 0; i < done; i++) {
       metrics.firstToken(0.1, PROMPT);
       metrics.tokens(0.02, OUTPUT - 1);
@@ -49,6 +85,8 @@ final class ControlledVllm {
       metrics.finished(VllmMetrics.FinishReason.STOP, PROMPT, OUTPUT, 0.0, 4.1);
       metrics.step(PROMPT / 2);
     }
-    metrics.setScheduler((int) Math.round(rate * 4), 0, Math.min(1, rate * 4 * (PROMPT + OUTPUT / 2.0) / KV_TOKENS));
+    double running = Math.min(rate, capacity) * 4;
+    metrics.setScheduler((int) Math.round(running), (int) waiting,
+        Math.min(1, running * (PROMPT + OUTPUT / 2.0) / KV_TOKENS));
   }
 }

@@ -85,7 +85,7 @@ class OperatorIntegrationTest {
   static void start() {
     MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
     prometheus = PrometheusServer.start();
-    for (String model : List.of("scaling", "recommend", "hpa", "keda", "missing", "down")) {
+    for (String model : List.of("scaling", "recommend", "hpa", "keda", "missing", "down", "thrash")) {
       ControlledVllm engine = new ControlledVllm(model, 1.0);
       engines.put(model, engine);
       endpoints.add(MetricsEndpoint.start(engine::render));
@@ -95,7 +95,7 @@ class OperatorIntegrationTest {
     operatorClient = new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(
         new io.fabric8.kubernetes.client.ConfigBuilder(client.getConfiguration()).withUserAgent(OPERATOR_AGENT).build()).build();
     operator = StableServeOperator.start(operatorClient, new io.stableserve.report.MetricsRecorder(registry), new StableServeOperator.Settings(
-        Set.of(), Optional.empty(), false, new PrometheusObserver(), EngineAdvisor.none(), Clock.systemUTC(),
+        Set.of(), Optional.empty(), false, new PrometheusObserver(), OperatorIntegrationTest::adviseSmallerBatch, Clock.systemUTC(),
         Duration.ofSeconds(30)));
     // Stands in for the Deployment controller: every replica asked for is ready at once.
     deploymentController = Executors.newSingleThreadScheduledExecutor();
@@ -298,6 +298,45 @@ class OperatorIntegrationTest {
         .allSatisfy(e -> assertThat(e.getMessage()).startsWith("PrometheusUnreachable: "));
   }
 
+  @Test
+  void aThrashingServiceIsScaledForItsMeasuredCapacityAndGetsTheEngineRecommendation() {
+    String ns = "thrash";
+    deployment(ns, 1);
+    InferenceService created = service(ns, ns, "http://" + prometheus.url().getAuthority(), Mode.Enforce);
+    created.getSpec().getEngine().setMaxNumSeqs(256);
+    client.resource(created).create();
+    double mu = await(ns, s -> s.getStatus() != null && s.getStatus().getCapacity() != null, Duration.ofSeconds(60))
+        .getStatus().getCapacity().getStableRatePerReplica();
+
+    // Each replica really completes 60% of what the model says, and preempts while requests wait.
+    double real = 0.6 * mu;
+    engines.get(ns).thrash(real, 2.0);
+    engines.get(ns).setRate(2.5 * mu);
+    // The model alone asks for ⌈2.5 / 0.8⌉ = 4 replicas; the measured capacity for ⌈2.5 / (0.8 · 0.6)⌉ = 6.
+    awaitReplicas(ns, 6, Duration.ofSeconds(90));
+    InferenceService s = await(ns, x -> x.getStatus().getPreemption() != null
+        && Boolean.TRUE.equals(x.getStatus().getPreemption().getApplied()), Duration.ofSeconds(10));
+    assertThat(s.getStatus().getPreemption().getMessage()).startsWith("MeasuredThroughput").contains("preemptions/s");
+    assertThat(s.getStatus().getPreemption().getModelStableRate()).isCloseTo(mu, org.assertj.core.data.Percentage.withPercentage(1));
+    assertThat(s.getStatus().getPreemption().getMeasuredAt()).isNotNull();
+    assertThat(s.getStatus().getCapacity().getStableRatePerReplica()).isCloseTo(real, org.assertj.core.data.Percentage.withPercentage(15));
+    assertThat(events(ns, Conditions.PREEMPTING)).hasSize(1);
+    assertThat(s.getStatus().getEngineRecommendation().getSetting()).isEqualTo("max_num_seqs");
+    assertThat(s.getStatus().getEngineRecommendation().getGain()).isCloseTo(0.2, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(events(ns, Conditions.ENGINE_RECOMMENDATION)).hasSize(1)
+        .allSatisfy(e -> assertThat(e.getMessage()).startsWith("max_num_seqs=24 (now 256) would raise the stable rate per replica"));
+  }
+
+  /** A stand-in for the scheduler model's advice: for max_num_seqs 256, 24 gives 20% more. */
+  static Optional<EngineAdvice> adviseSmallerBatch(io.stableserve.workload.Workload workload,
+      io.stableserve.solve.EngineConfig engine, io.stableserve.solve.Capacity capacity) {
+    if (engine.maxNumSeqs().isEmpty() || engine.maxNumSeqs().getAsInt() != 256) {
+      return Optional.empty();
+    }
+    return Optional.of(new EngineAdvice("max_num_seqs", 24, java.util.OptionalLong.of(256), capacity.stableRate(),
+        1.2 * capacity.stableRate()));
+  }
+
   // ---------------------------------------------------------------------------------------------
 
   static InferenceService service(String namespace, String name, String prometheusUrl, Mode mode) {
@@ -344,6 +383,10 @@ class OperatorIntegrationTest {
     try {
       for (Deployment d : client.apps().deployments().inAnyNamespace().list().getItems()) {
         int want = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
+        ControlledVllm engine = engines.get(d.getMetadata().getNamespace());
+        if (engine != null) {
+          engine.setServingReplicas(want);
+        }
         Integer ready = d.getStatus() == null ? null : d.getStatus().getReadyReplicas();
         if (ready == null || ready != want) {
           d.setStatus(new io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder()
