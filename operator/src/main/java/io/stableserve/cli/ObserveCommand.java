@@ -15,6 +15,7 @@ import io.stableserve.estimate.EngineSettings.ResolvedEngine;
 import io.stableserve.estimate.Estimator;
 import io.stableserve.estimate.ObservedWorkload;
 import io.stableserve.estimate.ServiceEstimate;
+import io.stableserve.estimate.StepTimeEstimate;
 import io.stableserve.observe.MetricsConfig;
 import io.stableserve.observe.MetricsUnavailableException;
 import io.stableserve.observe.Observer;
@@ -308,7 +309,8 @@ public final class ObserveCommand implements Callable<Integer> {
         out.printf("Metrics         unavailable: %s%n", unavailable.getMessage());
       }
       if (engine != null) {
-        engine.notes().forEach(n -> out.printf("  note          %s%n", n));
+        String stepNote = estimate.stepTime().map(StepTimeEstimate::note).orElse("");
+        engine.notes().stream().filter(n -> !n.equals(stepNote)).forEach(n -> out.printf("  note          %s%n", n));
       }
       if (estimate != null) {
         estimate.notes().forEach(n -> out.printf("  note          %s%n", n));
