@@ -10,12 +10,15 @@ import io.stableserve.decide.ScalingPolicy;
 import io.stableserve.decide.StabilizationState;
 import io.stableserve.estimate.ArrivalEstimate;
 import io.stableserve.estimate.BinnedLengths;
+import io.stableserve.estimate.CorrectedCapacity;
 import io.stableserve.estimate.EngineSettings;
 import io.stableserve.estimate.EngineSettings.ResolvedEngine;
 import io.stableserve.estimate.Estimator;
 import io.stableserve.estimate.ObservedWorkload;
+import io.stableserve.estimate.PreemptionCorrection;
 import io.stableserve.estimate.ServiceEstimate;
 import io.stableserve.estimate.StepTimeEstimate;
+import io.stableserve.estimate.ThroughputSignals;
 import io.stableserve.observe.MetricsConfig;
 import io.stableserve.observe.MetricsUnavailableException;
 import io.stableserve.observe.Observer;
@@ -181,11 +184,17 @@ public final class ObserveCommand implements Callable<Integer> {
         report.unavailable = e;
       }
     }
-    if (report.engine != null && report.estimate.workload().isPresent()) {
-      report.capacity = kind.model().solve(report.estimate.workload().get(), report.engine.config());
-    }
     int current = currentReplicas != null ? currentReplicas
         : report.estimate != null ? Math.max(report.estimate.replicas(), 0) : minReplicas;
+    if (report.engine != null && report.estimate.workload().isPresent()) {
+      ServiceEstimate e = report.estimate;
+      Capacity model = kind.model().solve(e.workload().get(), report.engine.config());
+      // The same preemption-aware correction the operator applies to the model's capacity.
+      ThroughputSignals throughput = new ThroughputSignals(e.completionRate(), e.preemptionsPerSecond().orElse(0), e.waiting(),
+          Math.max(0, e.arrivals().backlogGrowthPerSecond()), current);
+      report.corrected = PreemptionCorrection.apply(model, throughput, e.workload().get().moments());
+      report.capacity = report.corrected.capacity();
+    }
     io.stableserve.decide.Observation seen;
     if (report.capacity != null) {
       seen = io.stableserve.decide.Observation.measured(
@@ -250,6 +259,7 @@ public final class ObserveCommand implements Callable<Integer> {
     ServiceEstimate estimate;
     ResolvedEngine engine;
     Capacity capacity;
+    CorrectedCapacity corrected;
     MetricsUnavailableException unavailable;
     Decision decision;
 
@@ -301,8 +311,11 @@ public final class ObserveCommand implements Callable<Integer> {
         out.printf("  μ̂ = %.4g req/s per replica (bottleneck %s); ρ now = λ̂ / (%d·μ̂) = %.3f%n", capacity.stableRate(),
             capacity.bottleneck(), decision.currentReplicas(),
             decision.currentReplicas() == 0 ? Double.NaN : estimate.arrivalRate() / (decision.currentReplicas() * capacity.stableRate()));
-        if (estimate.preempting()) {
-          out.println("  warning       the engine preempts requests now: the measured capacity is below the model's");
+        if (corrected.factor() < 1) {
+          out.printf("  corrected     μ̂ = %.3f × the model's %.4g req/s: %s%n", corrected.factor(), corrected.model().stableRate(),
+              corrected.explanation());
+        } else if (estimate.preempting()) {
+          out.printf("  preemptions   %.3g/s: %s%n", estimate.preemptionsPerSecond().getAsDouble(), corrected.explanation());
         }
       }
       if (unavailable != null) {
@@ -421,6 +434,10 @@ public final class ObserveCommand implements Callable<Integer> {
       if (capacity != null) {
         ObjectNode cap = root.putObject("capacity");
         cap.put("model", capacity.model().name().toLowerCase(Locale.ROOT));
+        cap.put("modelStableRate", corrected.model().stableRate());
+        cap.put("correctionFactor", corrected.factor());
+        cap.put("capacitySource", corrected.source().name());
+        cap.put("correction", corrected.explanation());
         cap.put("stableRate", capacity.stableRate());
         cap.put("stabilityBound", capacity.stabilityBound());
         cap.put("instabilityBound", capacity.instabilityBound());
