@@ -189,9 +189,10 @@ public final class ObserveCommand implements Callable<Integer> {
     if (report.engine != null && report.estimate.workload().isPresent()) {
       ServiceEstimate e = report.estimate;
       Capacity model = kind.model().solve(e.workload().get(), report.engine.config());
-      // The same preemption-aware correction the operator applies to the model's capacity.
+      // The same preemption-aware correction the operator applies to the model's capacity; one pass
+      // knows no scaling history, so the replicas are taken as steady over the window.
       ThroughputSignals throughput = new ThroughputSignals(e.completionRate(), e.preemptionsPerSecond().orElse(0), e.waiting(),
-          Math.max(0, e.arrivals().backlogGrowthPerSecond()), current);
+          Math.max(0, e.arrivals().backlogGrowthPerSecond()), current, true);
       report.corrected = PreemptionCorrection.apply(model, throughput, e.workload().get().moments());
       report.capacity = report.corrected.capacity();
     }
