@@ -23,6 +23,10 @@ public class InferenceServiceStatus {
   @JsonPropertyDescription("When the operator last changed the target's replica count (RFC 3339).")
   private String lastScaleTime;
 
+  @JsonPropertyDescription("When the operator last added replicas (RFC 3339). Replicas not ready within "
+      + "spec.behavior.replicaStartupTime of it count as starting; kept in status so a restart keeps it.")
+  private String lastScaleUpTime;
+
   @JsonPropertyDescription("The workload as estimated from the metrics over the window.")
   private ObservedWorkload workload;
 
@@ -60,6 +64,14 @@ public class InferenceServiceStatus {
   /** Whether the condition of {@code type} is present with status True. */
   public boolean isTrue(String type) {
     return condition(type).map(c -> Conditions.TRUE.equals(c.getStatus())).orElse(false);
+  }
+
+  public String getLastScaleUpTime() {
+    return lastScaleUpTime;
+  }
+
+  public void setLastScaleUpTime(String lastScaleUpTime) {
+    this.lastScaleUpTime = lastScaleUpTime;
   }
 
   public Long getObservedGeneration() {
