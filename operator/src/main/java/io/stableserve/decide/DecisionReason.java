@@ -14,6 +14,8 @@ public enum DecisionReason {
   SCALE_DOWN_STABILIZATION("ScaleDownStabilization"),
   /** A lower recommendation inside the scale-up window holds the count down. */
   SCALE_UP_STABILIZATION("ScaleUpStabilization"),
+  /** Nothing arrived and nothing is in the system over the window: one replica (or the minimum). */
+  IDLE("Idle"),
   /** No usable metrics: hold the current count, never scale down. */
   METRICS_UNAVAILABLE("MetricsUnavailable");
 

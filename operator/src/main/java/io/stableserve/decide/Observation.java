@@ -4,10 +4,19 @@ import io.stableserve.solve.Capacity;
 import java.util.Objects;
 
 /** What the decide step knows about the load: a measurement, or why there is none. */
-public sealed interface Observation {
+public sealed interface Observation permits Observation.Measured, Observation.Idle, Observation.Unavailable {
 
   static Observation measured(ArrivalEstimate arrivals, Capacity capacity) {
     return new Measured(arrivals, capacity);
+  }
+
+  /**
+   * The metrics are there and say nothing arrived, nothing completed and nothing is in the system
+   * over the window: one replica is enough (then the windows, limits and minimum apply). No
+   * capacity is needed to know that, and none can be solved without requests.
+   */
+  static Observation idle() {
+    return Idle.INSTANCE;
   }
 
   /**
@@ -27,6 +36,18 @@ public sealed interface Observation {
     public Measured {
       Objects.requireNonNull(arrivals, "arrival estimate");
       Objects.requireNonNull(capacity, "capacity");
+    }
+  }
+
+  /** See {@link Observation#idle()}. */
+  final class Idle implements Observation {
+    private static final Idle INSTANCE = new Idle();
+
+    private Idle() {}
+
+    @Override
+    public String toString() {
+      return "Idle";
     }
   }
 

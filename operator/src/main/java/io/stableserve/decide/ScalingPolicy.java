@@ -74,6 +74,9 @@ public final class ScalingPolicy {
     if (observation instanceof Observation.Measured m) {
       return decideMeasured(now, m, replicas, state, coming, stalled);
     }
+    if (observation instanceof Observation.Idle) {
+      return decideIdle(now, replicas, state, coming, stalled);
+    }
     return hold(now, (Observation.Unavailable) observation, replicas, state, coming, stalled);
   }
 
@@ -133,6 +136,36 @@ public final class ScalingPolicy {
     }
 
     StabilizationState next = state.record(new Recommendation(now, recommendation), behavior.retention());
+    Limited limited = limit(now, current, recommendation, reason, why, next, coming, stalled);
+    int desired = limited.desired();
+    if (desired > current) {
+      next = next.withLastScaleUp(now);
+    }
+    StabilityVerdict verdict = verdict(lambda, replicas.ready(), capacity);
+    return new Decision(now, current, desired, limited.reason(), why.toString(), limited.limit(), OptionalInt.of(needed), verdict,
+        stabilityMessage(verdict, lambda, replicas.ready(), capacity, coming), coming, stalled,
+        OptionalDouble.of(lambda / (desired * mu)), next);
+  }
+
+  private Decision decideIdle(Instant now, ReplicaCounts replicas, StabilizationState state, int coming, int stalled) {
+    int current = replicas.spec();
+    StringBuilder why = new StringBuilder("no request arrived, completed or waited in the window: the service is idle and needs 1");
+    DecisionReason reason = current == 1 ? DecisionReason.AT_TARGET : DecisionReason.IDLE;
+    StabilizationState next = state.record(new Recommendation(now, 1), behavior.retention());
+    Limited limited = limit(now, current, 1, reason, why, next, coming, stalled);
+    if (limited.desired() > current) {
+      next = next.withLastScaleUp(now);
+    }
+    return new Decision(now, current, limited.desired(), limited.reason(), why.toString(), limited.limit(), OptionalInt.of(1),
+        StabilityVerdict.STABLE, "no load: nothing arrives, so the queue cannot grow", coming, stalled,
+        OptionalDouble.of(0), next);
+  }
+
+  private record Limited(int desired, DecisionReason reason, ScalingLimit limit) {}
+
+  /** Stabilisation, step limits and bounds after a recommendation; appends their effect to {@code why}. */
+  private Limited limit(Instant now, int current, int recommendation, DecisionReason reason, StringBuilder why,
+      StabilizationState next, int coming, int stalled) {
     int stabilized = stabilize(now, current, next);
     if (stabilized > recommendation && recommendation < current) {
       reason = DecisionReason.SCALE_DOWN_STABILIZATION;
@@ -164,14 +197,7 @@ public final class ScalingPolicy {
           stalled, stalled == 1 ? "" : "s", behavior.startupTime().toSeconds()));
     }
     why.insert(0, desired == current ? "hold " + current + ": " : current + " → " + desired + ": ");
-
-    if (desired > current) {
-      next = next.withLastScaleUp(now);
-    }
-    StabilityVerdict verdict = verdict(lambda, replicas.ready(), capacity);
-    return new Decision(now, current, desired, reason, why.toString(), limit, OptionalInt.of(needed), verdict,
-        stabilityMessage(verdict, lambda, replicas.ready(), capacity, coming), coming, stalled,
-        OptionalDouble.of(lambda / (desired * mu)), next);
+    return new Limited(desired, reason, limit);
   }
 
   /** ⌈rate / (ρ·μ)⌉, at least 1; saturates instead of overflowing (the bounds cap it anyway). */

@@ -162,7 +162,7 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
     reportEvents(service, previous, evaluation);
     adviseEngine(service, previous, status, evaluation);
 
-    metrics.decided(namespace, name, spec.effectiveTargetUtilization(), decision,
+    metrics.decided(namespace, name, spec.effectiveTargetUtilization(), decision, evaluation.metricsFailure().isEmpty(),
         evaluation.estimate().map(e -> java.util.OptionalDouble.of(e.arrivalRate())).orElse(java.util.OptionalDouble.empty()),
         evaluation.capacity().map(CorrectedCapacity::capacity).orElse(null),
         evaluation.estimate().map(ServiceEstimate::preemptionsPerSecond).orElse(java.util.OptionalDouble.empty()));

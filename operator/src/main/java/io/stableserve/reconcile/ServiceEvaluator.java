@@ -57,6 +57,11 @@ public final class ServiceEvaluator {
           new Evaluation.MetricsFailure(Conditions.ENGINE_UNKNOWN, e.getMessage()));
     }
     Optional<ObservedWorkload> workload = estimate.workload();
+    if (workload.isEmpty() && idle(estimate)) {
+      Decision decision = policy.decide(now, Observation.idle(), replicas, state);
+      return new Evaluation(Optional.of(estimate), Optional.of(engine), Optional.empty(), Optional.empty(), decision,
+          Optional.empty());
+    }
     if (workload.isEmpty()) {
       return held(policy, now, replicas, state, Optional.of(estimate), Optional.of(engine),
           new Evaluation.MetricsFailure(Conditions.NO_DATA, "no request completed in the " + metrics.window().toSeconds()
@@ -82,6 +87,12 @@ public final class ServiceEvaluator {
   public Evaluation unavailable(InferenceServiceSpec spec, Evaluation.MetricsFailure failure, ReplicaCounts replicas,
       StabilizationState state, Instant now) {
     return held(SpecMapping.policy(spec), now, replicas, state, Optional.empty(), Optional.empty(), failure);
+  }
+
+  /** Nothing arrived or completed in the window and nothing is running or waiting at its end. */
+  static boolean idle(ServiceEstimate estimate) {
+    return estimate.arrivalRate() == 0 && estimate.arrivals().requests() == 0 && estimate.running() == 0
+        && estimate.waiting() == 0;
   }
 
   /** The exception's message starts with its reason, which the condition and event carry on their own. */

@@ -85,16 +85,17 @@ public final class MetricsRecorder {
   /**
    * One decision and what it rested on.
    *
+   * @param metricsRead whether the metrics could be read and used
    * @param lambda λ̂, when measured
    * @param capacity the capacity decided by, when solved
    * @param preemptionsPerSecond when observed
    */
-  public void decided(String namespace, String name, double targetRho, Decision decision, OptionalDouble lambda,
-      Capacity capacity, OptionalDouble preemptionsPerSecond) {
+  public void decided(String namespace, String name, double targetRho, Decision decision, boolean metricsRead,
+      OptionalDouble lambda, Capacity capacity, OptionalDouble preemptionsPerSecond) {
     targetUtilization.labelValues(namespace, name).set(targetRho);
     replicas.labelValues(namespace, name).set(decision.currentReplicas());
     desired.labelValues(namespace, name).set(decision.desiredReplicas());
-    metricsAvailable.labelValues(namespace, name).set(lambda.isPresent() && capacity != null ? 1 : 0);
+    metricsAvailable.labelValues(namespace, name).set(metricsRead ? 1 : 0);
     if (decision.stability() == StabilityVerdict.UNKNOWN) {
       stable.remove(namespace, name);
     } else {
@@ -104,11 +105,11 @@ public final class MetricsRecorder {
       decisions.labelValues(namespace, name, decision.scalesUp() ? "up" : "down", decision.reason().machineName()).inc();
     }
     preemptionsPerSecond.ifPresent(p -> preemptionRate.labelValues(namespace, name).set(p));
+    lambda.ifPresent(l -> arrivalRate.labelValues(namespace, name).set(l));
     if (lambda.isEmpty() || capacity == null) {
       return;
     }
     double l = lambda.getAsDouble();
-    arrivalRate.labelValues(namespace, name).set(l);
     stableRate.labelValues(namespace, name).set(capacity.stableRate());
     if (decision.currentReplicas() > 0) {
       utilization.labelValues(namespace, name).set(l / (decision.currentReplicas() * capacity.stableRate()));

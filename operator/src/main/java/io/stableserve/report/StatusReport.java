@@ -130,9 +130,9 @@ public final class StatusReport {
       if (s.getWorkload() != null) {
         s.getWorkload().setMemoryArea(c.model().memoryArea());
       }
-      double lambda = e.estimate().map(ServiceEstimate::arrivalRate).orElse(0.0);
       int n = target.replicas().spec();
-      s.setUtilization(n > 0 ? lambda / (n * c.capacity().stableRate()) : null);
+      s.setUtilization(e.estimate().isPresent() && n > 0
+          ? e.estimate().get().arrivalRate() / (n * c.capacity().stableRate()) : null);
     });
 
     condition(s, Conditions.of(Conditions.TARGET_RESOLVED, true, Conditions.TARGET_FOUND, String.format(Locale.ROOT,

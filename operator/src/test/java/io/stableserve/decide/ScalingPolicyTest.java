@@ -360,6 +360,35 @@ class ScalingPolicyTest {
   }
 
   @Nested
+  class Idle {
+
+    @Test
+    void anIdleServiceComesDownToOneAfterTheWindow() {
+      ScalingPolicy policy = policy(Behavior.defaults());
+      Decision busy = decide(policy, T0, load(8), 5, StabilizationState.empty());
+      Decision early = decide(policy, T0.plusSeconds(60), Observation.idle(), 5, busy.state());
+      assertThat(early.desiredReplicas()).isEqualTo(5);
+      assertThat(early.reason()).isEqualTo(DecisionReason.SCALE_DOWN_STABILIZATION);
+      Decision late = decide(policy, T0.plusSeconds(301), Observation.idle(), 5, early.state());
+      assertThat(late.desiredReplicas()).isEqualTo(1);
+      assertThat(late.reason()).isEqualTo(DecisionReason.IDLE);
+      assertThat(late.stability()).isEqualTo(StabilityVerdict.STABLE);
+      assertThat(late.utilization()).hasValue(0);
+      assertThat(late.message()).startsWith("5 → 1: no request arrived, completed or waited in the window");
+    }
+
+    @Test
+    void idleRespectsTheMinimumAndIsAtTargetOnOneReplica() {
+      ScalingPolicy policy = new ScalingPolicy(new ReplicaBounds(2, 10), RHO, NO_WINDOWS);
+      Decision d = decide(policy, T0, Observation.idle(), 4, StabilizationState.empty());
+      assertThat(d.desiredReplicas()).isEqualTo(2);
+      assertThat(d.limit()).isEqualTo(ScalingLimit.MIN);
+      assertThat(decide(policy(NO_WINDOWS), T0, Observation.idle(), 1, StabilizationState.empty()).reason())
+          .isEqualTo(DecisionReason.AT_TARGET);
+    }
+  }
+
+  @Nested
   class StartingReplicas {
 
     final Behavior behavior = Behavior.defaults().withStartupTime(Duration.ofSeconds(120));

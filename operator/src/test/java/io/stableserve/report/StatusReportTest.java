@@ -1,0 +1,122 @@
+package io.stableserve.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.stableserve.actuate.ScaleTarget;
+import io.stableserve.api.Conditions;
+import io.stableserve.api.InferenceServiceStatus;
+import io.stableserve.api.ScaleTargetRef;
+import io.stableserve.decide.ArrivalEstimate;
+import io.stableserve.decide.Behavior;
+import io.stableserve.decide.Decision;
+import io.stableserve.decide.Observation;
+import io.stableserve.decide.ReplicaBounds;
+import io.stableserve.decide.ReplicaCounts;
+import io.stableserve.decide.ScalingPolicy;
+import io.stableserve.decide.StabilizationState;
+import io.stableserve.estimate.CapacitySource;
+import io.stableserve.estimate.CorrectedCapacity;
+import io.stableserve.estimate.PreemptionCorrection;
+import io.stableserve.reconcile.Evaluation;
+import io.stableserve.solve.Capacity;
+import io.stableserve.solve.Constraint;
+import io.stableserve.solve.ConstraintRate;
+import io.stableserve.solve.ModelKind;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class StatusReportTest {
+
+  static final Capacity CAPACITY = new Capacity(ModelKind.PAPER, 2.0, 1.8, 2.0, 0.1, 1000, 0.03,
+      List.of(new ConstraintRate(Constraint.MEMORY, 2.0)));
+  static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+  static final ScalingPolicy POLICY = new ScalingPolicy(new ReplicaBounds(1, 10), 0.8, Behavior.defaults());
+  static final ScaleTarget TARGET = new ScaleTarget("llm", new ScaleTargetRef("apps/v1", "Deployment", "vllm"),
+      ReplicaCounts.allReady(2));
+
+  static Evaluation measured(double lambda, Instant at, StabilizationState state) {
+    Decision d = POLICY.decide(at, Observation.measured(ArrivalEstimate.exact(lambda), CAPACITY), TARGET.replicas(), state);
+    CorrectedCapacity c = new CorrectedCapacity(CAPACITY, CAPACITY, 1, CapacitySource.MODEL, "no preemptions");
+    return new Evaluation(Optional.empty(), Optional.empty(), Optional.of(c), Optional.empty(), d, Optional.empty());
+  }
+
+  @Test
+  void theStabilisationStateSurvivesTheRoundTripThroughStatus() {
+    Evaluation first = measured(6, T0, StabilizationState.empty());
+    InferenceServiceStatus status = StatusReport.begin(null, 3L);
+    StatusReport.evaluated(status, TARGET, first, true, false, 3L, T0);
+    StabilizationState restored = StatusReport.stateOf(status);
+    assertThat(restored).isEqualTo(first.decision().state());
+    assertThat(status.getObservedGeneration()).isEqualTo(3L);
+    assertThat(status.getLastScaleTime()).isEqualTo(T0.toString());
+    assertThat(status.getLastDecision().getFrom()).isEqualTo(2);
+    assertThat(status.getLastDecision().getTo()).isEqualTo(4);
+    assertThat(status.getLastDecision().getApplied()).isTrue();
+    assertThat(status.getUtilization()).as("no estimate, no utilisation").isNull();
+  }
+
+  @Test
+  void conditionsFollowTheDecisionAndKeepTheirTransitionTimeWhileUnchanged() {
+    InferenceServiceStatus status = StatusReport.begin(null, 1L);
+    StatusReport.evaluated(status, TARGET, measured(4.2, T0, StabilizationState.empty()), true, false, 1L, T0);
+    assertThat(condition(status, Conditions.STABLE).getStatus()).isEqualTo(Conditions.FALSE);
+    assertThat(condition(status, Conditions.STABLE).getReason()).isEqualTo(Conditions.ABOVE_INSTABILITY_BOUND);
+    assertThat(condition(status, Conditions.READY).getReason()).isEqualTo(Conditions.RECONCILED);
+    assertThat(condition(status, Conditions.SCALING_LIMITED).getStatus()).isEqualTo(Conditions.FALSE);
+
+    InferenceServiceStatus next = StatusReport.begin(status, 1L);
+    Instant later = T0.plusSeconds(15);
+    StatusReport.evaluated(next, TARGET, measured(3.7, later, StatusReport.stateOf(status)), false, true, 1L, later);
+    assertThat(condition(next, Conditions.STABLE).getStatus()).isEqualTo(Conditions.TRUE);
+    assertThat(condition(next, Conditions.STABLE).getReason()).isEqualTo(Conditions.BETWEEN_BOUNDS);
+    assertThat(condition(next, Conditions.STABLE).getLastTransitionTime()).isEqualTo(later.toString());
+    assertThat(condition(next, Conditions.TARGET_RESOLVED).getLastTransitionTime()).isEqualTo(T0.toString());
+    assertThat(condition(next, Conditions.READY).getReason()).isEqualTo(Conditions.RECOMMENDING);
+    assertThat(next.getLastScaleTime()).as("not applied: the last scale time stays").isEqualTo(T0.toString());
+  }
+
+  @Test
+  void metricsFailureMakesReadyFalseWithItsReasonAndStableUnknown() {
+    Evaluation.MetricsFailure failure = new Evaluation.MetricsFailure(Conditions.STALE_METRICS, "newest sample 5m old");
+    Decision d = POLICY.decide(T0, Observation.unavailable(failure.reason(), failure.message()), TARGET.replicas(),
+        StabilizationState.empty());
+    InferenceServiceStatus status = StatusReport.begin(null, 1L);
+    StatusReport.evaluated(status, TARGET, new Evaluation(Optional.empty(), Optional.empty(), Optional.empty(),
+        Optional.of(failure), d, Optional.empty()), false, false, 1L, T0);
+    assertThat(condition(status, Conditions.METRICS_AVAILABLE).getReason()).isEqualTo(Conditions.STALE_METRICS);
+    assertThat(condition(status, Conditions.READY).getStatus()).isEqualTo(Conditions.FALSE);
+    assertThat(condition(status, Conditions.READY).getReason()).isEqualTo(Conditions.STALE_METRICS);
+    assertThat(condition(status, Conditions.STABLE).getStatus()).isEqualTo(Conditions.UNKNOWN);
+    assertThat(status.getDesiredReplicas()).isEqualTo(2);
+  }
+
+  @Test
+  void aRememberedCorrectionIsReadBackFromStatus() {
+    io.stableserve.api.PreemptionCorrection p = new io.stableserve.api.PreemptionCorrection();
+    p.setApplied(true);
+    p.setModelStableRate(4.0);
+    p.setCorrectedStableRate(3.0);
+    p.setMeasuredAt(T0.toString());
+    InferenceServiceStatus status = new InferenceServiceStatus();
+    status.setPreemption(p);
+    assertThat(StatusReport.rememberedCorrection(status)).contains(new PreemptionCorrection.Measured(0.75, T0));
+    p.setApplied(false);
+    assertThat(StatusReport.rememberedCorrection(status)).isEmpty();
+    assertThat(StatusReport.rememberedCorrection(null)).isEmpty();
+  }
+
+  @Test
+  void unreadableRecommendationsInStatusAreSkippedNotFatal() {
+    InferenceServiceStatus status = new InferenceServiceStatus();
+    status.setRecommendations(List.of(new io.stableserve.api.Recommendation("not a time", 3),
+        new io.stableserve.api.Recommendation(T0.toString(), 2)));
+    assertThat(StatusReport.stateOf(status).recommendations()).extracting(r -> r.replicas()).containsExactly(2);
+  }
+
+  private static Condition condition(InferenceServiceStatus s, String type) {
+    return s.condition(type).orElseThrow();
+  }
+}
