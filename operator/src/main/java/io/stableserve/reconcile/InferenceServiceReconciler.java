@@ -136,7 +136,7 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
       evaluation = secretFailure.isPresent()
           ? evaluator.unavailable(spec, secretFailure.get(), target.replicas(), StatusReport.stateOf(previous), now)
           : evaluator.evaluate(spec, metricsConfig, target.replicas(), StatusReport.stateOf(previous),
-              StatusReport.rememberedCorrection(previous), now);
+              StatusReport.rememberedCorrection(previous), StatusReport.lastScale(previous), now);
     } catch (IllegalArgumentException e) {
       return invalid(service, previous, status, e.getMessage(), generation, now, poll);
     }

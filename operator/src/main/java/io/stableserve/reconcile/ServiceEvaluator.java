@@ -36,11 +36,15 @@ public final class ServiceEvaluator {
   }
 
   /**
+   * @param rememberedCorrection the preemption correction applied before and when it was measured
+   * @param lastScale when the operator last changed the replica count: completions per replica are
+   *     measured only over windows without a change
    * @throws IllegalArgumentException when the spec cannot be evaluated (a model the solver does not
    *     know, engine values it refuses): a spec problem, not a metrics one
    */
   public Evaluation evaluate(InferenceServiceSpec spec, MetricsConfig metrics, ReplicaCounts replicas,
-      StabilizationState state, Optional<PreemptionCorrection.Measured> rememberedCorrection, Instant now) {
+      StabilizationState state, Optional<PreemptionCorrection.Measured> rememberedCorrection, Optional<Instant> lastScale,
+      Instant now) {
     ScalingPolicy policy = SpecMapping.policy(spec);
     ServiceEstimate estimate;
     try {
@@ -71,7 +75,7 @@ public final class ServiceEvaluator {
     ThroughputSignals throughput = new ThroughputSignals(estimate.completionRate(),
         estimate.preemptionsPerSecond().orElse(0), estimate.waiting(),
         Math.max(0, estimate.arrivals().backlogGrowthPerSecond()), replicas.ready(),
-        state.lastScaleUp().map(t -> t.isBefore(now.minus(metrics.window()))).orElse(true));
+        lastScale.map(t -> t.isBefore(now.minus(metrics.window()))).orElse(true));
     PreemptionCorrection.Remembered remembered = PreemptionCorrection.withMemory(
         PreemptionCorrection.apply(model, throughput, workload.get().moments()), rememberedCorrection, now,
         policy.behavior().scaleDownWindow());

@@ -53,7 +53,7 @@ public final class StatusReport {
         }
       }
     }
-    return new StabilizationState(recs, instant(status.getLastScaleTime()));
+    return new StabilizationState(recs, instant(status.getLastScaleUpTime()));
   }
 
   /** The preemption correction a status carries, to be remembered (empty when none was applied). */
@@ -71,6 +71,11 @@ public final class StatusReport {
       return Optional.empty();
     }
     return Optional.of(new io.stableserve.estimate.PreemptionCorrection.Measured(factor, at.get()));
+  }
+
+  /** When the target's replica count was last changed by the operator, up or down. */
+  public static Optional<Instant> lastScale(InferenceServiceStatus status) {
+    return status == null ? Optional.empty() : instant(status.getLastScaleTime());
   }
 
   /** A copy of {@code previous} (or a new status) with the common fields of this round set. */
@@ -104,6 +109,9 @@ public final class StatusReport {
     s.setDesiredReplicas(d.desiredReplicas());
     if (applied) {
       s.setLastScaleTime(now.toString());
+      if (d.scalesUp()) {
+        s.setLastScaleUpTime(now.toString());
+      }
     }
     s.setRecommendations(new ArrayList<>(d.state().recommendations().stream()
         .map(r -> new Recommendation(r.time().toString(), r.replicas())).toList()));

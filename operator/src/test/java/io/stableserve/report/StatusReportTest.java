@@ -52,6 +52,8 @@ class StatusReportTest {
     assertThat(restored).isEqualTo(first.decision().state());
     assertThat(status.getObservedGeneration()).isEqualTo(3L);
     assertThat(status.getLastScaleTime()).isEqualTo(T0.toString());
+    assertThat(status.getLastScaleUpTime()).isEqualTo(T0.toString());
+    assertThat(restored.lastScaleUp()).contains(T0);
     assertThat(status.getLastDecision().getFrom()).isEqualTo(2);
     assertThat(status.getLastDecision().getTo()).isEqualTo(4);
     assertThat(status.getLastDecision().getApplied()).isTrue();
