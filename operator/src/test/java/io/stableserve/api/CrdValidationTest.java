@@ -2,6 +2,10 @@ package io.stableserve.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -137,6 +141,7 @@ class CrdValidationTest {
               replicaStartupTime: 8m
               pollInterval: 500ms
             """),
+        Arguments.of("every default applied", VALID + "behavior: {scaleUp: {}, scaleDown: {}}\nengine: {stepTime: {baseSeconds: 0.02}}\n"),
         Arguments.of("LeaderWorkerSet target", "scaleTargetRef: {apiVersion: leaderworkerset.x-k8s.io/v1, kind: LeaderWorkerSet, name: llama-70b}\n"
             + "replicas: {max: 4}\n" + METRICS));
   }
@@ -165,5 +170,28 @@ class CrdValidationTest {
         """;
     assertThat(validator.validate(withStatus))
         .anySatisfy(error -> assertThat(error).contains("status.capacity.kvCacheTokensSource: does not have a value in the enumeration"));
+  }
+
+  @Test
+  void schemaIsStructural() {
+    JsonNode root = new ObjectMapper().valueToTree(
+        CrdFiles.committed().getSpec().getVersions().get(0).getSchema().getOpenAPIV3Schema());
+    List<String> problems = new ArrayList<>();
+    structural(root, "", problems);
+    assertThat(problems).as("the API server refuses a CRD whose schema is not structural").isEmpty();
+  }
+
+  private static void structural(JsonNode schema, String path, List<String> problems) {
+    if (!schema.has("type") && !schema.path("x-kubernetes-int-or-string").asBoolean()
+        && !schema.path("x-kubernetes-preserve-unknown-fields").asBoolean()) {
+      problems.add((path.isEmpty() ? "<root>" : path) + " has no type");
+    }
+    if (schema.has("properties") && schema.has("additionalProperties")) {
+      problems.add(path + " has both properties and additionalProperties");
+    }
+    schema.path("properties").fields().forEachRemaining(p -> structural(p.getValue(), path + "." + p.getKey(), problems));
+    if (schema.has("items")) {
+      structural(schema.get("items"), path + "[]", problems);
+    }
   }
 }
