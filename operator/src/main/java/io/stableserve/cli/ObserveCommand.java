@@ -289,6 +289,9 @@ public final class ObserveCommand implements Callable<Integer> {
             e.preemptionsPerSecond().isPresent() ? String.format("%.3g/s", e.preemptionsPerSecond().getAsDouble()) : "unknown");
         e.workload().ifPresentOrElse(w -> printTokens(out, w), () -> out.println("Tokens          unknown (no request completed in the window)"));
         e.stepTime().ifPresent(s -> out.printf("Step time       observed mean %.4g s; %s%n", s.meanStepSeconds(), s.note()));
+        if (engine == null) {
+          e.kvCache().ifPresent(k -> out.printf("KV cache        M = %d tokens per replica (%s)%n", k.tokensPerReplica(), k.how()));
+        }
       }
       if (engine != null) {
         EngineConfig c = engine.config();

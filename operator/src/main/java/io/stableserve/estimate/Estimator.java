@@ -37,7 +37,7 @@ public final class Estimator {
   /**
    * λ̂ = (C + N(t) − N(t − W)) / W, clamped at 0; its standard error is the spread of the
    * sub-interval rates sd(A_k / r) / √K when there are at least {@value #MIN_INTERVALS_FOR_SPREAD}
-   * sub-intervals, else the Poisson √max(A, 1) / W.
+   * sub-intervals and at least one arrival, else the Poisson √max(A, 1) / W.
    */
   static ArrivalEstimate arrivals(Observation o, List<String> notes) {
     double w = o.window().toMillis() / 1000.0;
@@ -68,7 +68,9 @@ public final class Estimator {
     double standardError;
     ArrivalEstimate.UncertaintyBasis basis;
     OptionalDouble burstiness = OptionalDouble.empty();
-    if (k >= MIN_INTERVALS_FOR_SPREAD) {
+    // With no arrival at all the spread is zero, which would claim certainty: the Poisson error of
+    // one arrival in the window is the honest floor then.
+    if (k >= MIN_INTERVALS_FOR_SPREAD && requests >= 1) {
       double mean = intervals.stream().mapToDouble(IntervalSample::arrivals).average().orElseThrow();
       double variance = intervals.stream().mapToDouble(s -> (s.arrivals() - mean) * (s.arrivals() - mean)).sum() / (k - 1);
       standardError = Math.sqrt(variance) / r / Math.sqrt(k);

@@ -80,6 +80,20 @@ class ObserveCommandLiveTest {
   }
 
   @Test
+  void aV0PageShowsItsOldNamesAndSaysWhatItCannotRead() {
+    org.junit.jupiter.api.Assumptions.assumeTrue(LiveVllmServices.v0SampleIfPresent().isPresent(),
+        "shared/data/vllm-v0-metrics-sample.prom is missing: the V0 page cannot be served");
+    Run r = run("observe", "--prometheus", live.prometheus().url().toString(),
+        "--selector", "model_name=\"" + LiveVllmServices.V0_MODEL + "\"", "--window", "20s", "--resolution", "2s");
+    // The published page is static: no request completes and no step runs, so neither the token
+    // moments nor the step time can be read, and the command says what to give.
+    assertThat(r.status()).isEqualTo(ObserveCommand.METRICS_UNAVAILABLE);
+    assertThat(r.out()).contains("V0 names").contains("vllm:gpu_cache_usage_perc")
+        .contains("M = 1308272 tokens per replica (num_gpu_blocks × block_size (81767 × 16), joined")
+        .contains("Tokens          unknown").contains("step time is not given").contains("holding 1 replicas");
+  }
+
+  @Test
   void unavailableMetricsHoldAndExitWithThree() throws Exception {
     int port;
     try (ServerSocket socket = new ServerSocket(0)) {
