@@ -152,6 +152,8 @@ public final class SimulateCommand implements Callable<Integer> {
       root.put("predictedRelativeError", iterativeError);
       root.put("paperRelativeError", paperError);
       root.put("preemptionsPerHourAtBoundary", b.atBoundary().preemptionsPerHour());
+      root.put("recomputedShareAtBoundary", b.atBoundary().recomputedShare());
+      root.put("meanKvCacheUsageAtBoundary", b.atBoundary().meanKvTokens() / engine.config().kvCacheTokens());
       root.put("criterion", criterion.describe());
       root.put("resolution", resolution);
       root.put("simulatedSeconds", b.simulatedSeconds());
@@ -161,7 +163,8 @@ public final class SimulateCommand implements Callable<Integer> {
         probes.addObject().put("rate", p.rate()).put("stable", p.verdict().stable())
             .put("meanDrift", p.verdict().meanDrift()).put("driftUpperBound", p.verdict().upperBound())
             .put("threshold", p.verdict().threshold()).put("preemptionsPerHour", p.preemptionsPerHour())
-            .put("meanInSystem", p.meanInSystem());
+            .put("meanInSystem", p.meanInSystem()).put("recomputedShare", p.recomputedShare())
+            .put("meanKvTokens", p.meanKvTokens());
       }
       out.println(PlanCommand.JSON.writeValueAsString(root));
       return;
@@ -169,11 +172,13 @@ public final class SimulateCommand implements Callable<Integer> {
     out.printf(Locale.ROOT, "Workload   %s%n", workload.describe());
     out.printf(Locale.ROOT, "Engine     %s%n", describe(engine));
     out.printf(Locale.ROOT, "Criterion  %s; resolution %.1f%%%n", criterion.describe(), resolution * 100);
-    out.println("  rate (req/s)   verdict    mean drift  upper bound  threshold   in system  preemptions/h");
+    out.println("  rate (req/s)   verdict    mean drift  upper bound  threshold   in system  preemptions/h"
+        + "  recomputed  KV used");
     for (BoundaryFinder.Probe p : b.probes()) {
-      out.printf(Locale.ROOT, "  %12.4f   %-9s %11.4f  %11.4f  %9.4f  %10.1f  %13.0f%n", p.rate(),
+      out.printf(Locale.ROOT, "  %12.4f   %-9s %11.4f  %11.4f  %9.4f  %10.1f  %13.0f  %9.1f%%  %6.1f%%%n", p.rate(),
           p.verdict().stable() ? "stable" : "not shown", p.verdict().meanDrift(), p.verdict().upperBound(),
-          p.verdict().threshold(), p.meanInSystem(), p.preemptionsPerHour());
+          p.verdict().threshold(), p.meanInSystem(), p.preemptionsPerHour(), p.recomputedShare() * 100,
+          p.meanKvTokens() / engine.config().kvCacheTokens() * 100);
     }
     out.printf(Locale.ROOT, "Empirical stable rate   %.4f req/s (not shown stable at %.4f)%n", b.stableRate(),
         b.unstableRate());
@@ -181,7 +186,9 @@ public final class SimulateCommand implements Callable<Integer> {
         iterative.bottleneck(), iterativeError * 100);
     out.printf(Locale.ROOT, "Paper model             %.4f req/s, error %+.1f%%%n", paper.stableRate(),
         paperError * 100);
-    out.printf(Locale.ROOT, "Preemptions at boundary %.0f per hour%n", b.atBoundary().preemptionsPerHour());
+    out.printf(Locale.ROOT, "Preemptions at boundary %.0f per hour, %.1f%% of computed tokens recomputed, "
+            + "KV cache %.1f%% used on average%n", b.atBoundary().preemptionsPerHour(),
+        b.atBoundary().recomputedShare() * 100, b.atBoundary().meanKvTokens() / engine.config().kvCacheTokens() * 100);
     out.printf(Locale.ROOT, "Cost                    %.0f simulated engine-seconds in %.1f s wall%n",
         b.simulatedSeconds(), b.wallSeconds());
   }

@@ -1,5 +1,6 @@
 package io.stableserve.cli;
 
+import io.stableserve.sim.BoundaryFinder;
 import io.stableserve.sim.StabilityCriterion;
 import io.stableserve.sim.Validation;
 import io.stableserve.workload.Trace;
@@ -84,16 +85,18 @@ public final class ValidateCommand implements Callable<Integer> {
             group[0] = c.group();
             String header = String.format(Locale.ROOT, "%n#### %s%n%n"
                 + "| case | binding (iterative) | empirical stable rate | iterative | error | paper | error "
-                + "| preemptions/h at boundary | note |%n"
-                + "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |%n", c.group());
+                + "| preemptions/h at boundary | recomputed | KV used | note |%n"
+                + "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |%n", c.group());
             md.append(header);
             out.print(header);
           }
+          BoundaryFinder.Probe at = row.boundary().atBoundary();
           String line = String.format(Locale.ROOT, "| %s | %s | %.3f (not shown stable at %.3f) | %.3f | %+.1f%% "
-                  + "| %.3f | %+.1f%% | %.0f | %s |%n",
+                  + "| %.3f | %+.1f%% | %.0f | %.1f%% | %.0f%% | %s |%n",
               c.name(), row.binding(), row.boundary().stableRate(), row.boundary().unstableRate(),
               row.iterative().stableRate(), row.iterativeError() * 100, row.paper().stableRate(),
-              row.paperError() * 100, row.boundary().atBoundary().preemptionsPerHour(), c.note());
+              row.paperError() * 100, at.preemptionsPerHour(), at.recomputedShare() * 100,
+              at.meanKvTokens() / c.engine().kvCacheTokens() * 100, c.note());
           md.append(line);
           out.print(line);
           out.flush();

@@ -44,9 +44,14 @@ public final class BoundaryFinder {
     this.threads = threads;
   }
 
-  /** One rate tried: the verdict, and what the runs saw. */
+  /**
+   * One rate tried: the verdict, and what the runs saw (means over the runs).
+   *
+   * @param recomputedShare share of computed tokens that preemption threw away
+   * @param meanKvTokens mean KV tokens resident
+   */
   public record Probe(double rate, StabilityCriterion.Verdict verdict, double preemptionsPerHour,
-      double meanInSystem, double utilization) {}
+      double meanInSystem, double utilization, double recomputedShare, double meanKvTokens) {}
 
   /**
    * @param stableRate the largest rate found stable
@@ -144,6 +149,8 @@ public final class BoundaryFinder {
     double preemptions = runs.stream().mapToDouble(EngineRun::preemptionsPerHour).average().orElseThrow();
     double inSystem = runs.stream().mapToDouble(EngineRun::meanInSystemSecondHalf).average().orElseThrow();
     double busy = runs.stream().mapToDouble(r -> r.busySeconds() / r.horizonSeconds()).average().orElseThrow();
-    return new Probe(rate, verdict, preemptions, inSystem, Math.min(1, busy));
+    double recomputed = runs.stream().mapToDouble(EngineRun::recomputedShare).average().orElseThrow();
+    double kv = runs.stream().mapToDouble(EngineRun::meanKvTokens).average().orElseThrow();
+    return new Probe(rate, verdict, preemptions, inSystem, Math.min(1, busy), recomputed, kv);
   }
 }

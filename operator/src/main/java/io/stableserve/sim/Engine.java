@@ -84,7 +84,9 @@ public final class Engine {
   private long completed;
   private long rejected;
   private long tokensComputed;
+  private long recomputedTokens;
   private double busySeconds;
+  private double kvTokenSeconds;
 
   public Engine(EngineSpec spec, RandomGenerator random, CompletionListener listener) {
     this(spec, random, listener, spec.config().kvCacheTokens());
@@ -256,6 +258,7 @@ public final class Engine {
     tokensComputed += tokens;
     steps++;
     busySeconds += duration;
+    kvTokenSeconds += kvTokens * duration;
     stepStart = time;
     stepEnd = time + duration;
     busy = true;
@@ -276,6 +279,7 @@ public final class Engine {
     freeBlocks += blocks[r];
     blocks[r] = 0;
     kvTokens -= computed[r];
+    recomputedTokens += computed[r];
     computed[r] = 0;
     preemptedCount[r]++;
     preemptions++;
@@ -425,6 +429,19 @@ public final class Engine {
 
   public long tokensComputed() {
     return tokensComputed;
+  }
+
+  /** Tokens computed and then lost to preemption: the work recomputation repeats. */
+  public long recomputedTokens() {
+    return recomputedTokens;
+  }
+
+  /**
+   * ∫ KV tokens resident dt over the steps so far (a step in flight counted whole), token-seconds:
+   * divided by the elapsed time it is the mean KV occupancy the memory constraint reasons about.
+   */
+  public double kvTokenSeconds() {
+    return kvTokenSeconds;
   }
 
   /** Simulated seconds spent in steps (including a step still in flight). */

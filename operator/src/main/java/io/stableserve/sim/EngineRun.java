@@ -13,7 +13,8 @@ import org.apache.commons.math3.random.MersenneTwister;
  * @param inSystem requests in the engine at each sample time
  */
 public record EngineRun(double horizonSeconds, double[] times, int[] inSystem, long arrivals, long completed,
-    long rejected, long preemptions, long steps, double busySeconds) {
+    long rejected, long preemptions, long steps, double busySeconds, long tokensComputed, long recomputedTokens,
+    double kvTokenSeconds) {
 
   public static EngineRun simulate(EngineSpec spec, RequestSource source, double horizonSeconds, int samples,
       long seed) {
@@ -39,7 +40,8 @@ public record EngineRun(double horizonSeconds, double[] times, int[] inSystem, l
       counts[k] = engine.inSystem();
     }
     return new EngineRun(horizonSeconds, times, counts, arrivals, engine.completed(), engine.rejected(),
-        engine.preemptions(), engine.steps(), engine.busySeconds());
+        engine.preemptions(), engine.steps(), engine.busySeconds(), engine.tokensComputed(),
+        engine.recomputedTokens(), engine.kvTokenSeconds());
   }
 
   /** Least-squares slope of the number in system over the second half of the run, requests per second. */
@@ -63,6 +65,16 @@ public record EngineRun(double horizonSeconds, double[] times, int[] inSystem, l
 
   public double preemptionsPerHour() {
     return preemptions * 3600.0 / horizonSeconds;
+  }
+
+  /** Share of the computed tokens that preemption threw away and were computed again. */
+  public double recomputedShare() {
+    return tokensComputed == 0 ? 0 : (double) recomputedTokens / tokensComputed;
+  }
+
+  /** Mean KV tokens resident over the run. */
+  public double meanKvTokens() {
+    return kvTokenSeconds / horizonSeconds;
   }
 
   public double meanInSystemSecondHalf() {

@@ -205,4 +205,16 @@ class EngineTest {
     assertThat(m.running()).isZero();
     assertThat(m.kvCacheUsage()).isZero();
   }
+
+  @Test
+  void countsTheTokensPreemptionThrowsAway() {
+    Engine e = engine(16 * 4, 512, null, null, StepTimeModel.constant(1));
+    e.submit(1, 0, 16, 20);
+    e.submit(2, 0, 16, 20);
+    e.submit(3, 0, 16, 20);
+    e.advanceTo(2); // as above: 3 is preempted after computing its 16 prompt tokens
+    assertThat(e.recomputedTokens()).isEqualTo(16);
+    // KV token-seconds: step [0,1) holds 16 tokens (request 1), step [1,2) holds 17 + 16 + 16.
+    assertThat(e.kvTokenSeconds()).isCloseTo(16 + 49 + e.kvTokens(), within(1e-9));
+  }
 }

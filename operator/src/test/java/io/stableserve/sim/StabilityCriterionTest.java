@@ -43,7 +43,7 @@ class StabilityCriterionTest {
       t[k] = 10 * (k + 1);
       n[k] = k < 5 ? 100 : 3 * k; // the first half is ignored
     }
-    EngineRun run = new EngineRun(100, t, n, 0, 0, 0, 0, 0, 0);
+    EngineRun run = new EngineRun(100, t, n, 0, 0, 0, 0, 0, 0, 0, 0, 0);
     assertThat(run.secondHalfDrift()).isCloseTo(0.3, within(1e-12));
   }
 
