@@ -94,6 +94,17 @@ class ObserveCommandLiveTest {
   }
 
   @Test
+  void aSimulatedFleetIsSizedFromItsOwnPages() {
+    Run r = run("observe", "--prometheus", live.prometheus().url().toString(),
+        "--selector", "model_name=\"" + LiveVllmServices.FLEET_MODEL + "\"", "--window", "20s", "--resolution", "2s",
+        "--chunk-tokens", "512", "--max-num-seqs", "256");
+    assertThat(r.status()).as(r.err()).isZero();
+    assertThat(r.out()).contains("V1 names").contains("replicas seen 2")
+        .contains("M = 48000 KV tokens (observed: kv_cache_size_tokens label, joined to the service's series by job and instance)")
+        .contains("chunk ŝ = 512 (given)").contains("sequence cap").contains("Decision        2 -> ");
+  }
+
+  @Test
   void unavailableMetricsHoldAndExitWithThree() throws Exception {
     int port;
     try (ServerSocket socket = new ServerSocket(0)) {
