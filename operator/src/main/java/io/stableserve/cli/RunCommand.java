@@ -2,6 +2,7 @@ package io.stableserve.cli;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.javaoperatorsdk.operator.OperatorException;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.stableserve.observe.PrometheusObserver;
 import io.stableserve.reconcile.EngineAdvisor;
@@ -67,9 +68,18 @@ public final class RunCommand implements Callable<Integer> {
       }
       lease = Optional.of(new LeaderElectionConfiguration(leaseName, ns));
     }
-    OperatorProcess process = OperatorProcess.start(client, new StableServeOperator.Settings(
-        watched, lease, false, new PrometheusObserver(), EngineAdvisor.none(), Clock.systemUTC(), Duration.ofMinutes(2)),
-        metricsPort, healthPort);
+    OperatorProcess process;
+    try {
+      process = OperatorProcess.start(client, new StableServeOperator.Settings(
+          watched, lease, false, new PrometheusObserver(), EngineAdvisor.none(), Clock.systemUTC(), Duration.ofMinutes(2)),
+          metricsPort, healthPort);
+    } catch (OperatorException e) {
+      client.close();
+      spec.commandLine().getErr().printf("error: the operator could not start against %s: %s; check the kubeconfig "
+          + "context (or KUBECONFIG), that the cluster is reachable and that the InferenceService CRD is installed%n",
+          client.getMasterUrl(), rootCause(e));
+      return 1;
+    }
     out.printf("stableserve operator running against %s, watching %s%s; /metrics on :%d, /healthz and /readyz on :%d%n",
         client.getMasterUrl(), watched.isEmpty() ? "all namespaces" : String.join(",", watched),
         lease.map(l -> ", leader election with Lease " + l.getLeaseNamespace().orElse("?") + "/" + l.getLeaseName()).orElse(""),
@@ -83,5 +93,13 @@ public final class RunCommand implements Callable<Integer> {
     }, "stableserve-shutdown"));
     stopped.await();
     return 0;
+  }
+
+  private static String rootCause(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
   }
 }
