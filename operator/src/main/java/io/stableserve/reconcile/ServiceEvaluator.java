@@ -19,6 +19,8 @@ import io.stableserve.observe.MetricsConfig;
 import io.stableserve.observe.MetricsUnavailableException;
 import io.stableserve.observe.Observer;
 import io.stableserve.solve.Capacity;
+import io.stableserve.solve.ModelKind;
+import io.stableserve.estimate.EngineSettings;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
@@ -45,7 +47,17 @@ public final class ServiceEvaluator {
   public Evaluation evaluate(InferenceServiceSpec spec, MetricsConfig metrics, ReplicaCounts replicas,
       StabilizationState state, Optional<PreemptionCorrection.Measured> rememberedCorrection, Optional<Instant> lastScale,
       Instant now) {
-    ScalingPolicy policy = SpecMapping.policy(spec);
+    return evaluate(spec.effectiveModel().kind(), SpecMapping.engine(spec), SpecMapping.policy(spec), metrics, replicas,
+        state, rememberedCorrection, lastScale, now);
+  }
+
+  /**
+   * The same chain without an InferenceService: for a command line or a simulation that has its
+   * own model, engine settings and policy.
+   */
+  public Evaluation evaluate(ModelKind model, EngineSettings engineSettings, ScalingPolicy policy, MetricsConfig metrics,
+      ReplicaCounts replicas, StabilizationState state, Optional<PreemptionCorrection.Measured> rememberedCorrection,
+      Optional<Instant> lastScale, Instant now) {
     ServiceEstimate estimate;
     try {
       estimate = Estimator.estimate(observer.observe(metrics));
@@ -55,7 +67,7 @@ public final class ServiceEvaluator {
     }
     ResolvedEngine engine;
     try {
-      engine = SpecMapping.engine(spec).resolve(estimate);
+      engine = engineSettings.resolve(estimate);
     } catch (MetricsUnavailableException e) {
       return held(policy, now, replicas, state, Optional.of(estimate), Optional.empty(),
           new Evaluation.MetricsFailure(Conditions.ENGINE_UNKNOWN, e.getMessage()));
@@ -71,13 +83,13 @@ public final class ServiceEvaluator {
           new Evaluation.MetricsFailure(Conditions.NO_DATA, "no request completed in the " + metrics.window().toSeconds()
               + " s window, so the token statistics and the capacity are unknown; holding until requests complete"));
     }
-    Capacity model = spec.effectiveModel().kind().model().solve(workload.get(), engine.config());
+    Capacity solved = model.model().solve(workload.get(), engine.config());
     ThroughputSignals throughput = new ThroughputSignals(estimate.completionRate(),
         estimate.preemptionsPerSecond().orElse(0), estimate.waiting(),
         Math.max(0, estimate.arrivals().backlogGrowthPerSecond()), replicas.ready(),
         lastScale.map(t -> t.isBefore(now.minus(metrics.window()))).orElse(true));
     PreemptionCorrection.Remembered remembered = PreemptionCorrection.withMemory(
-        PreemptionCorrection.apply(model, throughput, workload.get().moments()), rememberedCorrection, now,
+        PreemptionCorrection.apply(solved, throughput, workload.get().moments()), rememberedCorrection, now,
         policy.behavior().scaleDownWindow());
     CorrectedCapacity capacity = remembered.capacity();
     Decision decision = policy.decide(now,
