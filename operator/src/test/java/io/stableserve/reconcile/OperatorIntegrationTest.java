@@ -304,6 +304,10 @@ class OperatorIntegrationTest {
     deployment(ns, 1);
     InferenceService created = service(ns, ns, "http://" + prometheus.url().getAuthority(), Mode.Enforce);
     created.getSpec().getEngine().setMaxNumSeqs(256);
+    // Scale-up waits 20 s, so the first overloaded windows see a steady replica count and measure its throughput.
+    io.stableserve.api.ScaleUpRules up = new io.stableserve.api.ScaleUpRules();
+    up.setStabilizationWindow("20s");
+    created.getSpec().getBehavior().setScaleUp(up);
     client.resource(created).create();
     double mu = await(ns, s -> s.getStatus() != null && s.getStatus().getCapacity() != null, Duration.ofSeconds(60))
         .getStatus().getCapacity().getStableRatePerReplica();
@@ -316,7 +320,9 @@ class OperatorIntegrationTest {
     awaitReplicas(ns, 6, Duration.ofSeconds(90));
     InferenceService s = await(ns, x -> x.getStatus().getPreemption() != null
         && Boolean.TRUE.equals(x.getStatus().getPreemption().getApplied()), Duration.ofSeconds(10));
-    assertThat(s.getStatus().getPreemption().getMessage()).startsWith("MeasuredThroughput").contains("preemptions/s");
+    // measured while one replica was saturated, then remembered through the windows that saw the scale-up
+    assertThat(s.getStatus().getPreemption().getMessage()).containsPattern("^(MeasuredThroughput|PreemptionRemembered): ")
+        .contains("preemptions/s");
     assertThat(s.getStatus().getPreemption().getModelStableRate()).isCloseTo(mu, org.assertj.core.data.Percentage.withPercentage(1));
     assertThat(s.getStatus().getPreemption().getMeasuredAt()).isNotNull();
     assertThat(s.getStatus().getCapacity().getStableRatePerReplica()).isCloseTo(real, org.assertj.core.data.Percentage.withPercentage(15));
