@@ -1,23 +1,24 @@
 package io.stableserve.bench;
 
-import io.stableserve.decide.ArrivalEstimate;
-import io.stableserve.decide.Behavior;
-import io.stableserve.decide.Decision;
-import io.stableserve.decide.Observation;
-import io.stableserve.decide.ReplicaBounds;
+import io.stableserve.api.EngineSpec;
+import io.stableserve.api.InferenceServiceSpec;
+import io.stableserve.api.MetricsSpec;
+import io.stableserve.api.StabilityModelName;
+import io.stableserve.api.StepTimeSpec;
 import io.stableserve.decide.Recommendation;
 import io.stableserve.decide.ReplicaCounts;
-import io.stableserve.decide.ScalingPolicy;
 import io.stableserve.decide.StabilizationState;
-import io.stableserve.estimate.EngineSettings;
-import io.stableserve.estimate.Estimator;
-import io.stableserve.estimate.ServiceEstimate;
+import io.stableserve.observe.MetricsConfig;
+import io.stableserve.observe.MetricsProblem;
 import io.stableserve.observe.MetricsUnavailableException;
-import io.stableserve.observe.VllmMetricNames;
+import io.stableserve.observe.Signal;
 import io.stableserve.observe.TokenHistogram;
-import io.stableserve.solve.Capacity;
+import io.stableserve.observe.VllmMetricNames;
+import io.stableserve.reconcile.Evaluation;
+import io.stableserve.reconcile.ServiceEvaluator;
 import io.stableserve.solve.EngineConfig;
 import io.stableserve.solve.ModelKind;
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,20 +26,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
-import java.util.OptionalInt;
-import java.util.OptionalLong;
 
 /**
- * StableServe: the operator's own estimate, solve and decide steps ({@link Estimator},
- * {@link EngineSettings}, the stability model, {@link ScalingPolicy}) on the {@code Observation} its
- * observe stage would build from Prometheus: over the estimation window (default 5 min, 30 s
- * sub-intervals), the increase of {@code vllm:request_success_total}, running + waiting at both
- * ends and at each sub-interval, the increase of the prompt- and output-length histograms, KV-cache
- * usage, preemption rate and {@code vllm:cache_config_info}'s M. The engine settings (M, chunk,
- * caps, step-time coefficients) are given, as a user may give them in the InferenceService spec.
+ * StableServe: the operator's own evaluation of one InferenceService ({@link ServiceEvaluator}:
+ * estimate, engine resolution, the stability model, the preemption correction and the decide step),
+ * with the observe stage replaced by what Prometheus would answer about the simulated fleet: over
+ * the estimation window (the spec's {@code metrics.window}, default 5 min, in 30 s sub-intervals),
+ * the increase of {@code vllm:request_success_total}, running + waiting at both ends and per
+ * sub-interval, the increase of the prompt- and output-length histograms, KV-cache usage and the
+ * preemption rate. The engine settings (M, chunk, caps, step-time coefficients) are given in the
+ * spec, as a user may give them.
  *
- * <p>Before the window has filled it uses what there is; with no completion yet it holds (the
- * operator's rule without metrics). Its first decision starts the scale-down window from the
+ * <p>Before the window has filled it uses what there is; with no counter sample yet the observer
+ * reports no data and the operator holds. Its first decision starts the scale-down window from the
  * replicas the service has, as a newly created HPA does, so that taking over a running service does
  * not scale it down at once.
  */
@@ -49,12 +49,12 @@ public final class StableServeAutoscaler implements Autoscaler {
   public static final double DEFAULT_WINDOW_SECONDS = 300;
   public static final double SUB_INTERVAL_SECONDS = 30;
 
-  private final ScalingPolicy policy;
-  private final EngineConfig engine;
-  private final ModelKind model;
-  private final double windowSeconds;
+  private final InferenceServiceSpec spec;
+  private final MetricsConfig metricsConfig;
   private StabilizationState state = StabilizationState.empty();
-  private Decision last;
+  private Evaluation last;
+  private FleetMetrics current;
+  private final ServiceEvaluator evaluator = new ServiceEvaluator(config -> observe(current, config));
 
   public StableServeAutoscaler(ReplicaRange range, double targetUtilization, Duration startupTime, EngineConfig engine,
       ModelKind model) {
@@ -67,11 +67,40 @@ public final class StableServeAutoscaler implements Autoscaler {
     if (!(windowSeconds >= SUB_INTERVAL_SECONDS) || Math.abs(windowSeconds / SUB_INTERVAL_SECONDS - Math.round(windowSeconds / SUB_INTERVAL_SECONDS)) > 1e-9) {
       throw new IllegalArgumentException("estimation window must be a positive multiple of " + SUB_INTERVAL_SECONDS + " s, got " + windowSeconds);
     }
-    this.windowSeconds = windowSeconds;
-    this.policy = new ScalingPolicy(new ReplicaBounds(range.min(), range.max()), targetUtilization,
-        Behavior.defaults().withStartupTime(startupTime));
-    this.engine = engine;
-    this.model = model;
+    this.spec = spec(range, targetUtilization, startupTime, engine, model, windowSeconds);
+    this.metricsConfig = new MetricsConfig(URI.create("http://prometheus.simulated:9090"), Optional.empty(), Optional.empty(), null,
+        null, Duration.ofMillis(Math.round(windowSeconds * 1000)), Duration.ofMillis(Math.round(SUB_INTERVAL_SECONDS * 1000)), null, Map.of());
+  }
+
+  /** The InferenceService spec the benchmark's StableServe runs with. */
+  static InferenceServiceSpec spec(ReplicaRange range, double targetUtilization, Duration startupTime, EngineConfig engine,
+      ModelKind model, double windowSeconds) {
+    InferenceServiceSpec spec = new InferenceServiceSpec();
+    io.stableserve.api.ReplicaBounds replicas = new io.stableserve.api.ReplicaBounds();
+    replicas.setMin(range.min());
+    replicas.setMax(range.max());
+    spec.setReplicas(replicas);
+    spec.setTargetUtilization(targetUtilization);
+    spec.setModel(StabilityModelName.of(model));
+    EngineSpec e = new EngineSpec();
+    e.setKvCacheTokens(engine.kvCacheTokens());
+    e.setChunkTokens(engine.chunkTokens());
+    engine.maxNumSeqs().ifPresent(e::setMaxNumSeqs);
+    engine.maxBatchedTokens().ifPresent(e::setMaxBatchedTokens);
+    StepTimeSpec step = new StepTimeSpec();
+    step.setBaseSeconds(engine.stepTime().baseSeconds());
+    step.setSecondsPerToken(engine.stepTime().secondsPerToken());
+    step.setSecondsPerKvToken(engine.stepTime().secondsPerKvToken());
+    e.setStepTime(step);
+    spec.setEngine(e);
+    io.stableserve.api.Behavior behavior = new io.stableserve.api.Behavior();
+    behavior.setReplicaStartupTime(startupTime.toSeconds() + "s");
+    spec.setBehavior(behavior);
+    MetricsSpec metrics = new MetricsSpec();
+    metrics.setPrometheusUrl("http://prometheus.simulated:9090");
+    metrics.setWindow(Math.round(windowSeconds) + "s");
+    spec.setMetrics(metrics);
+    return spec;
   }
 
   @Override
@@ -84,46 +113,36 @@ public final class StableServeAutoscaler implements Autoscaler {
     return 15;
   }
 
-  /** The last decision, with its reason. */
-  public Optional<Decision> lastDecision() {
+  /** The last evaluation: estimate, capacity with its correction, and the decision with its reason. */
+  public Optional<Evaluation> lastEvaluation() {
     return Optional.ofNullable(last);
   }
 
   @Override
   public int decide(FleetMetrics metrics, int specReplicas, int readyReplicas) {
-    Observation observation = observe(metrics);
     Instant now = Instant.ofEpochMilli(Math.round(metrics.now() * 1000));
     if (last == null) {
       // Taken over a running service: its scale-down window starts from the count it has, as the HPA's does.
       state = new StabilizationState(List.of(new Recommendation(now, specReplicas)), Optional.empty());
     }
-    last = policy.decide(now, observation, new ReplicaCounts(specReplicas, readyReplicas), state);
-    state = last.state();
-    return last.desiredReplicas();
+    current = metrics;
+    last = evaluator.evaluate(spec, metricsConfig, new ReplicaCounts(specReplicas, readyReplicas), state, now);
+    state = last.decision().state();
+    return last.decision().desiredReplicas();
   }
 
-  Observation observe(FleetMetrics metrics) {
+  /** What the observe stage would read from Prometheus about the fleet, for the configured window. */
+  static io.stableserve.observe.Observation observe(FleetMetrics metrics, MetricsConfig config) throws MetricsUnavailableException {
+    double resolution = config.resolution().toMillis() / 1000.0;
     List<FleetMetrics.Increase> parts = List.of();
-    for (double w = windowSeconds; w >= SUB_INTERVAL_SECONDS && parts.isEmpty(); w -= SUB_INTERVAL_SECONDS) {
-      parts = metrics.increases(w, SUB_INTERVAL_SECONDS);
+    for (double w = config.window().toMillis() / 1000.0; w >= resolution && parts.isEmpty(); w -= resolution) {
+      parts = metrics.increases(w, resolution);
     }
     if (parts.isEmpty()) {
-      return Observation.unavailable("WindowEmpty", "no counter samples cover a sub-interval yet");
+      throw new MetricsUnavailableException(MetricsProblem.NO_DATA, Signal.COMPLETIONS, null,
+          "no counter samples cover a sub-interval of the window yet");
     }
-    ServiceEstimate estimate = Estimator.estimate(observation(metrics, parts));
-    if (estimate.workload().isEmpty()) {
-      return Observation.unavailable("NoCompletions", "no request completed in the window: token moments unknown");
-    }
-    EngineSettings given = new EngineSettings(OptionalLong.of(engine.kvCacheTokens()), OptionalInt.of(engine.chunkTokens()),
-        engine.maxNumSeqs(), engine.maxBatchedTokens(), Optional.of(engine.stepTime()));
-    EngineConfig resolved;
-    try {
-      resolved = given.resolve(estimate).config();
-    } catch (MetricsUnavailableException e) {
-      return Observation.unavailable(e.problem().name(), e.getMessage());
-    }
-    Capacity capacity = model.model().solve(estimate.workload().get(), resolved);
-    return Observation.measured(new ArrivalEstimate(estimate.arrivalRate(), estimate.arrivals().standardError()), capacity);
+    return observation(metrics, parts);
   }
 
   /** What the observe stage would have read from Prometheus for this window. */

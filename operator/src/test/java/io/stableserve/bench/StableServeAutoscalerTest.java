@@ -2,17 +2,23 @@ package io.stableserve.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.stableserve.decide.Observation;
+import io.stableserve.estimate.Estimator;
+import io.stableserve.estimate.ServiceEstimate;
+import io.stableserve.observe.MetricsConfig;
 import io.stableserve.observe.TokenHistogram;
 import io.stableserve.solve.EngineConfig;
 import io.stableserve.solve.ModelKind;
 import io.stableserve.solve.StepTimeModel;
+import java.net.URI;
 import java.time.Duration;
+import org.assertj.core.data.Offset;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class StableServeAutoscalerTest {
 
+  private static final MetricsConfig CONFIG = MetricsConfig.of(URI.create("http://prometheus.simulated:9090"), null)
+      .withWindow(Duration.ofMinutes(5));
   private static final EngineConfig ENGINE = EngineConfig.of(65_536, 512, new StepTimeModel(0.02, 0, 0));
 
   /** Every request: prompt in (200, 500], output in (50, 100]; n of them so far. */
@@ -27,28 +33,27 @@ class StableServeAutoscalerTest {
   }
 
   @Test
-  void arrivalsAreCompletionsPlusTheGrowthOfTheBacklog() {
+  void arrivalsAreCompletionsPlusTheGrowthOfTheBacklog() throws Exception {
     FleetMetrics m = new FleetMetrics(600);
     // 10 completions per second and 2 more requests in the system every 15 s: λ = 10 + 2/15
     for (int t = 0; t <= 300; t += 15) {
       m.record(counters(t, 10L * t, 20 + 2 * t / 15.0));
     }
-    StableServeAutoscaler ss = new StableServeAutoscaler(new ReplicaRange(1, 40), 0.85, Duration.ofSeconds(120), ENGINE,
-        ModelKind.ITERATIVE);
-    Observation.Measured o = (Observation.Measured) ss.observe(m);
-    assertThat(o.arrivals().rate()).isCloseTo(10 + 2 / 15.0, org.assertj.core.data.Offset.offset(1e-9));
-    assertThat(o.arrivals().standardError()).as("every 30 s sub-interval has the same rate").isCloseTo(0, org.assertj.core.data.Offset.offset(1e-9));
+    ServiceEstimate estimate = Estimator.estimate(StableServeAutoscaler.observe(m, CONFIG));
+    assertThat(estimate.arrivalRate()).isCloseTo(10 + 2 / 15.0, Offset.offset(1e-9));
+    assertThat(estimate.arrivals().standardError()).as("every 30 s sub-interval has the same rate").isCloseTo(0, Offset.offset(1e-9));
+    assertThat(estimate.workload().orElseThrow().prompt().mean()).isEqualTo(350);
   }
 
   @Test
-  void withoutACompletionItHoldsAndAfterwardsScalesByTheModel() {
+  void withoutACompletionItHolds() {
     FleetMetrics m = new FleetMetrics(600);
     m.record(new FleetMetrics.Counters(0, 0, 0, 0, histogram("p", 0, 200, 500, 0), histogram("o", 0, 50, 100, 0)));
     m.record(new FleetMetrics.Counters(15, 0, 5, 0, histogram("p", 0, 200, 500, 0), histogram("o", 0, 50, 100, 0)));
     m.record(new FleetMetrics.Scrape(15, List.of(), 0));
     StableServeAutoscaler ss = new StableServeAutoscaler(new ReplicaRange(1, 40), 0.85, Duration.ofSeconds(120), ENGINE,
         ModelKind.ITERATIVE);
-    assertThat(ss.observe(m)).isInstanceOf(Observation.Unavailable.class);
     assertThat(ss.decide(m, 3, 3)).isEqualTo(3);
+    assertThat(ss.lastEvaluation().orElseThrow().metricsFailure()).as("no completion: the operator holds for lack of data").isPresent();
   }
 }
