@@ -19,7 +19,9 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The operator's per-service work without I/O, for one InferenceService: solve (iterative model)
- * and decide, and the same with the estimate stage's reading of two token histograms before them.
+ * and decide; the same with the estimate stage's reading of two token histograms before them; and
+ * the reconciler's whole evaluation ({@code ServiceEvaluator}: estimator, engine resolution, solve,
+ * preemption correction, decide) on an observation that is already there.
  * 64 different services are cycled through so that no single input is cached by the CPU or the JIT.
  */
 @State(Scope.Thread)
@@ -48,6 +50,15 @@ public class ReconcileBenchmark {
     next = (next + 1) % services.size();
     clock += 15;
     return ServiceLoop.solveAndDecide(services.get(i), workloads.get(i), Instant.ofEpochSecond(clock));
+  }
+
+  /** The reconciler's whole evaluation (ServiceEvaluator) without Prometheus I/O. */
+  @Benchmark
+  public Decision evaluate() {
+    ServiceLoop.Service s = services.get(next);
+    next = (next + 1) % services.size();
+    clock += 15;
+    return ServiceLoop.evaluate(s, Instant.ofEpochSecond(clock));
   }
 
   @Benchmark

@@ -16,7 +16,16 @@ import io.stableserve.solve.Capacity;
 import io.stableserve.solve.EngineConfig;
 import io.stableserve.solve.IterativeModel;
 import io.stableserve.solve.StepTimeModel;
+import io.stableserve.api.InferenceServiceSpec;
+import io.stableserve.observe.MetricsConfig;
+import io.stableserve.observe.VllmMetricNames;
+import io.stableserve.reconcile.Evaluation;
+import io.stableserve.reconcile.ServiceEvaluator;
+import io.stableserve.solve.ModelKind;
+import java.net.URI;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -27,10 +36,12 @@ import org.apache.commons.math3.random.RandomGenerator;
 
 /**
  * The operator's per-service work without Kubernetes and Prometheus: for each InferenceService,
- * every period, read the window's token histograms (estimate), solve one replica's capacity
- * (solve) and choose the replicas (decide), keeping each service's stabilisation state. The
- * services are synthetic and all different: their own engine, prompt and output lengths (as vLLM's
- * 1-2-5 histograms of a few thousand requests) and an arrival rate that moves from period to period.
+ * every period, the reconciler's {@link ServiceEvaluator} (estimate, engine resolution, solve,
+ * preemption correction, decide) on the window an observer returns at once, keeping each service's
+ * stabilisation state. The services are synthetic and all different: their own engine, prompt and
+ * output lengths (as vLLM's 1-2-5 histograms of a few thousand requests) and an arrival rate that
+ * moves from period to period. {@link #estimate} and {@link #solveAndDecide} split the pure part
+ * for the JMH benchmark.
  */
 public final class ServiceLoop {
 
@@ -42,6 +53,7 @@ public final class ServiceLoop {
     final double baseRate;
     final double phase;
     final ScalingPolicy policy;
+    final InferenceServiceSpec spec;
     StabilizationState state = StabilizationState.empty();
     int replicas = 2;
     Decision last;
@@ -53,12 +65,17 @@ public final class ServiceLoop {
       this.baseRate = baseRate;
       this.phase = phase;
       this.policy = new ScalingPolicy(new ReplicaBounds(1, 64), 0.85, Behavior.defaults());
+      this.spec = StableServeAutoscaler.spec(new ReplicaRange(1, 64), 0.85, Duration.ofMinutes(2), engine, ModelKind.ITERATIVE,
+          WINDOW.toSeconds());
     }
 
     public Decision last() {
       return last;
     }
   }
+
+  static final Duration WINDOW = Duration.ofMinutes(5);
+  static final MetricsConfig METRICS = MetricsConfig.of(URI.create("http://prometheus.synthetic:9090"), null).withWindow(WINDOW);
 
   private final List<Service> services;
 
@@ -110,12 +127,50 @@ public final class ServiceLoop {
   public int cycle(Instant now) {
     int scaled = 0;
     for (Service s : services) {
-      if (reconcile(s, now).scales()) {
+      if (evaluate(s, now).scales()) {
         scaled++;
       }
     }
     return scaled;
   }
+
+  /**
+   * The reconciler's whole evaluation of one service ({@link ServiceEvaluator}: estimate, engine
+   * resolution, solve, preemption correction, decide), with an observer that answers at once with
+   * the window Prometheus would have returned: the service's histograms, completions at a rate
+   * that moves with time, a steady backlog, no preemptions.
+   */
+  public static Decision evaluate(Service s, Instant now) {
+    double rate = rate(s, now);
+    ServiceEvaluator evaluator = new ServiceEvaluator(config -> observation(s, rate, now));
+    Evaluation e = evaluator.evaluate(s.spec, METRICS, ReplicaCounts.allReady(s.replicas), s.state, now);
+    s.state = e.decision().state();
+    s.replicas = e.decision().desiredReplicas();
+    s.last = e.decision();
+    return e.decision();
+  }
+
+  private static double rate(Service s, Instant now) {
+    return s.baseRate * (1 + 0.5 * Math.sin(s.phase + now.getEpochSecond() / 600.0));
+  }
+
+  private static io.stableserve.observe.Observation observation(Service s, double rate, Instant now) {
+    double window = WINDOW.toSeconds();
+    int parts = 10;
+    List<io.stableserve.observe.Observation.IntervalSample> intervals = new ArrayList<>(parts);
+    for (int k = parts - 1; k >= 0; k--) {
+      intervals.add(new io.stableserve.observe.Observation.IntervalSample(now.minusSeconds((long) (k * window / parts)),
+          rate * window / parts * (1 + 0.1 * ((k % 3) - 1)), OptionalDouble.empty(), OptionalDouble.empty(),
+          OptionalDouble.empty(), OptionalDouble.empty()));
+    }
+    double running = 8.0 * s.replicas;
+    return new io.stableserve.observe.Observation(now, WINDOW, METRICS.resolution(), NAMES, s.replicas, rate * window,
+        running, OptionalDouble.of(running), OptionalDouble.empty(), running, 0, Optional.of(s.prompt), Optional.of(s.output),
+        OptionalDouble.empty(), OptionalDouble.empty(), OptionalDouble.of(0.5), Optional.empty(), OptionalDouble.of(0),
+        OptionalDouble.empty(), OptionalDouble.empty(), OptionalDouble.empty(), intervals, Duration.ofSeconds(5), List.of());
+  }
+
+  private static final VllmMetricNames NAMES = new VllmMetricNames(VllmMetricNames.Generation.V1, Map.of(), List.of());
 
   /** Estimate, solve and decide for one service at one instant, as the operator's reconcile does. */
   public static Decision reconcile(Service s, Instant now) {
@@ -130,7 +185,7 @@ public final class ServiceLoop {
 
   /** Solve one replica's capacity for the workload and decide the replicas; keeps the service's state. */
   public static Decision solveAndDecide(Service s, ObservedWorkload workload, Instant now) {
-    double rate = s.baseRate * (1 + 0.5 * Math.sin(s.phase + now.getEpochSecond() / 600.0));
+    double rate = rate(s, now);
     Capacity capacity = new IterativeModel().solve(workload, s.engine);
     Decision d = s.policy.decide(now, Observation.measured(new ArrivalEstimate(rate, 0.05 * rate), capacity),
         ReplicaCounts.allReady(s.replicas), s.state);

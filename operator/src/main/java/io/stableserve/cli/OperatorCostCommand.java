@@ -15,11 +15,12 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code bench operator-cost}: the CPU and heap the operator's Kubernetes-free work needs for many
- * InferenceServices: estimate (token histograms), solve and decide for every service every period.
+ * InferenceServices: the reconciler's evaluation (estimate, engine resolution, solve, preemption
+ * correction, decide) for every service every period, on observations that are already there.
  */
 @Command(name = "operator-cost", mixinStandardHelpOptions = true,
-    description = "CPU and heap of estimate + solve + decide for many InferenceServices at a control period "
-        + "(no Kubernetes, no Prometheus: what the reconcile loop computes).")
+    description = "CPU and heap of the reconciler's evaluation (estimate, solve, correction, decide) for many "
+        + "InferenceServices at a control period (no Kubernetes, no Prometheus I/O).")
 public final class OperatorCostCommand implements Callable<Integer> {
 
   @Spec
@@ -65,7 +66,7 @@ public final class OperatorCostCommand implements Callable<Integer> {
     System.gc();
     long heapUsed = memory.getHeapMemoryUsage().getUsed();
     long heapMax = Runtime.getRuntime().maxMemory();
-    out.printf(Locale.ROOT, "%d InferenceServices, estimate + solve + decide each, %d periods of %.0f s after %d warm-up periods%n",
+    out.printf(Locale.ROOT, "%d InferenceServices, the reconciler's evaluation each, %d periods of %.0f s after %d warm-up periods%n",
         services, periods, periodSeconds, warmup);
     out.printf(Locale.ROOT, "  CPU per period      %.1f ms (slowest %.1f ms), wall %.1f ms%n", cpuPerPeriod * 1e3, slowest / 1e6, wallPerPeriod * 1e3);
     out.printf(Locale.ROOT, "  per service         %.1f µs%n", cpuPerPeriod / services * 1e6);
