@@ -8,6 +8,7 @@ import io.stableserve.api.StepTimeSpec;
 import io.stableserve.decide.Recommendation;
 import io.stableserve.decide.ReplicaCounts;
 import io.stableserve.decide.StabilizationState;
+import io.stableserve.estimate.PreemptionCorrection;
 import io.stableserve.observe.MetricsConfig;
 import io.stableserve.observe.MetricsProblem;
 import io.stableserve.observe.MetricsUnavailableException;
@@ -53,6 +54,7 @@ public final class StableServeAutoscaler implements Autoscaler {
   private final MetricsConfig metricsConfig;
   private StabilizationState state = StabilizationState.empty();
   private Evaluation last;
+  private Optional<PreemptionCorrection.Measured> rememberedCorrection = Optional.empty();
   private FleetMetrics current;
   private final ServiceEvaluator evaluator = new ServiceEvaluator(config -> observe(current, config));
 
@@ -126,8 +128,12 @@ public final class StableServeAutoscaler implements Autoscaler {
       state = new StabilizationState(List.of(new Recommendation(now, specReplicas)), Optional.empty());
     }
     current = metrics;
-    last = evaluator.evaluate(spec, metricsConfig, new ReplicaCounts(specReplicas, readyReplicas), state, now);
+    last = evaluator.evaluate(spec, metricsConfig, new ReplicaCounts(specReplicas, readyReplicas), state, rememberedCorrection, now);
     state = last.decision().state();
+    if (last.capacity().isPresent()) {
+      // As the operator's status does: the correction applied now, or none.
+      rememberedCorrection = last.correctionMeasured();
+    }
     return last.decision().desiredReplicas();
   }
 
