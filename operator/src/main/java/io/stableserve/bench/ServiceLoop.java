@@ -143,7 +143,7 @@ public final class ServiceLoop {
   public static Decision evaluate(Service s, Instant now) {
     double rate = rate(s, now);
     ServiceEvaluator evaluator = new ServiceEvaluator(config -> observation(s, rate, now));
-    Evaluation e = evaluator.evaluate(s.spec, METRICS, ReplicaCounts.allReady(s.replicas), s.state, Optional.empty(), now);
+    Evaluation e = evaluator.evaluate(s.spec, METRICS, ReplicaCounts.allReady(s.replicas), s.state, Optional.empty(), Optional.empty(), now);
     s.state = e.decision().state();
     s.replicas = e.decision().desiredReplicas();
     s.last = e.decision();

@@ -55,6 +55,7 @@ public final class StableServeAutoscaler implements Autoscaler {
   private StabilizationState state = StabilizationState.empty();
   private Evaluation last;
   private Optional<PreemptionCorrection.Measured> rememberedCorrection = Optional.empty();
+  private Optional<Instant> lastScale = Optional.empty();
   private FleetMetrics current;
   private final ServiceEvaluator evaluator = new ServiceEvaluator(config -> observe(current, config));
 
@@ -128,8 +129,12 @@ public final class StableServeAutoscaler implements Autoscaler {
       state = new StabilizationState(List.of(new Recommendation(now, specReplicas)), Optional.empty());
     }
     current = metrics;
-    last = evaluator.evaluate(spec, metricsConfig, new ReplicaCounts(specReplicas, readyReplicas), state, rememberedCorrection, now);
+    last = evaluator.evaluate(spec, metricsConfig, new ReplicaCounts(specReplicas, readyReplicas), state, rememberedCorrection,
+        lastScale, now);
     state = last.decision().state();
+    if (last.decision().scales()) {
+      lastScale = Optional.of(now);
+    }
     if (last.capacity().isPresent()) {
       // As the operator's status does: the correction applied now, or none.
       rememberedCorrection = last.correctionMeasured();
