@@ -119,6 +119,11 @@ public final class ServiceLoop {
     return new TokenHistogram(name, buckets, h.sum(), h.count());
   }
 
+  /** The service's engine, as its InferenceService spec gives it. */
+  public static EngineConfig engineOf(Service s) {
+    return s.engine;
+  }
+
   public List<Service> services() {
     return services;
   }
@@ -152,6 +157,11 @@ public final class ServiceLoop {
 
   private static double rate(Service s, Instant now) {
     return s.baseRate * (1 + 0.5 * Math.sin(s.phase + now.getEpochSecond() / 600.0));
+  }
+
+  /** The window the observer returns for a service at an instant (no I/O). */
+  public static io.stableserve.observe.Observation observation(Service s, Instant now) {
+    return observation(s, rate(s, now), now);
   }
 
   private static io.stableserve.observe.Observation observation(Service s, double rate, Instant now) {

@@ -76,7 +76,7 @@ public final class StableServeAutoscaler implements Autoscaler {
   }
 
   /** The InferenceService spec the benchmark's StableServe runs with. */
-  static InferenceServiceSpec spec(ReplicaRange range, double targetUtilization, Duration startupTime, EngineConfig engine,
+  public static InferenceServiceSpec spec(ReplicaRange range, double targetUtilization, Duration startupTime, EngineConfig engine,
       ModelKind model, double windowSeconds) {
     InferenceServiceSpec spec = new InferenceServiceSpec();
     io.stableserve.api.ReplicaBounds replicas = new io.stableserve.api.ReplicaBounds();
