@@ -8,7 +8,7 @@ public enum Constraint {
   COMPUTE("compute (step time)"),
   /** Tokens per step: λ·b·E[s+o] ≤ max_num_batched_tokens. */
   TOKEN_BUDGET("token budget per step (max_num_batched_tokens)"),
-  /** Sequences in flight: λ·b·E[o + ⌈s/ŝ⌉] ≤ max_num_seqs. */
+  /** Sequences in flight: λ·b·E[o + ⌈s/ŝ⌉ − 1] ≤ max_num_seqs. */
   SEQUENCE_CAP("sequence cap (max_num_seqs)");
 
   private final String description;

@@ -13,8 +13,8 @@ import java.util.List;
  * <ul>
  *   <li>memory: λ·b*·E[g] ≤ M′, M′ = M·(1 − δ): λ ≤ M′ / (E[g]·(c₀ + c₂·M′) + c₁·M′·E[s+o])
  *   <li>compute: λ·K < 1
- *   <li>token budget: λ·b*·E[s+o] ≤ B: λ ≤ B / (c₀·E[s+o] + B·K)
- *   <li>sequence cap: λ·b*·E[o + ⌈s/ŝ⌉] ≤ N: λ ≤ N / (c₀·E[o + ⌈s/ŝ⌉] + N·K)
+ *   <li>token budget: λ·b*·E[s+o] ≤ B: λ ≤ B / (c₀·E[s+o] + B·K); B is ŝ when not given
+ *   <li>sequence cap: λ·b*·E[o + ⌈s/ŝ⌉ − 1] ≤ N: λ ≤ N / (c₀·E[o + ⌈s/ŝ⌉ − 1] + N·K)
  * </ul>
  *
  * With c₁ = c₂ = 0 and δ = 0 the memory rate is the paper's μ with b̄ = c₀.
@@ -43,10 +43,13 @@ public final class IterativeModel implements StabilityModel {
     if (k > 0) {
       others.add(new ConstraintRate(Constraint.COMPUTE, 1 / k));
     }
-    engine.maxBatchedTokens().ifPresent(b ->
-        others.add(new ConstraintRate(Constraint.TOKEN_BUDGET, b / (c0 * tokens + b * k))));
+    // vLLM always has a token budget; without one given, the prefill chunk is the budget.
+    int budget = engine.maxBatchedTokens().orElse(chunk);
+    others.add(new ConstraintRate(Constraint.TOKEN_BUDGET, budget / (c0 * tokens + budget * k)));
     engine.maxNumSeqs().ifPresent(n -> {
-      double seqSteps = moments.meanOutput() + workload.meanPrefillChunks(chunk);
+      // A sequence holds its slot for ⌈s/ŝ⌉ prefill steps and o − 1 decode steps: the last
+      // prefill step already samples the first output token.
+      double seqSteps = Math.max(1, moments.meanOutput() + workload.meanPrefillChunks(chunk) - 1);
       others.add(new ConstraintRate(Constraint.SEQUENCE_CAP, n / (c0 * seqSteps + n * k)));
     });
     withReserve.addAll(others);

@@ -39,7 +39,9 @@ class IterativeModelTest {
     // With the reserve δ both give μ·(1 − δ).
     assertThat(it.stableRate()).isCloseTo(pp.stabilityBound(), within(1e-12 * pp.stableRate()));
     assertThat(it.bottleneck()).isEqualTo(Constraint.MEMORY);
-    assertThat(it.constraints()).hasSize(1);
+    // Besides memory only the default token budget (ŝ) applies, and it does not bind here.
+    assertThat(it.constraints()).extracting(ConstraintRate::constraint)
+        .containsExactly(Constraint.MEMORY, Constraint.TOKEN_BUDGET);
   }
 
   @Test
@@ -53,7 +55,7 @@ class IterativeModelTest {
 
   @Test
   void computeBindsWhenTheCacheIsHugeAndTokensAreExpensive() {
-    EngineConfig engine = EngineConfig.of(50_000_000, 512, new StepTimeModel(0.01, 1e-3, 0));
+    EngineConfig engine = EngineConfig.of(50_000_000, 512, new StepTimeModel(0.01, 1e-3, 0)).withMaxBatchedTokens(100_000);
     Capacity capacity = iterative.solve(lengths("fixed:200", "fixed:50"), engine);
     assertThat(capacity.bottleneck()).isEqualTo(Constraint.COMPUTE);
     // The memory rate approaches the compute rate 1 / (c1·E[s+o]) as the cache grows.
@@ -83,8 +85,16 @@ class IterativeModelTest {
     EngineConfig engine = EngineConfig.of(1_000_000, 512, StepTimeModel.constant(0.02)).withMaxNumSeqs(4);
     Capacity capacity = iterative.solve(lengths("fixed:600", "fixed:100"), engine);
     assertThat(capacity.bottleneck()).isEqualTo(Constraint.SEQUENCE_CAP);
-    // Each sequence occupies a slot for o + ⌈s/ŝ⌉ = 100 + 2 steps.
-    assertThat(capacity.stableRate()).isCloseTo(4 / (0.02 * 102), within(1e-9));
+    // Each sequence occupies a slot for ⌈s/ŝ⌉ + o − 1 = 2 + 99 steps.
+    assertThat(capacity.stableRate()).isCloseTo(4 / (0.02 * 101), within(1e-9));
+  }
+
+  @Test
+  void withoutAGivenBudgetThePrefillChunkIsTheTokenBudget() {
+    EngineConfig engine = EngineConfig.of(10_000_000, 64, StepTimeModel.constant(0.02));
+    Capacity capacity = iterative.solve(lengths("fixed:1000", "fixed:10"), engine);
+    assertThat(capacity.bottleneck()).isEqualTo(Constraint.TOKEN_BUDGET);
+    assertThat(capacity.stableRate()).isCloseTo(64 / (0.02 * 1010), within(1e-9));
   }
 
   @Test
