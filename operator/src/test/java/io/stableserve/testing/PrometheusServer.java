@@ -61,16 +61,20 @@ public final class PrometheusServer implements AutoCloseable {
     }
   }
 
-  private final Process process;
+  private volatile Process process;
   private final Path home;
   private final Path targets;
   private final URI url;
+  private final List<String> command;
+  private final Path log;
 
-  private PrometheusServer(Process process, Path home, Path targets, URI url) {
+  private PrometheusServer(Process process, Path home, Path targets, URI url, List<String> command, Path log) {
     this.process = process;
     this.home = home;
     this.targets = targets;
     this.url = url;
+    this.command = List.copyOf(command);
+    this.log = log;
   }
 
   /** Starts a Prometheus with no targets yet; fails with the reason when no binary can be had or it does not start. */
@@ -107,17 +111,18 @@ public final class PrometheusServer implements AutoCloseable {
           ""));
       int port = freePort();
       Path log = home.resolve("prometheus.log");
-      Process process = new ProcessBuilder(binary,
+      List<String> command = List.of(binary,
           "--config.file=" + config,
           "--storage.tsdb.path=" + home.resolve("data"),
           "--web.listen-address=127.0.0.1:" + port,
           "--storage.tsdb.retention.time=1h",
-          "--log.level=warn")
+          "--log.level=warn");
+      Process process = new ProcessBuilder(command)
           .redirectErrorStream(true)
           .redirectOutput(log.toFile())
           .start();
       URI url = URI.create("http://127.0.0.1:" + port);
-      PrometheusServer server = new PrometheusServer(process, home, targets, url);
+      PrometheusServer server = new PrometheusServer(process, home, targets, url, command, log);
       try {
         server.awaitReady(Duration.ofSeconds(30));
       } catch (RuntimeException e) {
@@ -294,8 +299,50 @@ public final class PrometheusServer implements AutoCloseable {
     return log.length() > 3000 ? log.substring(log.length() - 3000) : log;
   }
 
+  /**
+   * Stops the Prometheus process as an outage would, keeping its data, configuration and port, so
+   * that {@link #restart} brings the same server back.
+   */
+  public void stop() {
+    terminate();
+  }
+
+  /** Starts the stopped server again on the same port with the same data; returns once it is ready. */
+  public void restart() {
+    if (process.isAlive()) {
+      throw new IllegalStateException("Prometheus is running; stop it before restarting it");
+    }
+    Instant deadline = Instant.now().plusSeconds(30);
+    while (true) {
+      try {
+        process = new ProcessBuilder(command).redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        awaitReady(Duration.ofSeconds(30));
+        return;
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot restart Prometheus", e);
+      } catch (IllegalStateException e) {
+        // The port may still be held for a moment after the old process exited.
+        if (Instant.now().isAfter(deadline)) {
+          throw new IllegalStateException("Prometheus did not come back on " + url + ": " + e.getMessage(), e);
+        }
+        sleep(500);
+      }
+    }
+  }
+
   @Override
   public void close() {
+    terminate();
+    try (Stream<Path> files = Files.walk(home)) {
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // A leftover temporary folder is not worth failing a test over.
+    }
+  }
+
+  private void terminate() {
+    Process process = this.process;
     process.destroy();
     try {
       if (!process.waitFor(10, TimeUnit.SECONDS)) {
@@ -305,11 +352,6 @@ public final class PrometheusServer implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       process.destroyForcibly();
-    }
-    try (Stream<Path> files = Files.walk(home)) {
-      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      // A leftover temporary folder is not worth failing a test over.
     }
   }
 }

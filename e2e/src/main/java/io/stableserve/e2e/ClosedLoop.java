@@ -1,0 +1,216 @@
+package io.stableserve.e2e;
+
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.stableserve.api.Behavior;
+import io.stableserve.api.EngineSpec;
+import io.stableserve.api.InferenceService;
+import io.stableserve.api.MetricsSpec;
+import io.stableserve.api.Mode;
+import io.stableserve.api.ReplicaBounds;
+import io.stableserve.api.ScaleDownRules;
+import io.stableserve.api.ScaleUpRules;
+import io.stableserve.api.StepTimeSpec;
+import io.stableserve.solve.Capacity;
+import io.stableserve.solve.EngineConfig;
+import io.stableserve.solve.ModelKind;
+import io.stableserve.solve.Provisioning;
+import io.stableserve.solve.StepTimeModel;
+import io.stableserve.testing.PrometheusServer;
+import io.stableserve.workload.IndependentLengths;
+import io.stableserve.workload.LengthDistribution;
+import io.stableserve.workload.Workload;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The whole system on loopback: the cluster (API server mock with the CRD), a real Prometheus
+ * scraping every second with file-based discovery, the operator process ({@code stableserve.jar
+ * run}), and one simulated vLLM Deployment per service that follows the replica count the operator
+ * writes. Each service lives in its own namespace, so scenarios can share one Prometheus and one
+ * operator.
+ *
+ * <p>The engine every replica simulates (and the InferenceService declares) is chosen so that one
+ * replica's stable rate is a few requests per second, so the simulation stays cheap on two cores:
+ * KV cache 40,000 tokens, chunk 512, max_num_seqs 48, step time 0.1 s + 3·10⁻⁴ s per computed token.
+ * With short prompts ({@link #SHORT}) the sequence cap binds (about 2.5 req/s per replica); with
+ * long prompts ({@link #LONG}) the KV cache does (about 0.67 req/s).
+ */
+public final class ClosedLoop implements AutoCloseable {
+
+  public static final String MODEL_NAME = "llama-3-1-8b";
+  public static final EngineConfig ENGINE = EngineConfig.of(40_000, 512, new StepTimeModel(0.1, 3e-4, 0))
+      .withMaxNumSeqs(48);
+  public static final Workload SHORT = new IndependentLengths(LengthDistribution.parse("uniform:20:300"),
+      LengthDistribution.parse("uniform:50:250"));
+  public static final Workload LONG = new IndependentLengths(LengthDistribution.parse("uniform:1500:2500"),
+      LengthDistribution.parse("uniform:50:250"));
+  public static final double TARGET_UTILIZATION = 0.8;
+  /** Simulated seconds from a replica's creation to its first request. */
+  public static final double STARTUP_SECONDS = 8;
+
+  private final Path repository;
+  private final Path workDir;
+  private final Cluster cluster;
+  private final PrometheusServer prometheus;
+  private final OperatorJar operator;
+  private final Map<String, List<PrometheusServer.Target>> targets = new ConcurrentHashMap<>();
+  private final List<SimulatedDeployment> deployments = new ArrayList<>();
+
+  private ClosedLoop(Path repository, Path workDir, Cluster cluster, PrometheusServer prometheus, OperatorJar operator) {
+    this.repository = repository;
+    this.workDir = workDir;
+    this.cluster = cluster;
+    this.prometheus = prometheus;
+    this.operator = operator;
+  }
+
+  /** Starts the cluster, Prometheus and the operator; {@code workDir} gets the kubeconfig and the operator's log. */
+  public static ClosedLoop start(Path workDir) {
+    Path repository = repositoryRoot();
+    Path jar = OperatorJar.jar(repository);
+    Cluster cluster = Cluster.start(repository, workDir);
+    PrometheusServer prometheus = null;
+    try {
+      prometheus = PrometheusServer.start();
+      OperatorJar operator = OperatorJar.start(jar, cluster.kubeconfig(), workDir.resolve("operator.log"));
+      return new ClosedLoop(repository, workDir, cluster, prometheus, operator);
+    } catch (RuntimeException e) {
+      if (prometheus != null) {
+        prometheus.close();
+      }
+      cluster.close();
+      throw e;
+    }
+  }
+
+  /** The checkout: the first folder at or above the working directory with {@code crds/} and {@code deploy/samples/}. */
+  public static Path repositoryRoot() {
+    Path dir = Path.of(System.getProperty("user.dir")).toAbsolutePath();
+    for (Path d = dir; d != null; d = d.getParent()) {
+      if (Files.isDirectory(d.resolve("crds")) && Files.isDirectory(d.resolve("deploy/samples"))) {
+        return d;
+      }
+    }
+    throw new IllegalStateException("no StableServe checkout (crds/ and deploy/samples/) at or above " + dir);
+  }
+
+  /**
+   * Deploys one service into its own namespace: the sample vLLM Deployment at one replica, its
+   * simulated fleet under {@code rate} req/s of {@code workload}, and the InferenceService.
+   */
+  public Served deploy(String namespace, Mode mode, double rate, Workload workload, long seed) {
+    cluster.client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata()
+        .build()).create();
+    Deployment d = cluster.sampleDeployment(namespace);
+    d.getSpec().setReplicas(1);
+    cluster.client().resource(d).create();
+    String name = d.getMetadata().getName();
+    SimulatedDeployment fleet = new SimulatedDeployment(cluster.client(), namespace, name, MODEL_NAME, ENGINE,
+        STARTUP_SECONDS, rate, workload, seed, 1.0, list -> {
+          targets.put(namespace, list);
+          prometheus.setTargets(targets.values().stream().flatMap(List::stream).toList());
+        });
+    synchronized (deployments) {
+      deployments.add(fleet);
+    }
+    InferenceService service = service(namespace, mode);
+    cluster.client().resource(service).create();
+    return new Served(this, namespace, service.getMetadata().getName(), fleet);
+  }
+
+  /**
+   * {@code deploy/samples/inferenceservice-full.yaml} with what differs for a loop that runs minutes,
+   * not hours: this Prometheus, a selector of the namespace, the simulated engine's settings, a 20 s
+   * window, polled every second, a 30 s scale-down window, an 8 s start-up, at most 8 replicas,
+   * and scale-down by more than one replica a step (so a fall in load is one decision). The
+   * gateway's arrivals query of the sample is dropped: there is no gateway here, vLLM's counters
+   * give the arrivals.
+   */
+  public InferenceService service(String namespace, Mode mode) {
+    InferenceService s = cluster.sampleService("inferenceservice-full.yaml", namespace);
+    s.getSpec().setMode(mode);
+    s.getSpec().setReplicas(new ReplicaBounds(1, 8));
+    s.getSpec().setTargetUtilization(TARGET_UTILIZATION);
+    EngineSpec engine = s.getSpec().getEngine();
+    engine.setKvCacheTokens(ENGINE.kvCacheTokens());
+    engine.setChunkTokens(ENGINE.chunkTokens());
+    engine.setMaxNumSeqs(ENGINE.maxNumSeqs().getAsInt());
+    engine.setMaxBatchedTokens(null);
+    engine.setStepTime(new StepTimeSpec(ENGINE.stepTime().baseSeconds(), ENGINE.stepTime().secondsPerToken(),
+        ENGINE.stepTime().secondsPerKvToken()));
+    MetricsSpec metrics = s.getSpec().getMetrics();
+    metrics.setPrometheusUrl(prometheus.url().toString());
+    metrics.setSelector("namespace=\"" + namespace + "\",model_name=\"" + MODEL_NAME + "\"");
+    metrics.setWindow("20s");
+    metrics.setTimeout("2s");
+    metrics.setQueries(null);
+    Behavior behavior = s.getSpec().getBehavior();
+    ScaleUpRules up = new ScaleUpRules();
+    up.setStabilizationWindow("0s");
+    up.setMaxReplicasPerStep(4);
+    behavior.setScaleUp(up);
+    ScaleDownRules down = new ScaleDownRules();
+    down.setStabilizationWindow("30s");
+    down.setMaxReplicasPerStep(4);
+    behavior.setScaleDown(down);
+    behavior.setReplicaStartupTime("8s");
+    behavior.setPollInterval("1s");
+    return s;
+  }
+
+  /** Deletes the service's InferenceService and stops its fleet, so it costs nothing in later scenarios. */
+  public void retire(Served served) {
+    cluster.client().resources(InferenceService.class).inNamespace(served.namespace()).delete();
+    served.deployment().close();
+    synchronized (deployments) {
+      deployments.remove(served.deployment());
+    }
+    targets.remove(served.namespace());
+    prometheus.setTargets(targets.values().stream().flatMap(List::stream).toList());
+  }
+
+  /** One replica's capacity for a workload, as the model solves it for the declared engine. */
+  public static Capacity capacity(Workload workload) {
+    return ModelKind.ITERATIVE.model().solve(workload, ENGINE);
+  }
+
+  /** The replicas the model asks for at a rate: ⌈λ / (ρ·μ)⌉. */
+  public static int replicasFor(double rate, Workload workload) {
+    return Provisioning.plan(capacity(workload), rate, TARGET_UTILIZATION).replicas();
+  }
+
+  public Cluster cluster() {
+    return cluster;
+  }
+
+  public PrometheusServer prometheus() {
+    return prometheus;
+  }
+
+  public OperatorJar operator() {
+    return operator;
+  }
+
+  public Path workDir() {
+    return workDir;
+  }
+
+  public Path repository() {
+    return repository;
+  }
+
+  @Override
+  public void close() {
+    synchronized (deployments) {
+      deployments.forEach(SimulatedDeployment::close);
+    }
+    operator.close();
+    prometheus.close();
+    cluster.close();
+  }
+}

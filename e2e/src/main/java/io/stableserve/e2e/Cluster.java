@@ -1,0 +1,137 @@
+package io.stableserve.e2e;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.stableserve.api.InferenceService;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The cluster of the closed loop: Fabric8's API server mock in CRUD mode on loopback (no real API
+ * server can be installed on the machines this runs on), with the InferenceService CRD from
+ * {@code crds/} applied, and a kubeconfig file that points at it for the operator process.
+ */
+public final class Cluster implements AutoCloseable {
+
+  /** Held so the level sticks: the mock server logs every request at INFO. */
+  private static final Logger MOCK_LOG = Logger.getLogger("io.fabric8.mockwebserver");
+
+  private final KubernetesMockServer server;
+  private final KubernetesClient client;
+  private final Path kubeconfig;
+  private final Path repository;
+
+  private Cluster(KubernetesMockServer server, KubernetesClient client, Path kubeconfig, Path repository) {
+    this.server = server;
+    this.client = client;
+    this.kubeconfig = kubeconfig;
+    this.repository = repository;
+  }
+
+  /** Starts the mock API server, applies the CRD and writes a kubeconfig for it into {@code workDir}. */
+  public static Cluster start(Path repository, Path workDir) {
+    MOCK_LOG.setLevel(Level.WARNING);
+    KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+        new KubernetesCrudDispatcher(), false);
+    server.init(InetAddress.getLoopbackAddress(), 0);
+    KubernetesClient client = server.createClient();
+    try {
+      Files.createDirectories(workDir);
+      Path kubeconfig = workDir.resolve("kubeconfig");
+      Files.writeString(kubeconfig, String.join("\n",
+          "apiVersion: v1",
+          "kind: Config",
+          "clusters:",
+          "- name: closed-loop",
+          "  cluster:",
+          "    server: http://127.0.0.1:" + server.getPort(),
+          "contexts:",
+          "- name: closed-loop",
+          "  context:",
+          "    cluster: closed-loop",
+          "    user: operator",
+          "    namespace: default",
+          "current-context: closed-loop",
+          "users:",
+          "- name: operator",
+          "  user:",
+          "    token: closed-loop",
+          ""));
+      Cluster cluster = new Cluster(server, client, kubeconfig, repository);
+      cluster.apply(repository.resolve("crds/inferenceservices.stableserve.io-v1.yml"));
+      return cluster;
+    } catch (IOException e) {
+      server.destroy();
+      throw new UncheckedIOException("cannot write the kubeconfig into " + workDir, e);
+    }
+  }
+
+  /** Creates every object of a manifest file (all documents), as {@code kubectl create -f} would. */
+  public List<HasMetadata> apply(Path manifest) {
+    try (InputStream in = Files.newInputStream(manifest)) {
+      return client.load(in).create();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + manifest, e);
+    }
+  }
+
+  /** Reads the objects of a manifest without creating them, for a test copy with changes. */
+  public List<HasMetadata> read(Path manifest) {
+    try (InputStream in = Files.newInputStream(manifest)) {
+      return client.load(in).items();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + manifest, e);
+    }
+  }
+
+  /** The vLLM Deployment of {@code deploy/samples/vllm-deployment.yaml}, moved to another namespace. */
+  public Deployment sampleDeployment(String namespace) {
+    Deployment d = read(repository.resolve("deploy/samples/vllm-deployment.yaml")).stream()
+        .filter(Deployment.class::isInstance).map(Deployment.class::cast).findFirst()
+        .orElseThrow(() -> new IllegalStateException("deploy/samples/vllm-deployment.yaml has no Deployment"));
+    d.getMetadata().setNamespace(namespace);
+    return d;
+  }
+
+  /** An InferenceService of {@code deploy/samples/}, by file name, moved to another namespace. */
+  public InferenceService sampleService(String file, String namespace) {
+    try (InputStream in = Files.newInputStream(repository.resolve("deploy/samples").resolve(file))) {
+      InferenceService s = client.getKubernetesSerialization().unmarshal(in, InferenceService.class);
+      s.getMetadata().setNamespace(namespace);
+      return s;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read deploy/samples/" + file, e);
+    }
+  }
+
+  public KubernetesClient client() {
+    return client;
+  }
+
+  public Path kubeconfig() {
+    return kubeconfig;
+  }
+
+  public String url() {
+    return "http://127.0.0.1:" + server.getPort();
+  }
+
+  @Override
+  public void close() {
+    client.close();
+    server.destroy();
+  }
+}

@@ -1,0 +1,124 @@
+package io.stableserve.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Event;
+import io.stableserve.api.Conditions;
+import io.stableserve.api.InferenceService;
+import io.stableserve.api.Mode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The closed loop end to end: the operator process ({@code stableserve.jar run}) against the API
+ * server mock, a real Prometheus scraping simulated vLLM replicas, and the replicas following the
+ * Deployment the operator scales. One loop serves every scenario, each in its own namespace.
+ */
+class ClosedLoopTest {
+
+  static ClosedLoop loop;
+
+  @BeforeAll
+  static void start() {
+    loop = ClosedLoop.start(Path.of("target", "closed-loop"));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (loop != null) {
+      loop.close();
+    }
+  }
+
+  /** A service that has run long enough for the operator to see its load: λ̂ within 30% of the offered rate, stable. */
+  static InferenceService settled(Served s, int replicas) {
+    double offered = s.load().rate();
+    return s.await("a stable evaluation at " + replicas + " replicas with λ̂ near " + offered, x -> x.getStatus().getCapacity() != null
+        && x.getStatus().isTrue(Conditions.STABLE) && x.getStatus().getReplicas() == replicas
+        && Math.abs(x.getStatus().getWorkload().getArrivalRate() - offered) < 0.3 * offered, Duration.ofSeconds(90));
+  }
+
+  @Test
+  void loadTriplesAndTheOperatorScalesToTheModelsCountBeforeTheQueueRunsAway() {
+    double base = 1.5;
+    Served s = loop.deploy("step", Mode.Enforce, base, ClosedLoop.SHORT, 1);
+    System.out.println(Served.Row.header());
+    try (Timeline timeline = new Timeline(s, 1000, row -> Timeline.print(System.out, row))) {
+      InferenceService first = settled(s, 1);
+      assertThat(first.getStatus().getCapacity().getBottleneck()).isEqualTo("SequenceCap");
+      int before = s.rescales().size();
+
+      s.load().set(3 * base, ClosedLoop.SHORT);
+      int expected = ClosedLoop.replicasFor(3 * base, ClosedLoop.SHORT);
+      assertThat(expected).as("the model's count for three times the load").isEqualTo(3);
+      Served.awaitTrue(() -> s.specReplicas() == expected, Duration.ofSeconds(60),
+          () -> "Deployment at " + s.specReplicas() + " replicas, not " + expected + "; " + s.getLine());
+      InferenceService up = s.await("Stable=True at " + expected + " ready replicas",
+          x -> x.getStatus().getReplicas() == expected && x.getStatus().isTrue(Conditions.STABLE), Duration.ofSeconds(60));
+      assertThat(up.getStatus().getDesiredReplicas()).isEqualTo(expected);
+
+      // Once the new replicas serve, the backlog the step built drains.
+      Served.awaitTrue(() -> s.row().queue() < 5, Duration.ofSeconds(45), () -> "the queue did not drain: " + s.row().format());
+      List<Served.Row> rows = timeline.rows();
+      assertThat(rows).allSatisfy(r -> assertThat(r.queue()).as("queue at %.0f s", r.time()).isLessThan(150));
+      assertThat(rows).allSatisfy(r -> assertThat(r.desired()).isLessThanOrEqualTo(expected));
+
+      List<Event> rescales = s.rescales().subList(before, s.rescales().size());
+      assertThat(rescales).isNotEmpty().allSatisfy(e -> assertThat(e.getMessage()).contains("LoadAboveTarget"));
+      assertThat(rescales.get(rescales.size() - 1).getMessage()).startsWith("New size: " + expected + ";");
+      assertThat(rescales).as("scale-up decisions after the step").hasSizeLessThanOrEqualTo(2);
+    } finally {
+      loop.retire(s);
+    }
+  }
+
+  @Test
+  void recommendModeReportsTheCountAndLeavesTheDeploymentAlone() {
+    Served s = loop.deploy("recommend", Mode.Recommend, 1.5, ClosedLoop.SHORT, 2);
+    try {
+      settled(s, 1);
+      s.load().set(4.5, ClosedLoop.SHORT);
+      int expected = ClosedLoop.replicasFor(4.5, ClosedLoop.SHORT);
+      InferenceService seen = s.await("desiredReplicas " + expected + " reported",
+          x -> x.getStatus().getDesiredReplicas() != null && x.getStatus().getDesiredReplicas() == expected,
+          Duration.ofSeconds(60));
+      assertThat(seen.getStatus().condition(Conditions.READY).orElseThrow().getReason()).isEqualTo(Conditions.RECOMMENDING);
+      Served.sleep(Duration.ofSeconds(5));
+      assertThat(s.specReplicas()).as("the Deployment's replicas in Recommend mode").isEqualTo(1);
+      assertThat(s.rescales()).isEmpty();
+    } finally {
+      loop.retire(s);
+    }
+  }
+
+  @Test
+  void prometheusStoppedHoldsTheCountAndItRecoversWhenPrometheusIsBack() {
+    Served s = loop.deploy("outage", Mode.Enforce, 4.5, ClosedLoop.SHORT, 3);
+    try {
+      int expected = ClosedLoop.replicasFor(4.5, ClosedLoop.SHORT);
+      s.await("Stable=True at " + expected + " replicas", x -> x.getStatus().getReplicas() == expected
+          && x.getStatus().isTrue(Conditions.STABLE), Duration.ofSeconds(90));
+
+      loop.prometheus().stop();
+      try {
+        InferenceService down = s.await("MetricsAvailable=False", x -> x.getStatus().condition(Conditions.METRICS_AVAILABLE)
+            .map(c -> Conditions.FALSE.equals(c.getStatus())).orElse(false), Duration.ofSeconds(30));
+        assertThat(down.getStatus().condition(Conditions.METRICS_AVAILABLE).orElseThrow().getReason())
+            .isEqualTo(Conditions.PROMETHEUS_UNREACHABLE);
+        s.load().set(1.0, ClosedLoop.SHORT);
+        Served.sleep(Duration.ofSeconds(10));
+        assertThat(s.specReplicas()).as("replicas held while Prometheus is down").isEqualTo(expected);
+      } finally {
+        loop.prometheus().restart();
+      }
+      s.await("MetricsAvailable=True again", x -> x.getStatus().isTrue(Conditions.METRICS_AVAILABLE), Duration.ofSeconds(60));
+      assertThat(s.specReplicas()).isEqualTo(expected);
+    } finally {
+      loop.retire(s);
+    }
+  }
+}
