@@ -167,4 +167,48 @@ public final class Served {
         st == null ? "" : st.condition(Conditions.STABLE).map(c -> c.getStatus()).orElse(""),
         age);
   }
+
+  /** A {@code kubectl describe inferenceservice}-style account: spec in short, status, conditions, events. */
+  public String describe() {
+    InferenceService s = service();
+    InferenceServiceStatus st = s.getStatus();
+    StringBuilder b = new StringBuilder();
+    b.append(String.format(Locale.ROOT, "Name:         %s%nNamespace:    %s%nKind:         InferenceService (stableserve.io/v1alpha1)%n",
+        s.getMetadata().getName(), s.getMetadata().getNamespace()));
+    b.append(String.format(Locale.ROOT, "Spec:%n  Target:     Deployment/%s%n  Replicas:   %d..%d at utilisation %.2f%n  Mode:       %s, model %s%n",
+        s.getSpec().getScaleTargetRef().getName(), s.getSpec().getReplicas().getMin(), s.getSpec().getReplicas().getMax(),
+        s.getSpec().getTargetUtilization(), s.getSpec().getMode(), s.getSpec().getModel()));
+    if (st == null) {
+      return b.append("Status:       none yet\n").toString();
+    }
+    b.append(String.format(Locale.ROOT, "Status:%n  Replicas:   %s (desired %s)%n", st.getReplicas(), st.getDesiredReplicas()));
+    if (st.getWorkload() != null) {
+      var w = st.getWorkload();
+      b.append(String.format(Locale.ROOT, "  Workload:   λ̂ %.3g req/s over %s, E[s] %.0f, E[o] %.0f tokens, E[g] %.3g token-steps, burstiness %s%n",
+          w.getArrivalRate(), w.getWindow(), w.getPromptTokensMean(), w.getOutputTokensMean(), w.getMemoryArea(),
+          w.getBurstiness() == null ? "-" : String.format(Locale.ROOT, "%.2f", w.getBurstiness())));
+    }
+    if (st.getCapacity() != null) {
+      var c = st.getCapacity();
+      b.append(String.format(Locale.ROOT, "  Capacity:   %.3g req/s per replica (unstable above %.3g), bottleneck %s%n",
+          c.getStableRatePerReplica(), c.getInstabilityBoundPerReplica(), c.getBottleneck()));
+      if (c.getConstraints() != null) {
+        c.getConstraints().forEach(k -> b.append(String.format(Locale.ROOT, "    %-12s %.3g req/s%n", k.getName(), k.getRate())));
+      }
+    }
+    if (st.getUtilization() != null) {
+      b.append(String.format(Locale.ROOT, "  Utilisation: %.3g%n", st.getUtilization()));
+    }
+    if (st.getLastDecision() != null) {
+      var d = st.getLastDecision();
+      b.append(String.format(Locale.ROOT, "  Last decision: %s -> %s (%s): %s%n", d.getFrom(), d.getTo(), d.getReason(), d.getMessage()));
+    }
+    b.append("  Conditions:\n    TYPE              STATUS   REASON\n");
+    st.getConditions().forEach(c -> b.append(String.format(Locale.ROOT, "    %-17s %-8s %s%n", c.getType(), c.getStatus(), c.getReason())));
+    b.append("Events:\n  TYPE     REASON               MESSAGE\n");
+    loop.cluster().client().v1().events().inNamespace(namespace).list().getItems().stream()
+        .sorted(Comparator.comparing(Event::getFirstTimestamp))
+        .forEach(e -> b.append(String.format(Locale.ROOT, "  %-8s %-20s %s%n", e.getType(), e.getReason(), e.getMessage())));
+    return b.toString();
+  }
 }

@@ -1,0 +1,77 @@
+package io.stableserve.e2e;
+
+import io.stableserve.api.Mode;
+import io.stableserve.solve.Capacity;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+
+/**
+ * The closed loop in three acts, about three minutes of wall time: one vLLM Deployment (simulated
+ * replicas behind real {@code /metrics} endpoints, scraped by a real Prometheus) scaled by the
+ * operator process through the API server mock.
+ * <ol>
+ *   <li>the load triples in one step (1.5 → 4.5 req/s): the operator scales up to the count the model gives;</li>
+ *   <li>the load falls back: one scale-down, after the 30 s scale-down window;</li>
+ *   <li>prompts become long (1,500–2,500 tokens) at the same rate: the KV cache becomes the
+ *       bottleneck and the count rises again.</li>
+ * </ol>
+ * Prints a live table every two seconds and {@code kubectl get} lines at each act, then {@code kubectl
+ * describe}-style output, and writes a chart. Usage: {@code Demo [CHART.png]} (default
+ * {@code target/demo/closed-loop.png} under the working directory).
+ */
+public final class Demo {
+
+  private static final double BASE = 1.5;
+
+  public static void main(String[] args) {
+    System.setProperty("java.awt.headless", "true");
+    PrintStream out = System.out;
+    Path chart = Path.of(args.length > 0 ? args[0] : "target/demo/closed-loop.png").toAbsolutePath();
+    Path work = chart.getParent().resolve("loop");
+    Capacity shortCap = ClosedLoop.capacity(ClosedLoop.SHORT);
+    Capacity longCap = ClosedLoop.capacity(ClosedLoop.LONG);
+    out.printf(Locale.ROOT, "StableServe closed-loop demo: API server mock + real Prometheus + `stableserve.jar run` + simulated vLLM%n");
+    out.printf(Locale.ROOT, "model: short prompts %.2f req/s per replica (%s), long prompts %.2f req/s (%s), target utilisation %.1f%n",
+        shortCap.stableRate(), shortCap.bottleneck(), longCap.stableRate(), longCap.bottleneck(), ClosedLoop.TARGET_UTILIZATION);
+    out.printf(Locale.ROOT, "expected: %.1f req/s -> %d replica(s); %.1f req/s -> %d; long prompts at %.1f req/s -> %d%n%n",
+        BASE, ClosedLoop.replicasFor(BASE, ClosedLoop.SHORT), 3 * BASE, ClosedLoop.replicasFor(3 * BASE, ClosedLoop.SHORT),
+        BASE, ClosedLoop.replicasFor(BASE, ClosedLoop.LONG));
+    out.println("starting the API server mock, Prometheus and the operator ...");
+    try (ClosedLoop loop = ClosedLoop.start(work)) {
+      out.printf("cluster %s, Prometheus %s, operator log %s%n%n", loop.cluster().url(), loop.prometheus().url(), loop.operator().log());
+      Served served = loop.deploy("llm", Mode.Enforce, BASE, ClosedLoop.SHORT, 7);
+      out.println(Served.Row.header());
+      Instant start = Instant.now();
+      try (Timeline timeline = new Timeline(served, 2000, row -> Timeline.print(out, row))) {
+        act(out, served, "warm-up: 1.5 req/s of short prompts", Duration.ofSeconds(35), start);
+        served.load().set(3 * BASE, ClosedLoop.SHORT);
+        act(out, served, "act 1: the load triples to 4.5 req/s", Duration.ofSeconds(50), start);
+        served.load().set(BASE, ClosedLoop.SHORT);
+        act(out, served, "act 2: the load falls back to 1.5 req/s", Duration.ofSeconds(60), start);
+        served.load().set(BASE, ClosedLoop.LONG);
+        act(out, served, "act 3: long prompts (1500-2500 tokens) at the same 1.5 req/s", Duration.ofSeconds(55), start);
+        out.println();
+        out.println("$ kubectl get inferenceservice -n llm");
+        out.println(Served.getHeader());
+        out.println(served.getLine());
+        out.println();
+        out.println("$ kubectl describe inferenceservice -n llm " + served.service().getMetadata().getName());
+        out.print(served.describe());
+        Path png = timeline.chart(chart, "StableServe closed loop: arrival rate, stable capacity, replicas, queue");
+        out.println();
+        out.println("chart written to " + png);
+      }
+    }
+  }
+
+  private static void act(PrintStream out, Served served, String title, Duration length, Instant start) {
+    out.printf(Locale.ROOT, "---- %s (at %ds)%n", title, Duration.between(start, Instant.now()).toSeconds());
+    Served.sleep(length);
+    out.println("  $ kubectl get isvc: " + served.getLine());
+  }
+
+  private Demo() {}
+}
