@@ -9,7 +9,7 @@ import io.stableserve.solve.ConstraintRate;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class ConstraintStatus {
 
-  @JsonPropertyDescription("Memory, Compute, TokenBudget or SequenceCap.")
+  @JsonPropertyDescription("Memory, Compute, TokenBudget, SequenceCap or Preemption.")
   private String name;
 
   @JsonPropertyDescription("Largest arrival rate per replica, requests per second, this constraint allows.")
@@ -17,13 +17,14 @@ public class ConstraintStatus {
 
   public ConstraintStatus() {}
 
-  /** The status name of a solver constraint: Memory, Compute, TokenBudget or SequenceCap. */
+  /** The status name of a solver constraint: Memory, Compute, TokenBudget, SequenceCap or Preemption. */
   public static String nameOf(Constraint constraint) {
     return switch (constraint) {
       case MEMORY -> "Memory";
       case COMPUTE -> "Compute";
       case TOKEN_BUDGET -> "TokenBudget";
       case SEQUENCE_CAP -> "SequenceCap";
+      case PREEMPTION -> "Preemption";
     };
   }
 

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.OptionalDouble;
+import org.apache.commons.math3.random.RandomGenerator;
 
 /**
  * A token-length distribution estimated from a Prometheus histogram: bucket counts and the exact
@@ -347,6 +348,34 @@ public final class BinnedLengths {
   /** Whether requests beyond the last finite bucket were seen, so that {@link #max()} is an assumption. */
   public boolean tailOpen() {
     return tailOpen;
+  }
+
+  /**
+   * Draws one length from the same within-bucket model as {@link #meanSquare()}: a bucket by its
+   * count, then uniform on [m − r, m + r] in an edge bucket, or the linear density 1 + 3τu across an
+   * interior one; rounded to whole tokens, at least one.
+   */
+  public int sample(RandomGenerator random) {
+    double u = random.nextDouble() * requests;
+    int i = 0;
+    while (i < count.length - 1 && (u >= count[i] || count[i] == 0)) {
+      u -= count[i];
+      i++;
+    }
+    double x;
+    if (halfWidth[i] < 1e-9) {
+      x = mean[i];
+    } else if (Double.isNaN(tau[i])) {
+      x = mean[i] + (2 * random.nextDouble() - 1) * halfWidth[i];
+    } else {
+      double centre = (upper[i] + lower[i]) / 2;
+      double v;
+      do {
+        v = 2 * random.nextDouble() - 1;
+      } while (random.nextDouble() * (1 + 3 * Math.abs(tau[i])) > 1 + 3 * tau[i] * v);
+      x = centre + v * halfWidth[i];
+    }
+    return (int) Math.max(1, Math.round(x));
   }
 
   /** E[⌈X/ŝ⌉] under the same within-bucket model as {@link #meanSquare()}. */

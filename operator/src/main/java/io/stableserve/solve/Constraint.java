@@ -9,7 +9,9 @@ public enum Constraint {
   /** Tokens per step: λ·b·E[s+o] ≤ max_num_batched_tokens. */
   TOKEN_BUDGET("token budget per step (max_num_batched_tokens)"),
   /** Sequences in flight: λ·b·E[o + ⌈s/ŝ⌉ − 1] ≤ max_num_seqs. */
-  SEQUENCE_CAP("sequence cap (max_num_seqs)");
+  SEQUENCE_CAP("sequence cap (max_num_seqs)"),
+  /** Throughput of vLLM's scheduler under a backlog, preemption and recomputation included (scheduler model). */
+  PREEMPTION("KV-cache thrashing (preemption, recomputation)");
 
   private final String description;
 

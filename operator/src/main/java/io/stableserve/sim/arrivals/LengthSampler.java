@@ -1,5 +1,6 @@
 package io.stableserve.sim.arrivals;
 
+import io.stableserve.estimate.ObservedWorkload;
 import io.stableserve.workload.IndependentLengths;
 import io.stableserve.workload.Trace;
 import io.stableserve.workload.Workload;
@@ -29,6 +30,12 @@ public interface LengthSampler {
         int row = random.nextInt(trace.size());
         into[0] = Math.max(1, trace.promptTokens(row));
         into[1] = Math.max(1, trace.outputTokens(row));
+      };
+    }
+    if (workload instanceof ObservedWorkload observed) {
+      return (random, into) -> {
+        into[0] = observed.prompt().sample(random);
+        into[1] = observed.output().sample(random);
       };
     }
     if (workload instanceof WorkloadMix mix) {
