@@ -8,7 +8,11 @@ import io.stableserve.solve.Capacity;
 import io.stableserve.solve.ConstraintRate;
 import io.stableserve.solve.EngineConfig;
 import io.stableserve.solve.ModelKind;
+import io.stableserve.sim.SaturatedEngine;
 import io.stableserve.solve.Provisioning;
+import io.stableserve.solve.Saturation;
+import io.stableserve.solve.SchedulerModel;
+import io.stableserve.solve.SequenceCapSearch;
 import io.stableserve.workload.ArrivalStatistics;
 import io.stableserve.workload.TokenMoments;
 import io.stableserve.workload.Workload;
@@ -37,7 +41,7 @@ public final class PlanCommand implements Callable<Integer> {
   @Mixin
   EngineOptions engineOptions = new EngineOptions();
 
-  @Option(names = "--model", paramLabel = "paper|iterative", defaultValue = "iterative",
+  @Option(names = "--model", paramLabel = "scheduler|iterative|paper", defaultValue = "scheduler",
       description = "Stability model (default: ${DEFAULT-VALUE}).")
   String model;
 
@@ -52,21 +56,67 @@ public final class PlanCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print one JSON object instead of a table.")
   boolean json;
 
+  @Option(names = "--recommend-engine",
+      description = "Also search the max_num_seqs that maximises the scheduler model's stable rate, with its gain.")
+  boolean recommendEngine;
+
   @Override
   public Integer call() throws Exception {
     Provisioning.checkTargetUtilization(targetUtilization);
     Workload workload = workloadOptions.workload();
     EngineConfig engine = engineOptions.engine();
     ModelKind kind = ModelKind.parse(model);
-    Capacity capacity = kind.model().solve(workload, engine);
+    Optional<Saturation> saturated = kind == ModelKind.SCHEDULER
+        ? Optional.of(SaturatedEngine.standard().measure(workload, engine)) : Optional.empty();
+    SchedulerModel scheduler = new SchedulerModel(SaturatedEngine.standard()::measure);
+    Capacity capacity = saturated.isPresent()
+        ? scheduler.solve(workload, engine, saturated.get()) : kind.model().solve(workload, engine);
+    Optional<SequenceCapSearch.Result> recommendation = Optional.empty();
+    if (recommendEngine) {
+      recommendation = new SequenceCapSearch(scheduler).search(workload, engine);
+    }
+    Optional<SchedulerModel.Thrashing> thrashing = saturated.map(s -> SchedulerModel.thrashing(workload, engine, s));
     Optional<ArrivalStatistics> arrivals = workload.arrivals();
     Optional<Double> lambda = Optional.ofNullable(arrivalRate).or(() -> arrivals.map(ArrivalStatistics::ratePerSecond));
     Optional<Provisioning> provisioning = lambda.map(l -> Provisioning.plan(capacity, l, targetUtilization));
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
-      out.println(JSON.writeValueAsString(toJson(workload, engine, capacity, arrivals, provisioning)));
+      ObjectNode root = toJson(workload, engine, capacity, arrivals, provisioning);
+      thrashing.ifPresent(t -> root.putObject("thrashing")
+          .put("saturatedRate", t.saturatedRate())
+          .put("preemptionsPerHour", t.preemptionsPerHour())
+          .put("recomputedTokensPerRequest", t.recomputedTokens())
+          .put("residentKvTokens", t.residentKvTokens())
+          .put("stepSeconds", t.stepSeconds())
+          .put("effectiveMemoryArea", t.effectiveArea())
+          .put("wastedMemoryArea", t.wastedArea())
+          .put("memoryBoundSequences", SchedulerModel.memoryBoundSequences(workload, engine)));
+      if (recommendEngine) {
+        ObjectNode r = root.putObject("engineRecommendation");
+        recommendation.ifPresentOrElse(x -> {
+          r.put("setting", "max_num_seqs").put("value", x.maxNumSeqs());
+          engine.maxNumSeqs().ifPresent(v -> r.put("currentValue", v));
+          r.put("currentStableRate", x.current().stableRate())
+              .put("recommendedStableRate", x.recommended().stableRate())
+              .put("gain", x.gain())
+              .put("memoryBoundSequences", x.memoryBoundSequences());
+        }, () -> r.put("setting", "none"));
+      }
+      out.println(JSON.writeValueAsString(root));
     } else {
       printTable(out, workload, engine, capacity, arrivals, provisioning);
+      thrashing.ifPresent(t -> out.printf(
+          "  scheduler     saturated %.4f req/s, %.0f preemptions/h, R = %.0f recomputed tokens per request, "
+              + "KV resident %.0f of %d, E[g_eff] = %.4g (W = %.3g), N* = %.1f sequences%n",
+          t.saturatedRate(), t.preemptionsPerHour(), t.recomputedTokens(), t.residentKvTokens(), engine.kvCacheTokens(),
+          t.effectiveArea(), t.wastedArea(), SchedulerModel.memoryBoundSequences(workload, engine)));
+      if (recommendEngine) {
+        recommendation.ifPresentOrElse(x -> out.printf(
+                "Engine          max_num_seqs %d%s: stable rate %.4f req/s instead of %.4f (%+.1f%%); N* = %.1f%n",
+                x.maxNumSeqs(), engine.maxNumSeqs().isPresent() ? " (now " + engine.maxNumSeqs().getAsInt() + ")" : "",
+                x.recommended().stableRate(), x.current().stableRate(), 100 * x.gain(), x.memoryBoundSequences()),
+            () -> out.println("Engine          no max_num_seqs raises the stable rate by more than 0.5%"));
+      }
     }
     out.flush();
     return 0;

@@ -52,7 +52,7 @@ class PlanCommandTest {
     JsonNode plan = json("plan", "--prompt", "uniform:300:3000", "--output", "uniform:20:600",
         "--kv-tokens", "48000", "--chunk-tokens", "512", "--step-base", "0.015", "--step-per-token", "2e-5",
         "--step-per-kv-token", "1e-7", "--max-num-seqs", "256", "--max-batched-tokens", "4096",
-        "--arrival-rate", "10", "--target-utilization", "0.8", "--json");
+        "--arrival-rate", "10", "--target-utilization", "0.8", "--model", "iterative", "--json");
     assertThat(plan.get("model").asText()).isEqualTo("iterative");
     assertThat(plan.get("constraints")).hasSize(4);
     double mu = plan.get("stableRate").asDouble();

@@ -155,4 +155,23 @@ class BinnedLengthsTest {
     assertThatThrownBy(() -> BinnedLengths.from(new TokenHistogram("vllm:request_prompt_tokens", buckets, 0, 0), OptionalDouble.empty()))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("counted no request");
   }
+
+  @Test
+  void drawsFromTheSameWithinBucketModelAsItsMoments() {
+    RandomGenerator random = new org.apache.commons.math3.random.MersenneTwister(3);
+    int[] xs = draw(() -> 300 + 2700 * random.nextDouble(), 20_000);
+    BinnedLengths b = BinnedLengths.from(histogram(xs), OptionalDouble.empty());
+    RandomGenerator draws = new org.apache.commons.math3.random.MersenneTwister(5);
+    int n = 200_000;
+    double sum = 0;
+    double squares = 0;
+    for (int i = 0; i < n; i++) {
+      int x = b.sample(draws);
+      assertThat(x).isBetween(201, 5000);
+      sum += x;
+      squares += (double) x * x;
+    }
+    assertThat(sum / n).isCloseTo(b.mean(), org.assertj.core.data.Percentage.withPercentage(1));
+    assertThat(squares / n).isCloseTo(b.meanSquare(), org.assertj.core.data.Percentage.withPercentage(2));
+  }
 }
