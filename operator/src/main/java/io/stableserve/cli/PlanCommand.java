@@ -115,7 +115,7 @@ public final class PlanCommand implements Callable<Integer> {
                 "Engine          max_num_seqs %d%s: stable rate %.4f req/s instead of %.4f (%+.1f%%); N* = %.1f%n",
                 x.maxNumSeqs(), engine.maxNumSeqs().isPresent() ? " (now " + engine.maxNumSeqs().getAsInt() + ")" : "",
                 x.recommended().stableRate(), x.current().stableRate(), 100 * x.gain(), x.memoryBoundSequences()),
-            () -> out.println("Engine          no max_num_seqs raises the stable rate by more than 0.5%"));
+            () -> out.println("Engine          no max_num_seqs raises the stable rate by more than 2%"));
       }
     }
     out.flush();
