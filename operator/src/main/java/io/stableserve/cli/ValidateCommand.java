@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
 /** {@code validate}: the stability models against the simulator's empirical boundaries. */
 @Command(name = "validate", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Find the simulator's stability boundary for a fixed set of workloads and engines and "
-        + "compare it with the iterative and paper models; prints Markdown tables.")
+        + "compare it with the scheduler, iterative and paper models; prints Markdown tables.")
 public final class ValidateCommand implements Callable<Integer> {
 
   @Spec
@@ -84,19 +84,22 @@ public final class ValidateCommand implements Callable<Integer> {
           if (!c.group().equals(group[0])) {
             group[0] = c.group();
             String header = String.format(Locale.ROOT, "%n#### %s%n%n"
-                + "| case | binding (iterative) | empirical stable rate | iterative | error | paper | error "
-                + "| preemptions/h at boundary | recomputed | KV used | note |%n"
-                + "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |%n", c.group());
+                + "| case | binding (iterative) | empirical stable rate | scheduler | error | iterative | error | paper "
+                + "| error | preemptions/h at boundary | recomputed | KV used | saturated: preemptions/h | R | note |%n"
+                + "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
+                + "| --- |%n", c.group());
             md.append(header);
             out.print(header);
           }
           BoundaryFinder.Probe at = row.boundary().atBoundary();
           String line = String.format(Locale.ROOT, "| %s | %s | %.3f (not shown stable at %.3f) | %.3f | %+.1f%% "
-                  + "| %.3f | %+.1f%% | %.0f | %.1f%% | %.0f%% | %s |%n",
+                  + "| %.3f | %+.1f%% | %.3f | %+.1f%% | %.0f | %.1f%% | %.0f%% | %.0f | %.0f | %s |%n",
               c.name(), row.binding(), row.boundary().stableRate(), row.boundary().unstableRate(),
+              row.scheduler().stableRate(), row.schedulerError() * 100,
               row.iterative().stableRate(), row.iterativeError() * 100, row.paper().stableRate(),
               row.paperError() * 100, at.preemptionsPerHour(), at.recomputedShare() * 100,
-              at.meanKvTokens() / c.engine().kvCacheTokens() * 100, c.note());
+              at.meanKvTokens() / c.engine().kvCacheTokens() * 100, row.saturated().preemptionsPerHour(),
+              row.saturated().recomputedTokensPerRequest(), c.note());
           md.append(line);
           out.print(line);
           out.flush();

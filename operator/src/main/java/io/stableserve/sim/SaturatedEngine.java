@@ -49,7 +49,6 @@ public final class SaturatedEngine {
     LengthSampler lengths = LengthSampler.of(workload);
     int[] draw = new int[2];
     long id = 0;
-    long submitted = 0;
     double start = 0;
     long computed0 = 0;
     long recomputed0 = 0;
@@ -59,10 +58,12 @@ public final class SaturatedEngine {
     long target = warmUp + (long) measured;
     long guard = 0;
     while (engine.completed() < target) {
+      int refused = 0;
       while (engine.waiting() < BACKLOG) {
         lengths.sample(random, draw);
-        if (engine.submit(id++, engine.now(), draw[0], draw[1])) {
-          submitted++;
+        if (!engine.submit(id++, engine.now(), draw[0], draw[1]) && ++refused > 10 * BACKLOG) {
+          throw new IllegalArgumentException("almost no request of " + workload.describe() + " fits in the KV cache of "
+              + config.kvCacheTokens() + " tokens; raise the KV-cache capacity or cap request lengths");
         }
       }
       engine.advanceTo(engine.nextStepEnd());

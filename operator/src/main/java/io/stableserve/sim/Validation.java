@@ -6,6 +6,8 @@ import io.stableserve.solve.ConstraintRate;
 import io.stableserve.solve.EngineConfig;
 import io.stableserve.solve.IterativeModel;
 import io.stableserve.solve.PaperModel;
+import io.stableserve.solve.Saturation;
+import io.stableserve.solve.SchedulerModel;
 import io.stableserve.solve.StepTimeModel;
 import io.stableserve.workload.IndependentLengths;
 import io.stableserve.workload.LengthDistribution;
@@ -19,7 +21,7 @@ import java.util.function.Consumer;
 
 /**
  * The stability models checked against the simulator: a fixed set of workloads and engines, each
- * with its empirical boundary and both models' predictions.
+ * with its empirical boundary and the three models' predictions.
  */
 public final class Validation {
 
@@ -39,7 +41,15 @@ public final class Validation {
    */
   public record Case(String group, String name, Workload workload, EngineConfig engine, String note) {}
 
-  public record Row(Case validationCase, Capacity iterative, Capacity paper, BoundaryFinder.Boundary boundary) {
+  /**
+   * @param saturated the engine's run under an infinite backlog, which the scheduler model reads
+   */
+  public record Row(Case validationCase, Capacity iterative, Capacity paper, Capacity scheduler, Saturation saturated,
+      BoundaryFinder.Boundary boundary) {
+
+    public double schedulerError() {
+      return (scheduler.stableRate() - boundary.stableRate()) / boundary.stableRate();
+    }
 
     public double iterativeError() {
       return (iterative.stableRate() - boundary.stableRate()) / boundary.stableRate();
@@ -111,16 +121,19 @@ public final class Validation {
     return cases;
   }
 
-  /** Solves both models and finds the boundary of each case, reporting each row as it is done. */
+  /** Solves the three models and finds the boundary of each case, reporting each row as it is done. */
   public static List<Row> run(List<Case> cases, StabilityCriterion criterion, double resolution, long seed,
       int threads, Consumer<Row> progress) {
     List<Row> rows = new ArrayList<>();
     for (Case c : cases) {
       Capacity iterative = new IterativeModel().solve(c.workload(), c.engine());
       Capacity paper = new PaperModel().solve(c.workload(), c.engine());
+      Saturation saturated = SaturatedEngine.standard().measure(c.workload(), c.engine());
+      Capacity scheduler = new SchedulerModel(SaturatedEngine.standard()::measure).solve(c.workload(), c.engine(),
+          saturated);
       BoundaryFinder finder = new BoundaryFinder(EngineSpec.of(c.engine()), c.workload(), criterion, resolution,
           seed, threads);
-      Row row = new Row(c, iterative, paper, finder.find(iterative.stableRate()));
+      Row row = new Row(c, iterative, paper, scheduler, saturated, finder.find(scheduler.stableRate()));
       rows.add(row);
       progress.accept(row);
     }

@@ -48,6 +48,7 @@ public final class SchedulerModel implements StabilityModel {
 
   @Override
   public Capacity solve(Workload workload, EngineConfig engine) {
+    iterative.solve(workload, engine); // refuses, with its message, what no model can solve
     return solve(workload, engine, saturation.apply(workload, engine));
   }
 
