@@ -5,7 +5,12 @@ import io.stableserve.solve.Capacity;
 import io.stableserve.solve.EngineConfig;
 import io.stableserve.solve.SchedulerModel;
 import io.stableserve.solve.SequenceCapSearch;
+import io.stableserve.workload.TokenMoments;
 import io.stableserve.workload.Workload;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -13,12 +18,24 @@ import java.util.OptionalLong;
  * Engine advice from the {@link SchedulerModel}: the {@code max_num_seqs} that maximises the stable
  * rate of one replica for the observed workload ({@link SequenceCapSearch}). Both rates it reports,
  * now and with the cap, are the scheduler model's, so the gain compares like with like whatever
- * model the service scales by. It costs about 15 saturated engine runs of 5,000 completions each
- * (tens of milliseconds each on the design case).
+ * model the service scales by. A search costs 10 to 25 saturated engine runs of 5,000 completions
+ * each (0.7 s for the design case, 3 s for short chat with N* ≈ 330 on the build machine), so
+ * results are remembered per engine setting and workload, the workload's token moments rounded to
+ * 5% steps: a window's estimate moves by less than its own error without a new search.
  */
 public final class SchedulerEngineAdvisor implements EngineAdvisor {
 
+  private static final int REMEMBERED = 256;
+  private static final double STEP = Math.log(1.05);
+
   private final SequenceCapSearch search;
+  private final Map<List<Object>, Optional<SequenceCapSearch.Result>> remembered =
+      Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<List<Object>, Optional<SequenceCapSearch.Result>> eldest) {
+          return size() > REMEMBERED;
+        }
+      });
 
   public SchedulerEngineAdvisor(SequenceCapSearch search) {
     this.search = search;
@@ -30,8 +47,21 @@ public final class SchedulerEngineAdvisor implements EngineAdvisor {
 
   @Override
   public Optional<EngineAdvice> advise(Workload workload, EngineConfig engine, Capacity current) {
-    return search.search(workload, engine).map(r -> new EngineAdvice("max_num_seqs", r.maxNumSeqs(),
+    TokenMoments m = workload.moments();
+    List<Object> key = List.of(engine, rounded(m.meanPrompt()), rounded(m.meanPromptSquare()), rounded(m.meanOutput()),
+        rounded(m.meanOutputSquare()), rounded(m.meanPromptTimesOutput()), rounded(m.maxTotalTokens()),
+        rounded(workload.meanPrefillChunks(engine.chunkTokens())));
+    Optional<SequenceCapSearch.Result> result = remembered.get(key);
+    if (result == null) {
+      result = search.search(workload, engine);
+      remembered.put(key, result);
+    }
+    return result.map(r -> new EngineAdvice("max_num_seqs", r.maxNumSeqs(),
         engine.maxNumSeqs().isPresent() ? OptionalLong.of(engine.maxNumSeqs().getAsInt()) : OptionalLong.empty(),
         r.current().stableRate(), r.recommended().stableRate()));
+  }
+
+  private static long rounded(double value) {
+    return value > 0 ? Math.round(Math.log(value) / STEP) : Long.MIN_VALUE;
   }
 }

@@ -112,7 +112,10 @@ class IterativeModelTest {
 
   @Test
   void aLargerCacheNeverLowersTheStableRate() {
-    for (ModelKind kind : ModelKind.values()) {
+    // Not the scheduler model: under vLLM's scheduler a bigger cache can admit a request it must
+    // then preempt again and again (8,000-token prompts: 3 fit in 25,000 tokens, and a 4th is
+    // admitted on its first chunk into 31,250 and thrashes), so its rate is not monotone in M.
+    for (ModelKind kind : new ModelKind[] {ModelKind.PAPER, ModelKind.ITERATIVE}) {
       StabilityModel model = kind.model();
       for (Workload workload : new Workload[] {CHAT, DESIGN_CASE, lengths("fixed:8000", "uniform:1:50")}) {
         for (StepTimeModel step : new StepTimeModel[] {StepTimeModel.constant(0.03), REALISTIC}) {
