@@ -82,7 +82,7 @@ public final class SchedulerModel implements StabilityModel {
    * @param effectiveArea E[g_eff] = M_used / (μ·b_sat), token-steps of memory per completed request
    * @param wastedArea W = E[g_eff] − E[g], the area held by attempts preemption threw away (negative
    *     when the cache holds less than E[g] per request, e.g. blocks left idle by admission)
-   * @param overcommit max_num_seqs / N*, with N* = λ_mem·b*(λ_mem)·E[o + ⌈s/ŝ⌉] the sequences the
+   * @param overcommit max_num_seqs / N*, with N* = λ_mem·b*(λ_mem)·E[o + ⌈s/ŝ⌉ − 1] the sequences the
    *     cache holds on average at the iterative memory rate; +∞ without a cap
    */
   public record Thrashing(double saturatedRate, double recomputedTokens, double residentKvTokens, double stepSeconds,
@@ -103,7 +103,7 @@ public final class SchedulerModel implements StabilityModel {
   }
 
   /**
-   * N* = λ_mem·b*(λ_mem)·E[o + ⌈s/ŝ⌉]: the sequences in flight, on average, when the replica runs at
+   * N* = λ_mem·b*(λ_mem)·E[o + ⌈s/ŝ⌉ − 1] (the slot-holding steps of the sequence-cap constraint): the sequences in flight, on average, when the replica runs at
    * the iterative model's memory rate (without the δ reserve). A sequence cap below it keeps the
    * cache from overcommitting.
    */
@@ -114,6 +114,6 @@ public final class SchedulerModel implements StabilityModel {
     double lambda = IterativeModel.memoryRate(engine.kvCacheTokens(), area, m.meanTotalTokens(), step);
     double k = step.secondsPerToken() * m.meanTotalTokens() + step.secondsPerKvToken() * area;
     double b = step.baseSeconds() / (1 - lambda * k);
-    return lambda * b * (m.meanOutput() + workload.meanPrefillChunks(engine.chunkTokens()));
+    return lambda * b * Math.max(1, m.meanOutput() + workload.meanPrefillChunks(engine.chunkTokens()) - 1);
   }
 }

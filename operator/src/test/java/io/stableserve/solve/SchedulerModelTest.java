@@ -57,7 +57,7 @@ class SchedulerModelTest {
 
   @Test
   void theMemoryBoundSequencesOfTheDesignCase() {
-    // λ_mem = 3.42 req/s at b* ≈ 23.6 ms, E[o + ⌈s/ŝ⌉] = 310 + 3.72 steps: about 25 sequences.
+    // λ_mem = 3.42 req/s at b* ≈ 23.6 ms, E[o + ⌈s/ŝ⌉ − 1] = 310 + 2.72 steps: about 25 sequences.
     assertThat(SchedulerModel.memoryBoundSequences(ISSUE_FOUR, ENGINE)).isBetween(22.0, 28.0);
   }
 
