@@ -33,7 +33,8 @@ public class InferenceServiceSpec {
   @JsonPropertyDescription("The stability model that computes the stable rate of one replica: Iterative (default; "
       + "load-dependent step time with memory, compute, token-budget and sequence-cap constraints), "
       + "Paper (memory only, constant step time, as in Nie, Si and Zhou 2026) or Scheduler "
-      + "(preemption-aware model of vLLM's scheduler; see docs).")
+      + "(vLLM's scheduler: the iterative constraints plus the saturated throughput of the simulated scheduler "
+      + "with preemption and recomputation; docs/validation.md).")
   private StabilityModelName model = StabilityModelName.Iterative;
 
   @JsonPropertyDescription("Engine settings of one replica. Every field may be omitted; omitted values are "

@@ -8,7 +8,7 @@ public enum StabilityModelName {
   Iterative,
   /** The paper's model: memory only, constant step time. */
   Paper,
-  /** Preemption-aware model of vLLM's scheduler (admission on next-chunk blocks, eviction, recomputation); see docs. */
+  /** vLLM's scheduler: the iterative constraints plus its saturated throughput with preemption and recomputation. */
   Scheduler;
 
   /** The spec's name of a solver model kind. */

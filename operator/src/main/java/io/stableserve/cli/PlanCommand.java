@@ -104,12 +104,7 @@ public final class PlanCommand implements Callable<Integer> {
       }
       out.println(JSON.writeValueAsString(root));
     } else {
-      printTable(out, workload, engine, capacity, arrivals, provisioning);
-      thrashing.ifPresent(t -> out.printf(
-          "  scheduler     saturated %.4f req/s, %.0f preemptions/h, R = %.0f recomputed tokens per request, "
-              + "KV resident %.0f of %d, E[g_eff] = %.4g (W = %.3g), N* = %.1f sequences%n",
-          t.saturatedRate(), t.preemptionsPerHour(), t.recomputedTokens(), t.residentKvTokens(), engine.kvCacheTokens(),
-          t.effectiveArea(), t.wastedArea(), SchedulerModel.memoryBoundSequences(workload, engine)));
+      printTable(out, workload, engine, capacity, arrivals, provisioning, thrashing);
       if (recommendEngine) {
         recommendation.ifPresentOrElse(x -> out.printf(
                 "Engine          max_num_seqs %d%s: stable rate %.4f req/s instead of %.4f (%+.1f%%); N* = %.1f%n",
@@ -156,7 +151,8 @@ public final class PlanCommand implements Callable<Integer> {
   }
 
   private static void printTable(PrintWriter out, Workload workload, EngineConfig engine, Capacity capacity,
-      Optional<ArrivalStatistics> arrivals, Optional<Provisioning> provisioning) {
+      Optional<ArrivalStatistics> arrivals, Optional<Provisioning> provisioning,
+      Optional<SchedulerModel.Thrashing> thrashing) {
     TokenMoments m = workload.moments();
     out.printf("Workload        %s%n", workload.describe());
     out.printf("  E[s] prompt   %.1f tokens    E[o] output %.1f tokens    max s+o %.0f%n",
@@ -185,6 +181,11 @@ public final class PlanCommand implements Callable<Integer> {
         capacity.stepSecondsAtCapacity() / engine.stepTime().baseSeconds());
     out.printf("  stable below %.4f, unstable above %.4f req/s;  step time at capacity %.4g s%n",
         capacity.stabilityBound(), capacity.instabilityBound(), capacity.stepSecondsAtCapacity());
+    thrashing.ifPresent(t -> out.printf(
+        "  saturated     %.4f req/s, %.0f preemptions/h, R = %.0f recomputed tokens per request, "
+            + "KV resident %.0f of %d, E[g_eff] = %.4g (W = %.3g), N* = %.1f sequences%n",
+        t.saturatedRate(), t.preemptionsPerHour(), t.recomputedTokens(), t.residentKvTokens(), engine.kvCacheTokens(),
+        t.effectiveArea(), t.wastedArea(), SchedulerModel.memoryBoundSequences(workload, engine)));
     provisioning.ifPresentOrElse(p -> out.printf(
             "Provisioning    λ = %.4f req/s at ρ = %.2f: %d replica%s, utilisation %.3f%n",
             p.arrivalRate(), p.targetUtilization(), p.replicas(), p.replicas() == 1 ? "" : "s", p.utilization()),

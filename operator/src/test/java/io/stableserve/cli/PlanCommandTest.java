@@ -61,6 +61,18 @@ class PlanCommandTest {
   }
 
   @Test
+  void theSchedulerModelIsTheDefaultAndRecommendsACapInTheTable() {
+    Result r = run("plan", "--prompt", "uniform:300:3000", "--output", "uniform:20:600",
+        "--kv-tokens", "48000", "--chunk-tokens", "512", "--step-base", "0.015", "--step-per-token", "2e-5",
+        "--step-per-kv-token", "1e-7", "--max-num-seqs", "256", "--max-batched-tokens", "4096", "--recommend-engine");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.out()).contains("Model           scheduler")
+        .contains("bottleneck PREEMPTION")
+        .containsPattern("saturated     2\\.5\\d+ req/s, \\d+ preemptions/h")
+        .containsPattern("Engine          max_num_seqs 2\\d \\(now 256\\): stable rate 3\\.\\d+ req/s instead of 2\\.5");
+  }
+
+  @Test
   void aMixOfClassesIsAccepted() throws Exception {
     JsonNode plan = json("plan", "--class", "0.75,uniform:10:400,uniform:10:300", "--class", "0.25,fixed:6000,fixed:100",
         "--kv-tokens", "100000", "--chunk-tokens", "512", "--step-seconds", "0.03", "--model", "paper", "--json");
