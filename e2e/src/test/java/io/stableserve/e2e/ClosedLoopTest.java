@@ -8,6 +8,7 @@ import io.stableserve.api.InferenceService;
 import io.stableserve.api.Mode;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -71,6 +72,58 @@ class ClosedLoopTest {
       assertThat(rescales).isNotEmpty().allSatisfy(e -> assertThat(e.getMessage()).contains("LoadAboveTarget"));
       assertThat(rescales.get(rescales.size() - 1).getMessage()).startsWith("New size: " + expected + ";");
       assertThat(rescales).as("scale-up decisions after the step").hasSizeLessThanOrEqualTo(2);
+    } finally {
+      loop.retire(s);
+    }
+  }
+
+  @Test
+  void loadFallsAndTheOperatorScalesDownOnceAfterTheWindow() {
+    Served s = loop.deploy("fall", Mode.Enforce, 4.5, ClosedLoop.SHORT, 4);
+    try {
+      int high = ClosedLoop.replicasFor(4.5, ClosedLoop.SHORT);
+      settled(s, high);
+      int before = s.rescales().size();
+      Instant dropped = Instant.now();
+      s.load().set(1.5, ClosedLoop.SHORT);
+      int low = ClosedLoop.replicasFor(1.5, ClosedLoop.SHORT);
+      Served.awaitTrue(() -> s.specReplicas() < high, Duration.ofSeconds(90),
+          () -> "Deployment still at " + s.specReplicas() + " replicas; " + s.getLine());
+      Duration after = Duration.between(dropped, Instant.now());
+      int down = s.specReplicas();
+      assertThat(after).as("time from the fall to the scale-down").isGreaterThanOrEqualTo(Duration.ofSeconds(30));
+      // The scale-down keeps a margin of two standard errors of λ̂, so it may stop one above the model's count.
+      assertThat(down).isBetween(low, high - 1);
+      // No flapping: the count stays where it went while the load stays low.
+      Served.sleep(Duration.ofSeconds(20));
+      assertThat(s.specReplicas()).isEqualTo(down);
+      List<Event> rescales = s.rescales().subList(before, s.rescales().size());
+      assertThat(rescales).as("rescales after the fall").hasSize(1);
+      assertThat(rescales.get(0).getMessage()).startsWith("New size: " + down + ";").contains("LoadBelowTarget");
+    } finally {
+      loop.retire(s);
+    }
+  }
+
+  @Test
+  void longPromptsAtTheSameRateMakeMemoryTheBottleneckAndRaiseTheCount() {
+    double rate = 1.5;
+    Served s = loop.deploy("long", Mode.Enforce, rate, ClosedLoop.SHORT, 5);
+    try {
+      assertThat(settled(s, 1).getStatus().getCapacity().getBottleneck()).isEqualTo("SequenceCap");
+      s.load().set(rate, ClosedLoop.LONG);
+      int expected = ClosedLoop.replicasFor(rate, ClosedLoop.LONG);
+      assertThat(ClosedLoop.capacity(ClosedLoop.LONG).bottleneck()).hasToString("MEMORY");
+      assertThat(expected).as("the model's count for long prompts").isGreaterThan(1);
+      // At the old count the long prompts overload the replicas, which preempt; the operator's
+      // preemption correction may then ask for more than the model alone (up to replicas.max).
+      InferenceService memory = s.await("bottleneck Memory and at least " + expected + " replicas",
+          x -> "Memory".equals(x.getStatus().getCapacity().getBottleneck()) && x.getStatus().getReplicas() >= expected,
+          Duration.ofSeconds(120));
+      // The window may still mix short and long prompts; its mean is well above the short ones' 160.
+      assertThat(memory.getStatus().getWorkload().getPromptTokensMean()).isGreaterThan(400);
+      assertThat(s.specReplicas()).isGreaterThanOrEqualTo(expected);
+      assertThat(s.rescales()).allSatisfy(e -> assertThat(e.getMessage()).contains("LoadAboveTarget"));
     } finally {
       loop.retire(s);
     }
