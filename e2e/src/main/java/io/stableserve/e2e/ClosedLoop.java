@@ -38,7 +38,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * replica's stable rate is a few requests per second, so the simulation stays cheap on two cores:
  * KV cache 40,000 tokens, chunk 512, max_num_seqs 48, step time 0.1 s + 3·10⁻⁴ s per computed token.
  * With short prompts ({@link #SHORT}) the sequence cap binds (about 2.5 req/s per replica); with
- * long prompts ({@link #LONG}) the KV cache does (about 0.67 req/s).
+ * long prompts ({@link #LONG}) the KV cache does, and at max_num_seqs 48 it thrashes: 0.56 req/s
+ * under the scheduler model (the operator's default) where the iterative model says 0.67.
  */
 public final class ClosedLoop implements AutoCloseable {
 
@@ -174,8 +175,13 @@ public final class ClosedLoop implements AutoCloseable {
     prometheus.setTargets(targets.values().stream().flatMap(List::stream).toList());
   }
 
-  /** One replica's capacity for a workload, as the model solves it for the declared engine. */
+  /** One replica's capacity for a workload, as the operator's default model (scheduler) solves it for the declared engine. */
   public static Capacity capacity(Workload workload) {
+    return ModelKind.SCHEDULER.model().solve(workload, ENGINE);
+  }
+
+  /** The same, as the iterative model solves it: the formula that does not see preemption. */
+  public static Capacity iterativeCapacity(Workload workload) {
     return ModelKind.ITERATIVE.model().solve(workload, ENGINE);
   }
 

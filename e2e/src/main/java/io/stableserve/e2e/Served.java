@@ -56,8 +56,13 @@ public final class Served {
 
   /** The SuccessfulRescale events of the service, oldest first. */
   public List<Event> rescales() {
+    return events(Conditions.SUCCESSFUL_RESCALE);
+  }
+
+  /** The service's events with this reason, oldest first. */
+  public List<Event> events(String reason) {
     return loop.cluster().client().v1().events().inNamespace(namespace).list().getItems().stream()
-        .filter(e -> Conditions.SUCCESSFUL_RESCALE.equals(e.getReason()))
+        .filter(e -> reason.equals(e.getReason()))
         .sorted(Comparator.comparing(Event::getFirstTimestamp))
         .toList();
   }

@@ -20,7 +20,8 @@ public class CapacityStatus {
   @JsonPropertyDescription("Arrival rate per replica at or above which the queue grows without bound, in requests per second.")
   private Double instabilityBoundPerReplica;
 
-  @JsonPropertyDescription("The binding constraint: Memory, Compute, TokenBudget or SequenceCap.")
+  @JsonPropertyDescription("The resource that binds: Memory, Compute, TokenBudget or SequenceCap. Memory also when "
+      + "the KV cache thrashes (the Preemption constraint binds): preemption is the cache running out.")
   private String bottleneck;
 
   @JsonPropertyDescription("Each constraint's stable rate per replica.")
@@ -65,7 +66,7 @@ public class CapacityStatus {
     status.model = StabilityModelName.of(capacity.model());
     status.stableRatePerReplica = capacity.stableRate();
     status.instabilityBoundPerReplica = capacity.instabilityBound();
-    status.bottleneck = ConstraintStatus.nameOf(capacity.bottleneck());
+    status.bottleneck = ConstraintStatus.resourceOf(capacity.bottleneck());
     status.constraints = new ArrayList<>(capacity.constraints().stream().map(ConstraintStatus::of).toList());
     status.stepSecondsAtCapacity = capacity.stepSecondsAtCapacity();
     return status;

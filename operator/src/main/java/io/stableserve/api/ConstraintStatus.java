@@ -28,6 +28,14 @@ public class ConstraintStatus {
     };
   }
 
+  /**
+   * The resource a binding constraint stands for, as the status's bottleneck names it: the
+   * constraint's name, except that thrashing (Preemption) is the KV cache running out, so Memory.
+   */
+  public static String resourceOf(Constraint constraint) {
+    return constraint == Constraint.PREEMPTION ? nameOf(Constraint.MEMORY) : nameOf(constraint);
+  }
+
   public static ConstraintStatus of(ConstraintRate rate) {
     return new ConstraintStatus(nameOf(rate.constraint()), rate.ratePerSecond());
   }

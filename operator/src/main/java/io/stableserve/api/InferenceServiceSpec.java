@@ -29,13 +29,14 @@ public class InferenceServiceSpec {
       + "for bursts and estimation error. Default 0.85.")
   private Double targetUtilization = DEFAULT_TARGET_UTILIZATION;
 
-  @Default("Iterative")
-  @JsonPropertyDescription("The stability model that computes the stable rate of one replica: Iterative (default; "
-      + "load-dependent step time with memory, compute, token-budget and sequence-cap constraints), "
-      + "Paper (memory only, constant step time, as in Nie, Si and Zhou 2026) or Scheduler "
-      + "(vLLM's scheduler: the iterative constraints plus the saturated throughput of the simulated scheduler "
-      + "with preemption and recomputation; docs/validation.md).")
-  private StabilityModelName model = StabilityModelName.Iterative;
+  @Default("Scheduler")
+  @JsonPropertyDescription("The stability model that computes the stable rate of one replica: Scheduler (default; "
+      + "vLLM's scheduler: the iterative constraints plus the saturated throughput of the simulated scheduler "
+      + "with preemption and recomputation, within 4% of the simulator's boundary; docs/validation.md), "
+      + "Iterative (load-dependent step time with memory, compute, token-budget and sequence-cap constraints; "
+      + "up to 35% optimistic where the KV cache thrashes) or "
+      + "Paper (memory only, constant step time, as in Nie, Si and Zhou 2026).")
+  private StabilityModelName model = StabilityModelName.Scheduler;
 
   @JsonPropertyDescription("Engine settings of one replica. Every field may be omitted; omitted values are "
       + "discovered from the metrics and status.capacity says which were given and which observed.")
@@ -68,7 +69,7 @@ public class InferenceServiceSpec {
   }
 
   public StabilityModelName effectiveModel() {
-    return model == null ? StabilityModelName.Iterative : model;
+    return model == null ? StabilityModelName.Scheduler : model;
   }
 
   public Mode effectiveMode() {

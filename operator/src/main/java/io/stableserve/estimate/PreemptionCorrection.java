@@ -2,6 +2,7 @@ package io.stableserve.estimate;
 
 import io.stableserve.solve.Capacity;
 import io.stableserve.solve.ConstraintRate;
+import io.stableserve.solve.ModelKind;
 import io.stableserve.workload.TokenMoments;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,13 +15,15 @@ import java.util.Optional;
  * and later prefills again from scratch, so each preemption costs the compute and memory area of
  * the work it discards.
  *
- * <p>Two rules, the first that applies wins:
+ * <p>The first rule that applies wins:
  * <ol>
  *   <li>No preemptions in the window: the model's capacity stands.</li>
  *   <li>Preemptions while the queue is there and growing, and the replica count did not change in
  *       the window: the replicas run flat out, so the completion rate per ready replica is the
  *       capacity under the scheduler vLLM really runs.
  *       It is used when it is below the model's ({@link CapacitySource#MEASURED_THROUGHPUT}).</li>
+ *   <li>Otherwise, under the scheduler model: its capacity stands, since it is the throughput of a
+ *       saturated engine with all the preemption and recomputation that brings.</li>
  *   <li>Otherwise (preemptions without a growing queue, or a window that saw scaling): the model is scaled by the share of work that is not
  *       spent again, f = 1 / (1 + (p/c)·w), where p/c is preemptions per completed request and
  *       w = (E[s] + E[o]/2) / E[s + o] the work a preemption discards relative to a request's
@@ -60,6 +63,14 @@ public final class PreemptionCorrection {
                 signals.preemptionRate(), signals.waitingRequests(), signals.waitingGrowthRate(), measured, model.stableRate(),
                 applied > factor ? String.format(Locale.ROOT, " (factor floored at %.2f)", MIN_FACTOR) : ""));
       }
+    }
+    if (model.model() == ModelKind.SCHEDULER) {
+      return new CorrectedCapacity(model, model, 1.0, CapacitySource.MODEL, String.format(Locale.ROOT,
+          "%.3g preemptions/s%s: the scheduler model's capacity stands, it already prices preemption and recomputation"
+              + " at their worst (a saturated engine)",
+          signals.preemptionRate(), !signals.saturated() ? " without a growing queue"
+              : signals.readyReplicas() > 0 && signals.replicasSteady() ? " and a measured throughput not below the model's"
+              : " in a window that saw the replica count change"));
     }
     double discarded = (moments.meanPrompt() + moments.meanOutput() / 2) / moments.meanTotalTokens();
     if (signals.completionRate() == 0) {

@@ -1,11 +1,11 @@
 package io.stableserve.reconcile;
 
-import io.stableserve.sim.SaturatedEngine;
 import io.stableserve.solve.Capacity;
 import io.stableserve.solve.EngineConfig;
+import io.stableserve.solve.ModelKind;
+import io.stableserve.solve.RememberedSaturation;
 import io.stableserve.solve.SchedulerModel;
 import io.stableserve.solve.SequenceCapSearch;
-import io.stableserve.workload.TokenMoments;
 import io.stableserve.workload.Workload;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -21,12 +21,11 @@ import java.util.OptionalLong;
  * model the service scales by. A search costs 10 to 25 saturated engine runs of 5,000 completions
  * each (0.7 s for the design case, 3 s for short chat with N* ≈ 330 on the build machine), so
  * results are remembered per engine setting and workload, the workload's token moments rounded to
- * 5% steps: a window's estimate moves by less than its own error without a new search.
+ * 5% steps ({@link RememberedSaturation#key}): a window's estimate moves by less than its own error without a new search.
  */
 public final class SchedulerEngineAdvisor implements EngineAdvisor {
 
   private static final int REMEMBERED = 256;
-  private static final double STEP = Math.log(1.05);
 
   private final SequenceCapSearch search;
   private final Map<List<Object>, Optional<SequenceCapSearch.Result>> remembered =
@@ -42,15 +41,12 @@ public final class SchedulerEngineAdvisor implements EngineAdvisor {
   }
 
   public static SchedulerEngineAdvisor standard() {
-    return new SchedulerEngineAdvisor(new SequenceCapSearch(new SchedulerModel(SaturatedEngine.standard()::measure)));
+    return new SchedulerEngineAdvisor(new SequenceCapSearch(ModelKind.scheduler()));
   }
 
   @Override
   public Optional<EngineAdvice> advise(Workload workload, EngineConfig engine, Capacity current) {
-    TokenMoments m = workload.moments();
-    List<Object> key = List.of(engine, rounded(m.meanPrompt()), rounded(m.meanPromptSquare()), rounded(m.meanOutput()),
-        rounded(m.meanOutputSquare()), rounded(m.meanPromptTimesOutput()), rounded(m.maxTotalTokens()),
-        rounded(workload.meanPrefillChunks(engine.chunkTokens())));
+    List<Object> key = RememberedSaturation.key(workload, engine);
     Optional<SequenceCapSearch.Result> result = remembered.get(key);
     if (result == null) {
       result = search.search(workload, engine);
@@ -59,9 +55,5 @@ public final class SchedulerEngineAdvisor implements EngineAdvisor {
     return result.map(r -> new EngineAdvice("max_num_seqs", r.maxNumSeqs(),
         engine.maxNumSeqs().isPresent() ? OptionalLong.of(engine.maxNumSeqs().getAsInt()) : OptionalLong.empty(),
         r.current().stableRate(), r.recommended().stableRate()));
-  }
-
-  private static long rounded(double value) {
-    return value > 0 ? Math.round(Math.log(value) / STEP) : Long.MIN_VALUE;
   }
 }

@@ -24,7 +24,18 @@ public enum ModelKind {
     return switch (this) {
       case PAPER -> new PaperModel();
       case ITERATIVE -> new IterativeModel();
-      case SCHEDULER -> new SchedulerModel(SaturatedEngine.standard()::measure);
+      case SCHEDULER -> Standard.SCHEDULER;
     };
+  }
+
+  /** The process's scheduler model: the one {@link #model()} gives for {@link #SCHEDULER}. */
+  public static SchedulerModel scheduler() {
+    return Standard.SCHEDULER;
+  }
+
+  /** One scheduler model per process, so that every service and command shares its remembered saturated runs. */
+  private static final class Standard {
+    static final SchedulerModel SCHEDULER =
+        new SchedulerModel(new RememberedSaturation(SaturatedEngine.standard()::measure, 1024));
   }
 }

@@ -66,7 +66,7 @@ class InferenceServiceTest {
     InferenceService ssvc = Serialization.unmarshal(MINIMAL, InferenceService.class);
     InferenceServiceSpec spec = ssvc.getSpec();
     assertThat(spec.effectiveTargetUtilization()).isEqualTo(0.85);
-    assertThat(spec.effectiveModel()).isEqualTo(StabilityModelName.Iterative);
+    assertThat(spec.effectiveModel()).isEqualTo(StabilityModelName.Scheduler);
     assertThat(spec.effectiveMode()).isEqualTo(Mode.Enforce);
     assertThat(spec.getScaleTargetRef().getApiVersion()).isEqualTo("apps/v1");
     assertThat(spec.getScaleTargetRef().group()).isEqualTo("apps");
@@ -182,5 +182,17 @@ class InferenceServiceTest {
     for (Constraint c : Constraint.values()) {
       assertThat(ConstraintStatus.nameOf(c)).matches("[A-Z][A-Za-z]+");
     }
+  }
+
+  @Test
+  void aThrashingCacheIsAMemoryBottleneckWithThePreemptionConstraintListed() {
+    Capacity capacity = new Capacity(ModelKind.SCHEDULER, 0.556, 0.556, 0.556, 0.07, 3.2e5, 0.2,
+        List.of(new ConstraintRate(Constraint.MEMORY, 0.667), new ConstraintRate(Constraint.COMPUTE, 1.55),
+            new ConstraintRate(Constraint.SEQUENCE_CAP, 1.04), new ConstraintRate(Constraint.PREEMPTION, 0.556)));
+    assertThat(capacity.bottleneck()).isEqualTo(Constraint.PREEMPTION);
+    CapacityStatus status = CapacityStatus.of(capacity);
+    assertThat(status.getModel()).isEqualTo(StabilityModelName.Scheduler);
+    assertThat(status.getBottleneck()).isEqualTo("Memory");
+    assertThat(status.getConstraints()).extracting(ConstraintStatus::getName).contains("Preemption");
   }
 }

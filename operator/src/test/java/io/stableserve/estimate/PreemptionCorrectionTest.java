@@ -52,6 +52,31 @@ class PreemptionCorrectionTest {
     assertThat(c.explanation()).contains("measured 2.20 completions/s per ready replica against the model's 3.00");
   }
 
+  static final Capacity SCHEDULER = new Capacity(ModelKind.SCHEDULER, 3.0, 3.0, 3.0, 0.05, 5e5, 0.04,
+      List.of(new ConstraintRate(Constraint.MEMORY, 3.4), new ConstraintRate(Constraint.COMPUTE, 4.0),
+          new ConstraintRate(Constraint.PREEMPTION, 3.0)));
+
+  @Test
+  void theSchedulerModelIsNotCorrectedAgainForPreemptionsItAlreadyPrices() {
+    // the same signals that scale the iterative model by the work not spent again
+    CorrectedCapacity c = PreemptionCorrection.apply(SCHEDULER, new ThroughputSignals(5, 0.5, 0, 0, 2, true), MOMENTS);
+    assertThat(c.source()).isEqualTo(CapacitySource.MODEL);
+    assertThat(c.factor()).isEqualTo(1.0);
+    assertThat(c.capacity()).isSameAs(SCHEDULER);
+    assertThat(c.explanation()).startsWith("0.500 preemptions/s without a growing queue: the scheduler model's capacity stands");
+  }
+
+  @Test
+  void aMeasuredThroughputBelowTheSchedulerModelStillCorrectsIt() {
+    CorrectedCapacity c = PreemptionCorrection.apply(SCHEDULER, new ThroughputSignals(4.4, 1.0, 30, 0.4, 2, true), MOMENTS);
+    assertThat(c.source()).isEqualTo(CapacitySource.MEASURED_THROUGHPUT);
+    assertThat(c.capacity().stableRate()).isCloseTo(2.2, within(1e-12));
+    // above the model's: the model stands
+    CorrectedCapacity above = PreemptionCorrection.apply(SCHEDULER, new ThroughputSignals(6.4, 1.0, 30, 0.4, 2, true), MOMENTS);
+    assertThat(above.source()).isEqualTo(CapacitySource.MODEL);
+    assertThat(above.explanation()).contains("and a measured throughput not below the model's");
+  }
+
   @Test
   void aWindowThatSawScalingDoesNotMeasureThroughputPerReplica() {
     CorrectedCapacity c = PreemptionCorrection.apply(MODEL, new ThroughputSignals(4.4, 1.0, 30, 0.4, 6, false), MOMENTS);
