@@ -131,9 +131,11 @@ class ClosedLoopTest {
       assertThat(expected).as("the scheduler model's count against the formula's").isGreaterThan(formulas);
       // At the old count the long prompts overload the replicas, which preempt; a measured
       // throughput below the model's may then ask for more than the model alone (up to replicas.max).
-      InferenceService memory = s.await("bottleneck Memory, the long prompts' capacity and at least " + expected + " replicas",
+      // The window holds only long prompts (mean 2000) once their mean is above 1900; before, the
+      // mixture of short and long ones has a higher capacity than either alone suggests.
+      InferenceService memory = s.await("bottleneck Memory, a window of long prompts only and at least " + expected + " replicas",
           x -> "Memory".equals(x.getStatus().getCapacity().getBottleneck())
-              && x.getStatus().getWorkload().getPromptTokensMean() > 1500
+              && x.getStatus().getWorkload().getPromptTokensMean() > 1900
               && x.getStatus().getReplicas() >= expected,
           Duration.ofSeconds(150));
       double reported = memory.getStatus().getCapacity().getStableRatePerReplica();
@@ -141,7 +143,9 @@ class ClosedLoopTest {
           .isLessThan(0.95 * formula.stableRate());
       assertThat(memory.getStatus().getCapacity().getConstraints())
           .anySatisfy(c -> assertThat(c.getName()).isEqualTo("Preemption"));
-      assertThat(s.specReplicas()).isGreaterThanOrEqualTo(expected);
+      // Sized for the capacity vLLM's scheduler has, not the formula's, and not for the throughput of
+      // replicas swamped by the backlog the shift built (at most one above, for λ̂'s noise).
+      assertThat(s.specReplicas()).isBetween(expected, expected + 1);
       assertThat(s.rescales()).allSatisfy(e -> assertThat(e.getMessage()).contains("LoadAboveTarget"));
 
       InferenceService advised = s.await("an engine recommendation", x -> x.getStatus().getEngineRecommendation() != null

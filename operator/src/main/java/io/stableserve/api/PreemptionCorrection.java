@@ -27,6 +27,19 @@ public class PreemptionCorrection {
       + "a scale-up ended the thrashing.")
   private String measuredAt;
 
+  @JsonPropertyDescription("The model's stable rate per replica, requests per second, for the workload the applied "
+      + "correction was measured on. A remembered correction applies only while the model's rate stays within 15% "
+      + "of it: a correction measured on one workload says nothing about another.")
+  private Double measuredModelStableRate;
+
+  public Double getMeasuredModelStableRate() {
+    return measuredModelStableRate;
+  }
+
+  public void setMeasuredModelStableRate(Double measuredModelStableRate) {
+    this.measuredModelStableRate = measuredModelStableRate;
+  }
+
   public Double getRate() {
     return rate;
   }

@@ -58,14 +58,14 @@ public final class ServiceLoop {
     int replicas = 2;
     Decision last;
 
-    Service(EngineConfig engine, TokenHistogram prompt, TokenHistogram output, double baseRate, double phase) {
+    Service(EngineConfig engine, TokenHistogram prompt, TokenHistogram output, double baseRate, double phase, ModelKind model) {
       this.engine = engine;
       this.prompt = prompt;
       this.output = output;
       this.baseRate = baseRate;
       this.phase = phase;
       this.policy = new ScalingPolicy(new ReplicaBounds(1, 64), 0.85, Behavior.defaults());
-      this.spec = StableServeAutoscaler.spec(new ReplicaRange(1, 64), 0.85, Duration.ofMinutes(2), engine, ModelKind.ITERATIVE,
+      this.spec = StableServeAutoscaler.spec(new ReplicaRange(1, 64), 0.85, Duration.ofMinutes(2), engine, model,
           WINDOW.toSeconds());
     }
 
@@ -83,8 +83,13 @@ public final class ServiceLoop {
     this.services = services;
   }
 
-  /** {@code count} different services from a seed. */
+  /** {@code count} different services from a seed, solved by the iterative model. */
   public static ServiceLoop create(int count, long seed) {
+    return create(count, seed, ModelKind.ITERATIVE);
+  }
+
+  /** {@code count} different services from a seed, solved by {@code model}. */
+  public static ServiceLoop create(int count, long seed, ModelKind model) {
     if (count < 1) {
       throw new IllegalArgumentException("the loop needs at least one service, got " + count);
     }
@@ -100,7 +105,7 @@ public final class ServiceLoop {
       int outputHigh = outputLow + 50 + random.nextInt(600);
       services.add(new Service(engine, histogram("vllm:request_prompt_tokens", random, promptLow, promptHigh),
           histogram("vllm:request_generation_tokens", random, outputLow, outputHigh), 1 + 30 * random.nextDouble(),
-          2 * Math.PI * random.nextDouble()));
+          2 * Math.PI * random.nextDouble(), model));
     }
     return new ServiceLoop(services);
   }

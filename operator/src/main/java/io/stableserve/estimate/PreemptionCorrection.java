@@ -31,8 +31,8 @@ import java.util.Optional;
  *       ({@link CapacitySource#PREEMPTION_CORRECTED}).</li>
  * </ol>
  * A correction is remembered ({@link #withMemory}): for a hold time after it was measured (the
- * operator uses the scale-down stabilisation window) the smaller of the remembered and the present
- * factor applies. Without that, the scale-up that ends the thrashing would also end the evidence
+ * operator uses the scale-down stabilisation window), and while the workload stays the one it was
+ * measured on, the smaller of the remembered and the present factor applies. Without that, the scale-up that ends the thrashing would also end the evidence
  * for it, the model's higher capacity would come back, and the count would fall back into thrashing.
  *
  * <p>The factor is never below {@link #MIN_FACTOR}: a window with preemptions and almost no
@@ -90,31 +90,53 @@ public final class PreemptionCorrection {
   }
 
   /**
-   * A correction measured at some time: the factor applied then.
+   * How far the model's stable rate may move from the one a correction was measured against for
+   * the correction still to apply: the same workload within the estimates' noise.
+   */
+  public static final double SAME_WORKLOAD = 0.15;
+
+  /**
+   * A correction measured at some time: the factor applied then, and the model's stable rate it
+   * was measured against (which stands for the workload of that window).
    *
    * @param factor corrected μ̂ / model μ, in [{@link #MIN_FACTOR}, 1)
    * @param measuredAt when it was measured
+   * @param modelStableRate the model's μ for the window it was measured in, req/s, > 0
    */
-  public record Measured(double factor, Instant measuredAt) {
+  public record Measured(double factor, Instant measuredAt, double modelStableRate) {
     public Measured {
       if (!(factor >= MIN_FACTOR && factor < 1)) {
         throw new IllegalArgumentException("a remembered correction factor must be in [" + MIN_FACTOR + ", 1), got " + factor);
       }
       java.util.Objects.requireNonNull(measuredAt, "measuredAt");
+      if (!(modelStableRate > 0) || Double.isInfinite(modelStableRate)) {
+        throw new IllegalArgumentException("the model's stable rate of a remembered correction must be > 0, got "
+            + modelStableRate);
+      }
+    }
+
+    /** Whether a model rate is within {@link #SAME_WORKLOAD} of the one this was measured against. */
+    public boolean sameWorkload(double presentModelStableRate) {
+      return Math.abs(presentModelStableRate / modelStableRate - 1) <= SAME_WORKLOAD;
     }
   }
 
   /**
-   * The present correction, or a remembered one within {@code hold} when it is smaller.
+   * The present correction, or a remembered one within {@code hold} when it is smaller and was
+   * measured on the same workload ({@link Measured#sameWorkload}): after a shift of the workload
+   * the window's model and its own measurement decide, so a correction measured on short prompts
+   * does not shrink the capacity of long ones.
    *
    * @param present what {@link #apply} gave for this window
    * @param remembered the correction applied before, with when it was measured
    * @return the correction to apply and when it was measured (now for a present one)
    */
   public static Remembered withMemory(CorrectedCapacity present, Optional<Measured> remembered, Instant now, Duration hold) {
-    Optional<Measured> live = remembered.filter(m -> !now.isAfter(m.measuredAt().plus(hold)));
+    Optional<Measured> live = remembered.filter(m -> !now.isAfter(m.measuredAt().plus(hold)))
+        .filter(m -> m.sameWorkload(present.model().stableRate()));
     if (live.isEmpty() || live.get().factor() >= present.factor()) {
-      return new Remembered(present, present.corrected() ? Optional.of(new Measured(present.factor(), now)) : Optional.empty());
+      return new Remembered(present, present.corrected()
+          ? Optional.of(new Measured(present.factor(), now, present.model().stableRate())) : Optional.empty());
     }
     Measured m = live.get();
     Capacity model = present.model();

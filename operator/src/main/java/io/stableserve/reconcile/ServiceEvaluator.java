@@ -40,7 +40,7 @@ public final class ServiceEvaluator {
   /**
    * @param rememberedCorrection the preemption correction applied before and when it was measured
    * @param lastScale when the operator last changed the replica count: completions per replica are
-   *     measured only over windows without a change
+   *     measured only over windows without a change, counting the start-up time ({@link #steady})
    * @throws IllegalArgumentException when the spec cannot be evaluated (a model the solver does not
    *     know, engine values it refuses): a spec problem, not a metrics one
    */
@@ -87,7 +87,7 @@ public final class ServiceEvaluator {
     ThroughputSignals throughput = new ThroughputSignals(estimate.completionRate(),
         estimate.preemptionsPerSecond().orElse(0), estimate.waiting(),
         Math.max(0, estimate.arrivals().backlogGrowthPerSecond()), replicas.ready(),
-        lastScale.map(t -> t.isBefore(now.minus(metrics.window()))).orElse(true));
+        steady(replicas, lastScale, now, metrics.window().plus(policy.behavior().startupTime())));
     PreemptionCorrection.Remembered remembered = PreemptionCorrection.withMemory(
         PreemptionCorrection.apply(solved, throughput, workload.get().moments()), rememberedCorrection, now,
         policy.behavior().scaleDownWindow());
@@ -97,6 +97,16 @@ public final class ServiceEvaluator {
         replicas, state);
     return new Evaluation(Optional.of(estimate), Optional.of(engine), Optional.of(capacity), Optional.empty(), decision,
         remembered.measurement());
+  }
+
+  /**
+   * Whether the same replicas served through the whole window: all of them ready now, and the last
+   * change of the count (plus the start-up time, within which the new replicas became ready) before
+   * the window began. Only then are the window's completions per ready replica a per-replica rate;
+   * replicas that became ready halfway through would make it look lower than it is.
+   */
+  static boolean steady(ReplicaCounts replicas, Optional<Instant> lastScale, Instant now, java.time.Duration windowAndStartup) {
+    return replicas.ready() == replicas.spec() && lastScale.map(t -> t.isBefore(now.minus(windowAndStartup))).orElse(true);
   }
 
   /** A decision without metrics (e.g. the Secret with Prometheus's token is missing): hold, with the reason. */

@@ -70,7 +70,10 @@ public final class StatusReport {
     if (!(factor >= io.stableserve.estimate.PreemptionCorrection.MIN_FACTOR && factor < 1)) {
       return Optional.empty();
     }
-    return Optional.of(new io.stableserve.estimate.PreemptionCorrection.Measured(factor, at.get()));
+    // A status written before the model's rate at measurement was kept: the present model's stands in.
+    double measuredModel = p.getMeasuredModelStableRate() != null && p.getMeasuredModelStableRate() > 0
+        ? p.getMeasuredModelStableRate() : p.getModelStableRate();
+    return Optional.of(new io.stableserve.estimate.PreemptionCorrection.Measured(factor, at.get(), measuredModel));
   }
 
   /** When the target's replica count was last changed by the operator, up or down. */
@@ -226,7 +229,10 @@ public final class StatusReport {
   private static PreemptionCorrection preemption(CorrectedCapacity c, Optional<Double> rate,
       Optional<io.stableserve.estimate.PreemptionCorrection.Measured> measured) {
     PreemptionCorrection p = new PreemptionCorrection();
-    measured.ifPresent(m -> p.setMeasuredAt(m.measuredAt().toString()));
+    measured.ifPresent(m -> {
+      p.setMeasuredAt(m.measuredAt().toString());
+      p.setMeasuredModelStableRate(m.modelStableRate());
+    });
     p.setRate(rate.orElse(null));
     p.setApplied(c.source() != CapacitySource.MODEL);
     p.setModelStableRate(c.model().stableRate());

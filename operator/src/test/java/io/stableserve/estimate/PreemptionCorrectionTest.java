@@ -109,7 +109,7 @@ class PreemptionCorrectionTest {
     CorrectedCapacity thrashing = PreemptionCorrection.apply(MODEL, new ThroughputSignals(4.4, 1.0, 30, 0.4, 2, true), MOMENTS);
     PreemptionCorrection.Remembered first = PreemptionCorrection.withMemory(thrashing, java.util.Optional.empty(), T0, HOLD);
     assertThat(first.capacity()).isSameAs(thrashing);
-    assertThat(first.measurement()).contains(new PreemptionCorrection.Measured(2.2 / 3.0, T0));
+    assertThat(first.measurement()).contains(new PreemptionCorrection.Measured(2.2 / 3.0, T0, 3.0));
 
     // after a scale-up: no preemptions any more
     CorrectedCapacity calm = PreemptionCorrection.apply(MODEL, new ThroughputSignals(6, 0, 0, 0, 4, true), MOMENTS);
@@ -126,13 +126,33 @@ class PreemptionCorrectionTest {
   }
 
   @Test
+  void aCorrectionMeasuredOnAnotherWorkloadIsNotRemembered() {
+    PreemptionCorrection.Measured onShortPrompts = new PreemptionCorrection.Measured(0.5, T0, 3.0);
+    CorrectedCapacity calm = PreemptionCorrection.apply(MODEL, new ThroughputSignals(6, 0, 0, 0, 4, true), MOMENTS);
+    // the model says 3.0 as when it was measured: the same workload, the correction holds
+    assertThat(PreemptionCorrection.withMemory(calm, java.util.Optional.of(onShortPrompts), T0.plusSeconds(10), HOLD)
+        .capacity().source()).isEqualTo(CapacitySource.REMEMBERED);
+    // the workload moved: the model now says 2.4 (−20%), so the old measurement says nothing of it
+    Capacity longPrompts = PreemptionCorrection.scale(MODEL, 0.8);
+    CorrectedCapacity now = PreemptionCorrection.apply(longPrompts, new ThroughputSignals(6, 0, 0, 0, 4, true), MOMENTS);
+    PreemptionCorrection.Remembered r = PreemptionCorrection.withMemory(now, java.util.Optional.of(onShortPrompts),
+        T0.plusSeconds(10), HOLD);
+    assertThat(r.capacity().source()).isEqualTo(CapacitySource.MODEL);
+    assertThat(r.capacity().capacity().stableRate()).isCloseTo(2.4, within(1e-12));
+    assertThat(r.measurement()).isEmpty();
+    assertThat(onShortPrompts.sameWorkload(3.0 * 1.15)).isTrue();
+    assertThat(onShortPrompts.sameWorkload(3.0 * 1.16)).isFalse();
+  }
+
+  @Test
   void theSmallerOfRememberedAndPresentCorrectionApplies() {
-    PreemptionCorrection.Measured mild = new PreemptionCorrection.Measured(0.9, T0);
+    PreemptionCorrection.Measured mild = new PreemptionCorrection.Measured(0.9, T0, 3.0);
     CorrectedCapacity severe = PreemptionCorrection.apply(MODEL, new ThroughputSignals(4.4, 1.0, 30, 0.4, 2, true), MOMENTS);
     PreemptionCorrection.Remembered r = PreemptionCorrection.withMemory(severe, java.util.Optional.of(mild), T0.plusSeconds(60), HOLD);
     assertThat(r.capacity()).isSameAs(severe);
-    assertThat(r.measurement()).contains(new PreemptionCorrection.Measured(severe.factor(), T0.plusSeconds(60)));
-    assertThatThrownBy(() -> new PreemptionCorrection.Measured(1.0, T0)).hasMessageContaining("[0.25, 1)");
+    assertThat(r.measurement()).contains(new PreemptionCorrection.Measured(severe.factor(), T0.plusSeconds(60), 3.0));
+    assertThatThrownBy(() -> new PreemptionCorrection.Measured(1.0, T0, 3.0)).hasMessageContaining("[0.25, 1)");
+    assertThatThrownBy(() -> new PreemptionCorrection.Measured(0.5, T0, 0)).hasMessageContaining("must be > 0");
   }
 
   @Test

@@ -104,7 +104,10 @@ class StatusReportTest {
     p.setMeasuredAt(T0.toString());
     InferenceServiceStatus status = new InferenceServiceStatus();
     status.setPreemption(p);
-    assertThat(StatusReport.rememberedCorrection(status)).contains(new PreemptionCorrection.Measured(0.75, T0));
+    // written without the model's rate at measurement: the present model's stands in
+    assertThat(StatusReport.rememberedCorrection(status)).contains(new PreemptionCorrection.Measured(0.75, T0, 4.0));
+    p.setMeasuredModelStableRate(5.0);
+    assertThat(StatusReport.rememberedCorrection(status)).contains(new PreemptionCorrection.Measured(0.75, T0, 5.0));
     p.setApplied(false);
     assertThat(StatusReport.rememberedCorrection(status)).isEmpty();
     assertThat(StatusReport.rememberedCorrection(null)).isEmpty();
