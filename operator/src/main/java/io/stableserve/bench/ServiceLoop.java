@@ -180,7 +180,7 @@ public final class ServiceLoop {
     }
     double running = 8.0 * s.replicas;
     return new io.stableserve.observe.Observation(now, WINDOW, METRICS.resolution(), NAMES, s.replicas, rate * window,
-        running, OptionalDouble.of(running), OptionalDouble.empty(), running, 0, Optional.of(s.prompt), Optional.of(s.output),
+        running, OptionalDouble.of(running), OptionalDouble.empty(), running, 0, OptionalDouble.of(0), Optional.of(s.prompt), Optional.of(s.output),
         OptionalDouble.empty(), OptionalDouble.empty(), OptionalDouble.of(0.5), Optional.empty(), OptionalDouble.of(0),
         OptionalDouble.empty(), OptionalDouble.empty(), OptionalDouble.empty(), intervals, Duration.ofSeconds(5), List.of());
   }

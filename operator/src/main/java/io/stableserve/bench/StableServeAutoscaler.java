@@ -172,10 +172,12 @@ public final class StableServeAutoscaler implements Autoscaler {
           OptionalDouble.empty(), OptionalDouble.empty(), OptionalDouble.empty()));
     }
     double running = 0, waiting = 0, usage = 0;
+    double leastWaiting = Double.POSITIVE_INFINITY;
     int pods = 0;
     for (FleetMetrics.PodReading p : metrics.latest()) {
       running += p.running();
       waiting += p.waiting();
+      leastWaiting = Math.min(leastWaiting, p.waiting());
       usage += p.kvCacheUsage();
       pods++;
     }
@@ -183,7 +185,7 @@ public final class StableServeAutoscaler implements Autoscaler {
     return new io.stableserve.observe.Observation(instant(to), Duration.ofMillis(Math.round(seconds * 1000)),
         Duration.ofMillis(Math.round(SUB_INTERVAL_SECONDS * 1000)), new VllmMetricNames(VllmMetricNames.Generation.V1, Map.of(), List.of()),
         pods, completions, end.inSystem(), OptionalDouble.of(start.inSystem()), OptionalDouble.empty(), running, waiting,
-        Optional.of(sum(parts, true)), Optional.of(sum(parts, false)), OptionalDouble.empty(), OptionalDouble.empty(),
+        pods == 0 ? OptionalDouble.empty() : OptionalDouble.of(leastWaiting), Optional.of(sum(parts, true)), Optional.of(sum(parts, false)), OptionalDouble.empty(), OptionalDouble.empty(),
         pods == 0 ? OptionalDouble.empty() : OptionalDouble.of(usage / pods), Optional.empty(), OptionalDouble.of(preemptions / seconds),
         OptionalDouble.empty(), OptionalDouble.empty(), OptionalDouble.empty(), intervals, Duration.ZERO, List.of());
   }

@@ -192,7 +192,8 @@ public final class ObserveCommand implements Callable<Integer> {
       // The same preemption-aware correction the operator applies to the model's capacity; one pass
       // knows no scaling history, so the replicas are taken as steady over the window.
       ThroughputSignals throughput = new ThroughputSignals(e.completionRate(), e.preemptionsPerSecond().orElse(0), e.waiting(),
-          Math.max(0, e.arrivals().backlogGrowthPerSecond()), current, true);
+          Math.max(0, e.arrivals().backlogGrowthPerSecond()), current, true,
+          e.leastWaiting().isPresent() && e.leastWaiting().getAsDouble() > 0);
       report.corrected = PreemptionCorrection.apply(model, throughput, e.workload().get().moments());
       report.capacity = report.corrected.capacity();
     }

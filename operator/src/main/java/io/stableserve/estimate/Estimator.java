@@ -31,7 +31,7 @@ public final class Estimator {
       notes.add("step time not observable: no inter-token latency and no engine steps in the window");
     }
     return new ServiceEstimate(o.at(), o.window(), arrivals, workload, o.kvCache(), step, o.preemptionsPerSecond(),
-        o.kvCacheUsage(), o.running(), o.waiting(), o.replicas(), o.names(), notes);
+        o.kvCacheUsage(), o.running(), o.waiting(), o.leastWaiting(), o.replicas(), o.names(), notes);
   }
 
   /**

@@ -25,6 +25,7 @@ import java.util.OptionalDouble;
  * @param kvCacheUsage KV-cache usage fraction at the end of the window, averaged over replicas
  * @param running requests running at the end of the window, summed over replicas
  * @param waiting requests waiting at the end of the window, summed over replicas
+ * @param leastWaiting the fewest requests waiting on any one replica then; empty when unknown
  * @param replicas engines seen in the metrics (series of {@code vllm:num_requests_running})
  * @param metricNames which vLLM metric names were found (V0 or V1) and which signals are missing
  * @param notes what was assumed or could not be estimated, in words
@@ -40,6 +41,7 @@ public record ServiceEstimate(
     OptionalDouble kvCacheUsage,
     double running,
     double waiting,
+    OptionalDouble leastWaiting,
     int replicas,
     VllmMetricNames metricNames,
     List<String> notes) {
@@ -53,6 +55,7 @@ public record ServiceEstimate(
     stepTime = stepTime == null ? Optional.empty() : stepTime;
     preemptionsPerSecond = preemptionsPerSecond == null ? OptionalDouble.empty() : preemptionsPerSecond;
     kvCacheUsage = kvCacheUsage == null ? OptionalDouble.empty() : kvCacheUsage;
+    leastWaiting = leastWaiting == null ? OptionalDouble.empty() : leastWaiting;
     if (!(running >= 0) || !(waiting >= 0) || Double.isInfinite(running) || Double.isInfinite(waiting)) {
       throw new IllegalArgumentException("running and waiting must be finite counts >= 0, got " + running + " and " + waiting);
     }

@@ -11,6 +11,8 @@ package io.stableserve.estimate;
  * @param readyReplicas the replicas ready now
  * @param replicasSteady whether the replica count stayed the same over the whole window (no scaling
  *     in it), so that completions over the window divided by {@code readyReplicas} is a per-replica rate
+ * @param everyReplicaQueued whether every replica had requests waiting at the end of the window: each
+ *     replica has its own queue, so a growing sum may be one swamped replica beside idle ones
  */
 public record ThroughputSignals(
     double completionRate,
@@ -18,7 +20,8 @@ public record ThroughputSignals(
     double waitingRequests,
     double waitingGrowthRate,
     int readyReplicas,
-    boolean replicasSteady) {
+    boolean replicasSteady,
+    boolean everyReplicaQueued) {
 
   public ThroughputSignals {
     nonNegative("completion rate", completionRate);
@@ -35,6 +38,14 @@ public record ThroughputSignals(
   /** The queue is there and growing: the replicas run flat out, so what they complete is what they can. */
   public boolean saturated() {
     return waitingRequests > 0 && waitingGrowthRate > 0;
+  }
+
+  /**
+   * Saturated, and on every replica: only then are the completions per ready replica the capacity of
+   * one. With one replica the sum is its own queue.
+   */
+  public boolean everyReplicaSaturated() {
+    return saturated() && (readyReplicas <= 1 || everyReplicaQueued);
   }
 
   private static void nonNegative(String what, double v) {

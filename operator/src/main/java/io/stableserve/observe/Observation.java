@@ -24,6 +24,7 @@ import java.util.OptionalDouble;
  * @param arrivalsOverride arrivals per second from a user PromQL, when one is configured
  * @param running requests running at {@code at}, summed over replicas
  * @param waiting requests waiting at {@code at}, summed over replicas
+ * @param leastWaiting the fewest requests waiting on any one replica at {@code at}; empty when unknown
  * @param prompt the prompt-length histogram over the window
  * @param output the output-length histogram over the window
  * @param meanPromptOverride E[s] from a user PromQL, when configured
@@ -51,6 +52,7 @@ public record Observation(
     OptionalDouble arrivalsOverride,
     double running,
     double waiting,
+    OptionalDouble leastWaiting,
     Optional<TokenHistogram> prompt,
     Optional<TokenHistogram> output,
     OptionalDouble meanPromptOverride,
@@ -73,6 +75,7 @@ public record Observation(
       throw new IllegalArgumentException("replicas seen must be >= 0, got " + replicas);
     }
     intervals = intervals == null ? List.of() : List.copyOf(intervals);
+    leastWaiting = leastWaiting == null ? OptionalDouble.empty() : leastWaiting;
     notes = notes == null ? List.of() : List.copyOf(notes);
   }
 

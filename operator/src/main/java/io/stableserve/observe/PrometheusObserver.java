@@ -86,6 +86,10 @@ public final class PrometheusObserver implements Observer {
       return "sum(" + metric + m + ")";
     }
 
+    String min(String metric) {
+      return "min(" + metric + m + ")";
+    }
+
     String avg(String metric) {
       return "avg(" + metric + m + ")";
     }
@@ -157,6 +161,8 @@ public final class PrometheusObserver implements Observer {
       }
       double runningNow = overridden(Signal.RUNNING).orElse(sumOf(running, Signal.RUNNING, RUNNING + window.m));
       double waitingNow = required(Signal.WAITING, window.sum(WAITING), WAITING);
+      // Whether every replica has a queue: the sum cannot tell one swamped replica from all of them busy.
+      OptionalDouble leastWaiting = single(Signal.WAITING, window.min(WAITING), api.query(window.min(WAITING), at, Signal.WAITING));
       double inSystemNow = overridden(Signal.IN_SYSTEM).orElse(runningNow + waitingNow);
       OptionalDouble arrivalsOverride = overridden(Signal.ARRIVALS);
 
@@ -214,7 +220,7 @@ public final class PrometheusObserver implements Observer {
 
       Intervals intervals = intervals(arrivalsOverride.isPresent(), kvUsageName, interToken, iterations);
       return new Observation(at, config.window(), config.resolution(), metricNames(), replicas, completions, inSystemNow,
-          intervals.inSystemAtStart, arrivalsOverride, runningNow, waitingNow, prompt, output, meanPrompt, meanOutput,
+          intervals.inSystemAtStart, arrivalsOverride, runningNow, waitingNow, leastWaiting, prompt, output, meanPrompt, meanOutput,
           kvUsage, kvCache, preemptions, steps, tokensPerStep, stepSeconds, intervals.samples, age, notes);
     }
 

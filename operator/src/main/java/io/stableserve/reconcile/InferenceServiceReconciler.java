@@ -167,7 +167,10 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
         evaluation.capacity().map(CorrectedCapacity::capacity).orElse(null),
         evaluation.estimate().map(ServiceEstimate::preemptionsPerSecond).orElse(java.util.OptionalDouble.empty()));
     if (decision.scales()) {
-      LOG.info("{}/{}: {}", namespace, name, decision.message());
+      // The capacity's own account when it is not the model's as solved: the decision's message shows only μ̂.
+      String correction = evaluation.capacity().filter(CorrectedCapacity::corrected)
+          .map(c -> "; μ̂ " + c.source().machineName() + ": " + c.explanation()).orElse("");
+      LOG.info("{}/{}: {}{}", namespace, name, decision.message(), correction);
     } else {
       LOG.debug("{}/{}: {}", namespace, name, decision.message());
     }

@@ -87,7 +87,8 @@ public final class ServiceEvaluator {
     ThroughputSignals throughput = new ThroughputSignals(estimate.completionRate(),
         estimate.preemptionsPerSecond().orElse(0), estimate.waiting(),
         Math.max(0, estimate.arrivals().backlogGrowthPerSecond()), replicas.ready(),
-        steady(replicas, lastScale, now, metrics.window().plus(policy.behavior().startupTime())));
+        steady(replicas, lastScale, now, metrics.window().plus(policy.behavior().startupTime())),
+        estimate.leastWaiting().isPresent() && estimate.leastWaiting().getAsDouble() > 0);
     PreemptionCorrection.Remembered remembered = PreemptionCorrection.withMemory(
         PreemptionCorrection.apply(solved, throughput, workload.get().moments()), rememberedCorrection, now,
         policy.behavior().scaleDownWindow());

@@ -40,7 +40,7 @@ class EstimatorTest {
   static Observation observation(double completions, double inSystemNow, OptionalDouble inSystemAtStart, List<IntervalSample> intervals,
       boolean histograms, Optional<KvCacheCapacity> kv, OptionalDouble stepSeconds, OptionalDouble stepsPerSecond) {
     return new Observation(AT, WINDOW, STEP, NAMES, 2, completions, inSystemNow, inSystemAtStart, OptionalDouble.empty(),
-        Math.min(10, inSystemNow), inSystemNow - Math.min(10, inSystemNow), histograms ? Optional.of(lengths("p", completions, 500)) : Optional.empty(),
+        Math.min(10, inSystemNow), inSystemNow - Math.min(10, inSystemNow), OptionalDouble.empty(), histograms ? Optional.of(lengths("p", completions, 500)) : Optional.empty(),
         histograms ? Optional.of(lengths("o", completions, 200)) : Optional.empty(), OptionalDouble.empty(), OptionalDouble.empty(),
         OptionalDouble.of(0.5), kv, OptionalDouble.of(0.0), stepsPerSecond, OptionalDouble.empty(), stepSeconds, intervals, Duration.ZERO,
         List.of());

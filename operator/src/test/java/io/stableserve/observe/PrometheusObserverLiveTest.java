@@ -114,6 +114,9 @@ class PrometheusObserverLiveTest {
         e.workload().orElseThrow().prompt().meanSquare(), e.workload().orElseThrow().output().mean(),
         e.workload().orElseThrow().output().meanStandardError(), e.workload().orElseThrow().output().meanSquare(), e.stepTime());
     assertThat(e.replicas()).isEqualTo(2);
+    // the fewest waiting on one replica, read per series: never more than half the sum over two
+    assertThat(e.leastWaiting()).isPresent();
+    assertThat(e.leastWaiting().getAsDouble()).isGreaterThanOrEqualTo(0).isLessThanOrEqualTo(e.waiting() / 2);
     assertThat(e.metricNames().generation()).isEqualTo(VllmMetricNames.Generation.V1);
     // The simulator's V1 cache_config_info carries no model_name, as vLLM's: found by joining on job and instance.
     assertThat(e.kvCache()).hasValueSatisfying(c -> {
