@@ -19,7 +19,8 @@ import java.util.Optional;
  * <ol>
  *   <li>No preemptions in the window: the model's capacity stands.</li>
  *   <li>Preemptions while the queue is there and growing, on every replica (each has its own
- *       queue), and the replica count did not change in the window: the replicas run flat out, so the completion rate per ready replica is the
+ *       queue), the replica count did not change in the window, and the window is at least twice
+ *       a request's time running ({@link ThroughputSignals#windowTurnsOver}): the replicas run flat out, so the completion rate per ready replica is the
  *       capacity under the scheduler vLLM really runs.
  *       It is used when it is below the model's ({@link CapacitySource#MEASURED_THROUGHPUT}).</li>
  *   <li>Otherwise, under the scheduler model: its capacity stands, since it is the throughput of a
@@ -51,7 +52,8 @@ public final class PreemptionCorrection {
       return new CorrectedCapacity(model, model, 1.0, CapacitySource.MODEL,
           "no preemptions in the window: the model's capacity stands");
     }
-    if (signals.everyReplicaSaturated() && signals.readyReplicas() > 0 && signals.replicasSteady()) {
+    if (signals.everyReplicaSaturated() && signals.readyReplicas() > 0 && signals.replicasSteady()
+        && signals.windowTurnsOver()) {
       double measured = signals.completionRate() / signals.readyReplicas();
       double factor = measured / model.stableRate();
       if (factor < 1) {
@@ -70,6 +72,9 @@ public final class PreemptionCorrection {
               + " at their worst (a saturated engine)",
           signals.preemptionRate(), !signals.saturated() ? " without a growing queue"
               : !signals.everyReplicaSaturated() ? " while some replicas have no queue (a backlog on others)"
+              : !signals.windowTurnsOver() ? String.format(Locale.ROOT,
+                  " in a window (%.0f s) shorter than %.0f times a request's time running (%.0f s)",
+                  signals.windowSeconds(), ThroughputSignals.TURNOVERS, signals.serviceSeconds())
               : signals.readyReplicas() > 0 && signals.replicasSteady() ? " and a measured throughput not below the model's"
               : " in a window that saw the replica count change"));
     }

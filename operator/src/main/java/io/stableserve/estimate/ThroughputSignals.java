@@ -13,6 +13,8 @@ package io.stableserve.estimate;
  *     in it), so that completions over the window divided by {@code readyReplicas} is a per-replica rate
  * @param everyReplicaQueued whether every replica had requests waiting at the end of the window: each
  *     replica has its own queue, so a growing sum may be one swamped replica beside idle ones
+ * @param runningRequests requests running at the end of the window, summed over replicas
+ * @param windowSeconds the window's length
  */
 public record ThroughputSignals(
     double completionRate,
@@ -21,7 +23,12 @@ public record ThroughputSignals(
     double waitingGrowthRate,
     int readyReplicas,
     boolean replicasSteady,
-    boolean everyReplicaQueued) {
+    boolean everyReplicaQueued,
+    double runningRequests,
+    double windowSeconds) {
+
+  /** Running sets the window must turn over for its completions to be the present throughput. */
+  public static final double TURNOVERS = 2;
 
   public ThroughputSignals {
     nonNegative("completion rate", completionRate);
@@ -29,6 +36,10 @@ public record ThroughputSignals(
     nonNegative("waiting requests", waitingRequests);
     if (Double.isNaN(waitingGrowthRate) || Double.isInfinite(waitingGrowthRate)) {
       throw new IllegalArgumentException("growth rate of the waiting queue must be finite, got " + waitingGrowthRate);
+    }
+    nonNegative("running requests", runningRequests);
+    if (!(windowSeconds > 0) || Double.isInfinite(windowSeconds)) {
+      throw new IllegalArgumentException("window must be a positive number of seconds, got " + windowSeconds);
     }
     if (readyReplicas < 0) {
       throw new IllegalArgumentException("ready replicas must be >= 0, got " + readyReplicas);
@@ -46,6 +57,21 @@ public record ThroughputSignals(
    */
   public boolean everyReplicaSaturated() {
     return saturated() && (readyReplicas <= 1 || everyReplicaQueued);
+  }
+
+  /** Mean time a request spends running, by Little's law: running / completion rate (+∞ without completions). */
+  public double serviceSeconds() {
+    return completionRate > 0 ? runningRequests / completionRate : Double.POSITIVE_INFINITY;
+  }
+
+  /**
+   * Whether the window is at least {@link #TURNOVERS} times a request's time running: only then do
+   * its completions come from requests admitted within it. A shorter window after a shift to longer
+   * requests counts few completions while the cache fills with requests that have not finished yet:
+   * a lull, not the capacity.
+   */
+  public boolean windowTurnsOver() {
+    return windowSeconds >= TURNOVERS * serviceSeconds();
   }
 
   private static void nonNegative(String what, double v) {

@@ -220,14 +220,25 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
     r.setGain(a.gain());
     status.setEngineRecommendation(r);
     EngineRecommendation before = previous == null ? null : previous.getEngineRecommendation();
-    boolean same = before != null && a.setting().equals(before.getSetting()) && Long.valueOf(a.value()).equals(before.getValue());
-    if (a.gain() > EngineAdvisor.EVENT_GAIN && !same) {
+    if (a.gain() > EngineAdvisor.EVENT_GAIN && !sameAdvice(before, a)) {
       events.record(service, EventRecorder.NORMAL, Conditions.ENGINE_RECOMMENDATION, String.format(Locale.ROOT,
           "%s=%d%s would raise the stable rate per replica from %.3g to %.3g req/s (+%.0f%%); StableServe never changes the engine itself",
           a.setting(), a.value(), a.currentValue().isPresent() ? " (now " + a.currentValue().getAsLong() + ")" : "",
           a.currentStableRate(), a.recommendedStableRate(), 100 * a.gain()));
     }
   }
+
+  /**
+   * Whether advice repeats the one in status: the same setting, a value within 25% of it. The search
+   * runs on each window's workload estimate, so its optimum wanders (159 to 188 on a steady chat
+   * load in the demo); an Event per wander would bury the ones that matter.
+   */
+  static boolean sameAdvice(EngineRecommendation before, EngineAdvice advice) {
+    return before != null && before.getValue() != null && before.getValue() > 0 && advice.setting().equals(before.getSetting())
+        && Math.abs(advice.value() - before.getValue()) <= SAME_ADVICE * before.getValue();
+  }
+
+  static final double SAME_ADVICE = 0.25;
 
   private Duration invalid(InferenceService service, InferenceServiceStatus previous, InferenceServiceStatus status,
       String message, Long generation, Instant now, Duration poll) {

@@ -21,7 +21,7 @@ class PreemptionCorrectionTest {
 
   @Test
   void noPreemptionLeavesTheModel() {
-    CorrectedCapacity c = PreemptionCorrection.apply(MODEL, new ThroughputSignals(5, 0, 0, 0, 2, true, true), MOMENTS);
+    CorrectedCapacity c = PreemptionCorrection.apply(MODEL, new ThroughputSignals(5, 0, 0, 0, 2, true, true, 0, 60), MOMENTS);
     assertThat(c.source()).isEqualTo(CapacitySource.MODEL);
     assertThat(c.factor()).isEqualTo(1.0);
     assertThat(c.capacity()).isSameAs(MODEL);
@@ -30,7 +30,7 @@ class PreemptionCorrectionTest {
   @Test
   void preemptionsWithoutAQueueScaleByTheWorkNotSpentAgain() {
     // 0.5 preemptions/s over 5 completions/s = 0.1 per request; w = 1100/1200; f = 1 / (1 + 0.0916…)
-    CorrectedCapacity c = PreemptionCorrection.apply(MODEL, new ThroughputSignals(5, 0.5, 0, 0, 2, true, true), MOMENTS);
+    CorrectedCapacity c = PreemptionCorrection.apply(MODEL, new ThroughputSignals(5, 0.5, 0, 0, 2, true, true, 0, 60), MOMENTS);
     double expected = 1 / (1 + 0.1 * 1100.0 / 1200);
     assertThat(c.source()).isEqualTo(CapacitySource.PREEMPTION_CORRECTED);
     assertThat(c.factor()).isCloseTo(expected, within(1e-12));
@@ -45,7 +45,7 @@ class PreemptionCorrectionTest {
   @Test
   void aGrowingQueueWithPreemptionsMeasuresTheCapacity() {
     // two ready replicas complete 4.4 req/s together while the queue grows: 2.2 per replica
-    CorrectedCapacity c = PreemptionCorrection.apply(MODEL, new ThroughputSignals(4.4, 1.0, 30, 0.4, 2, true, true), MOMENTS);
+    CorrectedCapacity c = PreemptionCorrection.apply(MODEL, new ThroughputSignals(4.4, 1.0, 30, 0.4, 2, true, true, 0, 60), MOMENTS);
     assertThat(c.source()).isEqualTo(CapacitySource.MEASURED_THROUGHPUT);
     assertThat(c.capacity().stableRate()).isCloseTo(2.2, within(1e-12));
     assertThat(c.factor()).isCloseTo(2.2 / 3.0, within(1e-12));
@@ -59,7 +59,7 @@ class PreemptionCorrectionTest {
   @Test
   void theSchedulerModelIsNotCorrectedAgainForPreemptionsItAlreadyPrices() {
     // the same signals that scale the iterative model by the work not spent again
-    CorrectedCapacity c = PreemptionCorrection.apply(SCHEDULER, new ThroughputSignals(5, 0.5, 0, 0, 2, true, true), MOMENTS);
+    CorrectedCapacity c = PreemptionCorrection.apply(SCHEDULER, new ThroughputSignals(5, 0.5, 0, 0, 2, true, true, 0, 60), MOMENTS);
     assertThat(c.source()).isEqualTo(CapacitySource.MODEL);
     assertThat(c.factor()).isEqualTo(1.0);
     assertThat(c.capacity()).isSameAs(SCHEDULER);
@@ -68,11 +68,11 @@ class PreemptionCorrectionTest {
 
   @Test
   void aMeasuredThroughputBelowTheSchedulerModelStillCorrectsIt() {
-    CorrectedCapacity c = PreemptionCorrection.apply(SCHEDULER, new ThroughputSignals(4.4, 1.0, 30, 0.4, 2, true, true), MOMENTS);
+    CorrectedCapacity c = PreemptionCorrection.apply(SCHEDULER, new ThroughputSignals(4.4, 1.0, 30, 0.4, 2, true, true, 0, 60), MOMENTS);
     assertThat(c.source()).isEqualTo(CapacitySource.MEASURED_THROUGHPUT);
     assertThat(c.capacity().stableRate()).isCloseTo(2.2, within(1e-12));
     // above the model's: the model stands
-    CorrectedCapacity above = PreemptionCorrection.apply(SCHEDULER, new ThroughputSignals(6.4, 1.0, 30, 0.4, 2, true, true), MOMENTS);
+    CorrectedCapacity above = PreemptionCorrection.apply(SCHEDULER, new ThroughputSignals(6.4, 1.0, 30, 0.4, 2, true, true, 0, 60), MOMENTS);
     assertThat(above.source()).isEqualTo(CapacitySource.MODEL);
     assertThat(above.explanation()).contains("and a measured throughput not below the model's");
   }
@@ -80,36 +80,49 @@ class PreemptionCorrectionTest {
   @Test
   void aBacklogOnSomeReplicasOnlyDoesNotMeasureTheirCapacity() {
     // the queue grows, but not every replica has one: completions per replica are not a capacity
-    CorrectedCapacity c = PreemptionCorrection.apply(MODEL, new ThroughputSignals(4.4, 1.0, 30, 0.4, 2, true, false), MOMENTS);
+    CorrectedCapacity c = PreemptionCorrection.apply(MODEL, new ThroughputSignals(4.4, 1.0, 30, 0.4, 2, true, false, 0, 60), MOMENTS);
     assertThat(c.source()).isEqualTo(CapacitySource.PREEMPTION_CORRECTED);
-    CorrectedCapacity scheduler = PreemptionCorrection.apply(SCHEDULER, new ThroughputSignals(4.4, 1.0, 30, 0.4, 2, true, false),
+    CorrectedCapacity scheduler = PreemptionCorrection.apply(SCHEDULER, new ThroughputSignals(4.4, 1.0, 30, 0.4, 2, true, false, 0, 60),
         MOMENTS);
     assertThat(scheduler.source()).isEqualTo(CapacitySource.MODEL);
     assertThat(scheduler.explanation()).contains("while some replicas have no queue");
     // one replica: its queue is the sum
-    assertThat(PreemptionCorrection.apply(MODEL, new ThroughputSignals(2.2, 1.0, 30, 0.4, 1, true, false), MOMENTS).source())
+    assertThat(PreemptionCorrection.apply(MODEL, new ThroughputSignals(2.2, 1.0, 30, 0.4, 1, true, false, 0, 60), MOMENTS).source())
         .isEqualTo(CapacitySource.MEASURED_THROUGHPUT);
   }
 
   @Test
+  void aWindowShorterThanTwoServiceTimesDoesNotMeasureTheCapacity() {
+    // 40 running at 0.4 completions/s: 100 s in service, and the window is 60 s
+    ThroughputSignals lull = new ThroughputSignals(0.4, 0.1, 5, 0.5, 1, true, true, 40, 60);
+    assertThat(lull.windowTurnsOver()).isFalse();
+    CorrectedCapacity c = PreemptionCorrection.apply(SCHEDULER, lull, MOMENTS);
+    assertThat(c.source()).isEqualTo(CapacitySource.MODEL);
+    assertThat(c.explanation()).contains("in a window (60 s) shorter than 2 times a request's time running (100 s)");
+    // the same counts over a 200 s window are a measurement
+    assertThat(PreemptionCorrection.apply(SCHEDULER, new ThroughputSignals(0.4, 0.1, 5, 0.5, 1, true, true, 40, 200), MOMENTS)
+        .source()).isEqualTo(CapacitySource.MEASURED_THROUGHPUT);
+  }
+
+  @Test
   void aWindowThatSawScalingDoesNotMeasureThroughputPerReplica() {
-    CorrectedCapacity c = PreemptionCorrection.apply(MODEL, new ThroughputSignals(4.4, 1.0, 30, 0.4, 6, false, true), MOMENTS);
+    CorrectedCapacity c = PreemptionCorrection.apply(MODEL, new ThroughputSignals(4.4, 1.0, 30, 0.4, 6, false, true, 0, 60), MOMENTS);
     assertThat(c.source()).isEqualTo(CapacitySource.PREEMPTION_CORRECTED);
   }
 
   @Test
   void aMeasuredThroughputAboveTheModelIsNotTakenAsMoreCapacity() {
-    CorrectedCapacity c = PreemptionCorrection.apply(MODEL, new ThroughputSignals(8, 0.1, 30, 0.4, 2, true, true), MOMENTS);
+    CorrectedCapacity c = PreemptionCorrection.apply(MODEL, new ThroughputSignals(8, 0.1, 30, 0.4, 2, true, true, 0, 60), MOMENTS);
     assertThat(c.source()).isEqualTo(CapacitySource.PREEMPTION_CORRECTED);
     assertThat(c.factor()).isLessThan(1);
   }
 
   @Test
   void thrashingWithoutCompletionsIsFlooredNotZero() {
-    CorrectedCapacity c = PreemptionCorrection.apply(MODEL, new ThroughputSignals(0, 3, 0, 0, 2, true, true), MOMENTS);
+    CorrectedCapacity c = PreemptionCorrection.apply(MODEL, new ThroughputSignals(0, 3, 0, 0, 2, true, true, 0, 60), MOMENTS);
     assertThat(c.factor()).isEqualTo(PreemptionCorrection.MIN_FACTOR);
     assertThat(c.explanation()).contains("no completed request");
-    CorrectedCapacity saturated = PreemptionCorrection.apply(MODEL, new ThroughputSignals(0.1, 3, 50, 1, 2, true, true), MOMENTS);
+    CorrectedCapacity saturated = PreemptionCorrection.apply(MODEL, new ThroughputSignals(0.1, 3, 50, 1, 2, true, true, 0, 60), MOMENTS);
     assertThat(saturated.source()).isEqualTo(CapacitySource.MEASURED_THROUGHPUT);
     assertThat(saturated.factor()).isEqualTo(PreemptionCorrection.MIN_FACTOR);
     assertThat(saturated.explanation()).contains("floored at 0.25");
@@ -120,13 +133,13 @@ class PreemptionCorrectionTest {
 
   @Test
   void aMeasuredCorrectionIsRememberedForTheHoldTimeAfterTheThrashingStops() {
-    CorrectedCapacity thrashing = PreemptionCorrection.apply(MODEL, new ThroughputSignals(4.4, 1.0, 30, 0.4, 2, true, true), MOMENTS);
+    CorrectedCapacity thrashing = PreemptionCorrection.apply(MODEL, new ThroughputSignals(4.4, 1.0, 30, 0.4, 2, true, true, 0, 60), MOMENTS);
     PreemptionCorrection.Remembered first = PreemptionCorrection.withMemory(thrashing, java.util.Optional.empty(), T0, HOLD);
     assertThat(first.capacity()).isSameAs(thrashing);
     assertThat(first.measurement()).contains(new PreemptionCorrection.Measured(2.2 / 3.0, T0, 3.0));
 
     // after a scale-up: no preemptions any more
-    CorrectedCapacity calm = PreemptionCorrection.apply(MODEL, new ThroughputSignals(6, 0, 0, 0, 4, true, true), MOMENTS);
+    CorrectedCapacity calm = PreemptionCorrection.apply(MODEL, new ThroughputSignals(6, 0, 0, 0, 4, true, true, 0, 60), MOMENTS);
     PreemptionCorrection.Remembered kept = PreemptionCorrection.withMemory(calm, first.measurement(), T0.plus(HOLD), HOLD);
     assertThat(kept.capacity().source()).isEqualTo(CapacitySource.REMEMBERED);
     assertThat(kept.capacity().capacity().stableRate()).isCloseTo(2.2, within(1e-12));
@@ -142,13 +155,13 @@ class PreemptionCorrectionTest {
   @Test
   void aCorrectionMeasuredOnAnotherWorkloadIsNotRemembered() {
     PreemptionCorrection.Measured onShortPrompts = new PreemptionCorrection.Measured(0.5, T0, 3.0);
-    CorrectedCapacity calm = PreemptionCorrection.apply(MODEL, new ThroughputSignals(6, 0, 0, 0, 4, true, true), MOMENTS);
+    CorrectedCapacity calm = PreemptionCorrection.apply(MODEL, new ThroughputSignals(6, 0, 0, 0, 4, true, true, 0, 60), MOMENTS);
     // the model says 3.0 as when it was measured: the same workload, the correction holds
     assertThat(PreemptionCorrection.withMemory(calm, java.util.Optional.of(onShortPrompts), T0.plusSeconds(10), HOLD)
         .capacity().source()).isEqualTo(CapacitySource.REMEMBERED);
     // the workload moved: the model now says 2.4 (−20%), so the old measurement says nothing of it
     Capacity longPrompts = PreemptionCorrection.scale(MODEL, 0.8);
-    CorrectedCapacity now = PreemptionCorrection.apply(longPrompts, new ThroughputSignals(6, 0, 0, 0, 4, true, true), MOMENTS);
+    CorrectedCapacity now = PreemptionCorrection.apply(longPrompts, new ThroughputSignals(6, 0, 0, 0, 4, true, true, 0, 60), MOMENTS);
     PreemptionCorrection.Remembered r = PreemptionCorrection.withMemory(now, java.util.Optional.of(onShortPrompts),
         T0.plusSeconds(10), HOLD);
     assertThat(r.capacity().source()).isEqualTo(CapacitySource.MODEL);
@@ -161,7 +174,7 @@ class PreemptionCorrectionTest {
   @Test
   void theSmallerOfRememberedAndPresentCorrectionApplies() {
     PreemptionCorrection.Measured mild = new PreemptionCorrection.Measured(0.9, T0, 3.0);
-    CorrectedCapacity severe = PreemptionCorrection.apply(MODEL, new ThroughputSignals(4.4, 1.0, 30, 0.4, 2, true, true), MOMENTS);
+    CorrectedCapacity severe = PreemptionCorrection.apply(MODEL, new ThroughputSignals(4.4, 1.0, 30, 0.4, 2, true, true, 0, 60), MOMENTS);
     PreemptionCorrection.Remembered r = PreemptionCorrection.withMemory(severe, java.util.Optional.of(mild), T0.plusSeconds(60), HOLD);
     assertThat(r.capacity()).isSameAs(severe);
     assertThat(r.measurement()).contains(new PreemptionCorrection.Measured(severe.factor(), T0.plusSeconds(60), 3.0));
@@ -171,8 +184,8 @@ class PreemptionCorrectionTest {
 
   @Test
   void refusesBadSignals() {
-    assertThatThrownBy(() -> new ThroughputSignals(-1, 0, 0, 0, 1, true, true)).hasMessageContaining("completion rate");
-    assertThatThrownBy(() -> new ThroughputSignals(1, Double.NaN, 0, 0, 1, true, true)).hasMessageContaining("preemption rate");
-    assertThatThrownBy(() -> new ThroughputSignals(1, 0, 0, Double.POSITIVE_INFINITY, 1, true, true)).hasMessageContaining("growth rate");
+    assertThatThrownBy(() -> new ThroughputSignals(-1, 0, 0, 0, 1, true, true, 0, 60)).hasMessageContaining("completion rate");
+    assertThatThrownBy(() -> new ThroughputSignals(1, Double.NaN, 0, 0, 1, true, true, 0, 60)).hasMessageContaining("preemption rate");
+    assertThatThrownBy(() -> new ThroughputSignals(1, 0, 0, Double.POSITIVE_INFINITY, 1, true, true, 0, 60)).hasMessageContaining("growth rate");
   }
 }
