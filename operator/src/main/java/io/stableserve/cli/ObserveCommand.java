@@ -193,7 +193,7 @@ public final class ObserveCommand implements Callable<Integer> {
       // knows no scaling history, so the replicas are taken as steady over the window.
       ThroughputSignals throughput = new ThroughputSignals(e.completionRate(), e.preemptionsPerSecond().orElse(0), e.waiting(),
           Math.max(0, e.arrivals().backlogGrowthPerSecond()), current, true,
-          e.leastWaiting().isPresent() && e.leastWaiting().getAsDouble() > 0, e.running(), e.window().toMillis() / 1000.0);
+          e.everyReplicaQueued(), e.running(), e.window().toMillis() / 1000.0);
       report.corrected = PreemptionCorrection.apply(model, throughput, e.workload().get().moments());
       report.capacity = report.corrected.capacity();
     }

@@ -65,6 +65,11 @@ public record ServiceEstimate(
     }
   }
 
+  /** Whether every replica had requests waiting at the end of the window (false when unknown). */
+  public boolean everyReplicaQueued() {
+    return leastWaiting.isPresent() && leastWaiting.getAsDouble() > 0;
+  }
+
   /** λ̂, req/s over the whole service. */
   public double arrivalRate() {
     return arrivals.ratePerSecond();

@@ -162,7 +162,8 @@ public final class PrometheusObserver implements Observer {
       double runningNow = overridden(Signal.RUNNING).orElse(sumOf(running, Signal.RUNNING, RUNNING + window.m));
       double waitingNow = required(Signal.WAITING, window.sum(WAITING), WAITING);
       // Whether every replica has a queue: the sum cannot tell one swamped replica from all of them busy.
-      OptionalDouble leastWaiting = single(Signal.WAITING, window.min(WAITING), api.query(window.min(WAITING), at, Signal.WAITING));
+      String leastWaitingQuery = window.min(WAITING);
+      OptionalDouble leastWaiting = single(Signal.WAITING, leastWaitingQuery, api.query(leastWaitingQuery, at, Signal.WAITING));
       double inSystemNow = overridden(Signal.IN_SYSTEM).orElse(runningNow + waitingNow);
       OptionalDouble arrivalsOverride = overridden(Signal.ARRIVALS);
 

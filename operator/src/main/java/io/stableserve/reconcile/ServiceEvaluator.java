@@ -88,7 +88,7 @@ public final class ServiceEvaluator {
         estimate.preemptionsPerSecond().orElse(0), estimate.waiting(),
         Math.max(0, estimate.arrivals().backlogGrowthPerSecond()), replicas.ready(),
         steady(replicas, lastScale, now, metrics.window().plus(policy.behavior().startupTime())),
-        estimate.leastWaiting().isPresent() && estimate.leastWaiting().getAsDouble() > 0, estimate.running(),
+        estimate.everyReplicaQueued(), estimate.running(),
         metrics.window().toMillis() / 1000.0);
     PreemptionCorrection.Remembered remembered = PreemptionCorrection.withMemory(
         PreemptionCorrection.apply(solved, throughput, workload.get().moments()), rememberedCorrection, now,
