@@ -4,7 +4,7 @@ import io.stableserve.solve.ModelKind;
 import io.stableserve.solve.Provisioning;
 
 /**
- * The InferenceService settings StableServe runs with in the benchmark.
+ * The InferenceService settings StableServe runs with in the benchmark: the operator's defaults.
  *
  * @param targetUtilization ρ (the operator's default 0.85)
  * @param windowSeconds the metrics estimation window (the operator's default 5 min)
@@ -21,6 +21,6 @@ public record StableServeSettings(double targetUtilization, double windowSeconds
 
   public static StableServeSettings defaults() {
     return new StableServeSettings(StableServeAutoscaler.DEFAULT_TARGET_UTILIZATION, StableServeAutoscaler.DEFAULT_WINDOW_SECONDS,
-        ModelKind.ITERATIVE);
+        ModelKind.SCHEDULER);
   }
 }

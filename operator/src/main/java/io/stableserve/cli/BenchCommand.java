@@ -106,7 +106,7 @@ public final class BenchCommand implements Callable<Integer> {
       description = "StableServe's estimation window, a multiple of 30 s (default: ${DEFAULT-VALUE}).")
   double windowSeconds;
 
-  @Option(names = "--model", defaultValue = "iterative", paramLabel = "MODEL",
+  @Option(names = "--model", defaultValue = "scheduler", paramLabel = "MODEL",
       description = "StableServe's stability model (default: ${DEFAULT-VALUE}).")
   String model;
 

@@ -194,7 +194,8 @@ public final class ObserveCommand implements Callable<Integer> {
       ThroughputSignals throughput = new ThroughputSignals(e.completionRate(), e.preemptionsPerSecond().orElse(0), e.waiting(),
           Math.max(0, e.arrivals().backlogGrowthPerSecond()), current, true,
           e.everyReplicaQueued(), e.running(), e.window().toMillis() / 1000.0);
-      report.corrected = PreemptionCorrection.apply(model, throughput, e.workload().get().moments());
+      report.corrected = PreemptionCorrection.apply(model, throughput, e.workload().get().moments(),
+          io.stableserve.reconcile.ServiceEvaluator.pricedPreemptions(kind, e.workload().get(), report.engine));
       report.capacity = report.corrected.capacity();
     }
     io.stableserve.decide.Observation seen;

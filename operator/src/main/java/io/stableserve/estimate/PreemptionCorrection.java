@@ -23,13 +23,15 @@ import java.util.Optional;
  *       a request's time running ({@link ThroughputSignals#windowTurnsOver}): the replicas run flat out, so the completion rate per ready replica is the
  *       capacity under the scheduler vLLM really runs.
  *       It is used when it is below the model's ({@link CapacitySource#MEASURED_THROUGHPUT}).</li>
- *   <li>Otherwise, under the scheduler model: its capacity stands, since it is the throughput of a
- *       saturated engine with all the preemption and recomputation that brings.</li>
  *   <li>Otherwise (preemptions without a growing queue, or a window that saw scaling): the model is scaled by the share of work that is not
  *       spent again, f = 1 / (1 + (p/c)·w), where p/c is preemptions per completed request and
  *       w = (E[s] + E[o]/2) / E[s + o] the work a preemption discards relative to a request's
  *       work: the whole prompt and, on average, half the output
- *       ({@link CapacitySource#PREEMPTION_CORRECTED}).</li>
+ *       ({@link CapacitySource#PREEMPTION_CORRECTED}). Under the scheduler model p/c counts only the
+ *       preemptions beyond those its saturated run has, which it already prices; none beyond, and
+ *       its capacity stands. Preemptions beyond them say the window's workload is heavier than the
+ *       model was solved for (a shift to longer requests shows in preemptions before it fills the
+ *       window).</li>
  * </ol>
  * A correction is remembered ({@link #withMemory}): for a hold time after it was measured (the
  * operator uses the scale-down stabilisation window), and while the workload stays the one it was
@@ -48,6 +50,15 @@ public final class PreemptionCorrection {
   private PreemptionCorrection() {}
 
   public static CorrectedCapacity apply(Capacity model, ThroughputSignals signals, TokenMoments moments) {
+    return apply(model, signals, moments, 0);
+  }
+
+  /**
+   * @param pricedPerCompletion preemptions per completed request the model already prices: the
+   *     scheduler model's saturated run has them (its worst case); 0 for the models that see none
+   */
+  public static CorrectedCapacity apply(Capacity model, ThroughputSignals signals, TokenMoments moments,
+      double pricedPerCompletion) {
     if (signals.preemptionRate() == 0) {
       return new CorrectedCapacity(model, model, 1.0, CapacitySource.MODEL,
           "no preemptions in the window: the model's capacity stands");
@@ -66,18 +77,6 @@ public final class PreemptionCorrection {
                 applied > factor ? String.format(Locale.ROOT, " (factor floored at %.2f)", MIN_FACTOR) : ""));
       }
     }
-    if (model.model() == ModelKind.SCHEDULER) {
-      return new CorrectedCapacity(model, model, 1.0, CapacitySource.MODEL, String.format(Locale.ROOT,
-          "%.3g preemptions/s%s: the scheduler model's capacity stands, it already prices preemption and recomputation"
-              + " at their worst (a saturated engine)",
-          signals.preemptionRate(), !signals.saturated() ? " without a growing queue"
-              : !signals.everyReplicaSaturated() ? " while some replicas have no queue (a backlog on others)"
-              : !signals.windowTurnsOver() ? String.format(Locale.ROOT,
-                  " in a window (%.0f s) shorter than %.0f times a request's time running (%.0f s)",
-                  signals.windowSeconds(), ThroughputSignals.TURNOVERS, signals.serviceSeconds())
-              : signals.readyReplicas() > 0 && signals.replicasSteady() ? " and a measured throughput not below the model's"
-              : " in a window that saw the replica count change"));
-    }
     double discarded = (moments.meanPrompt() + moments.meanOutput() / 2) / moments.meanTotalTokens();
     if (signals.completionRate() == 0) {
       return new CorrectedCapacity(scale(model, MIN_FACTOR), model, MIN_FACTOR, CapacitySource.PREEMPTION_CORRECTED,
@@ -85,13 +84,21 @@ public final class PreemptionCorrection {
               signals.preemptionRate(), MIN_FACTOR));
     }
     double perCompletion = signals.preemptionRate() / signals.completionRate();
-    double factor = 1 / (1 + perCompletion * discarded);
+    double excess = perCompletion - pricedPerCompletion;
+    String priced = pricedPerCompletion > 0
+        ? String.format(Locale.ROOT, " (%.3g beyond the %.3g the model's saturated run has)", excess, pricedPerCompletion) : "";
+    if (excess <= 0) {
+      return new CorrectedCapacity(model, model, 1.0, CapacitySource.MODEL, String.format(Locale.ROOT,
+          "%.3g preemptions/s, %.3g per completed request, no more than the %.3g the scheduler model's saturated run has:"
+              + " its capacity stands", signals.preemptionRate(), perCompletion, pricedPerCompletion));
+    }
+    double factor = 1 / (1 + excess * discarded);
     double applied = Math.max(MIN_FACTOR, factor);
     return new CorrectedCapacity(scale(model, applied), model, applied, CapacitySource.PREEMPTION_CORRECTED,
         String.format(Locale.ROOT,
-            "%.3g preemptions/s, %.3g per completed request, each discarding %.0f%% of a request's work:"
+            "%.3g preemptions/s, %.3g per completed request%s, each discarding %.0f%% of a request's work:"
                 + " capacity × %.3f%s",
-            signals.preemptionRate(), perCompletion, 100 * discarded, applied,
+            signals.preemptionRate(), perCompletion, priced, 100 * discarded, applied,
             applied > factor ? String.format(Locale.ROOT, " (floored at %.2f)", MIN_FACTOR) : ""));
   }
 

@@ -91,7 +91,8 @@ public final class ServiceEvaluator {
         estimate.everyReplicaQueued(), estimate.running(),
         metrics.window().toMillis() / 1000.0);
     PreemptionCorrection.Remembered remembered = PreemptionCorrection.withMemory(
-        PreemptionCorrection.apply(solved, throughput, workload.get().moments()), rememberedCorrection, now,
+        PreemptionCorrection.apply(solved, throughput, workload.get().moments(), pricedPreemptions(model, workload.get(), engine)),
+        rememberedCorrection, now,
         policy.behavior().scaleDownWindow());
     CorrectedCapacity capacity = remembered.capacity();
     Decision decision = policy.decide(now,
@@ -99,6 +100,11 @@ public final class ServiceEvaluator {
         replicas, state);
     return new Evaluation(Optional.of(estimate), Optional.of(engine), Optional.of(capacity), Optional.empty(), decision,
         remembered.measurement());
+  }
+
+  /** Preemptions per completion the model already prices: the scheduler model's saturated run's; 0 for the others. */
+  public static double pricedPreemptions(ModelKind model, ObservedWorkload workload, ResolvedEngine engine) {
+    return model == ModelKind.SCHEDULER ? ModelKind.scheduler().saturation(workload, engine.config()).preemptionsPerCompletion() : 0;
   }
 
   /**

@@ -25,6 +25,11 @@ public record Saturation(double completionRate, double recomputedTokensPerReques
     }
   }
 
+  /** Preemptions per completed request. */
+  public double preemptionsPerCompletion() {
+    return preemptionsPerHour / 3600 / completionRate;
+  }
+
   /** Share of the computed tokens that preemption threw away. */
   public double recomputedShare() {
     return computedTokensPerRequest == 0 ? 0 : recomputedTokensPerRequest / computedTokensPerRequest;

@@ -52,6 +52,11 @@ public final class SchedulerModel implements StabilityModel {
     return solve(workload, engine, saturation.apply(workload, engine));
   }
 
+  /** The engine's saturated run for a workload (remembered where the model remembers runs). */
+  public Saturation saturation(Workload workload, EngineConfig engine) {
+    return saturation.apply(workload, engine);
+  }
+
   /** The capacity given the engine's saturated run. */
   public Capacity solve(Workload workload, EngineConfig engine, Saturation saturated) {
     Capacity it = iterative.solve(workload, engine);

@@ -57,13 +57,20 @@ class PreemptionCorrectionTest {
           new ConstraintRate(Constraint.PREEMPTION, 3.0)));
 
   @Test
-  void theSchedulerModelIsNotCorrectedAgainForPreemptionsItAlreadyPrices() {
-    // the same signals that scale the iterative model by the work not spent again
-    CorrectedCapacity c = PreemptionCorrection.apply(SCHEDULER, new ThroughputSignals(5, 0.5, 0, 0, 2, true, true, 0, 60), MOMENTS);
+  void theSchedulerModelIsCorrectedOnlyForPreemptionsBeyondThoseItPrices() {
+    // 0.5 preemptions/s over 5 completions/s = 0.1 per request; its saturated run has 0.1: no more
+    CorrectedCapacity c = PreemptionCorrection.apply(SCHEDULER, new ThroughputSignals(5, 0.5, 0, 0, 2, true, true, 0, 60),
+        MOMENTS, 0.1);
     assertThat(c.source()).isEqualTo(CapacitySource.MODEL);
-    assertThat(c.factor()).isEqualTo(1.0);
     assertThat(c.capacity()).isSameAs(SCHEDULER);
-    assertThat(c.explanation()).startsWith("0.500 preemptions/s without a growing queue: the scheduler model's capacity stands");
+    assertThat(c.explanation()).contains("no more than the 0.100 the scheduler model's saturated run has");
+    // 0.3 per request where it prices 0.1: corrected for the 0.2 beyond
+    CorrectedCapacity heavier = PreemptionCorrection.apply(SCHEDULER, new ThroughputSignals(5, 1.5, 0, 0, 2, true, true, 0, 60),
+        MOMENTS, 0.1);
+    double expected = 1 / (1 + 0.2 * 1100.0 / 1200);
+    assertThat(heavier.source()).isEqualTo(CapacitySource.PREEMPTION_CORRECTED);
+    assertThat(heavier.factor()).isCloseTo(expected, within(1e-12));
+    assertThat(heavier.explanation()).contains("(0.200 beyond the 0.100 the model's saturated run has)");
   }
 
   @Test
@@ -71,10 +78,10 @@ class PreemptionCorrectionTest {
     CorrectedCapacity c = PreemptionCorrection.apply(SCHEDULER, new ThroughputSignals(4.4, 1.0, 30, 0.4, 2, true, true, 0, 60), MOMENTS);
     assertThat(c.source()).isEqualTo(CapacitySource.MEASURED_THROUGHPUT);
     assertThat(c.capacity().stableRate()).isCloseTo(2.2, within(1e-12));
-    // above the model's: the model stands
-    CorrectedCapacity above = PreemptionCorrection.apply(SCHEDULER, new ThroughputSignals(6.4, 1.0, 30, 0.4, 2, true, true, 0, 60), MOMENTS);
+    // above the model's: the next rule, with the preemptions (1.0/6.4 per request) the model prices (0.2)
+    CorrectedCapacity above = PreemptionCorrection.apply(SCHEDULER, new ThroughputSignals(6.4, 1.0, 30, 0.4, 2, true, true, 0, 60),
+        MOMENTS, 0.2);
     assertThat(above.source()).isEqualTo(CapacitySource.MODEL);
-    assertThat(above.explanation()).contains("and a measured throughput not below the model's");
   }
 
   @Test
@@ -83,9 +90,8 @@ class PreemptionCorrectionTest {
     CorrectedCapacity c = PreemptionCorrection.apply(MODEL, new ThroughputSignals(4.4, 1.0, 30, 0.4, 2, true, false, 0, 60), MOMENTS);
     assertThat(c.source()).isEqualTo(CapacitySource.PREEMPTION_CORRECTED);
     CorrectedCapacity scheduler = PreemptionCorrection.apply(SCHEDULER, new ThroughputSignals(4.4, 1.0, 30, 0.4, 2, true, false, 0, 60),
-        MOMENTS);
+        MOMENTS, 0.25);
     assertThat(scheduler.source()).isEqualTo(CapacitySource.MODEL);
-    assertThat(scheduler.explanation()).contains("while some replicas have no queue");
     // one replica: its queue is the sum
     assertThat(PreemptionCorrection.apply(MODEL, new ThroughputSignals(2.2, 1.0, 30, 0.4, 1, true, false, 0, 60), MOMENTS).source())
         .isEqualTo(CapacitySource.MEASURED_THROUGHPUT);
@@ -96,9 +102,8 @@ class PreemptionCorrectionTest {
     // 40 running at 0.4 completions/s: 100 s in service, and the window is 60 s
     ThroughputSignals lull = new ThroughputSignals(0.4, 0.1, 5, 0.5, 1, true, true, 40, 60);
     assertThat(lull.windowTurnsOver()).isFalse();
-    CorrectedCapacity c = PreemptionCorrection.apply(SCHEDULER, lull, MOMENTS);
+    CorrectedCapacity c = PreemptionCorrection.apply(SCHEDULER, lull, MOMENTS, 0.25);
     assertThat(c.source()).isEqualTo(CapacitySource.MODEL);
-    assertThat(c.explanation()).contains("in a window (60 s) shorter than 2 times a request's time running (100 s)");
     // the same counts over a 200 s window are a measurement
     assertThat(PreemptionCorrection.apply(SCHEDULER, new ThroughputSignals(0.4, 0.1, 5, 0.5, 1, true, true, 40, 200), MOMENTS)
         .source()).isEqualTo(CapacitySource.MEASURED_THROUGHPUT);
