@@ -143,13 +143,13 @@ public final class FleetMetrics {
   }
 
   private static TokenHistogram histogram(String name, Histogram shape, double[] cumulative, double sum, double count) {
-    List<TokenHistogram.Bucket> buckets = new ArrayList<>(cumulative.length + 1);
-    for (int i = 0; i < cumulative.length; i++) {
-      buckets.add(new TokenHistogram.Bucket(shape.bound(i), cumulative[i]));
+    double[] bounds = new double[cumulative.length];
+    for (int i = 0; i < bounds.length; i++) {
+      bounds[i] = shape.bound(i);
     }
-    buckets.add(new TokenHistogram.Bucket(Double.POSITIVE_INFINITY, count));
-    return new TokenHistogram(name, buckets, sum, count);
+    return TokenHistogram.of(name, bounds, cumulative, sum, count);
   }
+
 
   /** Adds a counter snapshot (tests build them by hand). */
   public void record(Counters snapshot) {

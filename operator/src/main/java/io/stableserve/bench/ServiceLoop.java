@@ -116,12 +116,13 @@ public final class ServiceLoop {
     for (int i = 0; i < n; i++) {
       h.observe(low + random.nextInt(high - low + 1));
     }
-    List<TokenHistogram.Bucket> buckets = new ArrayList<>();
-    for (int i = 0; i < h.bucketCount(); i++) {
-      buckets.add(new TokenHistogram.Bucket(h.bound(i), h.cumulativeCount(i)));
+    double[] bounds = new double[h.bucketCount()];
+    double[] cumulative = new double[h.bucketCount()];
+    for (int i = 0; i < bounds.length; i++) {
+      bounds[i] = h.bound(i);
+      cumulative[i] = h.cumulativeCount(i);
     }
-    buckets.add(new TokenHistogram.Bucket(Double.POSITIVE_INFINITY, h.count()));
-    return new TokenHistogram(name, buckets, h.sum(), h.count());
+    return TokenHistogram.of(name, bounds, cumulative, h.sum(), h.count());
   }
 
   /** The service's engine, as its InferenceService spec gives it. */

@@ -195,7 +195,7 @@ public final class ObserveCommand implements Callable<Integer> {
           Math.max(0, e.arrivals().backlogGrowthPerSecond()), current, true,
           e.everyReplicaQueued(), e.running(), e.window().toMillis() / 1000.0);
       report.corrected = PreemptionCorrection.apply(model, throughput, e.workload().get().moments(),
-          io.stableserve.reconcile.ServiceEvaluator.pricedPreemptions(kind, e.workload().get(), report.engine));
+          kind.pricedPreemptionsPerCompletion(e.workload().get(), report.engine.config()));
       report.capacity = report.corrected.capacity();
     }
     io.stableserve.decide.Observation seen;

@@ -26,6 +26,22 @@ public record TokenHistogram(String metric, List<Bucket> buckets, double sum, do
     }
   }
 
+  /**
+   * A histogram from its finite bucket bounds and their cumulative counts, with the +Inf bucket
+   * holding all {@code count} requests, as vLLM exports it.
+   */
+  public static TokenHistogram of(String metric, double[] bounds, double[] cumulative, double sum, double count) {
+    if (bounds.length != cumulative.length) {
+      throw new IllegalArgumentException(metric + ": " + bounds.length + " bucket bounds but " + cumulative.length + " counts");
+    }
+    List<Bucket> buckets = new java.util.ArrayList<>(bounds.length + 1);
+    for (int i = 0; i < bounds.length; i++) {
+      buckets.add(new Bucket(bounds[i], cumulative[i]));
+    }
+    buckets.add(new Bucket(Double.POSITIVE_INFINITY, count));
+    return new TokenHistogram(metric, buckets, sum, count);
+  }
+
   public TokenHistogram {
     buckets = List.copyOf(buckets);
     for (int i = 1; i < buckets.size(); i++) {

@@ -91,7 +91,7 @@ public final class ServiceEvaluator {
         estimate.everyReplicaQueued(), estimate.running(),
         metrics.window().toMillis() / 1000.0);
     PreemptionCorrection.Remembered remembered = PreemptionCorrection.withMemory(
-        PreemptionCorrection.apply(solved, throughput, workload.get().moments(), pricedPreemptions(model, workload.get(), engine)),
+        PreemptionCorrection.apply(solved, throughput, workload.get().moments(), model.pricedPreemptionsPerCompletion(workload.get(), engine.config())),
         rememberedCorrection, now,
         policy.behavior().scaleDownWindow());
     CorrectedCapacity capacity = remembered.capacity();
@@ -100,11 +100,6 @@ public final class ServiceEvaluator {
         replicas, state);
     return new Evaluation(Optional.of(estimate), Optional.of(engine), Optional.of(capacity), Optional.empty(), decision,
         remembered.measurement());
-  }
-
-  /** Preemptions per completion the model already prices: the scheduler model's saturated run's; 0 for the others. */
-  public static double pricedPreemptions(ModelKind model, ObservedWorkload workload, ResolvedEngine engine) {
-    return model == ModelKind.SCHEDULER ? ModelKind.scheduler().saturation(workload, engine.config()).preemptionsPerCompletion() : 0;
   }
 
   /**

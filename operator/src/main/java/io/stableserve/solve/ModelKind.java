@@ -28,6 +28,14 @@ public enum ModelKind {
     };
   }
 
+  /**
+   * Preemptions per completed request this model already prices: the scheduler model's saturated
+   * run has them (its worst case); the paper and iterative models see none.
+   */
+  public double pricedPreemptionsPerCompletion(io.stableserve.workload.Workload workload, EngineConfig engine) {
+    return this == SCHEDULER ? scheduler().saturation(workload, engine).preemptionsPerCompletion() : 0;
+  }
+
   /** The process's scheduler model: the one {@link #model()} gives for {@link #SCHEDULER}. */
   public static SchedulerModel scheduler() {
     return Standard.SCHEDULER;

@@ -6,11 +6,11 @@ import static org.assertj.core.api.Assertions.within;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.stableserve.observe.TokenHistogram;
+import io.stableserve.testing.VllmHistograms;
 import io.stableserve.testing.LiveVllmServices;
 import io.stableserve.workload.Trace;
 import io.stableserve.workload.TraceReader;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -22,27 +22,9 @@ import org.junit.jupiter.api.Test;
 
 class BinnedLengthsTest {
 
-  /** vLLM's request-length buckets for max_model_len 32768: build_1_2_5_buckets. */
-  static final double[] VLLM_BUCKETS = {1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000};
-
   /** Bins whole-token lengths the way vLLM's histogram does, with +Inf. */
   static TokenHistogram histogram(int[] lengths) {
-    double[] cumulative = new double[VLLM_BUCKETS.length];
-    double sum = 0;
-    for (int x : lengths) {
-      sum += x;
-      for (int b = 0; b < VLLM_BUCKETS.length; b++) {
-        if (x <= VLLM_BUCKETS[b]) {
-          cumulative[b]++;
-        }
-      }
-    }
-    List<TokenHistogram.Bucket> buckets = new ArrayList<>();
-    for (int b = 0; b < VLLM_BUCKETS.length; b++) {
-      buckets.add(new TokenHistogram.Bucket(VLLM_BUCKETS[b], cumulative[b]));
-    }
-    buckets.add(new TokenHistogram.Bucket(Double.POSITIVE_INFINITY, lengths.length));
-    return new TokenHistogram("test", buckets, sum, lengths.length);
+    return VllmHistograms.of("test", java.util.Arrays.stream(lengths).asLongStream().toArray());
   }
 
   static int[] draw(DoubleSupplier length, int n) {

@@ -4,12 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stableserve.estimate.BinnedLengths;
 import io.stableserve.estimate.ObservedWorkload;
-import io.stableserve.observe.TokenHistogram;
+import io.stableserve.testing.VllmHistograms;
 import io.stableserve.sim.Validation;
 import io.stableserve.solve.EngineConfig;
 import io.stableserve.solve.IterativeModel;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
@@ -19,28 +17,14 @@ import org.junit.jupiter.api.Test;
 /** The advisor on issue 4's workload as the operator sees it: vLLM's length histograms. */
 class SchedulerEngineAdvisorTest {
 
-  static final double[] VLLM_BUCKETS = {1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000};
-
+  /** 5,000 lengths uniform on [low, high], as vLLM's histogram records them. */
   static BinnedLengths observed(String metric, double low, double high, long seed) {
     MersenneTwister random = new MersenneTwister(seed);
-    double[] cumulative = new double[VLLM_BUCKETS.length];
-    double sum = 0;
-    int n = 5000;
-    for (int i = 0; i < n; i++) {
-      long x = Math.round(low + (high - low) * random.nextDouble());
-      sum += x;
-      for (int b = 0; b < VLLM_BUCKETS.length; b++) {
-        if (x <= VLLM_BUCKETS[b]) {
-          cumulative[b]++;
-        }
-      }
+    long[] lengths = new long[5000];
+    for (int i = 0; i < lengths.length; i++) {
+      lengths[i] = Math.round(low + (high - low) * random.nextDouble());
     }
-    List<TokenHistogram.Bucket> buckets = new ArrayList<>();
-    for (int b = 0; b < VLLM_BUCKETS.length; b++) {
-      buckets.add(new TokenHistogram.Bucket(VLLM_BUCKETS[b], cumulative[b]));
-    }
-    buckets.add(new TokenHistogram.Bucket(Double.POSITIVE_INFINITY, n));
-    return BinnedLengths.from(new TokenHistogram(metric, buckets, sum, n), OptionalDouble.empty());
+    return BinnedLengths.from(VllmHistograms.of(metric, lengths), OptionalDouble.empty());
   }
 
   @Test
