@@ -46,6 +46,14 @@ public final class ClosedLoop implements AutoCloseable {
   public static final String MODEL_NAME = "llama-3-1-8b";
   public static final EngineConfig ENGINE = EngineConfig.of(40_000, 512, new StepTimeModel(0.1, 3e-4, 0))
       .withMaxNumSeqs(48);
+  /**
+   * The same engine with four times shorter steps: about 9.8 req/s of short prompts per replica,
+   * nearer a real replica's rate. A 20 s window then holds a few hundred arrivals, enough to tell
+   * replica counts apart within seconds of a step in load (at {@link #ENGINE}'s 2.5 req/s it holds
+   * a quarter of that; see docs/operator.md).
+   */
+  public static final EngineConfig FAST_ENGINE = EngineConfig.of(40_000, 512, new StepTimeModel(0.025, 7.5e-5, 0))
+      .withMaxNumSeqs(48);
   public static final Workload SHORT = new IndependentLengths(LengthDistribution.parse("uniform:20:300"),
       LengthDistribution.parse("uniform:50:250"));
   public static final Workload LONG = new IndependentLengths(LengthDistribution.parse("uniform:1500:2500"),
@@ -105,13 +113,18 @@ public final class ClosedLoop implements AutoCloseable {
    * simulated fleet under {@code rate} req/s of {@code workload}, and the InferenceService.
    */
   public Served deploy(String namespace, Mode mode, double rate, Workload workload, long seed) {
+    return deploy(namespace, mode, rate, workload, seed, ENGINE);
+  }
+
+  /** The same with replicas (and a declared engine) of {@code engine}. */
+  public Served deploy(String namespace, Mode mode, double rate, Workload workload, long seed, EngineConfig engine) {
     cluster.client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata()
         .build()).create();
     Deployment d = cluster.sampleDeployment(namespace);
     d.getSpec().setReplicas(1);
     cluster.client().resource(d).create();
     String name = d.getMetadata().getName();
-    SimulatedDeployment fleet = new SimulatedDeployment(cluster.client(), namespace, name, MODEL_NAME, ENGINE,
+    SimulatedDeployment fleet = new SimulatedDeployment(cluster.client(), namespace, name, MODEL_NAME, engine,
         STARTUP_SECONDS, rate, workload, seed, 1.0, list -> {
           targets.put(namespace, list);
           prometheus.setTargets(targets.values().stream().flatMap(List::stream).toList());
@@ -119,7 +132,7 @@ public final class ClosedLoop implements AutoCloseable {
     synchronized (deployments) {
       deployments.add(fleet);
     }
-    InferenceService service = service(namespace, mode);
+    InferenceService service = service(namespace, mode, engine);
     cluster.client().resource(service).create();
     return new Served(this, namespace, service.getMetadata().getName(), fleet);
   }
@@ -127,23 +140,24 @@ public final class ClosedLoop implements AutoCloseable {
   /**
    * {@code deploy/samples/inferenceservice-full.yaml} with what differs for a loop that runs minutes,
    * not hours: this Prometheus, a selector of the namespace, the simulated engine's settings, a 20 s
-   * window, polled every second, a 30 s scale-down window, an 8 s start-up, at most 8 replicas,
-   * and scale-down by more than one replica a step (so a fall in load is one decision). The
+   * window, polled every second, a 15 s scale-up settle time, a 30 s scale-down window, an 8 s
+   * start-up, at most 8 replicas, and scale-down by more than one replica a step (so a fall in load
+   * is one decision). The
    * gateway's arrivals query of the sample is dropped: there is no gateway here, vLLM's counters
    * give the arrivals.
    */
-  public InferenceService service(String namespace, Mode mode) {
+  public InferenceService service(String namespace, Mode mode, EngineConfig engineConfig) {
     InferenceService s = cluster.sampleService("inferenceservice-full.yaml", namespace);
     s.getSpec().setMode(mode);
     s.getSpec().setReplicas(new ReplicaBounds(1, 8));
     s.getSpec().setTargetUtilization(TARGET_UTILIZATION);
     EngineSpec engine = s.getSpec().getEngine();
-    engine.setKvCacheTokens(ENGINE.kvCacheTokens());
-    engine.setChunkTokens(ENGINE.chunkTokens());
-    engine.setMaxNumSeqs(ENGINE.maxNumSeqs().getAsInt());
+    engine.setKvCacheTokens(engineConfig.kvCacheTokens());
+    engine.setChunkTokens(engineConfig.chunkTokens());
+    engine.setMaxNumSeqs(engineConfig.maxNumSeqs().getAsInt());
     engine.setMaxBatchedTokens(null);
-    engine.setStepTime(new StepTimeSpec(ENGINE.stepTime().baseSeconds(), ENGINE.stepTime().secondsPerToken(),
-        ENGINE.stepTime().secondsPerKvToken()));
+    engine.setStepTime(new StepTimeSpec(engineConfig.stepTime().baseSeconds(), engineConfig.stepTime().secondsPerToken(),
+        engineConfig.stepTime().secondsPerKvToken()));
     MetricsSpec metrics = s.getSpec().getMetrics();
     metrics.setPrometheusUrl(prometheus.url().toString());
     metrics.setSelector("namespace=\"" + namespace + "\",model_name=\"" + MODEL_NAME + "\"");
@@ -153,6 +167,7 @@ public final class ClosedLoop implements AutoCloseable {
     Behavior behavior = s.getSpec().getBehavior();
     ScaleUpRules up = new ScaleUpRules();
     up.setStabilizationWindow("0s");
+    up.setSettleTime("15s");
     up.setMaxReplicasPerStep(4);
     behavior.setScaleUp(up);
     ScaleDownRules down = new ScaleDownRules();
@@ -185,9 +200,19 @@ public final class ClosedLoop implements AutoCloseable {
     return ModelKind.ITERATIVE.model().solve(workload, ENGINE);
   }
 
+  /** The same for replicas of {@code engine}. */
+  public static Capacity capacity(Workload workload, EngineConfig engine) {
+    return ModelKind.SCHEDULER.model().solve(workload, engine);
+  }
+
   /** The replicas the model asks for at a rate: ⌈λ / (ρ·μ)⌉. */
   public static int replicasFor(double rate, Workload workload) {
-    return Provisioning.plan(capacity(workload), rate, TARGET_UTILIZATION).replicas();
+    return replicasFor(rate, workload, ENGINE);
+  }
+
+  /** The same for replicas of {@code engine}. */
+  public static int replicasFor(double rate, Workload workload, EngineConfig engine) {
+    return Provisioning.plan(capacity(workload, engine), rate, TARGET_UTILIZATION).replicas();
   }
 
   public Cluster cluster() {

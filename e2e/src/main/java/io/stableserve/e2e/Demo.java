@@ -13,7 +13,8 @@ import java.util.Locale;
  * replicas behind real {@code /metrics} endpoints, scraped by a real Prometheus) scaled by the
  * operator process through the API server mock.
  * <ol>
- *   <li>the load triples in one step (1.5 → 4.5 req/s): the operator scales up to the count the model gives;</li>
+ *   <li>the load triples in one step (1.65 → 4.95 req/s, the middle of the model's band for 3
+ *       replicas): the operator settles on the count the model gives and scales up to it;</li>
  *   <li>the load falls back: one scale-down, after the 30 s scale-down window;</li>
  *   <li>prompts become long (1,500–2,500 tokens) at the same rate: the KV cache becomes the
  *       bottleneck and the count rises again.</li>
@@ -24,7 +25,7 @@ import java.util.Locale;
  */
 public final class Demo {
 
-  private static final double BASE = 1.5;
+  private static final double BASE = 1.65;
 
   public static void main(String[] args) {
     System.setProperty("java.awt.headless", "true");
@@ -46,13 +47,13 @@ public final class Demo {
       out.println(Served.Row.header());
       Instant start = Instant.now();
       try (Timeline timeline = new Timeline(served, 2000, row -> Timeline.print(out, row))) {
-        act(out, served, "warm-up: 1.5 req/s of short prompts", Duration.ofSeconds(35), start);
+        act(out, served, String.format(Locale.ROOT, "warm-up: %.2f req/s of short prompts", BASE), Duration.ofSeconds(35), start);
         served.load().set(3 * BASE, ClosedLoop.SHORT);
-        act(out, served, "act 1: the load triples to 4.5 req/s", Duration.ofSeconds(50), start);
+        act(out, served, String.format(Locale.ROOT, "act 1: the load triples to %.2f req/s", 3 * BASE), Duration.ofSeconds(50), start);
         served.load().set(BASE, ClosedLoop.SHORT);
-        act(out, served, "act 2: the load falls back to 1.5 req/s", Duration.ofSeconds(60), start);
+        act(out, served, String.format(Locale.ROOT, "act 2: the load falls back to %.2f req/s", BASE), Duration.ofSeconds(60), start);
         served.load().set(BASE, ClosedLoop.LONG);
-        act(out, served, "act 3: long prompts (1500-2500 tokens) at the same 1.5 req/s", Duration.ofSeconds(55), start);
+        act(out, served, String.format(Locale.ROOT, "act 3: long prompts (1500-2500 tokens) at the same %.2f req/s", BASE), Duration.ofSeconds(55), start);
         out.println();
         out.println("$ kubectl get inferenceservice -n llm");
         out.println(Served.getHeader());

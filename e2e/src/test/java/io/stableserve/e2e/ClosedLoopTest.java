@@ -39,18 +39,30 @@ class ClosedLoopTest {
     }
   }
 
-  /** A service that has run long enough for the operator to see its load: λ̂ within 30% of the offered rate, stable. */
+  /**
+   * A service that has run long enough for the operator to see its load: λ̂ within 30% of the
+   * offered rate, stable. From one replica this can take two scale-ups, each settling up to 15 s
+   * while the young window's estimates move.
+   */
   static InferenceService settled(Served s, int replicas) {
     double offered = s.load().rate();
     return s.await("a stable evaluation at " + replicas + " replicas with λ̂ near " + offered, x -> x.getStatus().getCapacity() != null
         && x.getStatus().isTrue(Conditions.STABLE) && x.getStatus().getReplicas() == replicas
-        && Math.abs(x.getStatus().getWorkload().getArrivalRate() - offered) < 0.3 * offered, Duration.ofSeconds(90));
+        && Math.abs(x.getStatus().getWorkload().getArrivalRate() - offered) < 0.3 * offered, Duration.ofSeconds(150));
   }
 
+  /**
+   * Replicas of {@link ClosedLoop#FAST_ENGINE} (about 9.8 req/s each), so that a 20 s window holds
+   * enough arrivals to tell 2 replicas from 3 within the 15 s settle time; the tripled load is in the
+   * middle of the model's count-3 band. Both matter: at 2.5 req/s per replica, or with the load near
+   * a band's edge, one scale-up to the model's count is likely, not sure (docs/operator.md,
+   * {@code StepResponseTest}).
+   */
   @Test
-  void loadTriplesAndTheOperatorScalesToTheModelsCountBeforeTheQueueRunsAway() {
-    double base = 1.5;
-    Served s = loop.deploy("step", Mode.Enforce, base, ClosedLoop.SHORT, 1);
+  void loadTriplesAndTheOperatorScalesToTheModelsCountInOneDecisionBeforeTheQueueRunsAway() {
+    Capacity replica = ClosedLoop.capacity(ClosedLoop.SHORT, ClosedLoop.FAST_ENGINE);
+    double base = 2.5 * ClosedLoop.TARGET_UTILIZATION * replica.stableRate() / 3;
+    Served s = loop.deploy("step", Mode.Enforce, base, ClosedLoop.SHORT, 1, ClosedLoop.FAST_ENGINE);
     System.out.println(Served.Row.header());
     try (Timeline timeline = new Timeline(s, 1000, row -> Timeline.print(System.out, row))) {
       InferenceService first = settled(s, 1);
@@ -58,7 +70,7 @@ class ClosedLoopTest {
       int before = s.rescales().size();
 
       s.load().set(3 * base, ClosedLoop.SHORT);
-      int expected = ClosedLoop.replicasFor(3 * base, ClosedLoop.SHORT);
+      int expected = ClosedLoop.replicasFor(3 * base, ClosedLoop.SHORT, ClosedLoop.FAST_ENGINE);
       assertThat(expected).as("the model's count for three times the load").isEqualTo(3);
       Served.awaitTrue(() -> s.specReplicas() == expected, Duration.ofSeconds(60),
           () -> "Deployment at " + s.specReplicas() + " replicas, not " + expected + "; " + s.getLine());
@@ -66,16 +78,22 @@ class ClosedLoopTest {
           x -> x.getStatus().getReplicas() == expected && x.getStatus().isTrue(Conditions.STABLE), Duration.ofSeconds(60));
       assertThat(up.getStatus().getDesiredReplicas()).isEqualTo(expected);
 
-      // Once the new replicas serve, the backlog the step built drains.
-      Served.awaitTrue(() -> s.row().queue() < 5, Duration.ofSeconds(45), () -> "the queue did not drain: " + s.row().format());
+      // The backlog is bounded by the excess arrivals over the settle time, the detection and the
+      // start-up (15 + 5 + 8 s, and slack). It waits in the first replica's queue, which drains at
+      // what that replica serves beyond its third of the load, so it takes about three times as long.
+      int bound = (int) Math.ceil((3 * base - replica.stableRate()) * 35);
+      Duration drain = Duration.ofSeconds((long) Math.ceil(bound / (replica.stableRate() - base)) + 30);
+      Served.awaitTrue(() -> s.row().queue() < 5, drain, () -> "the queue did not drain: " + s.row().format());
       List<Served.Row> rows = timeline.rows();
-      assertThat(rows).allSatisfy(r -> assertThat(r.queue()).as("queue at %.0f s", r.time()).isLessThan(150));
+      assertThat(rows).allSatisfy(r -> assertThat(r.queue()).as("queue at %.0f s", r.time()).isLessThan(bound));
       assertThat(rows).allSatisfy(r -> assertThat(r.desired()).isLessThanOrEqualTo(expected));
 
       List<Event> rescales = s.rescales().subList(before, s.rescales().size());
-      assertThat(rescales).isNotEmpty().allSatisfy(e -> assertThat(e.getMessage()).contains("LoadAboveTarget"));
-      assertThat(rescales.get(rescales.size() - 1).getMessage()).startsWith("New size: " + expected + ";");
-      assertThat(rescales).as("scale-up decisions after the step").hasSizeLessThanOrEqualTo(2);
+      assertThat(rescales).as("scale-ups after the step").hasSize(1);
+      assertThat(rescales.get(0).getMessage()).startsWith("New size: " + expected + ";").contains("LoadAboveTarget");
+      // While the rate since the step was known too roughly to pick one count, the operator said so, once.
+      assertThat(s.events(Conditions.SCALE_UP_SETTLING)).hasSizeLessThanOrEqualTo(1)
+          .allSatisfy(e -> assertThat(e.getMessage()).contains("settling, up to"));
     } finally {
       loop.retire(s);
     }
@@ -195,7 +213,7 @@ class ClosedLoopTest {
     try {
       int expected = ClosedLoop.replicasFor(4.5, ClosedLoop.SHORT);
       s.await("Stable=True at " + expected + " replicas", x -> x.getStatus().getReplicas() == expected
-          && x.getStatus().isTrue(Conditions.STABLE), Duration.ofSeconds(90));
+          && x.getStatus().isTrue(Conditions.STABLE), Duration.ofSeconds(150));
 
       loop.prometheus().stop();
       try {

@@ -78,6 +78,7 @@ public final class Conditions {
   public static final String LOAD_BELOW_TARGET = "LoadBelowTarget";
   public static final String AT_TARGET = "AtTarget";
   public static final String WITHIN_MARGIN = "WithinMargin";
+  public static final String SCALE_UP_SETTLING = "ScaleUpSettling";
   public static final String SCALE_DOWN_STABILIZATION = "ScaleDownStabilization";
   public static final String SCALE_UP_STABILIZATION = "ScaleUpStabilization";
   public static final String IDLE = "Idle";
@@ -108,7 +109,7 @@ public final class Conditions {
 
   /** Reasons of decisions and Events. */
   public static final List<String> EVENT_REASONS = List.of(LOAD_ABOVE_TARGET, LOAD_BELOW_TARGET, AT_TARGET,
-      WITHIN_MARGIN, SCALE_DOWN_STABILIZATION, SCALE_UP_STABILIZATION, IDLE, METRICS_UNAVAILABLE,
+      WITHIN_MARGIN, SCALE_UP_SETTLING, SCALE_DOWN_STABILIZATION, SCALE_UP_STABILIZATION, IDLE, METRICS_UNAVAILABLE,
       SUCCESSFUL_RESCALE, FAILED_RESCALE, ENGINE_RECOMMENDATION, PREEMPTING);
 
   private Conditions() {}

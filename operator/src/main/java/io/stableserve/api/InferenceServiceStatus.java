@@ -27,6 +27,10 @@ public class InferenceServiceStatus {
       + "spec.behavior.replicaStartupTime of it count as starting; kept in status so a restart keeps it.")
   private String lastScaleUpTime;
 
+  @JsonPropertyDescription("Since when a scale-up has been settling (RFC 3339): the load asks for more replicas, "
+      + "but the arrival rate's confidence band still spans more than one count. Absent when none is.")
+  private String scaleUpSettlingSince;
+
   @JsonPropertyDescription("The workload as estimated from the metrics over the window.")
   private ObservedWorkload workload;
 
@@ -64,6 +68,14 @@ public class InferenceServiceStatus {
   /** Whether the condition of {@code type} is present with status True. */
   public boolean isTrue(String type) {
     return condition(type).map(c -> Conditions.TRUE.equals(c.getStatus())).orElse(false);
+  }
+
+  public String getScaleUpSettlingSince() {
+    return scaleUpSettlingSince;
+  }
+
+  public void setScaleUpSettlingSince(String scaleUpSettlingSince) {
+    this.scaleUpSettlingSince = scaleUpSettlingSince;
   }
 
   public String getLastScaleUpTime() {

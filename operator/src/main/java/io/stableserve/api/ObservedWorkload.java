@@ -28,6 +28,13 @@ public class ObservedWorkload {
   @JsonPropertyDescription("Squared coefficient of variation of inter-arrival times (1 for Poisson, above 1 bursty), where measurable.")
   private Double burstiness;
 
+  @JsonPropertyDescription("Arrival rate since a significant rise inside the window, in requests per second; "
+      + "scale-ups are sized for it rather than for the window's mean, which lags a step in load. Absent without a rise.")
+  private Double arrivalRateSinceRise;
+
+  @JsonPropertyDescription("Seconds before observedAt when the rise began.")
+  private Double riseSecondsAgo;
+
   @JsonPropertyDescription("The estimation window, e.g. 5m.")
   private String window;
 
@@ -88,6 +95,22 @@ public class ObservedWorkload {
 
   public void setBurstiness(Double burstiness) {
     this.burstiness = burstiness;
+  }
+
+  public Double getArrivalRateSinceRise() {
+    return arrivalRateSinceRise;
+  }
+
+  public void setArrivalRateSinceRise(Double arrivalRateSinceRise) {
+    this.arrivalRateSinceRise = arrivalRateSinceRise;
+  }
+
+  public Double getRiseSecondsAgo() {
+    return riseSecondsAgo;
+  }
+
+  public void setRiseSecondsAgo(Double riseSecondsAgo) {
+    this.riseSecondsAgo = riseSecondsAgo;
   }
 
   public String getWindow() {

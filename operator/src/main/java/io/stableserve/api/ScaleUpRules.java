@@ -20,6 +20,14 @@ public class ScaleUpRules implements ScalingRules {
       + "past span, so brief dips and spikes do not make replicas flap. Default 0s: scale up as soon as the model asks.")
   private String stabilizationWindow = "0s";
 
+  @Default("30s")
+  @Size(max = Durations.MAX_LENGTH)
+  @ValidationRule(value = Durations.RULE, message = Durations.MESSAGE)
+  @JsonPropertyDescription("Longest a scale-up waits, from when the load first asks for it, while the arrival rate's "
+      + "95% band still needs more than one replica count; then it takes the count of the estimate. After a step in load "
+      + "this makes the scale-up one decision to the right count instead of several. 0s: scale up on the estimate at once.")
+  private String settleTime = "30s";
+
   @Min(1)
   @JsonPropertyDescription("Most replicas added in one decision. No limit when omitted.")
   private Integer maxReplicasPerStep;
@@ -33,6 +41,18 @@ public class ScaleUpRules implements ScalingRules {
   @Override
   public Duration stabilizationWindowDuration() {
     return Durations.parse(stabilizationWindow == null ? "0s" : stabilizationWindow, "behavior.scaleUp.stabilizationWindow");
+  }
+
+  public Duration settleTimeDuration() {
+    return Durations.parse(settleTime == null ? "30s" : settleTime, "behavior.scaleUp.settleTime");
+  }
+
+  public String getSettleTime() {
+    return settleTime;
+  }
+
+  public void setSettleTime(String settleTime) {
+    this.settleTime = settleTime;
   }
 
   public String getStabilizationWindow() {

@@ -201,7 +201,7 @@ public final class ObserveCommand implements Callable<Integer> {
     io.stableserve.decide.Observation seen;
     if (report.capacity != null) {
       seen = io.stableserve.decide.Observation.measured(
-          new io.stableserve.decide.ArrivalEstimate(report.estimate.arrivalRate(), report.estimate.arrivals().standardError()),
+          io.stableserve.decide.ArrivalEstimate.of(report.estimate.arrivals()),
           report.capacity);
     } else if (report.unavailable != null) {
       seen = io.stableserve.decide.Observation.unavailable(report.unavailable.problem().reason(), report.unavailable.explanation());

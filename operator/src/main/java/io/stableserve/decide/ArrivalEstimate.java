@@ -1,12 +1,17 @@
 package io.stableserve.decide;
 
+import java.util.Objects;
+import java.util.Optional;
+
 /**
- * The measured arrival rate λ̂ and its standard error, both in requests per second.
+ * The measured arrival rate λ̂ and its standard error, both in requests per second, and a rise of
+ * the rate inside the window when one was found.
  *
  * <p>The standard error widens the scale-down margin: fewer replicas are chosen only when they
- * would still hold the upper confidence bound λ̂ + z·σ at the target utilisation.
+ * would still hold the upper confidence bound λ̂ + z·σ at the target utilisation. A rise sizes
+ * scale-ups for the rate since the rise rather than the window's mean, which lags it.
  */
-public record ArrivalEstimate(double rate, double standardError) {
+public record ArrivalEstimate(double rate, double standardError, Optional<Rise> rise) {
 
   public ArrivalEstimate {
     if (!(rate >= 0) || Double.isInfinite(rate)) {
@@ -15,6 +20,17 @@ public record ArrivalEstimate(double rate, double standardError) {
     if (!(standardError >= 0) || Double.isInfinite(standardError)) {
       throw new IllegalArgumentException("standard error of λ̂ must be a finite number >= 0 req/s, got " + standardError);
     }
+    rise = Objects.requireNonNullElse(rise, Optional.empty());
+  }
+
+  public ArrivalEstimate(double rate, double standardError) {
+    this(rate, standardError, Optional.empty());
+  }
+
+  /** The decide step's view of the estimate stage's λ̂: the rate, its standard error and the rise. */
+  public static ArrivalEstimate of(io.stableserve.estimate.ArrivalEstimate estimate) {
+    return new ArrivalEstimate(estimate.ratePerSecond(), estimate.standardError(),
+        estimate.rise().map(r -> new Rise(r.rateAfter(), r.standardErrorAfter(), r.secondsAgo())));
   }
 
   /** A rate known without error (simulations, tests). */
@@ -24,5 +40,26 @@ public record ArrivalEstimate(double rate, double standardError) {
 
   public double upperBound(double z) {
     return rate + z * standardError;
+  }
+
+  /**
+   * The arrival rate since it rose, {@code secondsAgo} before the decision.
+   *
+   * @param rate req/s since the rise
+   * @param standardError one standard error of {@code rate}
+   * @param secondsAgo how long ago the rise began
+   */
+  public record Rise(double rate, double standardError, double secondsAgo) {
+    public Rise {
+      if (!(rate >= 0) || Double.isInfinite(rate)) {
+        throw new IllegalArgumentException("arrival rate since a rise must be a finite number >= 0 req/s, got " + rate);
+      }
+      if (!(standardError >= 0) || Double.isInfinite(standardError)) {
+        throw new IllegalArgumentException("standard error of the rate since a rise must be finite and >= 0, got " + standardError);
+      }
+      if (!(secondsAgo >= 0) || Double.isInfinite(secondsAgo)) {
+        throw new IllegalArgumentException("time since a rise must be a finite number of seconds >= 0, got " + secondsAgo);
+      }
+    }
   }
 }

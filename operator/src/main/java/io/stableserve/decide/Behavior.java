@@ -12,8 +12,11 @@ import java.util.Objects;
  * @param scaleDownLimit the most replicas one action may remove
  * @param startupTime how long a new replica takes to become ready; replicas not ready within this
  *     time of the last scale-up count as capacity that is coming, older ones as not becoming ready
- * @param downscaleConfidence z of the scale-down margin: fewer replicas only when they would hold
- *     λ̂ + z·σ at the target utilisation (2 ≈ 97.7% one-sided for a normal error)
+ * @param confidence z of the margins drawn from λ̂'s standard error σ: fewer replicas only when they
+ *     would hold λ̂ + z·σ at the target utilisation, and a scale-up settles while λ̂ ± z·σ spans
+ *     more than one count (2 ≈ 97.7% one-sided for a normal error)
+ * @param scaleUpSettleTime the longest a scale-up waits, from when the load first asks for it, for
+ *     λ̂ ± z·σ to need one count only; then it takes the count of λ̂ (0: never wait)
  */
 public record Behavior(
     Duration scaleUpWindow,
@@ -21,51 +24,57 @@ public record Behavior(
     StepLimit scaleUpLimit,
     StepLimit scaleDownLimit,
     Duration startupTime,
-    double downscaleConfidence) {
+    double confidence,
+    Duration scaleUpSettleTime) {
 
   public static final Duration DEFAULT_SCALE_DOWN_WINDOW = Duration.ofMinutes(5);
   public static final Duration DEFAULT_STARTUP_TIME = Duration.ofMinutes(2);
-  public static final double DEFAULT_DOWNSCALE_CONFIDENCE = 2.0;
+  public static final double DEFAULT_CONFIDENCE = 2.0;
 
   public Behavior {
     scaleUpWindow = nonNegative("scale-up stabilisation window", scaleUpWindow);
     scaleDownWindow = nonNegative("scale-down stabilisation window", scaleDownWindow);
     startupTime = nonNegative("replica start-up time", startupTime);
+    scaleUpSettleTime = nonNegative("scale-up settle time", scaleUpSettleTime);
     Objects.requireNonNull(scaleUpLimit, "scale-up step limit");
     Objects.requireNonNull(scaleDownLimit, "scale-down step limit");
-    if (!(downscaleConfidence >= 0) || Double.isInfinite(downscaleConfidence)) {
-      throw new IllegalArgumentException("scale-down confidence z must be a finite number >= 0, got " + downscaleConfidence);
+    if (!(confidence >= 0) || Double.isInfinite(confidence)) {
+      throw new IllegalArgumentException("confidence z must be a finite number >= 0, got " + confidence);
     }
   }
 
-  /** Scale up at once, scale down after 5 minutes, no step limits, replicas start in 2 minutes, z = 2. */
+  /** Scale up at once, scale down after 5 minutes, no step limits, replicas start in 2 minutes, z = 2, no settling. */
   public static Behavior defaults() {
     return new Behavior(Duration.ZERO, DEFAULT_SCALE_DOWN_WINDOW, StepLimit.none(), StepLimit.none(),
-        DEFAULT_STARTUP_TIME, DEFAULT_DOWNSCALE_CONFIDENCE);
+        DEFAULT_STARTUP_TIME, DEFAULT_CONFIDENCE, Duration.ZERO);
   }
 
   public Behavior withScaleUpWindow(Duration window) {
-    return new Behavior(window, scaleDownWindow, scaleUpLimit, scaleDownLimit, startupTime, downscaleConfidence);
+    return new Behavior(window, scaleDownWindow, scaleUpLimit, scaleDownLimit, startupTime, confidence, scaleUpSettleTime);
   }
 
   public Behavior withScaleDownWindow(Duration window) {
-    return new Behavior(scaleUpWindow, window, scaleUpLimit, scaleDownLimit, startupTime, downscaleConfidence);
+    return new Behavior(scaleUpWindow, window, scaleUpLimit, scaleDownLimit, startupTime, confidence, scaleUpSettleTime);
   }
 
   public Behavior withScaleUpLimit(StepLimit limit) {
-    return new Behavior(scaleUpWindow, scaleDownWindow, limit, scaleDownLimit, startupTime, downscaleConfidence);
+    return new Behavior(scaleUpWindow, scaleDownWindow, limit, scaleDownLimit, startupTime, confidence, scaleUpSettleTime);
   }
 
   public Behavior withScaleDownLimit(StepLimit limit) {
-    return new Behavior(scaleUpWindow, scaleDownWindow, scaleUpLimit, limit, startupTime, downscaleConfidence);
+    return new Behavior(scaleUpWindow, scaleDownWindow, scaleUpLimit, limit, startupTime, confidence, scaleUpSettleTime);
   }
 
   public Behavior withStartupTime(Duration time) {
-    return new Behavior(scaleUpWindow, scaleDownWindow, scaleUpLimit, scaleDownLimit, time, downscaleConfidence);
+    return new Behavior(scaleUpWindow, scaleDownWindow, scaleUpLimit, scaleDownLimit, time, confidence, scaleUpSettleTime);
   }
 
-  public Behavior withDownscaleConfidence(double z) {
-    return new Behavior(scaleUpWindow, scaleDownWindow, scaleUpLimit, scaleDownLimit, startupTime, z);
+  public Behavior withConfidence(double z) {
+    return new Behavior(scaleUpWindow, scaleDownWindow, scaleUpLimit, scaleDownLimit, startupTime, z, scaleUpSettleTime);
+  }
+
+  public Behavior withScaleUpSettleTime(Duration settle) {
+    return new Behavior(scaleUpWindow, scaleDownWindow, scaleUpLimit, scaleDownLimit, startupTime, confidence, settle);
   }
 
   /** The longest window: recommendations older than this are of no further use. */

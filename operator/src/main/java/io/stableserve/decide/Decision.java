@@ -14,13 +14,14 @@ import java.util.OptionalInt;
  * @param reason why, as a machine reason
  * @param message why, in words, with the figures it rests on
  * @param limit what, if anything, held the count short of the stabilised recommendation
- * @param modelReplicas n = ⌈λ̂/(ρ·μ̂)⌉ before hysteresis, windows and limits; empty without metrics
+ * @param modelReplicas n = ⌈λ̂/(ρ·μ̂)⌉ before hysteresis, windows and limits, with λ̂ the rate since
+ *     a rise when one was found; empty without metrics
  * @param stability λ̂ against the ready replicas' stable region
  * @param stabilityMessage that verdict in words
  * @param startingReplicas replicas not ready yet but within the start-up time of the last
  *     scale-up: capacity that is coming, not asked for again
  * @param stalledReplicas replicas not ready after the start-up time
- * @param utilization ρ at the desired replicas, λ̂ / (desired·μ̂); empty without metrics
+ * @param utilization ρ at the desired replicas, λ̂ / (desired·μ̂) with the same λ̂; empty without metrics
  * @param state the stabilisation state to keep for the next decision
  */
 public record Decision(

@@ -14,6 +14,11 @@ public enum DecisionReason {
   SCALE_DOWN_STABILIZATION("ScaleDownStabilization"),
   /** A lower recommendation inside the scale-up window holds the count down. */
   SCALE_UP_STABILIZATION("ScaleUpStabilization"),
+  /**
+   * The load needs more replicas, but λ̂'s confidence band spans more than one count: hold for at
+   * most the settle time while the count becomes clear, so the scale-up is one step.
+   */
+  SCALE_UP_SETTLING("ScaleUpSettling"),
   /** Nothing arrived and nothing is in the system over the window: one replica (or the minimum). */
   IDLE("Idle"),
   /** No usable metrics: hold the current count, never scale down. */

@@ -2,9 +2,11 @@ package io.stableserve.decide;
 
 import io.stableserve.solve.Capacity;
 import io.stableserve.solve.Provisioning;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
 
@@ -105,53 +107,83 @@ public final class ScalingPolicy {
     Capacity capacity = m.capacity();
     double lambda = m.arrivals().rate();
     double mu = capacity.stableRate();
-    double upper = m.arrivals().upperBound(behavior.downscaleConfidence());
+    double z = behavior.confidence();
     int current = replicas.spec();
     int needed = replicasFor(lambda, capacity);
+    // A rise inside the window: the rate since is what the load has become; the window's mean lags it.
+    // Scale-ups are sized for it, and a scale-down keeps its margin too.
+    Optional<ArrivalEstimate.Rise> rise = m.arrivals().rise().filter(r -> r.rate() > lambda);
+    double riseUpper = rise.map(r -> r.rate() + z * r.standardError()).orElse(0.0);
+    double upper = Math.max(m.arrivals().upperBound(z), riseUpper);
+    String upperName = riseUpper > m.arrivals().upperBound(z) ? "rate since the rise" : "λ̂";
     int neededWithMargin = replicasFor(upper, capacity);
+    double lambdaUp = rise.map(ArrivalEstimate.Rise::rate).orElse(lambda);
+    double sigmaUp = rise.map(ArrivalEstimate.Rise::standardError).orElse(m.arrivals().standardError());
+    int neededUp = rise.isPresent() ? replicasFor(lambdaUp, capacity) : needed;
 
     int recommendation;
     DecisionReason reason;
     StringBuilder why = new StringBuilder(String.format(Locale.ROOT,
         "λ̂ = %.3g req/s at ρ = %.2f of μ̂ = %.3g req/s per replica (%s) needs %d",
         lambda, targetUtilization, mu, capacity.bottleneck().description(), needed));
-    if (needed > current) {
-      recommendation = needed;
+    if (neededUp > needed) {
+      why.append(String.format(Locale.ROOT, "; arrivals rose to %.3g req/s %.0f s ago, which needs %d",
+          lambdaUp, rise.get().secondsAgo(), neededUp));
+    }
+    Optional<Instant> pendingSince = Optional.empty();
+    if (neededUp > current) {
+      recommendation = neededUp;
       reason = DecisionReason.LOAD_ABOVE_TARGET;
+      Instant since = state.scaleUpPendingSince().orElse(now);
+      int fewest = replicasFor(Math.max(0, lambdaUp - z * sigmaUp), capacity);
+      int most = replicasFor(lambdaUp + z * sigmaUp, capacity);
+      Instant settled = since.plus(behavior.scaleUpSettleTime());
+      // Kept until the replicas reach the count, so a scale-up that was not applied (Recommend mode)
+      // or fell short does not wait again.
+      pendingSince = Optional.of(since);
+      if (fewest != most && now.isBefore(settled)) {
+        recommendation = current;
+        reason = DecisionReason.SCALE_UP_SETTLING;
+        why.append(String.format(Locale.ROOT,
+            ", but %.3g ± %.3g·%.3g req/s needs %d to %d: settling, up to %d s more, for one count",
+            lambdaUp, z, sigmaUp, fewest, most, Duration.between(now, settled).toSeconds()));
+      }
     } else if (neededWithMargin < current) {
       recommendation = neededWithMargin;
       reason = DecisionReason.LOAD_BELOW_TARGET;
       if (neededWithMargin > needed) {
-        why.append(String.format(Locale.ROOT, "; with margin (λ̂ + %.3g·σ = %.3g req/s) %d",
-            behavior.downscaleConfidence(), upper, neededWithMargin));
+        why.append(String.format(Locale.ROOT, "; with margin (%s + %.3g·σ = %.3g req/s) %d",
+            upperName, z, upper, neededWithMargin));
       }
     } else if (needed < current) {
       recommendation = current;
       reason = DecisionReason.WITHIN_MARGIN;
-      why.append(String.format(Locale.ROOT, ", but λ̂ + %.3g·σ = %.3g req/s needs %d: holding %d",
-          behavior.downscaleConfidence(), upper, neededWithMargin, current));
+      why.append(String.format(Locale.ROOT, ", but %s + %.3g·σ = %.3g req/s needs %d: holding %d",
+          upperName, z, upper, neededWithMargin, current));
     } else {
       recommendation = current;
       reason = DecisionReason.AT_TARGET;
     }
 
-    StabilizationState next = state.record(new Recommendation(now, recommendation), behavior.retention());
+    StabilizationState next = state.record(new Recommendation(now, recommendation), behavior.retention())
+        .withScaleUpPendingSince(pendingSince);
     Limited limited = limit(now, current, recommendation, reason, why, next, coming, stalled);
     int desired = limited.desired();
     if (desired > current) {
       next = next.withLastScaleUp(now);
     }
     StabilityVerdict verdict = verdict(lambda, replicas.ready(), capacity);
-    return new Decision(now, current, desired, limited.reason(), why.toString(), limited.limit(), OptionalInt.of(needed), verdict,
+    return new Decision(now, current, desired, limited.reason(), why.toString(), limited.limit(), OptionalInt.of(neededUp), verdict,
         stabilityMessage(verdict, lambda, replicas.ready(), capacity, coming), coming, stalled,
-        OptionalDouble.of(lambda / (desired * mu)), next);
+        OptionalDouble.of(lambdaUp / (desired * mu)), next);
   }
 
   private Decision decideIdle(Instant now, ReplicaCounts replicas, StabilizationState state, int coming, int stalled) {
     int current = replicas.spec();
     StringBuilder why = new StringBuilder("no request arrived, completed or waited in the window: the service is idle and needs 1");
     DecisionReason reason = current == 1 ? DecisionReason.AT_TARGET : DecisionReason.IDLE;
-    StabilizationState next = state.record(new Recommendation(now, 1), behavior.retention());
+    StabilizationState next = state.record(new Recommendation(now, 1), behavior.retention())
+        .withScaleUpPendingSince(Optional.empty());
     Limited limited = limit(now, current, 1, reason, why, next, coming, stalled);
     if (limited.desired() > current) {
       next = next.withLastScaleUp(now);

@@ -10,16 +10,23 @@ import java.util.Optional;
 /**
  * What the decide step remembers between decisions: the recent recommendations (for the
  * stabilisation windows) and the time of the last scale-up (to tell replicas that are starting
- * from replicas that are not becoming ready). The operator keeps it in the InferenceService's
- * status, so a restart does not reset the windows.
+ * from replicas that are not becoming ready) and since when a scale-up has been waiting for its
+ * count to settle. The operator keeps it in the InferenceService's status, so a restart does not
+ * reset the windows.
  */
-public record StabilizationState(List<Recommendation> recommendations, Optional<Instant> lastScaleUp) {
+public record StabilizationState(List<Recommendation> recommendations, Optional<Instant> lastScaleUp,
+    Optional<Instant> scaleUpPendingSince) {
 
-  private static final StabilizationState EMPTY = new StabilizationState(List.of(), Optional.empty());
+  private static final StabilizationState EMPTY = new StabilizationState(List.of(), Optional.empty(), Optional.empty());
 
   public StabilizationState {
     recommendations = recommendations.stream().sorted(Comparator.comparing(Recommendation::time)).toList();
     lastScaleUp = lastScaleUp == null ? Optional.empty() : lastScaleUp;
+    scaleUpPendingSince = scaleUpPendingSince == null ? Optional.empty() : scaleUpPendingSince;
+  }
+
+  public StabilizationState(List<Recommendation> recommendations, Optional<Instant> lastScaleUp) {
+    this(recommendations, lastScaleUp, Optional.empty());
   }
 
   public static StabilizationState empty() {
@@ -36,10 +43,14 @@ public record StabilizationState(List<Recommendation> recommendations, Optional<
       }
     }
     kept.add(recommendation);
-    return new StabilizationState(kept, lastScaleUp);
+    return new StabilizationState(kept, lastScaleUp, scaleUpPendingSince);
   }
 
   StabilizationState withLastScaleUp(Instant time) {
-    return new StabilizationState(recommendations, Optional.of(time));
+    return new StabilizationState(recommendations, Optional.of(time), scaleUpPendingSince);
+  }
+
+  StabilizationState withScaleUpPendingSince(Optional<Instant> since) {
+    return new StabilizationState(recommendations, lastScaleUp, since);
   }
 }

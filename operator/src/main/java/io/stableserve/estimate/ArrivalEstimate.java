@@ -1,5 +1,6 @@
 package io.stableserve.estimate;
 
+import java.util.Optional;
 import java.util.OptionalDouble;
 
 /**
@@ -23,6 +24,8 @@ import java.util.OptionalDouble;
  *     {@link #MIN_ARRIVALS_FOR_DISPERSION} arrivals per sub-interval on average were seen.
  * @param requests A, the arrivals counted in the window
  * @param windowSeconds W
+ * @param rise a significant rise of the rate inside the window, with the rate since (empty when
+ *     the counts are steady, fall, or are too few); see {@link RateChange}
  */
 public record ArrivalEstimate(
     double ratePerSecond,
@@ -33,7 +36,8 @@ public record ArrivalEstimate(
     double backlogGrowthPerSecond,
     OptionalDouble burstiness,
     double requests,
-    double windowSeconds) {
+    double windowSeconds,
+    Optional<RateChange> rise) {
 
   public static final int MIN_INTERVALS_FOR_DISPERSION = 5;
   public static final double MIN_ARRIVALS_FOR_DISPERSION = 5;
@@ -69,6 +73,7 @@ public record ArrivalEstimate(
       throw new IllegalArgumentException("an arrival estimate needs its uncertainty basis and source");
     }
     burstiness = burstiness == null ? OptionalDouble.empty() : burstiness;
+    rise = rise == null ? Optional.empty() : rise;
     if (burstiness.isPresent()) {
       finiteNonNegative("burstiness", burstiness.getAsDouble());
     }

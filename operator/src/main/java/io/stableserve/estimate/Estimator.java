@@ -6,6 +6,7 @@ import io.stableserve.observe.TokenHistogram;
 import io.stableserve.workload.ArrivalStatistics;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
@@ -82,7 +83,11 @@ public final class Estimator {
       standardError = Math.sqrt(Math.max(requests, 1)) / w;
       basis = ArrivalEstimate.UncertaintyBasis.POISSON;
     }
-    return new ArrivalEstimate(rate, standardError, basis, source, completionsPerSecond, growth, burstiness, requests, w);
+    Optional<RateChange> rise = RateChange.find(intervals.stream().mapToDouble(IntervalSample::arrivals).toArray(), r);
+    rise.ifPresent(c -> notes.add(String.format(Locale.ROOT,
+        "arrivals rose from %.3g to %.3g req/s %.0f s ago (likelihood ratio %.1f): scale-ups size for the new rate",
+        c.rateBefore(), c.rateAfter(), c.secondsAgo(), c.statistic())));
+    return new ArrivalEstimate(rate, standardError, basis, source, completionsPerSecond, growth, burstiness, requests, w, rise);
   }
 
   static Optional<ObservedWorkload> workload(Observation o, ArrivalEstimate arrivals, List<String> notes) {

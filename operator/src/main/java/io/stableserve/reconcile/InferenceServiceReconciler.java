@@ -17,6 +17,7 @@ import io.stableserve.api.InferenceServiceStatus;
 import io.stableserve.api.MetricsSpec;
 import io.stableserve.api.Mode;
 import io.stableserve.decide.Decision;
+import io.stableserve.decide.DecisionReason;
 import io.stableserve.estimate.CapacitySource;
 import io.stableserve.estimate.CorrectedCapacity;
 import io.stableserve.estimate.ServiceEstimate;
@@ -156,6 +157,10 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
     } else if (recommend && decision.scales() && !sameRecommendation(previous, decision)) {
       events.record(service, EventRecorder.NORMAL, decision.reason().machineName(),
           "Recommend mode, /scale not written: " + decision.message());
+    } else if (decision.reason() == DecisionReason.SCALE_UP_SETTLING
+        && (previous == null || previous.getScaleUpSettlingSince() == null)) {
+      // Once per wait: why a scale-up the load asks for has not happened yet.
+      events.record(service, EventRecorder.NORMAL, decision.reason().machineName(), decision.message());
     }
 
     StatusReport.evaluated(status, target, evaluation, applied, recommend, generation, now);

@@ -96,7 +96,7 @@ public final class ServiceEvaluator {
         policy.behavior().scaleDownWindow());
     CorrectedCapacity capacity = remembered.capacity();
     Decision decision = policy.decide(now,
-        Observation.measured(new ArrivalEstimate(estimate.arrivalRate(), estimate.arrivals().standardError()), capacity.capacity()),
+        Observation.measured(ArrivalEstimate.of(estimate.arrivals()), capacity.capacity()),
         replicas, state);
     return new Evaluation(Optional.of(estimate), Optional.of(engine), Optional.of(capacity), Optional.empty(), decision,
         remembered.measurement());

@@ -32,7 +32,8 @@ final class SpecMapping {
         stepLimit(b.effectiveScaleUp()),
         stepLimit(b.effectiveScaleDown()),
         b.replicaStartupDuration(),
-        Behavior.DEFAULT_DOWNSCALE_CONFIDENCE);
+        Behavior.DEFAULT_CONFIDENCE,
+        b.effectiveScaleUp().settleTimeDuration());
     if (spec.getReplicas() == null || spec.getReplicas().getMax() == null) {
       throw new IllegalArgumentException("spec.replicas.max is required");
     }

@@ -53,7 +53,7 @@ public final class StatusReport {
         }
       }
     }
-    return new StabilizationState(recs, instant(status.getLastScaleUpTime()));
+    return new StabilizationState(recs, instant(status.getLastScaleUpTime()), instant(status.getScaleUpSettlingSince()));
   }
 
   /** The preemption correction a status carries, to be remembered (empty when none was applied). */
@@ -116,6 +116,7 @@ public final class StatusReport {
         s.setLastScaleUpTime(now.toString());
       }
     }
+    s.setScaleUpSettlingSince(d.state().scaleUpPendingSince().map(Instant::toString).orElse(null));
     s.setRecommendations(new ArrayList<>(d.state().recommendations().stream()
         .map(r -> new Recommendation(r.time().toString(), r.replicas())).toList()));
 
@@ -180,6 +181,10 @@ public final class StatusReport {
       w.setOutputTokensSecondMoment(m.meanOutputSquare());
     });
     est.arrivals().burstiness().ifPresent(w::setBurstiness);
+    est.arrivals().rise().ifPresent(r -> {
+      w.setArrivalRateSinceRise(r.rateAfter());
+      w.setRiseSecondsAgo(r.secondsAgo());
+    });
     w.setWindow(Durations.format(est.window()));
     w.setObservedAt(est.at().toString());
     return w;

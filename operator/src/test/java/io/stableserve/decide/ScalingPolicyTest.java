@@ -40,6 +40,110 @@ class ScalingPolicyTest {
     return policy.decide(at, obs, ReplicaCounts.allReady(replicas), state);
   }
 
+  /** At ρ = 0.8 a replica takes 1.6 req/s: count 3 covers (3.2, 4.8], count 4 (4.8, 6.4]. */
+  @Nested
+  class ScaleUpSettling {
+
+    final Behavior settle20 = NO_WINDOWS.withScaleUpSettleTime(Duration.ofSeconds(20));
+
+    Observation rose(double window, double sigma, double since, double sinceSigma) {
+      return Observation.measured(new ArrivalEstimate(window, sigma, Optional.of(new ArrivalEstimate.Rise(since, sinceSigma, 6))),
+          CAPACITY);
+    }
+
+    @Test
+    void aRiseSizesTheScaleUpForTheRateSinceNotTheWindowsMean() {
+      // The window's mean 2.0 needs 2; the rate since the rise, 4.0 ± 0.2, needs 3 at both ends of its band.
+      Decision d = decide(policy(settle20), T0, rose(2.0, 0.1, 4.0, 0.2), 1, StabilizationState.empty());
+      assertThat(d.desiredReplicas()).isEqualTo(3);
+      assertThat(d.reason()).isEqualTo(DecisionReason.LOAD_ABOVE_TARGET);
+      assertThat(d.modelReplicas()).hasValue(3);
+      assertThat(d.message()).contains("needs 2; arrivals rose to 4.00 req/s 6 s ago, which needs 3");
+    }
+
+    @Test
+    void whileTheBandSpansTwoCountsItHoldsAndRemembersSinceWhen() {
+      // 4.0 ± 2·0.5 = [3.0, 5.0] needs 2 to 4.
+      Decision d = decide(policy(settle20), T0, rose(2.0, 0.1, 4.0, 0.5), 1, StabilizationState.empty());
+      assertThat(d.desiredReplicas()).isEqualTo(1);
+      assertThat(d.scales()).isFalse();
+      assertThat(d.reason()).isEqualTo(DecisionReason.SCALE_UP_SETTLING);
+      assertThat(d.message()).startsWith("hold 1: ").contains("needs 2 to 4: settling, up to 20 s more, for one count");
+      assertThat(d.state().scaleUpPendingSince()).contains(T0);
+
+      // Ten seconds on the band is narrower and needs 3 only: one step to 3, and the wait is over.
+      Decision next = decide(policy(settle20), T0.plusSeconds(10), rose(2.5, 0.1, 4.0, 0.3), 1, d.state());
+      assertThat(next.desiredReplicas()).isEqualTo(3);
+      assertThat(next.reason()).isEqualTo(DecisionReason.LOAD_ABOVE_TARGET);
+      assertThat(next.state().lastScaleUp()).contains(T0.plusSeconds(10));
+      // At 3 replicas the load asks for no more: the wait is over.
+      Decision at = decide(policy(settle20), T0.plusSeconds(11), rose(4.0, 0.1, 4.2, 0.3), 3, next.state());
+      assertThat(at.reason()).isEqualTo(DecisionReason.AT_TARGET);
+      assertThat(at.state().scaleUpPendingSince()).isEmpty();
+    }
+
+    @Test
+    void aScaleUpThatWasNotAppliedDoesNotSettleAgain() {
+      // Recommend mode: the decision to go to 3 is reported, the Deployment stays at 1.
+      Decision first = decide(policy(settle20), T0, rose(2.0, 0.1, 4.0, 0.5), 1, StabilizationState.empty());
+      Decision done = decide(policy(settle20), T0.plusSeconds(20), rose(2.0, 0.1, 4.0, 0.5), 1, first.state());
+      assertThat(done.desiredReplicas()).isEqualTo(3);
+      Decision again = decide(policy(settle20), T0.plusSeconds(21), rose(2.0, 0.1, 4.0, 0.5), 1, done.state());
+      assertThat(again.desiredReplicas()).isEqualTo(3);
+      assertThat(again.reason()).isEqualTo(DecisionReason.LOAD_ABOVE_TARGET);
+    }
+
+    @Test
+    void afterTheSettleTimeItTakesTheCountOfTheEstimate() {
+      Decision first = decide(policy(settle20), T0, rose(2.0, 0.1, 4.0, 0.5), 1, StabilizationState.empty());
+      Decision stillWaiting = decide(policy(settle20), T0.plusSeconds(19), rose(2.0, 0.1, 4.0, 0.5), 1, first.state());
+      assertThat(stillWaiting.reason()).isEqualTo(DecisionReason.SCALE_UP_SETTLING);
+      assertThat(stillWaiting.state().scaleUpPendingSince()).contains(T0);
+      Decision done = decide(policy(settle20), T0.plusSeconds(20), rose(2.0, 0.1, 4.0, 0.5), 1, stillWaiting.state());
+      assertThat(done.desiredReplicas()).isEqualTo(3);
+      assertThat(done.reason()).isEqualTo(DecisionReason.LOAD_ABOVE_TARGET);
+    }
+
+    @Test
+    void withoutARiseTheWindowsBandSettlesToo() {
+      // λ̂ = 1.7 ± 2·0.2 = [1.3, 2.1] needs 1 to 2: the step may still be filling the window.
+      Decision d = decide(policy(settle20), T0, load(1.7, 0.2), 1, StabilizationState.empty());
+      assertThat(d.reason()).isEqualTo(DecisionReason.SCALE_UP_SETTLING);
+      assertThat(d.desiredReplicas()).isEqualTo(1);
+      // The load falls back below one replica's share: nothing to wait for any more.
+      Decision calm = decide(policy(settle20), T0.plusSeconds(5), load(1.2, 0.1), 1, d.state());
+      assertThat(calm.reason()).isEqualTo(DecisionReason.AT_TARGET);
+      assertThat(calm.state().scaleUpPendingSince()).isEmpty();
+      // A later ask starts a new wait rather than inheriting the old one.
+      Decision again = decide(policy(settle20), T0.plusSeconds(30), load(1.7, 0.2), 1, calm.state());
+      assertThat(again.state().scaleUpPendingSince()).contains(T0.plusSeconds(30));
+    }
+
+    @Test
+    void aSettleTimeOfZeroScalesOnTheEstimateAtOnce() {
+      Decision d = decide(policy(NO_WINDOWS), T0, rose(2.0, 0.1, 4.0, 0.5), 1, StabilizationState.empty());
+      assertThat(d.desiredReplicas()).isEqualTo(3);
+      assertThat(d.reason()).isEqualTo(DecisionReason.LOAD_ABOVE_TARGET);
+    }
+
+    @Test
+    void aScaleDownKeepsTheMarginOfTheRateSinceARise() {
+      // 6 replicas; the window's 5.0 + 2·0.1 needs 4, but the rate since the rise, 5.5 + 2·0.6 = 6.7, needs 5.
+      Decision d = decide(policy(settle20), T0, rose(5.0, 0.1, 5.5, 0.6), 6, StabilizationState.empty());
+      assertThat(d.desiredReplicas()).isEqualTo(5);
+      assertThat(d.reason()).isEqualTo(DecisionReason.LOAD_BELOW_TARGET);
+      assertThat(d.message()).contains("with margin (rate since the rise + 2.00·σ = 6.70 req/s) 5");
+    }
+
+    @Test
+    void metricsGoingAwayKeepTheWaitsStart() {
+      Decision d = decide(policy(settle20), T0, rose(2.0, 0.1, 4.0, 0.5), 1, StabilizationState.empty());
+      Decision held = decide(policy(settle20), T0.plusSeconds(3), Observation.unavailable("PrometheusUnreachable", "down"), 1,
+          d.state());
+      assertThat(held.state().scaleUpPendingSince()).contains(T0);
+    }
+  }
+
   @Nested
   class ModelStep {
 
@@ -137,7 +241,7 @@ class ScalingPolicyTest {
 
     @Test
     void confidenceZeroRemovesTheMargin() {
-      Decision d = decide(policy(NO_WINDOWS.withDownscaleConfidence(0)), T0, load(4.6, 0.5), 4, StabilizationState.empty());
+      Decision d = decide(policy(NO_WINDOWS.withConfidence(0)), T0, load(4.6, 0.5), 4, StabilizationState.empty());
       assertThat(d.desiredReplicas()).isEqualTo(3);
     }
 
@@ -486,7 +590,7 @@ class ScalingPolicyTest {
       assertThatThrownBy(() -> new ScalingPolicy(WIDE, 1.0, Behavior.defaults())).hasMessageContaining("target utilisation");
       assertThatThrownBy(() -> new ScalingPolicy(WIDE, 0, Behavior.defaults())).hasMessageContaining("target utilisation");
       assertThatThrownBy(() -> Behavior.defaults().withScaleDownWindow(Duration.ofSeconds(-1))).hasMessageContaining("scale-down stabilisation window");
-      assertThatThrownBy(() -> Behavior.defaults().withDownscaleConfidence(Double.NaN)).hasMessageContaining("confidence");
+      assertThatThrownBy(() -> Behavior.defaults().withConfidence(Double.NaN)).hasMessageContaining("confidence");
       assertThatThrownBy(() -> new StepLimit(-1, 0)).hasMessageContaining("step limit replicas");
       assertThatThrownBy(() -> new StepLimit(0, -5)).hasMessageContaining("step limit percent");
       assertThatThrownBy(() -> new ArrivalEstimate(Double.NaN, 0)).hasMessageContaining("arrival rate");
