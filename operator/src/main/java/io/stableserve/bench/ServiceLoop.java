@@ -66,7 +66,7 @@ public final class ServiceLoop {
       this.phase = phase;
       this.policy = new ScalingPolicy(new ReplicaBounds(1, 64), 0.85, Behavior.defaults());
       this.spec = StableServeAutoscaler.spec(new ReplicaRange(1, 64), 0.85, Duration.ofMinutes(2), engine, model,
-          WINDOW.toSeconds());
+          WINDOW.toSeconds(), StableServeAutoscaler.DEFAULT_SETTLE_TIME);
     }
 
     public Decision last() {

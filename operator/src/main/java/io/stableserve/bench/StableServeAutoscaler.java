@@ -48,6 +48,8 @@ public final class StableServeAutoscaler implements Autoscaler {
   public static final String NAME = "StableServe";
   public static final double DEFAULT_TARGET_UTILIZATION = 0.85;
   public static final double DEFAULT_WINDOW_SECONDS = 300;
+  /** The InferenceService's default behavior.scaleUp.settleTime. */
+  public static final Duration DEFAULT_SETTLE_TIME = Duration.ofSeconds(30);
   public static final double SUB_INTERVAL_SECONDS = 30;
 
   private final InferenceServiceSpec spec;
@@ -61,23 +63,26 @@ public final class StableServeAutoscaler implements Autoscaler {
 
   public StableServeAutoscaler(ReplicaRange range, double targetUtilization, Duration startupTime, EngineConfig engine,
       ModelKind model) {
-    this(range, targetUtilization, startupTime, engine, model, DEFAULT_WINDOW_SECONDS);
+    this(range, targetUtilization, startupTime, engine, model, DEFAULT_WINDOW_SECONDS, DEFAULT_SETTLE_TIME);
   }
 
-  /** @param windowSeconds the estimation window, a multiple of 30 s (the InferenceService's metrics window) */
+  /**
+   * @param windowSeconds the estimation window, a multiple of 30 s (the InferenceService's metrics window)
+   * @param settleTime behavior.scaleUp.settleTime
+   */
   public StableServeAutoscaler(ReplicaRange range, double targetUtilization, Duration startupTime, EngineConfig engine,
-      ModelKind model, double windowSeconds) {
+      ModelKind model, double windowSeconds, Duration settleTime) {
     if (!(windowSeconds >= SUB_INTERVAL_SECONDS) || Math.abs(windowSeconds / SUB_INTERVAL_SECONDS - Math.round(windowSeconds / SUB_INTERVAL_SECONDS)) > 1e-9) {
       throw new IllegalArgumentException("estimation window must be a positive multiple of " + SUB_INTERVAL_SECONDS + " s, got " + windowSeconds);
     }
-    this.spec = spec(range, targetUtilization, startupTime, engine, model, windowSeconds);
+    this.spec = spec(range, targetUtilization, startupTime, engine, model, windowSeconds, settleTime);
     this.metricsConfig = new MetricsConfig(URI.create("http://prometheus.simulated:9090"), Optional.empty(), Optional.empty(), null,
         null, Duration.ofMillis(Math.round(windowSeconds * 1000)), Duration.ofMillis(Math.round(SUB_INTERVAL_SECONDS * 1000)), null, Map.of());
   }
 
   /** The InferenceService spec the benchmark's StableServe runs with. */
   public static InferenceServiceSpec spec(ReplicaRange range, double targetUtilization, Duration startupTime, EngineConfig engine,
-      ModelKind model, double windowSeconds) {
+      ModelKind model, double windowSeconds, Duration settleTime) {
     InferenceServiceSpec spec = new InferenceServiceSpec();
     io.stableserve.api.ReplicaBounds replicas = new io.stableserve.api.ReplicaBounds();
     replicas.setMin(range.min());
@@ -98,6 +103,9 @@ public final class StableServeAutoscaler implements Autoscaler {
     spec.setEngine(e);
     io.stableserve.api.Behavior behavior = new io.stableserve.api.Behavior();
     behavior.setReplicaStartupTime(startupTime.toSeconds() + "s");
+    io.stableserve.api.ScaleUpRules up = new io.stableserve.api.ScaleUpRules();
+    up.setSettleTime(settleTime.toMillis() + "ms");
+    behavior.setScaleUp(up);
     spec.setBehavior(behavior);
     MetricsSpec metrics = new MetricsSpec();
     metrics.setPrometheusUrl("http://prometheus.simulated:9090");

@@ -2,6 +2,7 @@ package io.stableserve.bench;
 
 import io.stableserve.solve.ModelKind;
 import io.stableserve.solve.Provisioning;
+import java.time.Duration;
 
 /**
  * The InferenceService settings StableServe runs with in the benchmark: the operator's defaults.
@@ -9,18 +10,22 @@ import io.stableserve.solve.Provisioning;
  * @param targetUtilization ρ (the operator's default 0.85)
  * @param windowSeconds the metrics estimation window (the operator's default 5 min)
  * @param model the stability model
+ * @param scaleUpSettleTime behavior.scaleUp.settleTime (the operator's default 30 s)
  */
-public record StableServeSettings(double targetUtilization, double windowSeconds, ModelKind model) {
+public record StableServeSettings(double targetUtilization, double windowSeconds, ModelKind model, Duration scaleUpSettleTime) {
 
   public StableServeSettings {
     Provisioning.checkTargetUtilization(targetUtilization);
     if (model == null) {
       throw new IllegalArgumentException("a stability model is needed");
     }
+    if (scaleUpSettleTime == null || scaleUpSettleTime.isNegative()) {
+      throw new IllegalArgumentException("scale-up settle time must be 0 or more, got " + scaleUpSettleTime);
+    }
   }
 
   public static StableServeSettings defaults() {
     return new StableServeSettings(StableServeAutoscaler.DEFAULT_TARGET_UTILIZATION, StableServeAutoscaler.DEFAULT_WINDOW_SECONDS,
-        ModelKind.SCHEDULER);
+        ModelKind.SCHEDULER, StableServeAutoscaler.DEFAULT_SETTLE_TIME);
   }
 }

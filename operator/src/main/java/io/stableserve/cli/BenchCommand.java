@@ -22,6 +22,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalInt;
@@ -106,6 +107,10 @@ public final class BenchCommand implements Callable<Integer> {
       description = "StableServe's estimation window, a multiple of 30 s (default: ${DEFAULT-VALUE}).")
   double windowSeconds;
 
+  @Option(names = "--settle-seconds", defaultValue = "30", paramLabel = "S",
+      description = "StableServe's behavior.scaleUp.settleTime in seconds; 0 scales up on the estimate at once (default: ${DEFAULT-VALUE}).")
+  double settleSeconds;
+
   @Option(names = "--model", defaultValue = "scheduler", paramLabel = "MODEL",
       description = "StableServe's stability model (default: ${DEFAULT-VALUE}).")
   String model;
@@ -114,6 +119,13 @@ public final class BenchCommand implements Callable<Integer> {
       description = "PNG chart of replicas over time per workload (default: ${DEFAULT-VALUE}).")
   Path chart;
 
+  private Duration settle() {
+    if (!(settleSeconds >= 0) || Double.isInfinite(settleSeconds)) {
+      throw new IllegalArgumentException("--settle-seconds must be a number of seconds >= 0, got " + settleSeconds);
+    }
+    return Duration.ofMillis(Math.round(settleSeconds * 1000));
+  }
+
   @Override
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
@@ -121,13 +133,14 @@ public final class BenchCommand implements Callable<Integer> {
         new StepTimeModel(stepBase, stepPerToken, stepPerKvToken));
     BenchSetup setup = new BenchSetup(EngineSpec.of(engine), startupSeconds, Math.max(32768, maxBatchedTokens),
         new ReplicaRange(1, maxReplicas), ttftTarget, seed,
-        new StableServeSettings(targetUtilization, windowSeconds, ModelKind.parse(model)));
+        new StableServeSettings(targetUtilization, windowSeconds, ModelKind.parse(model), settle()));
     List<PolicyKind> kinds = policies.stream().map(PolicyKind::parse).toList();
     List<BenchWorkload> selected = workloads(engine);
     out.printf(Locale.ROOT, "Engine: M = %d KV tokens, max_num_batched_tokens %d, max_num_seqs %d, step %.3g + %.3g·n + %.3g·m s; "
-            + "start-up %.0f s; TTFT target %.1f s; replicas 1..%d; seed %d%nStableServe: ρ = %.2f, %s model, %.0f s estimation window%n",
+            + "start-up %.0f s; TTFT target %.1f s; replicas 1..%d; seed %d%nStableServe: ρ = %.2f, %s model, %.0f s estimation window, "
+            + "%.0f s scale-up settle time%n",
         kvTokens, maxBatchedTokens, maxNumSeqs, stepBase, stepPerToken, stepPerKvToken, startupSeconds, ttftTarget, maxReplicas, seed,
-        targetUtilization, model, windowSeconds);
+        targetUtilization, model, windowSeconds, settleSeconds);
     Benchmark benchmark = new Benchmark(setup, kinds);
     List<RunResult> results = new ArrayList<>();
     long start = System.nanoTime();

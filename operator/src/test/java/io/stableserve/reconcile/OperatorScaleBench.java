@@ -82,7 +82,7 @@ class OperatorScaleBench {
           .endTemplate().endSpec()
           .withNewStatus().withReplicas(2).withReadyReplicas(2).withAvailableReplicas(2).endStatus().build()).create();
       InferenceServiceSpec spec = StableServeAutoscaler.spec(new ReplicaRange(1, 64), 0.85, Duration.ofMinutes(2),
-          ServiceLoop.engineOf(synthetic.get(i)), ModelKind.ITERATIVE, 300);
+          ServiceLoop.engineOf(synthetic.get(i)), ModelKind.ITERATIVE, 300, StableServeAutoscaler.DEFAULT_SETTLE_TIME);
       spec.setScaleTargetRef(new ScaleTargetRef("apps/v1", "Deployment", name));
       MetricsSpec metrics = spec.getMetrics();
       metrics.setSelector("model_name=\"" + name + "\"");
