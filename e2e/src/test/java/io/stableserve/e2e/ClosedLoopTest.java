@@ -91,9 +91,11 @@ class ClosedLoopTest {
       List<Event> rescales = s.rescales().subList(before, s.rescales().size());
       assertThat(rescales).as("scale-ups after the step").hasSize(1);
       assertThat(rescales.get(0).getMessage()).startsWith("New size: " + expected + ";").contains("LoadAboveTarget");
-      // While the rate since the step was known too roughly to pick one count, the operator said so, once.
-      assertThat(s.events(Conditions.SCALE_UP_SETTLING)).hasSizeLessThanOrEqualTo(1)
-          .allSatisfy(e -> assertThat(e.getMessage()).contains("settling, up to"));
+      // While the rate since the step was known too roughly to pick one count, the operator held and
+      // said so. (A second wait may follow when new replicas join: their first scrapes can show as a
+      // burst of arrivals in the newest sub-interval; it holds, it does not scale.)
+      assertThat(s.events(Conditions.SCALE_UP_SETTLING))
+          .allSatisfy(e -> assertThat(e.getMessage()).startsWith("hold ").contains("settling, up to"));
     } finally {
       loop.retire(s);
     }
@@ -160,7 +162,7 @@ class ClosedLoopTest {
               && x.getStatus().getWorkload().getPromptTokensMean() > 1900
               && x.getStatus().getReplicas() >= expected
               && rate(x, "Preemption") < rate(x, "Memory"),
-          Duration.ofSeconds(150));
+          Duration.ofSeconds(240));
       // The same observed workload, two readings: the memory formula (iterative) and the thrashing
       // scheduler; the status reports the lower one.
       double reported = memory.getStatus().getCapacity().getStableRatePerReplica();
