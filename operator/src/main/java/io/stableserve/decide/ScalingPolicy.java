@@ -130,13 +130,15 @@ public final class ScalingPolicy {
       why.append(String.format(Locale.ROOT, "; arrivals rose to %.3g req/s %.0f s ago, which needs %d",
           lambdaUp, rise.get().secondsAgo(), neededUp));
     }
-    Optional<Instant> pendingSince = Optional.empty();
+    int fewest = replicasFor(Math.max(0, lambdaUp - z * sigmaUp), capacity);
+    int most = replicasFor(lambdaUp + z * sigmaUp, capacity);
+    // A wait that has begun runs on while the band's upper end still asks for more, so an estimate
+    // wandering around a count's edge does not restart it: a scale-up waits the settle time at most.
+    Optional<Instant> pendingSince = most > current ? state.scaleUpPendingSince() : Optional.empty();
     if (neededUp > current) {
       recommendation = neededUp;
       reason = DecisionReason.LOAD_ABOVE_TARGET;
       Instant since = state.scaleUpPendingSince().orElse(now);
-      int fewest = replicasFor(Math.max(0, lambdaUp - z * sigmaUp), capacity);
-      int most = replicasFor(lambdaUp + z * sigmaUp, capacity);
       Instant settled = since.plus(behavior.scaleUpSettleTime());
       // Kept until the replicas reach the count, so a scale-up that was not applied (Recommend mode)
       // or fell short does not wait again.

@@ -120,6 +120,18 @@ class ScalingPolicyTest {
     }
 
     @Test
+    void anEstimateDippingBelowTheEdgeDoesNotRestartTheWait() {
+      Decision first = decide(policy(settle20), T0, load(1.7, 0.2), 1, StabilizationState.empty());
+      // λ̂ = 1.5 needs 1, but 1.5 + 2·0.2 = 1.9 still asks for 2: the wait goes on from T0.
+      Decision dip = decide(policy(settle20), T0.plusSeconds(10), load(1.5, 0.2), 1, first.state());
+      assertThat(dip.reason()).isEqualTo(DecisionReason.AT_TARGET);
+      assertThat(dip.state().scaleUpPendingSince()).contains(T0);
+      Decision after = decide(policy(settle20), T0.plusSeconds(20), load(1.7, 0.2), 1, dip.state());
+      assertThat(after.desiredReplicas()).isEqualTo(2);
+      assertThat(after.reason()).isEqualTo(DecisionReason.LOAD_ABOVE_TARGET);
+    }
+
+    @Test
     void aSettleTimeOfZeroScalesOnTheEstimateAtOnce() {
       Decision d = decide(policy(NO_WINDOWS), T0, rose(2.0, 0.1, 4.0, 0.5), 1, StabilizationState.empty());
       assertThat(d.desiredReplicas()).isEqualTo(3);
