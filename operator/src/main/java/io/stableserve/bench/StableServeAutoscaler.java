@@ -48,8 +48,8 @@ public final class StableServeAutoscaler implements Autoscaler {
   public static final String NAME = "StableServe";
   public static final double DEFAULT_TARGET_UTILIZATION = 0.85;
   public static final double DEFAULT_WINDOW_SECONDS = 300;
-  /** The InferenceService's default behavior.scaleUp.settleTime. */
-  public static final Duration DEFAULT_SETTLE_TIME = Duration.ofSeconds(30);
+  /** The InferenceService's default behavior.scaleUp.settleTime, as the CRD gives it. */
+  public static final Duration DEFAULT_SETTLE_TIME = new io.stableserve.api.ScaleUpRules().settleTimeDuration();
   public static final double SUB_INTERVAL_SECONDS = 30;
 
   private final InferenceServiceSpec spec;
