@@ -27,8 +27,9 @@ public class InferenceServiceStatus {
       + "spec.behavior.replicaStartupTime of it count as starting; kept in status so a restart keeps it.")
   private String lastScaleUpTime;
 
-  @JsonPropertyDescription("Since when a scale-up has been settling (RFC 3339): the load asks for more replicas, "
-      + "but the arrival rate's confidence band still spans more than one count. Absent when none is.")
+  @JsonPropertyDescription("Since when the load has asked for more replicas than the target has (RFC 3339); "
+      + "spec.behavior.scaleUp.settleTime counts from it while the arrival rate's confidence band still spans more "
+      + "than one count. Absent once the replicas reach the count or the band no longer asks for more.")
   private String scaleUpSettlingSince;
 
   @JsonPropertyDescription("The workload as estimated from the metrics over the window.")
