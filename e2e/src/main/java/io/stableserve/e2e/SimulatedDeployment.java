@@ -3,7 +3,7 @@ package io.stableserve.e2e;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.stableserve.sim.EngineSpec;
+import io.stableserve.sim.EngineSetup;
 import io.stableserve.sim.Fleet;
 import io.stableserve.sim.FleetClock;
 import io.stableserve.sim.FleetSample;
@@ -61,7 +61,7 @@ public final class SimulatedDeployment implements AutoCloseable {
     int initial = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
     FleetClock[] clockHolder = new FleetClock[1];
     this.load = new SteerableLoad(rate, workload, seed, () -> clockHolder[0] == null ? 0 : clockHolder[0].simulatedTimeNow());
-    this.fleet = new Fleet(new FleetSpec(EngineSpec.of(engine), startupSeconds, modelName, 16_384), load,
+    this.fleet = new Fleet(new FleetSpec(EngineSetup.of(engine), startupSeconds, modelName, 16_384), load,
         new Router.RoundRobin(), initial, seed);
     this.clock = new FleetClock(fleet, speed);
     clockHolder[0] = clock;

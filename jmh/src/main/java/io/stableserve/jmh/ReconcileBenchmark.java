@@ -2,7 +2,7 @@ package io.stableserve.jmh;
 
 import io.stableserve.bench.ServiceLoop;
 import io.stableserve.decide.Decision;
-import io.stableserve.estimate.ObservedWorkload;
+import io.stableserve.estimate.WorkloadEstimate;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -33,7 +33,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class ReconcileBenchmark {
 
   private List<ServiceLoop.Service> services;
-  private List<ObservedWorkload> workloads;
+  private List<WorkloadEstimate> workloads;
   private int next;
   private long clock = 1_800_000_000L;
 

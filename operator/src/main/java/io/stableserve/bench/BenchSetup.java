@@ -1,6 +1,7 @@
 package io.stableserve.bench;
 
-import io.stableserve.sim.EngineSpec;
+import io.stableserve.decide.ReplicaRange;
+import io.stableserve.sim.EngineSetup;
 
 /**
  * What every run of the benchmark shares.
@@ -13,7 +14,7 @@ import io.stableserve.sim.EngineSpec;
  * @param seed seeds the request sources and the engines
  * @param stableServe StableServe's own settings
  */
-public record BenchSetup(EngineSpec engine, double startupSeconds, long maxModelLen, ReplicaRange range,
+public record BenchSetup(EngineSetup engine, double startupSeconds, long maxModelLen, ReplicaRange range,
     double ttftTargetSeconds, long seed, StableServeSettings stableServe) {
 
   /** The control period of the policies that follow the HPA's sync period, and of the counter snapshots. */

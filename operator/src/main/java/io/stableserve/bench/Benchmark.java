@@ -38,12 +38,12 @@ public final class Benchmark {
     for (PolicyKind kind : policies) {
       RunResult r;
       if (kind == PolicyKind.ORACLE) {
-        RunResult simulated = new ClosedLoop(setup.withStartupSeconds(0)).run(workload, oracle, oracle.initialReplicas());
+        RunResult simulated = new PolicyRun(setup.withStartupSeconds(0)).run(workload, oracle, oracle.initialReplicas());
         r = new RunResult(simulated.policy(), simulated.workload(), oracle.lowerBoundGpuHours(workload.durationSeconds()),
             simulated.requests(), simulated.sloAttainment(), simulated.ttftP99(), simulated.longestBacklogSeconds(),
             simulated.peakQueue(), simulated.scalingActions(), simulated.preemptions(), simulated.replicas());
       } else {
-        r = new ClosedLoop(setup).run(workload, kind.create(setup, workload, capacity), initial);
+        r = new PolicyRun(setup).run(workload, kind.create(setup, workload, capacity), initial);
       }
       results.add(r);
       progress.accept(r);

@@ -1,7 +1,7 @@
 package io.stableserve.bench;
 
 import io.stableserve.sim.BoundaryFinder;
-import io.stableserve.sim.EngineSpec;
+import io.stableserve.sim.EngineSetup;
 import io.stableserve.sim.StabilityCriterion;
 import io.stableserve.solve.IterativeModel;
 import io.stableserve.workload.Workload;
@@ -22,11 +22,11 @@ public final class EmpiricalCapacity {
   public static final StabilityCriterion CRITERION = new StabilityCriterion(4, 1800, 0.02, 0.90);
   public static final double RESOLUTION = 0.05;
 
-  private final EngineSpec engine;
+  private final EngineSetup engine;
   private final long seed;
   private final Map<Workload, Double> rates = new IdentityHashMap<>();
 
-  public EmpiricalCapacity(EngineSpec engine, long seed) {
+  public EmpiricalCapacity(EngineSetup engine, long seed) {
     this.engine = engine;
     this.seed = seed;
   }

@@ -1,5 +1,6 @@
 package io.stableserve.bench;
 
+import io.stableserve.decide.ReplicaRange;
 import java.util.ArrayList;
 import java.util.List;
 

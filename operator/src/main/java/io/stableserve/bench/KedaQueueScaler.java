@@ -1,5 +1,6 @@
 package io.stableserve.bench;
 
+import io.stableserve.decide.ReplicaRange;
 /**
  * KEDA's Prometheus scaler on {@code sum(vllm:num_requests_waiting)} with threshold 5 and the
  * default {@code metricType: AverageValue}: KEDA serves the query's value as an external metric to

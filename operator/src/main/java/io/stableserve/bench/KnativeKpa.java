@@ -1,5 +1,6 @@
 package io.stableserve.bench;
 
+import io.stableserve.decide.ReplicaRange;
 /**
  * Knative's pod autoscaler (KPA) on concurrency, written from its documentation and defaults:
  * target 70 in-flight requests per pod ({@code container-concurrency-target-default} 100 at

@@ -1,5 +1,6 @@
 package io.stableserve.bench;
 
+import io.stableserve.decide.ReplicaRange;
 import io.stableserve.sim.arrivals.Arrival;
 import io.stableserve.sim.arrivals.RequestSource;
 import java.util.ArrayList;

@@ -1,15 +1,15 @@
 package io.stableserve.bench;
 
-import io.stableserve.decide.ArrivalEstimate;
-import io.stableserve.decide.Behavior;
+import io.stableserve.decide.ArrivalRate;
+import io.stableserve.decide.ScalingBehavior;
 import io.stableserve.decide.Decision;
-import io.stableserve.decide.Observation;
-import io.stableserve.decide.ReplicaBounds;
+import io.stableserve.decide.LoadReading;
+import io.stableserve.decide.ReplicaRange;
 import io.stableserve.decide.ReplicaCounts;
 import io.stableserve.decide.ScalingPolicy;
 import io.stableserve.decide.StabilizationState;
 import io.stableserve.estimate.BinnedLengths;
-import io.stableserve.estimate.ObservedWorkload;
+import io.stableserve.estimate.WorkloadEstimate;
 import io.stableserve.observe.TokenHistogram;
 import io.stableserve.sim.metrics.Histogram;
 import io.stableserve.solve.Capacity;
@@ -64,7 +64,7 @@ public final class ServiceLoop {
       this.output = output;
       this.baseRate = baseRate;
       this.phase = phase;
-      this.policy = new ScalingPolicy(new ReplicaBounds(1, 64), 0.85, Behavior.defaults());
+      this.policy = new ScalingPolicy(new ReplicaRange(1, 64), 0.85, ScalingBehavior.defaults());
       this.spec = StableServeAutoscaler.spec(new ReplicaRange(1, 64), 0.85, Duration.ofMinutes(2), engine, model,
           WINDOW.toSeconds(), StableServeAutoscaler.DEFAULT_SETTLE_TIME);
     }
@@ -194,16 +194,16 @@ public final class ServiceLoop {
   }
 
   /** The estimate stage's part: the window's token histograms read as a workload. */
-  public static ObservedWorkload estimate(Service s) {
-    return new ObservedWorkload(BinnedLengths.from(s.prompt, OptionalDouble.empty()),
+  public static WorkloadEstimate estimate(Service s) {
+    return new WorkloadEstimate(BinnedLengths.from(s.prompt, OptionalDouble.empty()),
         BinnedLengths.from(s.output, OptionalDouble.empty()), Optional.empty());
   }
 
   /** Solve one replica's capacity for the workload and decide the replicas; keeps the service's state. */
-  public static Decision solveAndDecide(Service s, ObservedWorkload workload, Instant now) {
+  public static Decision solveAndDecide(Service s, WorkloadEstimate workload, Instant now) {
     double rate = rate(s, now);
     Capacity capacity = new IterativeModel().solve(workload, s.engine);
-    Decision d = s.policy.decide(now, Observation.measured(new ArrivalEstimate(rate, 0.05 * rate), capacity),
+    Decision d = s.policy.decide(now, LoadReading.measured(new ArrivalRate(rate, 0.05 * rate), capacity),
         ReplicaCounts.allReady(s.replicas), s.state);
     s.state = d.state();
     s.replicas = d.desiredReplicas();

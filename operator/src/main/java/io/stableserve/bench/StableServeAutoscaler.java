@@ -1,11 +1,12 @@
 package io.stableserve.bench;
 
+import io.stableserve.decide.ReplicaRange;
 import io.stableserve.api.EngineSpec;
 import io.stableserve.api.InferenceServiceSpec;
 import io.stableserve.api.MetricsSpec;
 import io.stableserve.api.StabilityModelName;
 import io.stableserve.api.StepTimeSpec;
-import io.stableserve.decide.Recommendation;
+import io.stableserve.decide.RecommendedCount;
 import io.stableserve.decide.ReplicaCounts;
 import io.stableserve.decide.StabilizationState;
 import io.stableserve.estimate.PreemptionCorrection;
@@ -134,7 +135,7 @@ public final class StableServeAutoscaler implements Autoscaler {
     Instant now = Instant.ofEpochMilli(Math.round(metrics.now() * 1000));
     if (last == null) {
       // Taken over a running service: its scale-down window starts from the count it has, as the HPA's does.
-      state = new StabilizationState(List.of(new Recommendation(now, specReplicas)), Optional.empty());
+      state = new StabilizationState(List.of(new RecommendedCount(now, specReplicas)), Optional.empty());
     }
     current = metrics;
     last = evaluator.evaluate(spec, metricsConfig, new ReplicaCounts(specReplicas, readyReplicas), state, rememberedCorrection,

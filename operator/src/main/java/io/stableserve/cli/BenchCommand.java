@@ -1,15 +1,15 @@
 package io.stableserve.cli;
 
+import io.stableserve.decide.ReplicaRange;
 import io.stableserve.bench.BenchReport;
 import io.stableserve.bench.BenchSetup;
 import io.stableserve.bench.BenchWorkload;
 import io.stableserve.bench.Benchmark;
 import io.stableserve.bench.PolicyKind;
-import io.stableserve.bench.ReplicaRange;
 import io.stableserve.bench.RunResult;
 import io.stableserve.bench.StableServeSettings;
 import io.stableserve.bench.Workloads;
-import io.stableserve.sim.EngineSpec;
+import io.stableserve.sim.EngineSetup;
 import io.stableserve.solve.EngineConfig;
 import io.stableserve.solve.IterativeModel;
 import io.stableserve.solve.ModelKind;
@@ -131,7 +131,7 @@ public final class BenchCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     EngineConfig engine = new EngineConfig(kvTokens, maxBatchedTokens, OptionalInt.of(maxNumSeqs), OptionalInt.of(maxBatchedTokens),
         new StepTimeModel(stepBase, stepPerToken, stepPerKvToken));
-    BenchSetup setup = new BenchSetup(EngineSpec.of(engine), startupSeconds, Math.max(32768, maxBatchedTokens),
+    BenchSetup setup = new BenchSetup(EngineSetup.of(engine), startupSeconds, Math.max(32768, maxBatchedTokens),
         new ReplicaRange(1, maxReplicas), ttftTarget, seed,
         new StableServeSettings(targetUtilization, windowSeconds, ModelKind.parse(model), settle()));
     List<PolicyKind> kinds = policies.stream().map(PolicyKind::parse).toList();

@@ -2,9 +2,9 @@ package io.stableserve.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.stableserve.decide.Behavior;
+import io.stableserve.decide.ScalingBehavior;
 import io.stableserve.decide.Decision;
-import io.stableserve.decide.ReplicaBounds;
+import io.stableserve.decide.ReplicaRange;
 import io.stableserve.decide.ReplicaCounts;
 import io.stableserve.decide.ScalingPolicy;
 import io.stableserve.decide.StabilizationState;
@@ -14,7 +14,7 @@ import io.stableserve.estimate.CorrectedCapacity;
 import io.stableserve.estimate.EngineSettings;
 import io.stableserve.estimate.EngineSettings.ResolvedEngine;
 import io.stableserve.estimate.Estimator;
-import io.stableserve.estimate.ObservedWorkload;
+import io.stableserve.estimate.WorkloadEstimate;
 import io.stableserve.estimate.PreemptionCorrection;
 import io.stableserve.estimate.ServiceEstimate;
 import io.stableserve.estimate.StepTimeEstimate;
@@ -168,7 +168,7 @@ public final class ObserveCommand implements Callable<Integer> {
     ModelKind kind = ModelKind.parse(model);
     MetricsConfig config = config();
     EngineSettings settings = settings();
-    ScalingPolicy policy = new ScalingPolicy(new ReplicaBounds(minReplicas, maxReplicas), targetUtilization, Behavior.defaults());
+    ScalingPolicy policy = new ScalingPolicy(new ReplicaRange(minReplicas, maxReplicas), targetUtilization, ScalingBehavior.defaults());
     PrintWriter out = spec.commandLine().getOut();
 
     Report report = new Report(config);
@@ -198,15 +198,15 @@ public final class ObserveCommand implements Callable<Integer> {
           kind.pricedPreemptionsPerCompletion(e.workload().get(), report.engine.config()));
       report.capacity = report.corrected.capacity();
     }
-    io.stableserve.decide.Observation seen;
+    io.stableserve.decide.LoadReading seen;
     if (report.capacity != null) {
-      seen = io.stableserve.decide.Observation.measured(
-          io.stableserve.decide.ArrivalEstimate.of(report.estimate.arrivals()),
+      seen = io.stableserve.decide.LoadReading.measured(
+          io.stableserve.decide.ArrivalRate.of(report.estimate.arrivals()),
           report.capacity);
     } else if (report.unavailable != null) {
-      seen = io.stableserve.decide.Observation.unavailable(report.unavailable.problem().reason(), report.unavailable.explanation());
+      seen = io.stableserve.decide.LoadReading.unavailable(report.unavailable.problem().reason(), report.unavailable.explanation());
     } else {
-      seen = io.stableserve.decide.Observation.unavailable("NoCompletedRequests",
+      seen = io.stableserve.decide.LoadReading.unavailable("NoCompletedRequests",
           "no request completed in the window, so the token moments (and the capacity) are unknown");
     }
     report.decision = policy.decide(clock.instant(), seen, ReplicaCounts.allReady(current), StabilizationState.empty());
@@ -339,7 +339,7 @@ public final class ObserveCommand implements Callable<Integer> {
       out.printf("  stability     %s%n", decision.stabilityMessage());
     }
 
-    private static void printTokens(PrintWriter out, ObservedWorkload w) {
+    private static void printTokens(PrintWriter out, WorkloadEstimate w) {
       TokenMoments m = w.moments();
       out.printf("Tokens          over %.0f requests (histogram buckets; E[s·o] assumes independence)%n", w.prompt().requests());
       line(out, "prompt s", w.prompt());

@@ -1,6 +1,6 @@
 package io.stableserve.cli;
 
-import io.stableserve.sim.EngineSpec;
+import io.stableserve.sim.EngineSetup;
 import io.stableserve.sim.Fleet;
 import io.stableserve.sim.FleetSpec;
 import io.stableserve.sim.Replica;
@@ -53,7 +53,7 @@ public final class SimBenchCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--repeat must be at least 1, got " + repeat);
     }
     Trace t = TraceReader.read(trace != null ? trace : ValidateCommand.findData().resolve("azure-llm-2023-conv.csv"));
-    EngineSpec engine = EngineSpec.of(Validation.linearEngine(100_000));
+    EngineSetup engine = EngineSetup.of(Validation.linearEngine(100_000));
     PrintWriter out = spec.commandLine().getOut();
     out.printf(Locale.ROOT, "Simulating %s replayed %.4gx faster on %d replicas for %.0f s (%s)%n", t.name(),
         timeScale, replicas, duration, SimulateCommand.describe(engine));

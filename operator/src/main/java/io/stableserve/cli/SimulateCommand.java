@@ -3,7 +3,7 @@ package io.stableserve.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stableserve.sim.BoundaryFinder;
-import io.stableserve.sim.EngineSpec;
+import io.stableserve.sim.EngineSetup;
 import io.stableserve.sim.Fleet;
 import io.stableserve.sim.FleetSample;
 import io.stableserve.sim.FleetSpec;
@@ -118,7 +118,7 @@ public final class SimulateCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Workload workload = workloadOptions.workload();
     EngineConfig config = engineOptions.engine();
-    EngineSpec engine = new EngineSpec(config, blockSize, stepNoise);
+    EngineSetup engine = new EngineSetup(config, blockSize, stepNoise);
     PrintWriter out = spec.commandLine().getOut();
     if (findBoundary) {
       if (arrivalRate != null || timeScale != null) {
@@ -132,7 +132,7 @@ public final class SimulateCommand implements Callable<Integer> {
     return 0;
   }
 
-  private void boundary(PrintWriter out, Workload workload, EngineSpec engine) throws Exception {
+  private void boundary(PrintWriter out, Workload workload, EngineSetup engine) throws Exception {
     Capacity iterative = new IterativeModel().solve(workload, engine.config());
     Capacity paper = new PaperModel().solve(workload, engine.config());
     StabilityCriterion criterion = new StabilityCriterion(runs, horizon, tolerance, confidence);
@@ -193,7 +193,7 @@ public final class SimulateCommand implements Callable<Integer> {
         b.simulatedSeconds(), b.wallSeconds());
   }
 
-  static String describe(EngineSpec engine) {
+  static String describe(EngineSetup engine) {
     EngineConfig c = engine.config();
     return String.format(Locale.ROOT, "M = %d tokens (%d blocks of %d), token budget %d, prefill chunk %d, "
             + "max_num_seqs %s, step %.4g + %.3g·n + %.3g·m s%s",
@@ -216,7 +216,7 @@ public final class SimulateCommand implements Callable<Integer> {
     throw new IllegalArgumentException("a fleet run needs --arrival-rate L, or --trace FILE with --time-scale X");
   }
 
-  private void fleet(PrintWriter out, Workload workload, EngineSpec engine) {
+  private void fleet(PrintWriter out, Workload workload, EngineSetup engine) {
     if (replicas < 1) {
       throw new IllegalArgumentException("--replicas must be at least 1, got " + replicas);
     }

@@ -35,18 +35,18 @@ import java.util.OptionalInt;
  */
 public final class ScalingPolicy {
 
-  private final ReplicaBounds bounds;
+  private final ReplicaRange bounds;
   private final double targetUtilization;
-  private final Behavior behavior;
+  private final ScalingBehavior behavior;
 
-  public ScalingPolicy(ReplicaBounds bounds, double targetUtilization, Behavior behavior) {
+  public ScalingPolicy(ReplicaRange bounds, double targetUtilization, ScalingBehavior behavior) {
     this.bounds = Objects.requireNonNull(bounds, "replica bounds");
     Provisioning.checkTargetUtilization(targetUtilization);
     this.targetUtilization = targetUtilization;
     this.behavior = Objects.requireNonNull(behavior, "behavior");
   }
 
-  public ReplicaBounds bounds() {
+  public ReplicaRange bounds() {
     return bounds;
   }
 
@@ -54,7 +54,7 @@ public final class ScalingPolicy {
     return targetUtilization;
   }
 
-  public Behavior behavior() {
+  public ScalingBehavior behavior() {
     return behavior;
   }
 
@@ -66,27 +66,27 @@ public final class ScalingPolicy {
    * @param replicas the target's spec and ready replicas
    * @param state what the previous decision left ({@link StabilizationState#empty()} at first)
    */
-  public Decision decide(Instant now, Observation observation, ReplicaCounts replicas, StabilizationState state) {
+  public Decision decide(Instant now, LoadReading observation, ReplicaCounts replicas, StabilizationState state) {
     Objects.requireNonNull(now, "decision time");
     Objects.requireNonNull(observation, "observation");
     Objects.requireNonNull(replicas, "replica counts");
     Objects.requireNonNull(state, "stabilisation state");
     int coming = isStarting(now, state) ? replicas.notReady() : 0;
     int stalled = replicas.notReady() - coming;
-    if (observation instanceof Observation.Measured m) {
+    if (observation instanceof LoadReading.Measured m) {
       return decideMeasured(now, m, replicas, state, coming, stalled);
     }
-    if (observation instanceof Observation.Idle) {
+    if (observation instanceof LoadReading.Idle) {
       return decideIdle(now, replicas, state, coming, stalled);
     }
-    return hold(now, (Observation.Unavailable) observation, replicas, state, coming, stalled);
+    return hold(now, (LoadReading.Unavailable) observation, replicas, state, coming, stalled);
   }
 
   private boolean isStarting(Instant now, StabilizationState state) {
     return state.lastScaleUp().map(t -> now.isBefore(t.plus(behavior.startupTime()))).orElse(false);
   }
 
-  private Decision hold(Instant now, Observation.Unavailable u, ReplicaCounts replicas, StabilizationState state,
+  private Decision hold(Instant now, LoadReading.Unavailable u, ReplicaCounts replicas, StabilizationState state,
       int coming, int stalled) {
     int current = replicas.spec();
     int desired = clamp(current);
@@ -102,7 +102,7 @@ public final class ScalingPolicy {
         OptionalDouble.empty(), next);
   }
 
-  private Decision decideMeasured(Instant now, Observation.Measured m, ReplicaCounts replicas, StabilizationState state,
+  private Decision decideMeasured(Instant now, LoadReading.Measured m, ReplicaCounts replicas, StabilizationState state,
       int coming, int stalled) {
     Capacity capacity = m.capacity();
     double lambda = m.arrivals().rate();
@@ -112,13 +112,13 @@ public final class ScalingPolicy {
     int needed = replicasFor(lambda, capacity);
     // A rise inside the window: the rate since is what the load has become; the window's mean lags it.
     // Scale-ups are sized for it, and a scale-down keeps its margin too.
-    Optional<ArrivalEstimate.Rise> rise = m.arrivals().rise().filter(r -> r.rate() > lambda);
+    Optional<ArrivalRate.Rise> rise = m.arrivals().rise().filter(r -> r.rate() > lambda);
     double riseUpper = rise.map(r -> r.rate() + z * r.standardError()).orElse(0.0);
     double upper = Math.max(m.arrivals().upperBound(z), riseUpper);
     String upperName = riseUpper > m.arrivals().upperBound(z) ? "rate since the rise" : "λ̂";
     int neededWithMargin = replicasFor(upper, capacity);
-    double lambdaUp = rise.map(ArrivalEstimate.Rise::rate).orElse(lambda);
-    double sigmaUp = rise.map(ArrivalEstimate.Rise::standardError).orElse(m.arrivals().standardError());
+    double lambdaUp = rise.map(ArrivalRate.Rise::rate).orElse(lambda);
+    double sigmaUp = rise.map(ArrivalRate.Rise::standardError).orElse(m.arrivals().standardError());
     int neededUp = rise.isPresent() ? replicasFor(lambdaUp, capacity) : needed;
 
     int recommendation;
@@ -167,7 +167,7 @@ public final class ScalingPolicy {
       reason = DecisionReason.AT_TARGET;
     }
 
-    StabilizationState next = state.record(new Recommendation(now, recommendation), behavior.retention())
+    StabilizationState next = state.record(new RecommendedCount(now, recommendation), behavior.retention())
         .withScaleUpPendingSince(pendingSince);
     Limited limited = limit(now, current, recommendation, reason, why, next, coming, stalled);
     int desired = limited.desired();
@@ -184,7 +184,7 @@ public final class ScalingPolicy {
     int current = replicas.spec();
     StringBuilder why = new StringBuilder("no request arrived, completed or waited in the window: the service is idle and needs 1");
     DecisionReason reason = current == 1 ? DecisionReason.AT_TARGET : DecisionReason.IDLE;
-    StabilizationState next = state.record(new Recommendation(now, 1), behavior.retention())
+    StabilizationState next = state.record(new RecommendedCount(now, 1), behavior.retention())
         .withScaleUpPendingSince(Optional.empty());
     Limited limited = limit(now, current, 1, reason, why, next, coming, stalled);
     if (limited.desired() > current) {
@@ -248,7 +248,7 @@ public final class ScalingPolicy {
     Instant downCutoff = now.minus(behavior.scaleDownWindow());
     int up = Integer.MAX_VALUE;
     int down = Integer.MIN_VALUE;
-    for (Recommendation r : state.recommendations()) {
+    for (RecommendedCount r : state.recommendations()) {
       if (!r.time().isBefore(upCutoff)) {
         up = Math.min(up, r.replicas());
       }

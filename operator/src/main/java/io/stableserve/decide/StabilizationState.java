@@ -14,18 +14,18 @@ import java.util.Optional;
  * count to settle. The operator keeps it in the InferenceService's status, so a restart does not
  * reset the windows.
  */
-public record StabilizationState(List<Recommendation> recommendations, Optional<Instant> lastScaleUp,
+public record StabilizationState(List<RecommendedCount> recommendations, Optional<Instant> lastScaleUp,
     Optional<Instant> scaleUpPendingSince) {
 
   private static final StabilizationState EMPTY = new StabilizationState(List.of(), Optional.empty(), Optional.empty());
 
   public StabilizationState {
-    recommendations = recommendations.stream().sorted(Comparator.comparing(Recommendation::time)).toList();
+    recommendations = recommendations.stream().sorted(Comparator.comparing(RecommendedCount::time)).toList();
     lastScaleUp = lastScaleUp == null ? Optional.empty() : lastScaleUp;
     scaleUpPendingSince = scaleUpPendingSince == null ? Optional.empty() : scaleUpPendingSince;
   }
 
-  public StabilizationState(List<Recommendation> recommendations, Optional<Instant> lastScaleUp) {
+  public StabilizationState(List<RecommendedCount> recommendations, Optional<Instant> lastScaleUp) {
     this(recommendations, lastScaleUp, Optional.empty());
   }
 
@@ -34,10 +34,10 @@ public record StabilizationState(List<Recommendation> recommendations, Optional<
   }
 
   /** This state with {@code recommendation} added and everything older than {@code retention} before it dropped. */
-  StabilizationState record(Recommendation recommendation, Duration retention) {
+  StabilizationState record(RecommendedCount recommendation, Duration retention) {
     Instant cutoff = recommendation.time().minus(retention);
-    List<Recommendation> kept = new ArrayList<>();
-    for (Recommendation r : recommendations) {
+    List<RecommendedCount> kept = new ArrayList<>();
+    for (RecommendedCount r : recommendations) {
       if (!r.time().isBefore(cutoff) && !r.time().isAfter(recommendation.time())) {
         kept.add(r);
       }

@@ -25,7 +25,7 @@ public final class Estimator {
   public static ServiceEstimate estimate(Observation o) {
     List<String> notes = new ArrayList<>(o.notes());
     ArrivalEstimate arrivals = arrivals(o, notes);
-    Optional<ObservedWorkload> workload = workload(o, arrivals, notes);
+    Optional<WorkloadEstimate> workload = workload(o, arrivals, notes);
     OptionalLong m = o.kvCache().map(c -> OptionalLong.of(c.tokensPerReplica())).orElse(OptionalLong.empty());
     Optional<StepTimeEstimate> step = StepTimeFit.fit(o, m);
     if (step.isEmpty()) {
@@ -90,7 +90,7 @@ public final class Estimator {
     return new ArrivalEstimate(rate, standardError, basis, source, completionsPerSecond, growth, burstiness, requests, w, rise);
   }
 
-  static Optional<ObservedWorkload> workload(Observation o, ArrivalEstimate arrivals, List<String> notes) {
+  static Optional<WorkloadEstimate> workload(Observation o, ArrivalEstimate arrivals, List<String> notes) {
     if (o.prompt().isEmpty() || o.output().isEmpty()) {
       notes.add("token moments unknown: " + (o.prompt().isEmpty() ? "no prompt-length histogram" : "no output-length histogram"));
       return Optional.empty();
@@ -104,7 +104,7 @@ public final class Estimator {
         ? Optional.of(new ArrivalStatistics(arrivals.ratePerSecond(), arrivals.burstiness().getAsDouble(), arrivals.windowSeconds(),
             Math.round(arrivals.requests())))
         : Optional.empty();
-    return Optional.of(new ObservedWorkload(prompt.get(), output.get(), statistics));
+    return Optional.of(new WorkloadEstimate(prompt.get(), output.get(), statistics));
   }
 
   private static Optional<BinnedLengths> lengths(TokenHistogram histogram, OptionalDouble meanOverride, List<String> notes) {

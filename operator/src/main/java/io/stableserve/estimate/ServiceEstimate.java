@@ -34,7 +34,7 @@ public record ServiceEstimate(
     Instant at,
     Duration window,
     ArrivalEstimate arrivals,
-    Optional<ObservedWorkload> workload,
+    Optional<WorkloadEstimate> workload,
     Optional<KvCacheCapacity> kvCache,
     Optional<StepTimeEstimate> stepTime,
     OptionalDouble preemptionsPerSecond,

@@ -1,13 +1,13 @@
 package io.stableserve.observe;
 
-import static io.stableserve.observe.VllmMetrics.CACHE_CONFIG;
-import static io.stableserve.observe.VllmMetrics.GENERATION_TOKENS;
-import static io.stableserve.observe.VllmMetrics.ITERATION_TOKENS;
-import static io.stableserve.observe.VllmMetrics.PREEMPTIONS;
-import static io.stableserve.observe.VllmMetrics.PROMPT_TOKENS;
-import static io.stableserve.observe.VllmMetrics.RUNNING;
-import static io.stableserve.observe.VllmMetrics.SUCCESS;
-import static io.stableserve.observe.VllmMetrics.WAITING;
+import static io.stableserve.observe.VllmMetricCatalog.CACHE_CONFIG;
+import static io.stableserve.observe.VllmMetricCatalog.GENERATION_TOKENS;
+import static io.stableserve.observe.VllmMetricCatalog.ITERATION_TOKENS;
+import static io.stableserve.observe.VllmMetricCatalog.PREEMPTIONS;
+import static io.stableserve.observe.VllmMetricCatalog.PROMPT_TOKENS;
+import static io.stableserve.observe.VllmMetricCatalog.RUNNING;
+import static io.stableserve.observe.VllmMetricCatalog.SUCCESS;
+import static io.stableserve.observe.VllmMetricCatalog.WAITING;
 
 import io.stableserve.observe.Observation.IntervalSample;
 import io.stableserve.observe.PrometheusClient.Point;
@@ -70,12 +70,12 @@ public final class PrometheusObserver implements Observer {
     map.put(Signal.ARRIVALS, q.increase(SUCCESS) + " + Δ(" + q.inSystem() + ") over the window");
     map.put(Signal.PROMPT_TOKENS, q.buckets(PROMPT_TOKENS));
     map.put(Signal.OUTPUT_TOKENS, q.buckets(GENERATION_TOKENS));
-    map.put(Signal.KV_CACHE_USAGE, q.avg(VllmMetrics.KV_USAGE_V1) + " (V0: " + VllmMetrics.KV_USAGE_V0 + ")");
+    map.put(Signal.KV_CACHE_USAGE, q.avg(VllmMetricCatalog.KV_USAGE_V1) + " (V0: " + VllmMetricCatalog.KV_USAGE_V0 + ")");
     map.put(Signal.KV_CACHE_TOKENS, CACHE_CONFIG + q.m + ", else " + q.joined(CACHE_CONFIG));
     map.put(Signal.PREEMPTIONS, q.rate(PREEMPTIONS));
     map.put(Signal.STEPS, q.rate(ITERATION_TOKENS + "_count"));
     map.put(Signal.TOKENS_PER_STEP, q.ratio(ITERATION_TOKENS));
-    map.put(Signal.STEP_SECONDS, q.ratio(VllmMetrics.INTER_TOKEN_V1) + " (V0: " + VllmMetrics.INTER_TOKEN_V0 + ")");
+    map.put(Signal.STEP_SECONDS, q.ratio(VllmMetricCatalog.INTER_TOKEN_V1) + " (V0: " + VllmMetricCatalog.INTER_TOKEN_V0 + ")");
     map.put(Signal.REPLICAS, "count(" + RUNNING + q.m + ")");
     return map;
   }
@@ -183,7 +183,7 @@ public final class PrometheusObserver implements Observer {
       OptionalDouble meanPrompt = overridden(Signal.PROMPT_TOKENS);
       OptionalDouble meanOutput = overridden(Signal.OUTPUT_TOKENS);
 
-      Optional<String> kvUsageName = firstFound(VllmMetrics.KV_USAGE);
+      Optional<String> kvUsageName = firstFound(VllmMetricCatalog.KV_USAGE);
       OptionalDouble kvUsage = overridden(Signal.KV_CACHE_USAGE);
       if (kvUsage.isEmpty()) {
         kvUsage = kvUsageName.isPresent() ? optional(Signal.KV_CACHE_USAGE, window.avg(kvUsageName.get()), kvUsageName.get())
@@ -211,7 +211,7 @@ public final class PrometheusObserver implements Observer {
         tokensPerStep = iterations ? optional(Signal.TOKENS_PER_STEP, window.ratio(ITERATION_TOKENS), ITERATION_TOKENS)
             : absent(Signal.TOKENS_PER_STEP);
       }
-      Optional<String> interToken = firstFound(VllmMetrics.INTER_TOKEN.stream().map(n -> n + "_count").toList())
+      Optional<String> interToken = firstFound(VllmMetricCatalog.INTER_TOKEN.stream().map(n -> n + "_count").toList())
           .map(n -> n.substring(0, n.length() - "_count".length()));
       OptionalDouble stepSeconds = overridden(Signal.STEP_SECONDS);
       if (stepSeconds.isEmpty()) {
@@ -412,7 +412,7 @@ public final class PrometheusObserver implements Observer {
           continue;
         }
         long tokens = size.get()[0];
-        how = size.get()[1] == 0 ? VllmMetrics.LABEL_KV_TOKENS + " label"
+        how = size.get()[1] == 0 ? VllmMetricCatalog.LABEL_KV_TOKENS + " label"
             : "num_gpu_blocks × block_size (" + size.get()[1] + " × " + size.get()[2] + ")";
         smallest = Math.min(smallest, tokens);
         largest = Math.max(largest, tokens);
@@ -420,8 +420,8 @@ public final class PrometheusObserver implements Observer {
       }
       if (reporting == 0) {
         missing.add(Signal.KV_CACHE_TOKENS);
-        notes.add(CACHE_CONFIG + " has neither a numeric " + VllmMetrics.LABEL_KV_TOKENS + " label nor numeric "
-            + VllmMetrics.LABEL_GPU_BLOCKS + " and " + VllmMetrics.LABEL_BLOCK_SIZE + " labels");
+        notes.add(CACHE_CONFIG + " has neither a numeric " + VllmMetricCatalog.LABEL_KV_TOKENS + " label nor numeric "
+            + VllmMetricCatalog.LABEL_GPU_BLOCKS + " and " + VllmMetricCatalog.LABEL_BLOCK_SIZE + " labels");
         return Optional.empty();
       }
       found.put(Signal.KV_CACHE_TOKENS, CACHE_CONFIG);
@@ -430,12 +430,12 @@ public final class PrometheusObserver implements Observer {
 
     /** {tokens, blocks, block size}, blocks = 0 when the size label was used. */
     private static Optional<long[]> cacheSize(Map<String, String> labels) {
-      Optional<Long> tokens = positiveLong(labels.get(VllmMetrics.LABEL_KV_TOKENS));
+      Optional<Long> tokens = positiveLong(labels.get(VllmMetricCatalog.LABEL_KV_TOKENS));
       if (tokens.isPresent()) {
         return Optional.of(new long[] {tokens.get(), 0, 0});
       }
-      Optional<Long> blocks = positiveLong(labels.get(VllmMetrics.LABEL_GPU_BLOCKS));
-      Optional<Long> blockSize = positiveLong(labels.get(VllmMetrics.LABEL_BLOCK_SIZE));
+      Optional<Long> blocks = positiveLong(labels.get(VllmMetricCatalog.LABEL_GPU_BLOCKS));
+      Optional<Long> blockSize = positiveLong(labels.get(VllmMetricCatalog.LABEL_BLOCK_SIZE));
       if (blocks.isPresent() && blockSize.isPresent()) {
         return Optional.of(new long[] {blocks.get() * blockSize.get(), blocks.get(), blockSize.get()});
       }
@@ -578,9 +578,9 @@ public final class PrometheusObserver implements Observer {
     }
 
     private VllmMetricNames metricNames() {
-      boolean v1 = names.contains(VllmMetrics.KV_USAGE_V1) || names.contains(VllmMetrics.INTER_TOKEN_V1 + "_count");
-      boolean v0 = names.contains(VllmMetrics.KV_USAGE_V0) || names.contains(VllmMetrics.INTER_TOKEN_V0 + "_count");
-      boolean both = names.contains(VllmMetrics.KV_USAGE_V1) && names.contains(VllmMetrics.KV_USAGE_V0);
+      boolean v1 = names.contains(VllmMetricCatalog.KV_USAGE_V1) || names.contains(VllmMetricCatalog.INTER_TOKEN_V1 + "_count");
+      boolean v0 = names.contains(VllmMetricCatalog.KV_USAGE_V0) || names.contains(VllmMetricCatalog.INTER_TOKEN_V0 + "_count");
+      boolean both = names.contains(VllmMetricCatalog.KV_USAGE_V1) && names.contains(VllmMetricCatalog.KV_USAGE_V0);
       VllmMetricNames.Generation generation = both ? VllmMetricNames.Generation.MIXED
           : v1 ? VllmMetricNames.Generation.V1 : v0 ? VllmMetricNames.Generation.V0 : VllmMetricNames.Generation.UNKNOWN;
       List<Signal> gone = missing.stream().distinct().filter(s -> !found.containsKey(s)).toList();

@@ -2,16 +2,16 @@ package io.stableserve.reconcile;
 
 import io.stableserve.api.Conditions;
 import io.stableserve.api.InferenceServiceSpec;
-import io.stableserve.decide.ArrivalEstimate;
+import io.stableserve.decide.ArrivalRate;
 import io.stableserve.decide.Decision;
-import io.stableserve.decide.Observation;
+import io.stableserve.decide.LoadReading;
 import io.stableserve.decide.ReplicaCounts;
 import io.stableserve.decide.ScalingPolicy;
 import io.stableserve.decide.StabilizationState;
 import io.stableserve.estimate.CorrectedCapacity;
 import io.stableserve.estimate.EngineSettings.ResolvedEngine;
 import io.stableserve.estimate.Estimator;
-import io.stableserve.estimate.ObservedWorkload;
+import io.stableserve.estimate.WorkloadEstimate;
 import io.stableserve.estimate.PreemptionCorrection;
 import io.stableserve.estimate.ServiceEstimate;
 import io.stableserve.estimate.ThroughputSignals;
@@ -72,9 +72,9 @@ public final class ServiceEvaluator {
       return held(policy, now, replicas, state, Optional.of(estimate), Optional.empty(),
           new Evaluation.MetricsFailure(Conditions.ENGINE_UNKNOWN, e.getMessage()));
     }
-    Optional<ObservedWorkload> workload = estimate.workload();
+    Optional<WorkloadEstimate> workload = estimate.workload();
     if (workload.isEmpty() && idle(estimate)) {
-      Decision decision = policy.decide(now, Observation.idle(), replicas, state);
+      Decision decision = policy.decide(now, LoadReading.idle(), replicas, state);
       return new Evaluation(Optional.of(estimate), Optional.of(engine), Optional.empty(), Optional.empty(), decision,
           Optional.empty());
     }
@@ -96,7 +96,7 @@ public final class ServiceEvaluator {
         policy.behavior().scaleDownWindow());
     CorrectedCapacity capacity = remembered.capacity();
     Decision decision = policy.decide(now,
-        Observation.measured(ArrivalEstimate.of(estimate.arrivals()), capacity.capacity()),
+        LoadReading.measured(ArrivalRate.of(estimate.arrivals()), capacity.capacity()),
         replicas, state);
     return new Evaluation(Optional.of(estimate), Optional.of(engine), Optional.of(capacity), Optional.empty(), decision,
         remembered.measurement());
@@ -132,7 +132,7 @@ public final class ServiceEvaluator {
 
   private static Evaluation held(ScalingPolicy policy, Instant now, ReplicaCounts replicas, StabilizationState state,
       Optional<ServiceEstimate> estimate, Optional<ResolvedEngine> engine, Evaluation.MetricsFailure failure) {
-    Decision decision = policy.decide(now, Observation.unavailable(failure.reason(), failure.message()), replicas, state);
+    Decision decision = policy.decide(now, LoadReading.unavailable(failure.reason(), failure.message()), replicas, state);
     return new Evaluation(estimate, engine, Optional.empty(), Optional.of(failure), decision, Optional.empty());
   }
 }

@@ -5,8 +5,8 @@ import io.stableserve.api.InferenceServiceSpec;
 import io.stableserve.api.MetricQueries;
 import io.stableserve.api.MetricsSpec;
 import io.stableserve.api.ScalingRules;
-import io.stableserve.decide.Behavior;
-import io.stableserve.decide.ReplicaBounds;
+import io.stableserve.decide.ScalingBehavior;
+import io.stableserve.decide.ReplicaRange;
 import io.stableserve.decide.ScalingPolicy;
 import io.stableserve.decide.StepLimit;
 import io.stableserve.estimate.EngineSettings;
@@ -26,18 +26,18 @@ final class SpecMapping {
 
   static ScalingPolicy policy(InferenceServiceSpec spec) {
     io.stableserve.api.Behavior b = spec.effectiveBehavior();
-    Behavior behavior = new Behavior(
+    ScalingBehavior behavior = new ScalingBehavior(
         b.effectiveScaleUp().stabilizationWindowDuration(),
         b.effectiveScaleDown().stabilizationWindowDuration(),
         stepLimit(b.effectiveScaleUp()),
         stepLimit(b.effectiveScaleDown()),
         b.replicaStartupDuration(),
-        Behavior.DEFAULT_CONFIDENCE,
+        ScalingBehavior.DEFAULT_CONFIDENCE,
         b.effectiveScaleUp().settleTimeDuration());
     if (spec.getReplicas() == null || spec.getReplicas().getMax() == null) {
       throw new IllegalArgumentException("spec.replicas.max is required");
     }
-    return new ScalingPolicy(new ReplicaBounds(spec.getReplicas().effectiveMin(), spec.getReplicas().getMax()),
+    return new ScalingPolicy(new ReplicaRange(spec.getReplicas().effectiveMin(), spec.getReplicas().getMax()),
         spec.effectiveTargetUtilization(), behavior);
   }
 

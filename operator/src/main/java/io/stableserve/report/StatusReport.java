@@ -44,12 +44,12 @@ public final class StatusReport {
     if (status == null) {
       return StabilizationState.empty();
     }
-    List<io.stableserve.decide.Recommendation> recs = new ArrayList<>();
+    List<io.stableserve.decide.RecommendedCount> recs = new ArrayList<>();
     if (status.getRecommendations() != null) {
       for (Recommendation r : status.getRecommendations()) {
         Optional<Instant> t = instant(r.getTime());
         if (t.isPresent() && r.getReplicas() != null && r.getReplicas() >= 0) {
-          recs.add(new io.stableserve.decide.Recommendation(t.get(), r.getReplicas()));
+          recs.add(new io.stableserve.decide.RecommendedCount(t.get(), r.getReplicas()));
         }
       }
     }

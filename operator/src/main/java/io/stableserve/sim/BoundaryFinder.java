@@ -21,14 +21,14 @@ public final class BoundaryFinder {
   private static final int SAMPLES_PER_RUN = 400;
   private static final int MAX_BRACKET_STEPS = 25;
 
-  private final EngineSpec engine;
+  private final EngineSetup engine;
   private final Workload workload;
   private final StabilityCriterion criterion;
   private final double resolution;
   private final long seed;
   private final int threads;
 
-  public BoundaryFinder(EngineSpec engine, Workload workload, StabilityCriterion criterion, double resolution,
+  public BoundaryFinder(EngineSetup engine, Workload workload, StabilityCriterion criterion, double resolution,
       long seed, int threads) {
     if (!(resolution > 0 && resolution < 0.5)) {
       throw new IllegalArgumentException("resolution must be a relative width in (0, 0.5), got " + resolution);

@@ -34,7 +34,7 @@ import org.apache.commons.math3.random.RandomGenerator;
  */
 public final class Engine {
 
-  private final EngineSpec spec;
+  private final EngineSetup spec;
   private final int blockSize;
   private final int totalBlocks;
   private final int tokenBudget;
@@ -88,7 +88,7 @@ public final class Engine {
   private double busySeconds;
   private double kvTokenSeconds;
 
-  public Engine(EngineSpec spec, RandomGenerator random, CompletionListener listener) {
+  public Engine(EngineSetup spec, RandomGenerator random, CompletionListener listener) {
     this(spec, random, listener, spec.config().kvCacheTokens());
   }
 
@@ -96,7 +96,7 @@ public final class Engine {
    * @param random source of step-time noise (unused when the spec has none)
    * @param maxModelLen the model's context length, for the token histograms' buckets
    */
-  public Engine(EngineSpec spec, RandomGenerator random, CompletionListener listener, long maxModelLen) {
+  public Engine(EngineSetup spec, RandomGenerator random, CompletionListener listener, long maxModelLen) {
     this.spec = spec;
     this.blockSize = spec.blockSize();
     this.totalBlocks = spec.totalBlocks();
@@ -112,7 +112,7 @@ public final class Engine {
     allocateSlots(64);
   }
 
-  public EngineSpec spec() {
+  public EngineSetup spec() {
     return spec;
   }
 

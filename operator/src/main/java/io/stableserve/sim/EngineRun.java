@@ -16,7 +16,7 @@ public record EngineRun(double horizonSeconds, double[] times, int[] inSystem, l
     long rejected, long preemptions, long steps, double busySeconds, long tokensComputed, long recomputedTokens,
     double kvTokenSeconds) {
 
-  public static EngineRun simulate(EngineSpec spec, RequestSource source, double horizonSeconds, int samples,
+  public static EngineRun simulate(EngineSetup spec, RequestSource source, double horizonSeconds, int samples,
       long seed) {
     if (!(horizonSeconds > 0) || samples < 2) {
       throw new IllegalArgumentException("a run needs a positive horizon and at least 2 samples, got "

@@ -5,7 +5,7 @@ package io.stableserve.sim;
  * start serving, the model name its metrics carry, and its context length (for the metrics'
  * token-histogram buckets).
  */
-public record FleetSpec(EngineSpec engine, double startupSeconds, String modelName, long maxModelLen) {
+public record FleetSpec(EngineSetup engine, double startupSeconds, String modelName, long maxModelLen) {
 
   public FleetSpec {
     if (engine == null) {
@@ -23,7 +23,7 @@ public record FleetSpec(EngineSpec engine, double startupSeconds, String modelNa
     }
   }
 
-  public static FleetSpec of(EngineSpec engine, double startupSeconds) {
+  public static FleetSpec of(EngineSetup engine, double startupSeconds) {
     return new FleetSpec(engine, startupSeconds, "simulated/llm", engine.config().kvCacheTokens());
   }
 }

@@ -43,7 +43,7 @@ public final class SaturatedEngine {
   }
 
   public Saturation measure(Workload workload, EngineConfig config) {
-    EngineSpec spec = EngineSpec.of(config);
+    EngineSetup spec = EngineSetup.of(config);
     Engine engine = new Engine(spec, new MersenneTwister(seed), CompletionListener.NONE);
     RandomGenerator random = new MersenneTwister(seed * 31 + 7);
     LengthSampler lengths = LengthSampler.of(workload);

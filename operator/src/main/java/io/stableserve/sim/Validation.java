@@ -131,7 +131,7 @@ public final class Validation {
       Saturation saturated = SaturatedEngine.standard().measure(c.workload(), c.engine());
       Capacity scheduler = new SchedulerModel(SaturatedEngine.standard()::measure).solve(c.workload(), c.engine(),
           saturated);
-      BoundaryFinder finder = new BoundaryFinder(EngineSpec.of(c.engine()), c.workload(), criterion, resolution,
+      BoundaryFinder finder = new BoundaryFinder(EngineSetup.of(c.engine()), c.workload(), criterion, resolution,
           seed, threads);
       Row row = new Row(c, iterative, paper, scheduler, saturated, finder.find(scheduler.stableRate()));
       rows.add(row);

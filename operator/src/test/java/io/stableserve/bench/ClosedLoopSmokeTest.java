@@ -1,8 +1,9 @@
 package io.stableserve.bench;
 
+import io.stableserve.decide.ReplicaRange;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.stableserve.sim.EngineSpec;
+import io.stableserve.sim.EngineSetup;
 import io.stableserve.sim.arrivals.Phase;
 import io.stableserve.sim.arrivals.PoissonSource;
 import io.stableserve.solve.EngineConfig;
@@ -27,7 +28,7 @@ class ClosedLoopSmokeTest {
     List<Phase> phases = List.of(Phase.constant(300, 0.5 * mu, chat), Phase.constant(900, 3 * mu, chat));
     BenchWorkload step = new BenchWorkload("step", "0.5 μ for 5 min, then 3 μ", 1200,
         seed -> new PoissonSource(phases, false, seed), t -> chat);
-    BenchSetup setup = new BenchSetup(EngineSpec.of(ENGINE), 60, 8192, new ReplicaRange(1, 12), 2.0, 11,
+    BenchSetup setup = new BenchSetup(EngineSetup.of(ENGINE), 60, 8192, new ReplicaRange(1, 12), 2.0, 11,
         StableServeSettings.defaults());
     List<RunResult> results = new Benchmark(setup, List.of(PolicyKind.values())).run(step, r -> { });
 

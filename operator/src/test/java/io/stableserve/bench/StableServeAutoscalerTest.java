@@ -1,5 +1,6 @@
 package io.stableserve.bench;
 
+import io.stableserve.decide.ReplicaRange;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stableserve.estimate.Estimator;

@@ -21,22 +21,22 @@ class ScalingPolicyTest {
       List.of(new ConstraintRate(Constraint.MEMORY, 2.0)));
   static final double RHO = 0.8;
   static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
-  static final ReplicaBounds WIDE = new ReplicaBounds(1, 100);
-  static final Behavior NO_WINDOWS = Behavior.defaults().withScaleDownWindow(Duration.ZERO);
+  static final ReplicaRange WIDE = new ReplicaRange(1, 100);
+  static final ScalingBehavior NO_WINDOWS = ScalingBehavior.defaults().withScaleDownWindow(Duration.ZERO);
 
-  static Observation load(double lambda) {
-    return Observation.measured(ArrivalEstimate.exact(lambda), CAPACITY);
+  static LoadReading load(double lambda) {
+    return LoadReading.measured(ArrivalRate.exact(lambda), CAPACITY);
   }
 
-  static Observation load(double lambda, double sigma) {
-    return Observation.measured(new ArrivalEstimate(lambda, sigma), CAPACITY);
+  static LoadReading load(double lambda, double sigma) {
+    return LoadReading.measured(new ArrivalRate(lambda, sigma), CAPACITY);
   }
 
-  static ScalingPolicy policy(Behavior behavior) {
+  static ScalingPolicy policy(ScalingBehavior behavior) {
     return new ScalingPolicy(WIDE, RHO, behavior);
   }
 
-  static Decision decide(ScalingPolicy policy, Instant at, Observation obs, int replicas, StabilizationState state) {
+  static Decision decide(ScalingPolicy policy, Instant at, LoadReading obs, int replicas, StabilizationState state) {
     return policy.decide(at, obs, ReplicaCounts.allReady(replicas), state);
   }
 
@@ -44,10 +44,10 @@ class ScalingPolicyTest {
   @Nested
   class ScaleUpSettling {
 
-    final Behavior settle20 = NO_WINDOWS.withScaleUpSettleTime(Duration.ofSeconds(20));
+    final ScalingBehavior settle20 = NO_WINDOWS.withScaleUpSettleTime(Duration.ofSeconds(20));
 
-    Observation rose(double window, double sigma, double since, double sinceSigma) {
-      return Observation.measured(new ArrivalEstimate(window, sigma, Optional.of(new ArrivalEstimate.Rise(since, sinceSigma, 6))),
+    LoadReading rose(double window, double sigma, double since, double sinceSigma) {
+      return LoadReading.measured(new ArrivalRate(window, sigma, Optional.of(new ArrivalRate.Rise(since, sinceSigma, 6))),
           CAPACITY);
     }
 
@@ -150,7 +150,7 @@ class ScalingPolicyTest {
     @Test
     void metricsGoingAwayKeepTheWaitsStart() {
       Decision d = decide(policy(settle20), T0, rose(2.0, 0.1, 4.0, 0.5), 1, StabilizationState.empty());
-      Decision held = decide(policy(settle20), T0.plusSeconds(3), Observation.unavailable("PrometheusUnreachable", "down"), 1,
+      Decision held = decide(policy(settle20), T0.plusSeconds(3), LoadReading.unavailable("PrometheusUnreachable", "down"), 1,
           d.state());
       assertThat(held.state().scaleUpPendingSince()).contains(T0);
     }
@@ -162,7 +162,7 @@ class ScalingPolicyTest {
     @Test
     void scalesUpToTheModelCountInOneStep() {
       // 10 / (0.8·2) = 6.25 → 7
-      Decision d = decide(policy(Behavior.defaults()), T0, load(10), 1, StabilizationState.empty());
+      Decision d = decide(policy(ScalingBehavior.defaults()), T0, load(10), 1, StabilizationState.empty());
       assertThat(d.desiredReplicas()).isEqualTo(7);
       assertThat(d.modelReplicas()).hasValue(7);
       assertThat(d.reason()).isEqualTo(DecisionReason.LOAD_ABOVE_TARGET);
@@ -207,9 +207,9 @@ class ScalingPolicyTest {
 
     @Test
     void sameInputsGiveTheSameDecision() {
-      StabilizationState state = new StabilizationState(List.of(new Recommendation(T0.minusSeconds(30), 4)), Optional.empty());
-      Decision a = decide(policy(Behavior.defaults()), T0, load(3, 0.2), 5, state);
-      Decision b = decide(policy(Behavior.defaults()), T0, load(3, 0.2), 5, state);
+      StabilizationState state = new StabilizationState(List.of(new RecommendedCount(T0.minusSeconds(30), 4)), Optional.empty());
+      Decision a = decide(policy(ScalingBehavior.defaults()), T0, load(3, 0.2), 5, state);
+      Decision b = decide(policy(ScalingBehavior.defaults()), T0, load(3, 0.2), 5, state);
       assertThat(a).isEqualTo(b);
     }
   }
@@ -281,7 +281,7 @@ class ScalingPolicyTest {
 
     @Test
     void scaleDownWaitsForTheWindow() {
-      ScalingPolicy policy = policy(Behavior.defaults()); // 300 s down window
+      ScalingPolicy policy = policy(ScalingBehavior.defaults()); // 300 s down window
       Decision high = decide(policy, T0, load(8), 5, StabilizationState.empty());
       assertThat(high.desiredReplicas()).isEqualTo(5);
 
@@ -300,9 +300,9 @@ class ScalingPolicyTest {
 
     @Test
     void scaleDownFollowsTheLargestRecommendationStillInTheWindow() {
-      ScalingPolicy policy = policy(Behavior.defaults());
+      ScalingPolicy policy = policy(ScalingBehavior.defaults());
       StabilizationState state = new StabilizationState(List.of(
-          new Recommendation(T0, 5), new Recommendation(T0.plusSeconds(100), 3), new Recommendation(T0.plusSeconds(200), 2)),
+          new RecommendedCount(T0, 5), new RecommendedCount(T0.plusSeconds(100), 3), new RecommendedCount(T0.plusSeconds(200), 2)),
           Optional.empty());
       Decision d = decide(policy, T0.plusSeconds(310), load(1), 5, state);
       assertThat(d.desiredReplicas()).isEqualTo(3);
@@ -312,15 +312,15 @@ class ScalingPolicyTest {
 
     @Test
     void scaleUpIsImmediateByDefaultWhateverTheHistory() {
-      ScalingPolicy policy = policy(Behavior.defaults());
-      StabilizationState state = new StabilizationState(List.of(new Recommendation(T0.minusSeconds(10), 1)), Optional.empty());
+      ScalingPolicy policy = policy(ScalingBehavior.defaults());
+      StabilizationState state = new StabilizationState(List.of(new RecommendedCount(T0.minusSeconds(10), 1)), Optional.empty());
       Decision d = decide(policy, T0, load(10), 1, state);
       assertThat(d.desiredReplicas()).isEqualTo(7);
     }
 
     @Test
     void scaleUpWindowTakesTheSmallestRecommendation() {
-      ScalingPolicy policy = policy(Behavior.defaults().withScaleUpWindow(Duration.ofSeconds(60)));
+      ScalingPolicy policy = policy(ScalingBehavior.defaults().withScaleUpWindow(Duration.ofSeconds(60)));
       Decision low = decide(policy, T0, load(3), 2, StabilizationState.empty());
       assertThat(low.desiredReplicas()).isEqualTo(2);
 
@@ -340,7 +340,7 @@ class ScalingPolicyTest {
 
     @Test
     void stateKeepsOnlyTheLongestWindow() {
-      ScalingPolicy policy = policy(Behavior.defaults());
+      ScalingPolicy policy = policy(ScalingBehavior.defaults());
       StabilizationState state = StabilizationState.empty();
       for (int i = 0; i < 240; i++) {
         state = decide(policy, T0.plusSeconds(15L * i), load(i % 7), 3, state).state();
@@ -352,7 +352,7 @@ class ScalingPolicyTest {
 
     @Test
     void aRestartWithThePersistedStateDoesNotScaleDownEarly() {
-      ScalingPolicy policy = policy(Behavior.defaults());
+      ScalingPolicy policy = policy(ScalingBehavior.defaults());
       Decision before = decide(policy, T0, load(8), 5, StabilizationState.empty());
       // what the operator writes to status and reads back after a restart
       StabilizationState persisted = new StabilizationState(List.copyOf(before.state().recommendations()),
@@ -369,25 +369,25 @@ class ScalingPolicyTest {
 
     @Test
     void scaleUpStepLimitInReplicas() {
-      ScalingPolicy policy = policy(Behavior.defaults().withScaleUpLimit(StepLimit.ofReplicas(2)));
+      ScalingPolicy policy = policy(ScalingBehavior.defaults().withScaleUpLimit(StepLimit.ofReplicas(2)));
       Decision d = decide(policy, T0, load(10), 1, StabilizationState.empty());
       assertThat(d.desiredReplicas()).isEqualTo(3);
       assertThat(d.limit()).isEqualTo(ScalingLimit.SCALE_UP_STEP);
       assertThat(d.limited()).isTrue();
       assertThat(d.message()).contains("scale-up step limit (2 replicas per action) allows 3");
-      assertThat(d.state().recommendations()).extracting(Recommendation::replicas).containsExactly(7);
+      assertThat(d.state().recommendations()).extracting(RecommendedCount::replicas).containsExactly(7);
     }
 
     @Test
     void stepLimitTakesTheLargerOfCountAndPercent() {
-      ScalingPolicy policy = policy(Behavior.defaults().withScaleUpLimit(new StepLimit(1, 50)));
+      ScalingPolicy policy = policy(ScalingBehavior.defaults().withScaleUpLimit(new StepLimit(1, 50)));
       assertThat(decide(policy, T0, load(20), 4, StabilizationState.empty()).desiredReplicas()).isEqualTo(6);
       assertThat(decide(policy, T0, load(20), 1, StabilizationState.empty()).desiredReplicas()).isEqualTo(2);
     }
 
     @Test
     void aPercentLimitStillMovesFromZeroReplicas() {
-      ScalingPolicy policy = policy(Behavior.defaults().withScaleUpLimit(StepLimit.ofPercent(100)));
+      ScalingPolicy policy = policy(ScalingBehavior.defaults().withScaleUpLimit(StepLimit.ofPercent(100)));
       Decision d = decide(policy, T0, load(10), 0, StabilizationState.empty());
       assertThat(d.desiredReplicas()).isEqualTo(1);
       assertThat(d.limit()).isEqualTo(ScalingLimit.SCALE_UP_STEP);
@@ -404,7 +404,7 @@ class ScalingPolicyTest {
 
     @Test
     void maximumCapsAndIsReported() {
-      ScalingPolicy policy = new ScalingPolicy(new ReplicaBounds(1, 5), RHO, Behavior.defaults());
+      ScalingPolicy policy = new ScalingPolicy(new ReplicaRange(1, 5), RHO, ScalingBehavior.defaults());
       Decision d = decide(policy, T0, load(10), 2, StabilizationState.empty());
       assertThat(d.desiredReplicas()).isEqualTo(5);
       assertThat(d.limit()).isEqualTo(ScalingLimit.MAX);
@@ -413,7 +413,7 @@ class ScalingPolicyTest {
 
     @Test
     void maximumWinsOverAStepLimitAndIsTheOneReported() {
-      ScalingPolicy policy = new ScalingPolicy(new ReplicaBounds(1, 5), RHO, Behavior.defaults().withScaleUpLimit(StepLimit.ofReplicas(4)));
+      ScalingPolicy policy = new ScalingPolicy(new ReplicaRange(1, 5), RHO, ScalingBehavior.defaults().withScaleUpLimit(StepLimit.ofReplicas(4)));
       Decision d = decide(policy, T0, load(20), 2, StabilizationState.empty());
       assertThat(d.desiredReplicas()).isEqualTo(5);
       assertThat(d.limit()).isEqualTo(ScalingLimit.MAX);
@@ -421,7 +421,7 @@ class ScalingPolicyTest {
 
     @Test
     void minimumRaisesAndIsReportedEvenWhenNothingMoves() {
-      ScalingPolicy policy = new ScalingPolicy(new ReplicaBounds(2, 10), RHO, NO_WINDOWS);
+      ScalingPolicy policy = new ScalingPolicy(new ReplicaRange(2, 10), RHO, NO_WINDOWS);
       Decision d = decide(policy, T0, load(0.5), 2, StabilizationState.empty());
       assertThat(d.desiredReplicas()).isEqualTo(2);
       assertThat(d.scales()).isFalse();
@@ -431,7 +431,7 @@ class ScalingPolicyTest {
 
     @Test
     void aCountAboveANewMaximumComesDownToIt() {
-      ScalingPolicy policy = new ScalingPolicy(new ReplicaBounds(1, 5), RHO, Behavior.defaults());
+      ScalingPolicy policy = new ScalingPolicy(new ReplicaRange(1, 5), RHO, ScalingBehavior.defaults());
       Decision d = decide(policy, T0, load(10), 9, StabilizationState.empty());
       assertThat(d.desiredReplicas()).isEqualTo(5);
       assertThat(d.limit()).isEqualTo(ScalingLimit.MAX);
@@ -441,12 +441,12 @@ class ScalingPolicyTest {
   @Nested
   class MissingMetrics {
 
-    final Observation down = Observation.unavailable("PrometheusUnreachable", "connection refused");
+    final LoadReading down = LoadReading.unavailable("PrometheusUnreachable", "connection refused");
 
     @Test
     void holdsTheCurrentCountAndNeverScalesDown() {
-      StabilizationState lowHistory = new StabilizationState(List.of(new Recommendation(T0.minusSeconds(400), 1),
-          new Recommendation(T0.minusSeconds(15), 1)), Optional.empty());
+      StabilizationState lowHistory = new StabilizationState(List.of(new RecommendedCount(T0.minusSeconds(400), 1),
+          new RecommendedCount(T0.minusSeconds(15), 1)), Optional.empty());
       Decision d = decide(policy(NO_WINDOWS), T0, down, 8, lowHistory);
       assertThat(d.desiredReplicas()).isEqualTo(8);
       assertThat(d.reason()).isEqualTo(DecisionReason.METRICS_UNAVAILABLE);
@@ -459,7 +459,7 @@ class ScalingPolicyTest {
 
     @Test
     void stillRespectsTheBounds() {
-      ScalingPolicy policy = new ScalingPolicy(new ReplicaBounds(2, 5), RHO, Behavior.defaults());
+      ScalingPolicy policy = new ScalingPolicy(new ReplicaRange(2, 5), RHO, ScalingBehavior.defaults());
       Decision above = decide(policy, T0, down, 9, StabilizationState.empty());
       assertThat(above.desiredReplicas()).isEqualTo(5);
       assertThat(above.limit()).isEqualTo(ScalingLimit.MAX);
@@ -471,7 +471,7 @@ class ScalingPolicyTest {
 
     @Test
     void anUnavailableObservationNeedsAReason() {
-      assertThatThrownBy(() -> Observation.unavailable(" ", "x")).isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> LoadReading.unavailable(" ", "x")).isInstanceOf(IllegalArgumentException.class);
     }
   }
 
@@ -480,12 +480,12 @@ class ScalingPolicyTest {
 
     @Test
     void anIdleServiceComesDownToOneAfterTheWindow() {
-      ScalingPolicy policy = policy(Behavior.defaults());
+      ScalingPolicy policy = policy(ScalingBehavior.defaults());
       Decision busy = decide(policy, T0, load(8), 5, StabilizationState.empty());
-      Decision early = decide(policy, T0.plusSeconds(60), Observation.idle(), 5, busy.state());
+      Decision early = decide(policy, T0.plusSeconds(60), LoadReading.idle(), 5, busy.state());
       assertThat(early.desiredReplicas()).isEqualTo(5);
       assertThat(early.reason()).isEqualTo(DecisionReason.SCALE_DOWN_STABILIZATION);
-      Decision late = decide(policy, T0.plusSeconds(301), Observation.idle(), 5, early.state());
+      Decision late = decide(policy, T0.plusSeconds(301), LoadReading.idle(), 5, early.state());
       assertThat(late.desiredReplicas()).isEqualTo(1);
       assertThat(late.reason()).isEqualTo(DecisionReason.IDLE);
       assertThat(late.stability()).isEqualTo(StabilityVerdict.STABLE);
@@ -495,11 +495,11 @@ class ScalingPolicyTest {
 
     @Test
     void idleRespectsTheMinimumAndIsAtTargetOnOneReplica() {
-      ScalingPolicy policy = new ScalingPolicy(new ReplicaBounds(2, 10), RHO, NO_WINDOWS);
-      Decision d = decide(policy, T0, Observation.idle(), 4, StabilizationState.empty());
+      ScalingPolicy policy = new ScalingPolicy(new ReplicaRange(2, 10), RHO, NO_WINDOWS);
+      Decision d = decide(policy, T0, LoadReading.idle(), 4, StabilizationState.empty());
       assertThat(d.desiredReplicas()).isEqualTo(2);
       assertThat(d.limit()).isEqualTo(ScalingLimit.MIN);
-      assertThat(decide(policy(NO_WINDOWS), T0, Observation.idle(), 1, StabilizationState.empty()).reason())
+      assertThat(decide(policy(NO_WINDOWS), T0, LoadReading.idle(), 1, StabilizationState.empty()).reason())
           .isEqualTo(DecisionReason.AT_TARGET);
     }
   }
@@ -507,7 +507,7 @@ class ScalingPolicyTest {
   @Nested
   class StartingReplicas {
 
-    final Behavior behavior = Behavior.defaults().withStartupTime(Duration.ofSeconds(120));
+    final ScalingBehavior behavior = ScalingBehavior.defaults().withStartupTime(Duration.ofSeconds(120));
 
     @Test
     void replicasStillStartingAreNotAskedForAgain() {
@@ -558,7 +558,7 @@ class ScalingPolicyTest {
 
     // two ready replicas: stability bound 3.6 req/s, instability bound 4.0 req/s
     Decision withTwoReady(double lambda) {
-      return policy(Behavior.defaults()).decide(T0, load(lambda), ReplicaCounts.allReady(2), StabilizationState.empty());
+      return policy(ScalingBehavior.defaults()).decide(T0, load(lambda), ReplicaCounts.allReady(2), StabilizationState.empty());
     }
 
     @Test
@@ -584,7 +584,7 @@ class ScalingPolicyTest {
 
     @Test
     void loadWithNoReadyReplicaIsUnstableAndNoLoadIsStable() {
-      ScalingPolicy policy = policy(Behavior.defaults());
+      ScalingPolicy policy = policy(ScalingBehavior.defaults());
       assertThat(policy.decide(T0, load(0.1), new ReplicaCounts(1, 0), StabilizationState.empty()).stability())
           .isEqualTo(StabilityVerdict.UNSTABLE);
       assertThat(policy.decide(T0, load(0), new ReplicaCounts(1, 0), StabilizationState.empty()).stability())
@@ -597,18 +597,18 @@ class ScalingPolicyTest {
 
     @Test
     void refusesWhatCannotBeDecidedOn() {
-      assertThatThrownBy(() -> new ReplicaBounds(0, 3)).hasMessageContaining("minimum replicas must be at least 1");
-      assertThatThrownBy(() -> new ReplicaBounds(4, 3)).hasMessageContaining("maximum replicas (3) must be >= minimum replicas (4)");
-      assertThatThrownBy(() -> new ScalingPolicy(WIDE, 1.0, Behavior.defaults())).hasMessageContaining("target utilisation");
-      assertThatThrownBy(() -> new ScalingPolicy(WIDE, 0, Behavior.defaults())).hasMessageContaining("target utilisation");
-      assertThatThrownBy(() -> Behavior.defaults().withScaleDownWindow(Duration.ofSeconds(-1))).hasMessageContaining("scale-down stabilisation window");
-      assertThatThrownBy(() -> Behavior.defaults().withConfidence(Double.NaN)).hasMessageContaining("confidence");
+      assertThatThrownBy(() -> new ReplicaRange(0, 3)).hasMessageContaining("minimum replicas must be at least 1");
+      assertThatThrownBy(() -> new ReplicaRange(4, 3)).hasMessageContaining("maximum replicas (3) must be >= minimum replicas (4)");
+      assertThatThrownBy(() -> new ScalingPolicy(WIDE, 1.0, ScalingBehavior.defaults())).hasMessageContaining("target utilisation");
+      assertThatThrownBy(() -> new ScalingPolicy(WIDE, 0, ScalingBehavior.defaults())).hasMessageContaining("target utilisation");
+      assertThatThrownBy(() -> ScalingBehavior.defaults().withScaleDownWindow(Duration.ofSeconds(-1))).hasMessageContaining("scale-down stabilisation window");
+      assertThatThrownBy(() -> ScalingBehavior.defaults().withConfidence(Double.NaN)).hasMessageContaining("confidence");
       assertThatThrownBy(() -> new StepLimit(-1, 0)).hasMessageContaining("step limit replicas");
       assertThatThrownBy(() -> new StepLimit(0, -5)).hasMessageContaining("step limit percent");
-      assertThatThrownBy(() -> new ArrivalEstimate(Double.NaN, 0)).hasMessageContaining("arrival rate");
-      assertThatThrownBy(() -> new ArrivalEstimate(1, Double.POSITIVE_INFINITY)).hasMessageContaining("standard error");
+      assertThatThrownBy(() -> new ArrivalRate(Double.NaN, 0)).hasMessageContaining("arrival rate");
+      assertThatThrownBy(() -> new ArrivalRate(1, Double.POSITIVE_INFINITY)).hasMessageContaining("standard error");
       assertThatThrownBy(() -> new ReplicaCounts(-1, 0)).hasMessageContaining("spec replicas");
-      assertThatThrownBy(() -> policy(Behavior.defaults()).decide(null, load(1), ReplicaCounts.allReady(1), StabilizationState.empty()))
+      assertThatThrownBy(() -> policy(ScalingBehavior.defaults()).decide(null, load(1), ReplicaCounts.allReady(1), StabilizationState.empty()))
           .hasMessageContaining("decision time");
     }
   }

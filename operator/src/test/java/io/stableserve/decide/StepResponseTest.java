@@ -41,8 +41,8 @@ class StepResponseTest {
   static Outcome measure(double mu, double before, double after, int windowSeconds, int subIntervalSeconds, Duration settle,
       long seed) {
     SplittableRandom random = new SplittableRandom(seed);
-    ScalingPolicy policy = new ScalingPolicy(new ReplicaBounds(1, 8), RHO,
-        Behavior.defaults().withScaleDownWindow(Duration.ofSeconds(30)).withScaleUpSettleTime(settle));
+    ScalingPolicy policy = new ScalingPolicy(new ReplicaRange(1, 8), RHO,
+        ScalingBehavior.defaults().withScaleDownWindow(Duration.ofSeconds(30)).withScaleUpSettleTime(settle));
     Capacity capacity = new Capacity(ModelKind.PAPER, mu, mu, mu, 0.1, 1000, 0.03,
         List.of(new ConstraintRate(Constraint.SEQUENCE_CAP, mu)));
     int expected = (int) Math.ceil(after / (RHO * mu));
@@ -62,7 +62,7 @@ class StepResponseTest {
       for (int poll = 0; poll < 80; poll++) {
         double now = phase + poll;
         Decision d = policy.decide(T0.plusMillis(Math.round(now * 1000)),
-            Observation.measured(estimate(arrivals, now, windowSeconds, subIntervalSeconds), capacity),
+            LoadReading.measured(estimate(arrivals, now, windowSeconds, subIntervalSeconds), capacity),
             ReplicaCounts.allReady(replicas), state);
         state = d.state();
         if (d.scalesUp()) {
@@ -85,7 +85,7 @@ class StepResponseTest {
   }
 
   /** What the estimate stage makes of the window ending at {@code now}: mean, sd(counts)/√K, and the rise. */
-  static ArrivalEstimate estimate(List<Double> arrivals, double now, int windowSeconds, int subIntervalSeconds) {
+  static ArrivalRate estimate(List<Double> arrivals, double now, int windowSeconds, int subIntervalSeconds) {
     int k = windowSeconds / subIntervalSeconds;
     double[] counts = new double[k];
     double start = now - windowSeconds;
@@ -105,8 +105,8 @@ class StepResponseTest {
     }
     double standardError = Math.sqrt(squares / (k - 1)) / subIntervalSeconds / Math.sqrt(k);
     Optional<RateChange> rise = RateChange.find(counts, subIntervalSeconds);
-    return new ArrivalEstimate(total / windowSeconds, standardError,
-        rise.map(r -> new ArrivalEstimate.Rise(r.rateAfter(), r.standardErrorAfter(), r.secondsAgo())));
+    return new ArrivalRate(total / windowSeconds, standardError,
+        rise.map(r -> new ArrivalRate.Rise(r.rateAfter(), r.standardErrorAfter(), r.secondsAgo())));
   }
 
   static Outcome report(double mu, double before, double after, int window, int sub, Duration settle) {

@@ -71,8 +71,8 @@ class PrometheusObserverLiveTest {
       assertThat(c.how()).contains("kv_cache_size_tokens");
     });
     assertThat(e.metricNames().generation()).isEqualTo(VllmMetricNames.Generation.V1);
-    assertThat(e.metricNames().found()).containsEntry(Signal.KV_CACHE_USAGE, VllmMetrics.KV_USAGE_V1)
-        .containsEntry(Signal.STEP_SECONDS, VllmMetrics.INTER_TOKEN_V1);
+    assertThat(e.metricNames().found()).containsEntry(Signal.KV_CACHE_USAGE, VllmMetricCatalog.KV_USAGE_V1)
+        .containsEntry(Signal.STEP_SECONDS, VllmMetricCatalog.INTER_TOKEN_V1);
     assertThat(e.replicas()).isEqualTo(1);
     assertThat(e.running()).isEqualTo(20);
     assertThat(e.preemptionsPerSecond().getAsDouble()).isCloseTo(0.2, withinPercentage(5));
@@ -94,7 +94,7 @@ class PrometheusObserverLiveTest {
         "shared/data/vllm-v0-metrics-sample.prom is missing: the V0 page cannot be served");
     ServiceEstimate e = Estimator.estimate(new PrometheusObserver().observe(config("model_name=\"" + LiveVllmServices.V0_MODEL + "\"")));
     assertThat(e.metricNames().generation()).isEqualTo(VllmMetricNames.Generation.V0);
-    assertThat(e.metricNames().found()).containsEntry(Signal.KV_CACHE_USAGE, VllmMetrics.KV_USAGE_V0);
+    assertThat(e.metricNames().found()).containsEntry(Signal.KV_CACHE_USAGE, VllmMetricCatalog.KV_USAGE_V0);
     assertThat(e.kvCache()).hasValueSatisfying(c -> {
       assertThat(c.tokensPerReplica()).isEqualTo(81_767L * 16);
       assertThat(c.how()).contains("num_gpu_blocks × block_size").contains("joined");

@@ -1,5 +1,6 @@
 package io.stableserve.reconcile;
 
+import io.stableserve.decide.ReplicaRange;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
@@ -11,7 +12,6 @@ import io.stableserve.api.InferenceService;
 import io.stableserve.api.InferenceServiceSpec;
 import io.stableserve.api.MetricsSpec;
 import io.stableserve.api.ScaleTargetRef;
-import io.stableserve.bench.ReplicaRange;
 import io.stableserve.bench.ServiceLoop;
 import io.stableserve.bench.StableServeAutoscaler;
 import io.stableserve.observe.MetricsProblem;

@@ -3,7 +3,7 @@ package io.stableserve.reconcile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stableserve.estimate.BinnedLengths;
-import io.stableserve.estimate.ObservedWorkload;
+import io.stableserve.estimate.WorkloadEstimate;
 import io.stableserve.testing.VllmHistograms;
 import io.stableserve.sim.Validation;
 import io.stableserve.solve.EngineConfig;
@@ -29,7 +29,7 @@ class SchedulerEngineAdvisorTest {
 
   @Test
   void recommendsACapBelowWhereTheCacheOvercommits() {
-    ObservedWorkload workload = new ObservedWorkload(observed("vllm:request_prompt_tokens", 300, 3000, 1),
+    WorkloadEstimate workload = new WorkloadEstimate(observed("vllm:request_prompt_tokens", 300, 3000, 1),
         observed("vllm:request_generation_tokens", 20, 600, 2), Optional.empty());
     EngineConfig engine = Validation.linearEngine(48_000).withMaxNumSeqs(256);
     EngineAdvice advice = SchedulerEngineAdvisor.standard()
@@ -44,7 +44,7 @@ class SchedulerEngineAdvisorTest {
   @Test
   void noAdviceWhereNoCapHelps() {
     // Short requests in a big cache: memory never overcommits enough to thrash before compute binds.
-    ObservedWorkload workload = new ObservedWorkload(observed("vllm:request_prompt_tokens", 10, 300, 3),
+    WorkloadEstimate workload = new WorkloadEstimate(observed("vllm:request_prompt_tokens", 10, 300, 3),
         observed("vllm:request_generation_tokens", 10, 300, 4), Optional.empty());
     EngineConfig engine = Validation.linearEngine(131_000).withMaxNumSeqs(512);
     assertThat(SchedulerEngineAdvisor.standard().advise(workload, engine,

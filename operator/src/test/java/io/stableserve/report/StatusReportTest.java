@@ -7,11 +7,11 @@ import io.stableserve.actuate.ScaleTarget;
 import io.stableserve.api.Conditions;
 import io.stableserve.api.InferenceServiceStatus;
 import io.stableserve.api.ScaleTargetRef;
-import io.stableserve.decide.ArrivalEstimate;
-import io.stableserve.decide.Behavior;
+import io.stableserve.decide.ArrivalRate;
+import io.stableserve.decide.ScalingBehavior;
 import io.stableserve.decide.Decision;
-import io.stableserve.decide.Observation;
-import io.stableserve.decide.ReplicaBounds;
+import io.stableserve.decide.LoadReading;
+import io.stableserve.decide.ReplicaRange;
 import io.stableserve.decide.ReplicaCounts;
 import io.stableserve.decide.ScalingPolicy;
 import io.stableserve.decide.StabilizationState;
@@ -33,12 +33,12 @@ class StatusReportTest {
   static final Capacity CAPACITY = new Capacity(ModelKind.PAPER, 2.0, 1.8, 2.0, 0.1, 1000, 0.03,
       List.of(new ConstraintRate(Constraint.MEMORY, 2.0)));
   static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
-  static final ScalingPolicy POLICY = new ScalingPolicy(new ReplicaBounds(1, 10), 0.8, Behavior.defaults());
+  static final ScalingPolicy POLICY = new ScalingPolicy(new ReplicaRange(1, 10), 0.8, ScalingBehavior.defaults());
   static final ScaleTarget TARGET = new ScaleTarget("llm", new ScaleTargetRef("apps/v1", "Deployment", "vllm"),
       ReplicaCounts.allReady(2));
 
   static Evaluation measured(double lambda, Instant at, StabilizationState state) {
-    Decision d = POLICY.decide(at, Observation.measured(ArrivalEstimate.exact(lambda), CAPACITY), TARGET.replicas(), state);
+    Decision d = POLICY.decide(at, LoadReading.measured(ArrivalRate.exact(lambda), CAPACITY), TARGET.replicas(), state);
     CorrectedCapacity c = new CorrectedCapacity(CAPACITY, CAPACITY, 1, CapacitySource.MODEL, "no preemptions");
     return new Evaluation(Optional.empty(), Optional.empty(), Optional.of(c), Optional.empty(), d, Optional.empty());
   }
@@ -83,7 +83,7 @@ class StatusReportTest {
   @Test
   void metricsFailureMakesReadyFalseWithItsReasonAndStableUnknown() {
     Evaluation.MetricsFailure failure = new Evaluation.MetricsFailure(Conditions.STALE_METRICS, "newest sample 5m old");
-    Decision d = POLICY.decide(T0, Observation.unavailable(failure.reason(), failure.message()), TARGET.replicas(),
+    Decision d = POLICY.decide(T0, LoadReading.unavailable(failure.reason(), failure.message()), TARGET.replicas(),
         StabilizationState.empty());
     InferenceServiceStatus status = StatusReport.begin(null, 1L);
     StatusReport.evaluated(status, TARGET, new Evaluation(Optional.empty(), Optional.empty(), Optional.empty(),

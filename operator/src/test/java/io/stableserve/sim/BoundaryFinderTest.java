@@ -23,7 +23,7 @@ class BoundaryFinderTest {
   static final StabilityCriterion CRITERION = new StabilityCriterion(4, 3600, 0.01, 0.95);
 
   static BoundaryFinder.Boundary find(Workload workload, EngineConfig engine, double start) {
-    return new BoundaryFinder(EngineSpec.of(engine), workload, CRITERION, 0.02, 1, 2).find(start);
+    return new BoundaryFinder(EngineSetup.of(engine), workload, CRITERION, 0.02, 1, 2).find(start);
   }
 
   static Workload uniform(double sLow, double sHigh, double oLow, double oHigh) {

@@ -23,7 +23,7 @@ class EngineTest {
     EngineConfig config = new EngineConfig(kvTokens, chunk,
         maxSeqs == null ? OptionalInt.empty() : OptionalInt.of(maxSeqs),
         budget == null ? OptionalInt.empty() : OptionalInt.of(budget), step);
-    return new Engine(EngineSpec.of(config), new MersenneTwister(1),
+    return new Engine(EngineSetup.of(config), new MersenneTwister(1),
         (id, a, s, f, e, p, o, n) -> done.add(new Done(id, a, s, f, e, n)));
   }
 
@@ -159,7 +159,7 @@ class EngineTest {
   @Test
   void stepNoiseKeepsTheMeanStepTime() {
     EngineConfig config = EngineConfig.of(1_000_000, 512, StepTimeModel.constant(0.02));
-    Engine e = new Engine(EngineSpec.of(config).withStepNoise(0.3), new MersenneTwister(5), CompletionListener.NONE);
+    Engine e = new Engine(EngineSetup.of(config).withStepNoise(0.3), new MersenneTwister(5), CompletionListener.NONE);
     e.submit(1, 0, 1, 20_000); // one step per output token
     e.advanceTo(1e9);
     assertThat(e.steps()).isEqualTo(20_000);

@@ -18,7 +18,7 @@ class FleetTest {
 
   static final Workload SMALL = new IndependentLengths(LengthDistribution.parse("uniform:50:150"),
       LengthDistribution.parse("uniform:20:60"));
-  static final EngineSpec ENGINE = EngineSpec.of(EngineConfig.of(16 * 2000, 512, new StepTimeModel(0.01, 1e-5, 0)));
+  static final EngineSetup ENGINE = EngineSetup.of(EngineConfig.of(16 * 2000, 512, new StepTimeModel(0.01, 1e-5, 0)));
 
   static Fleet fleet(double rate, int replicas, Router router, double startup) {
     return new Fleet(FleetSpec.of(ENGINE, startup), PoissonSource.constant(rate, SMALL, 42), router, replicas, 7);

@@ -44,9 +44,9 @@ class SchedulerBoundaryTest {
     double predicted = advice.get("recommendedStableRate").asDouble();
 
     EngineConfig engine = Validation.linearEngine(48_000);
-    BoundaryFinder.Boundary recommended = new BoundaryFinder(EngineSpec.of(engine.withMaxNumSeqs(cap)), ISSUE_FOUR,
+    BoundaryFinder.Boundary recommended = new BoundaryFinder(EngineSetup.of(engine.withMaxNumSeqs(cap)), ISSUE_FOUR,
         StabilityCriterion.standard(), 0.02, 1, 2).find(predicted);
-    BoundaryFinder.Boundary uncapped = new BoundaryFinder(EngineSpec.of(engine.withMaxNumSeqs(256)), ISSUE_FOUR,
+    BoundaryFinder.Boundary uncapped = new BoundaryFinder(EngineSetup.of(engine.withMaxNumSeqs(256)), ISSUE_FOUR,
         StabilityCriterion.standard(), 0.02, 1, 2).find(advice.get("currentStableRate").asDouble());
 
     // The true boundary lies in [stable, not shown stable]; the prediction is within 5% of it.

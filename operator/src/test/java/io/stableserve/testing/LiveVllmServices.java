@@ -6,7 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import io.stableserve.sim.EngineSpec;
+import io.stableserve.sim.EngineSetup;
 import io.stableserve.sim.Fleet;
 import io.stableserve.sim.FleetClock;
 import io.stableserve.sim.FleetSpec;
@@ -71,7 +71,7 @@ public final class LiveVllmServices {
     steady = MetricsEndpoint.start(steadyEngine::render);
     v0 = MetricsEndpoint.serving(v0SampleIfPresent().orElse(""));
     doomed = MetricsEndpoint.start(doomedEngine::render);
-    Fleet fleet = new Fleet(new FleetSpec(EngineSpec.of(FLEET_ENGINE), 0, FLEET_MODEL, 8192),
+    Fleet fleet = new Fleet(new FleetSpec(EngineSetup.of(FLEET_ENGINE), 0, FLEET_MODEL, 8192),
         PoissonSource.constant(FLEET_RATE, FLEET_WORKLOAD, 11), new Router.RoundRobin(), 2, 5);
     fleetReplicas = List.of(
         MetricsEndpoint.start(() -> fleet.metricsPage("replica-0", VllmExposition.Dialect.V1)),

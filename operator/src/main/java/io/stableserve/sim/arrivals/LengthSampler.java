@@ -1,6 +1,6 @@
 package io.stableserve.sim.arrivals;
 
-import io.stableserve.estimate.ObservedWorkload;
+import io.stableserve.estimate.WorkloadEstimate;
 import io.stableserve.workload.IndependentLengths;
 import io.stableserve.workload.Trace;
 import io.stableserve.workload.Workload;
@@ -32,7 +32,7 @@ public interface LengthSampler {
         into[1] = Math.max(1, trace.outputTokens(row));
       };
     }
-    if (workload instanceof ObservedWorkload observed) {
+    if (workload instanceof WorkloadEstimate observed) {
       return (random, into) -> {
         into[0] = observed.prompt().sample(random);
         into[1] = observed.output().sample(random);

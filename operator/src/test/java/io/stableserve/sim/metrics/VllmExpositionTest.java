@@ -3,7 +3,7 @@ package io.stableserve.sim.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stableserve.sim.Engine;
-import io.stableserve.sim.EngineSpec;
+import io.stableserve.sim.EngineSetup;
 import io.stableserve.sim.CompletionListener;
 import io.stableserve.sim.metrics.ExpositionParser.Sample;
 import io.stableserve.solve.EngineConfig;
@@ -23,7 +23,7 @@ class VllmExpositionTest {
   static void runAnEngine() {
     // A small cache and a burst of requests, so that there are preemptions and a queue.
     EngineConfig config = EngineConfig.of(16 * 300, 256, new StepTimeModel(0.01, 2e-5, 1e-7));
-    engine = new Engine(EngineSpec.of(config), new MersenneTwister(3), CompletionListener.NONE, 8192);
+    engine = new Engine(EngineSetup.of(config), new MersenneTwister(3), CompletionListener.NONE, 8192);
     for (int i = 0; i < 60; i++) {
       engine.submit(i, i * 0.05, 200 + 37 * i % 900, 50 + 13 * i % 400);
     }

@@ -18,7 +18,7 @@ import java.util.Objects;
  * @param scaleUpSettleTime the longest a scale-up waits, from when the load first asks for it, for
  *     λ̂ ± z·σ to need one count only; then it takes the count of λ̂ (0: never wait)
  */
-public record Behavior(
+public record ScalingBehavior(
     Duration scaleUpWindow,
     Duration scaleDownWindow,
     StepLimit scaleUpLimit,
@@ -31,7 +31,7 @@ public record Behavior(
   public static final Duration DEFAULT_STARTUP_TIME = Duration.ofMinutes(2);
   public static final double DEFAULT_CONFIDENCE = 2.0;
 
-  public Behavior {
+  public ScalingBehavior {
     scaleUpWindow = nonNegative("scale-up stabilisation window", scaleUpWindow);
     scaleDownWindow = nonNegative("scale-down stabilisation window", scaleDownWindow);
     startupTime = nonNegative("replica start-up time", startupTime);
@@ -44,37 +44,37 @@ public record Behavior(
   }
 
   /** Scale up at once, scale down after 5 minutes, no step limits, replicas start in 2 minutes, z = 2, no settling. */
-  public static Behavior defaults() {
-    return new Behavior(Duration.ZERO, DEFAULT_SCALE_DOWN_WINDOW, StepLimit.none(), StepLimit.none(),
+  public static ScalingBehavior defaults() {
+    return new ScalingBehavior(Duration.ZERO, DEFAULT_SCALE_DOWN_WINDOW, StepLimit.none(), StepLimit.none(),
         DEFAULT_STARTUP_TIME, DEFAULT_CONFIDENCE, Duration.ZERO);
   }
 
-  public Behavior withScaleUpWindow(Duration window) {
-    return new Behavior(window, scaleDownWindow, scaleUpLimit, scaleDownLimit, startupTime, confidence, scaleUpSettleTime);
+  public ScalingBehavior withScaleUpWindow(Duration window) {
+    return new ScalingBehavior(window, scaleDownWindow, scaleUpLimit, scaleDownLimit, startupTime, confidence, scaleUpSettleTime);
   }
 
-  public Behavior withScaleDownWindow(Duration window) {
-    return new Behavior(scaleUpWindow, window, scaleUpLimit, scaleDownLimit, startupTime, confidence, scaleUpSettleTime);
+  public ScalingBehavior withScaleDownWindow(Duration window) {
+    return new ScalingBehavior(scaleUpWindow, window, scaleUpLimit, scaleDownLimit, startupTime, confidence, scaleUpSettleTime);
   }
 
-  public Behavior withScaleUpLimit(StepLimit limit) {
-    return new Behavior(scaleUpWindow, scaleDownWindow, limit, scaleDownLimit, startupTime, confidence, scaleUpSettleTime);
+  public ScalingBehavior withScaleUpLimit(StepLimit limit) {
+    return new ScalingBehavior(scaleUpWindow, scaleDownWindow, limit, scaleDownLimit, startupTime, confidence, scaleUpSettleTime);
   }
 
-  public Behavior withScaleDownLimit(StepLimit limit) {
-    return new Behavior(scaleUpWindow, scaleDownWindow, scaleUpLimit, limit, startupTime, confidence, scaleUpSettleTime);
+  public ScalingBehavior withScaleDownLimit(StepLimit limit) {
+    return new ScalingBehavior(scaleUpWindow, scaleDownWindow, scaleUpLimit, limit, startupTime, confidence, scaleUpSettleTime);
   }
 
-  public Behavior withStartupTime(Duration time) {
-    return new Behavior(scaleUpWindow, scaleDownWindow, scaleUpLimit, scaleDownLimit, time, confidence, scaleUpSettleTime);
+  public ScalingBehavior withStartupTime(Duration time) {
+    return new ScalingBehavior(scaleUpWindow, scaleDownWindow, scaleUpLimit, scaleDownLimit, time, confidence, scaleUpSettleTime);
   }
 
-  public Behavior withConfidence(double z) {
-    return new Behavior(scaleUpWindow, scaleDownWindow, scaleUpLimit, scaleDownLimit, startupTime, z, scaleUpSettleTime);
+  public ScalingBehavior withConfidence(double z) {
+    return new ScalingBehavior(scaleUpWindow, scaleDownWindow, scaleUpLimit, scaleDownLimit, startupTime, z, scaleUpSettleTime);
   }
 
-  public Behavior withScaleUpSettleTime(Duration settle) {
-    return new Behavior(scaleUpWindow, scaleDownWindow, scaleUpLimit, scaleDownLimit, startupTime, confidence, settle);
+  public ScalingBehavior withScaleUpSettleTime(Duration settle) {
+    return new ScalingBehavior(scaleUpWindow, scaleDownWindow, scaleUpLimit, scaleDownLimit, startupTime, confidence, settle);
   }
 
   /** The longest window: recommendations older than this are of no further use. */

@@ -6,7 +6,7 @@ import java.util.List;
  * vLLM's Prometheus metric names, both generations. The histogram names are base names (the
  * series are {@code _bucket}, {@code _sum}, {@code _count}).
  */
-public final class VllmMetrics {
+public final class VllmMetricCatalog {
 
   public static final String RUNNING = "vllm:num_requests_running";
   public static final String WAITING = "vllm:num_requests_waiting";
@@ -32,5 +32,5 @@ public final class VllmMetrics {
   public static final String LABEL_GPU_BLOCKS = "num_gpu_blocks";
   public static final String LABEL_BLOCK_SIZE = "block_size";
 
-  private VllmMetrics() {}
+  private VllmMetricCatalog() {}
 }

@@ -17,10 +17,10 @@ import java.util.Optional;
  * @param output output lengths (vllm:request_generation_tokens)
  * @param arrivalStatistics present when the burstiness of arrivals could be measured
  */
-public record ObservedWorkload(BinnedLengths prompt, BinnedLengths output, Optional<ArrivalStatistics> arrivalStatistics)
+public record WorkloadEstimate(BinnedLengths prompt, BinnedLengths output, Optional<ArrivalStatistics> arrivalStatistics)
     implements Workload {
 
-  public ObservedWorkload {
+  public WorkloadEstimate {
     if (prompt == null || output == null) {
       throw new IllegalArgumentException("an observed workload needs both the prompt and the output histogram");
     }

@@ -11,9 +11,9 @@ import java.util.Optional;
  * would still hold the upper confidence bound λ̂ + z·σ at the target utilisation. A rise sizes
  * scale-ups for the rate since the rise rather than the window's mean, which lags it.
  */
-public record ArrivalEstimate(double rate, double standardError, Optional<Rise> rise) {
+public record ArrivalRate(double rate, double standardError, Optional<Rise> rise) {
 
-  public ArrivalEstimate {
+  public ArrivalRate {
     if (!(rate >= 0) || Double.isInfinite(rate)) {
       throw new IllegalArgumentException("arrival rate λ̂ must be a finite number >= 0 req/s, got " + rate);
     }
@@ -23,19 +23,19 @@ public record ArrivalEstimate(double rate, double standardError, Optional<Rise> 
     rise = Objects.requireNonNullElse(rise, Optional.empty());
   }
 
-  public ArrivalEstimate(double rate, double standardError) {
+  public ArrivalRate(double rate, double standardError) {
     this(rate, standardError, Optional.empty());
   }
 
   /** The decide step's view of the estimate stage's λ̂: the rate, its standard error and the rise. */
-  public static ArrivalEstimate of(io.stableserve.estimate.ArrivalEstimate estimate) {
-    return new ArrivalEstimate(estimate.ratePerSecond(), estimate.standardError(),
+  public static ArrivalRate of(io.stableserve.estimate.ArrivalEstimate estimate) {
+    return new ArrivalRate(estimate.ratePerSecond(), estimate.standardError(),
         estimate.rise().map(r -> new Rise(r.rateAfter(), r.standardErrorAfter(), r.secondsAgo())));
   }
 
   /** A rate known without error (simulations, tests). */
-  public static ArrivalEstimate exact(double rate) {
-    return new ArrivalEstimate(rate, 0);
+  public static ArrivalRate exact(double rate) {
+    return new ArrivalRate(rate, 0);
   }
 
   public double upperBound(double z) {

@@ -17,11 +17,11 @@ import io.stableserve.solve.EngineConfig;
  * @param stepNoise coefficient of variation of a log-normal factor (mean 1) on each step's
  *     duration; 0 for deterministic steps
  */
-public record EngineSpec(EngineConfig config, int blockSize, double stepNoise) {
+public record EngineSetup(EngineConfig config, int blockSize, double stepNoise) {
 
   public static final int DEFAULT_BLOCK_SIZE = 16;
 
-  public EngineSpec {
+  public EngineSetup {
     if (config == null) {
       throw new IllegalArgumentException("an engine configuration is needed");
     }
@@ -41,16 +41,16 @@ public record EngineSpec(EngineConfig config, int blockSize, double stepNoise) {
     }
   }
 
-  public static EngineSpec of(EngineConfig config) {
-    return new EngineSpec(config, DEFAULT_BLOCK_SIZE, 0);
+  public static EngineSetup of(EngineConfig config) {
+    return new EngineSetup(config, DEFAULT_BLOCK_SIZE, 0);
   }
 
-  public EngineSpec withStepNoise(double cv) {
-    return new EngineSpec(config, blockSize, cv);
+  public EngineSetup withStepNoise(double cv) {
+    return new EngineSetup(config, blockSize, cv);
   }
 
-  public EngineSpec withConfig(EngineConfig other) {
-    return new EngineSpec(other, blockSize, stepNoise);
+  public EngineSetup withConfig(EngineConfig other) {
+    return new EngineSetup(other, blockSize, stepNoise);
   }
 
   public int totalBlocks() {

@@ -16,14 +16,14 @@ import java.util.List;
  * removed ones drain). When the load ends, the fleet runs on, without decisions, until it has
  * finished what it holds (at most 15 more minutes), so that late requests get their latency.
  */
-public final class ClosedLoop {
+public final class PolicyRun {
 
   /** How long after the load the fleet may run to finish its requests. */
   public static final double DRAIN_SECONDS = 900;
 
   private final BenchSetup setup;
 
-  public ClosedLoop(BenchSetup setup) {
+  public PolicyRun(BenchSetup setup) {
     this.setup = setup;
   }
 

@@ -4,9 +4,9 @@ import io.stableserve.solve.Capacity;
 import java.util.Objects;
 
 /** What the decide step knows about the load: a measurement, or why there is none. */
-public sealed interface Observation permits Observation.Measured, Observation.Idle, Observation.Unavailable {
+public sealed interface LoadReading permits LoadReading.Measured, LoadReading.Idle, LoadReading.Unavailable {
 
-  static Observation measured(ArrivalEstimate arrivals, Capacity capacity) {
+  static LoadReading measured(ArrivalRate arrivals, Capacity capacity) {
     return new Measured(arrivals, capacity);
   }
 
@@ -15,7 +15,7 @@ public sealed interface Observation permits Observation.Measured, Observation.Id
    * over the window: one replica is enough (then the windows, limits and minimum apply). No
    * capacity is needed to know that, and none can be solved without requests.
    */
-  static Observation idle() {
+  static LoadReading idle() {
     return Idle.INSTANCE;
   }
 
@@ -25,22 +25,22 @@ public sealed interface Observation permits Observation.Measured, Observation.Id
    * @param reason a machine reason in CamelCase (e.g. {@code PrometheusUnreachable}, {@code NoSeries})
    * @param message what went wrong, in words
    */
-  static Observation unavailable(String reason, String message) {
+  static LoadReading unavailable(String reason, String message) {
     return new Unavailable(reason, message);
   }
 
   /**
    * The arrival rate and one replica's capacity (already corrected for observed preemption, if any).
    */
-  record Measured(ArrivalEstimate arrivals, Capacity capacity) implements Observation {
+  record Measured(ArrivalRate arrivals, Capacity capacity) implements LoadReading {
     public Measured {
       Objects.requireNonNull(arrivals, "arrival estimate");
       Objects.requireNonNull(capacity, "capacity");
     }
   }
 
-  /** See {@link Observation#idle()}. */
-  final class Idle implements Observation {
+  /** See {@link LoadReading#idle()}. */
+  final class Idle implements LoadReading {
     private static final Idle INSTANCE = new Idle();
 
     private Idle() {}
@@ -51,7 +51,7 @@ public sealed interface Observation permits Observation.Measured, Observation.Id
     }
   }
 
-  record Unavailable(String reason, String message) implements Observation {
+  record Unavailable(String reason, String message) implements LoadReading {
     public Unavailable {
       if (reason == null || reason.isBlank()) {
         throw new IllegalArgumentException("an unavailable observation needs a reason");
