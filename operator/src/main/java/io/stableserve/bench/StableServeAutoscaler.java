@@ -9,7 +9,7 @@ import io.stableserve.api.StepTimeSpec;
 import io.stableserve.decide.RecommendedCount;
 import io.stableserve.decide.ReplicaCounts;
 import io.stableserve.decide.StabilizationState;
-import io.stableserve.estimate.PreemptionCorrection;
+import io.stableserve.correct.CapacityCorrection;
 import io.stableserve.observe.MetricsConfig;
 import io.stableserve.observe.MetricsProblem;
 import io.stableserve.observe.MetricsUnavailableException;
@@ -57,7 +57,7 @@ public final class StableServeAutoscaler implements Autoscaler {
   private final MetricsConfig metricsConfig;
   private StabilizationState state = StabilizationState.empty();
   private Evaluation last;
-  private Optional<PreemptionCorrection.Measured> rememberedCorrection = Optional.empty();
+  private Optional<CapacityCorrection.Measured> rememberedCorrection = Optional.empty();
   private Optional<Instant> lastScale = Optional.empty();
   private FleetMetrics current;
   private final ServiceEvaluator evaluator = new ServiceEvaluator(config -> observe(current, config));

@@ -10,15 +10,15 @@ import io.stableserve.decide.ScalingPolicy;
 import io.stableserve.decide.StabilizationState;
 import io.stableserve.estimate.ArrivalEstimate;
 import io.stableserve.estimate.BinnedLengths;
-import io.stableserve.estimate.CorrectedCapacity;
+import io.stableserve.correct.CorrectedCapacity;
 import io.stableserve.estimate.EngineSettings;
 import io.stableserve.estimate.EngineSettings.ResolvedEngine;
 import io.stableserve.estimate.Estimator;
 import io.stableserve.estimate.WorkloadEstimate;
-import io.stableserve.estimate.PreemptionCorrection;
+import io.stableserve.correct.CapacityCorrection;
 import io.stableserve.estimate.ServiceEstimate;
 import io.stableserve.estimate.StepTimeEstimate;
-import io.stableserve.estimate.ThroughputSignals;
+import io.stableserve.correct.ThroughputSignals;
 import io.stableserve.observe.MetricsConfig;
 import io.stableserve.observe.MetricsUnavailableException;
 import io.stableserve.observe.Observer;
@@ -194,7 +194,7 @@ public final class ObserveCommand implements Callable<Integer> {
       ThroughputSignals throughput = new ThroughputSignals(e.completionRate(), e.preemptionsPerSecond().orElse(0), e.waiting(),
           Math.max(0, e.arrivals().backlogGrowthPerSecond()), current, true,
           e.everyReplicaQueued(), e.running(), e.window().toMillis() / 1000.0);
-      report.corrected = PreemptionCorrection.apply(model, throughput, e.workload().get().moments(),
+      report.corrected = CapacityCorrection.apply(model, throughput, e.workload().get().moments(),
           kind.pricedPreemptionsPerCompletion(e.workload().get(), report.engine.config()));
       report.capacity = report.corrected.capacity();
     }

@@ -1,9 +1,9 @@
 package io.stableserve.reconcile;
 
 import io.stableserve.decide.Decision;
-import io.stableserve.estimate.CorrectedCapacity;
+import io.stableserve.correct.CorrectedCapacity;
 import io.stableserve.estimate.EngineSettings.ResolvedEngine;
-import io.stableserve.estimate.PreemptionCorrection;
+import io.stableserve.correct.CapacityCorrection;
 import io.stableserve.estimate.ServiceEstimate;
 import java.util.Objects;
 import java.util.Optional;
@@ -24,7 +24,7 @@ public record Evaluation(
     Optional<CorrectedCapacity> capacity,
     Optional<MetricsFailure> metricsFailure,
     Decision decision,
-    Optional<PreemptionCorrection.Measured> correctionMeasured) {
+    Optional<CapacityCorrection.Measured> correctionMeasured) {
 
   public Evaluation {
     Objects.requireNonNull(decision, "decision");

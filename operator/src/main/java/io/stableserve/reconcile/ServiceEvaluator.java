@@ -8,13 +8,13 @@ import io.stableserve.decide.LoadReading;
 import io.stableserve.decide.ReplicaCounts;
 import io.stableserve.decide.ScalingPolicy;
 import io.stableserve.decide.StabilizationState;
-import io.stableserve.estimate.CorrectedCapacity;
+import io.stableserve.correct.CorrectedCapacity;
 import io.stableserve.estimate.EngineSettings.ResolvedEngine;
 import io.stableserve.estimate.Estimator;
 import io.stableserve.estimate.WorkloadEstimate;
-import io.stableserve.estimate.PreemptionCorrection;
+import io.stableserve.correct.CapacityCorrection;
 import io.stableserve.estimate.ServiceEstimate;
-import io.stableserve.estimate.ThroughputSignals;
+import io.stableserve.correct.ThroughputSignals;
 import io.stableserve.observe.MetricsConfig;
 import io.stableserve.observe.MetricsUnavailableException;
 import io.stableserve.observe.Observer;
@@ -45,7 +45,7 @@ public final class ServiceEvaluator {
    *     know, engine values it refuses): a spec problem, not a metrics one
    */
   public Evaluation evaluate(InferenceServiceSpec spec, MetricsConfig metrics, ReplicaCounts replicas,
-      StabilizationState state, Optional<PreemptionCorrection.Measured> rememberedCorrection, Optional<Instant> lastScale,
+      StabilizationState state, Optional<CapacityCorrection.Measured> rememberedCorrection, Optional<Instant> lastScale,
       Instant now) {
     return evaluate(spec.effectiveModel().kind(), SpecMapping.engine(spec), SpecMapping.policy(spec), metrics, replicas,
         state, rememberedCorrection, lastScale, now);
@@ -56,7 +56,7 @@ public final class ServiceEvaluator {
    * own model, engine settings and policy.
    */
   public Evaluation evaluate(ModelKind model, EngineSettings engineSettings, ScalingPolicy policy, MetricsConfig metrics,
-      ReplicaCounts replicas, StabilizationState state, Optional<PreemptionCorrection.Measured> rememberedCorrection,
+      ReplicaCounts replicas, StabilizationState state, Optional<CapacityCorrection.Measured> rememberedCorrection,
       Optional<Instant> lastScale, Instant now) {
     ServiceEstimate estimate;
     try {
@@ -90,8 +90,8 @@ public final class ServiceEvaluator {
         steady(replicas, lastScale, now, metrics.window().plus(policy.behavior().startupTime())),
         estimate.everyReplicaQueued(), estimate.running(),
         metrics.window().toMillis() / 1000.0);
-    PreemptionCorrection.Remembered remembered = PreemptionCorrection.withMemory(
-        PreemptionCorrection.apply(solved, throughput, workload.get().moments(), model.pricedPreemptionsPerCompletion(workload.get(), engine.config())),
+    CapacityCorrection.Remembered remembered = CapacityCorrection.withMemory(
+        CapacityCorrection.apply(solved, throughput, workload.get().moments(), model.pricedPreemptionsPerCompletion(workload.get(), engine.config())),
         rememberedCorrection, now,
         policy.behavior().scaleDownWindow());
     CorrectedCapacity capacity = remembered.capacity();

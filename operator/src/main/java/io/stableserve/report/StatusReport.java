@@ -15,8 +15,8 @@ import io.stableserve.api.Durations;
 import io.stableserve.decide.Decision;
 import io.stableserve.decide.StabilizationState;
 import io.stableserve.decide.StabilityVerdict;
-import io.stableserve.estimate.CapacitySource;
-import io.stableserve.estimate.CorrectedCapacity;
+import io.stableserve.correct.CapacitySource;
+import io.stableserve.correct.CorrectedCapacity;
 import io.stableserve.estimate.EngineSettings.ResolvedEngine;
 import io.stableserve.estimate.Provenance;
 import io.stableserve.estimate.ServiceEstimate;
@@ -57,7 +57,7 @@ public final class StatusReport {
   }
 
   /** The preemption correction a status carries, to be remembered (empty when none was applied). */
-  public static Optional<io.stableserve.estimate.PreemptionCorrection.Measured> rememberedCorrection(InferenceServiceStatus status) {
+  public static Optional<io.stableserve.correct.CapacityCorrection.Measured> rememberedCorrection(InferenceServiceStatus status) {
     if (status == null || status.getPreemption() == null || !Boolean.TRUE.equals(status.getPreemption().getApplied())) {
       return Optional.empty();
     }
@@ -67,13 +67,13 @@ public final class StatusReport {
       return Optional.empty();
     }
     double factor = p.getCorrectedStableRate() / p.getModelStableRate();
-    if (!(factor >= io.stableserve.estimate.PreemptionCorrection.MIN_FACTOR && factor < 1)) {
+    if (!(factor >= io.stableserve.correct.CapacityCorrection.MIN_FACTOR && factor < 1)) {
       return Optional.empty();
     }
     // A status written before the model's rate at measurement was kept: the present model's stands in.
     double measuredModel = p.getMeasuredModelStableRate() != null && p.getMeasuredModelStableRate() > 0
         ? p.getMeasuredModelStableRate() : p.getModelStableRate();
-    return Optional.of(new io.stableserve.estimate.PreemptionCorrection.Measured(factor, at.get(), measuredModel));
+    return Optional.of(new io.stableserve.correct.CapacityCorrection.Measured(factor, at.get(), measuredModel));
   }
 
   /** When the target's replica count was last changed by the operator, up or down. */
@@ -232,7 +232,7 @@ public final class StatusReport {
   }
 
   private static PreemptionCorrection preemption(CorrectedCapacity c, Optional<Double> rate,
-      Optional<io.stableserve.estimate.PreemptionCorrection.Measured> measured) {
+      Optional<io.stableserve.correct.CapacityCorrection.Measured> measured) {
     PreemptionCorrection p = new PreemptionCorrection();
     measured.ifPresent(m -> {
       p.setMeasuredAt(m.measuredAt().toString());

@@ -15,9 +15,9 @@ import io.stableserve.decide.ReplicaRange;
 import io.stableserve.decide.ReplicaCounts;
 import io.stableserve.decide.ScalingPolicy;
 import io.stableserve.decide.StabilizationState;
-import io.stableserve.estimate.CapacitySource;
-import io.stableserve.estimate.CorrectedCapacity;
-import io.stableserve.estimate.PreemptionCorrection;
+import io.stableserve.correct.CapacitySource;
+import io.stableserve.correct.CorrectedCapacity;
+import io.stableserve.correct.CapacityCorrection;
 import io.stableserve.reconcile.Evaluation;
 import io.stableserve.solve.Capacity;
 import io.stableserve.solve.Constraint;
@@ -105,9 +105,9 @@ class StatusReportTest {
     InferenceServiceStatus status = new InferenceServiceStatus();
     status.setPreemption(p);
     // written without the model's rate at measurement: the present model's stands in
-    assertThat(StatusReport.rememberedCorrection(status)).contains(new PreemptionCorrection.Measured(0.75, T0, 4.0));
+    assertThat(StatusReport.rememberedCorrection(status)).contains(new CapacityCorrection.Measured(0.75, T0, 4.0));
     p.setMeasuredModelStableRate(5.0);
-    assertThat(StatusReport.rememberedCorrection(status)).contains(new PreemptionCorrection.Measured(0.75, T0, 5.0));
+    assertThat(StatusReport.rememberedCorrection(status)).contains(new CapacityCorrection.Measured(0.75, T0, 5.0));
     p.setApplied(false);
     assertThat(StatusReport.rememberedCorrection(status)).isEmpty();
     assertThat(StatusReport.rememberedCorrection(null)).isEmpty();

@@ -1,5 +1,9 @@
-package io.stableserve.estimate;
+package io.stableserve.correct;
 
+import io.stableserve.correct.ThroughputSignals;
+import io.stableserve.correct.CapacitySource;
+import io.stableserve.correct.CorrectedCapacity;
+import io.stableserve.correct.CapacityCorrection;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -12,7 +16,7 @@ import io.stableserve.workload.TokenMoments;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class PreemptionCorrectionTest {
+class CapacityCorrectionTest {
 
   static final Capacity MODEL = new Capacity(ModelKind.ITERATIVE, 3.0, 3.0, 3.3, 0.05, 5e5, 0.04,
       List.of(new ConstraintRate(Constraint.MEMORY, 3.0), new ConstraintRate(Constraint.COMPUTE, 4.0)));
@@ -21,7 +25,7 @@ class PreemptionCorrectionTest {
 
   @Test
   void noPreemptionLeavesTheModel() {
-    CorrectedCapacity c = PreemptionCorrection.apply(MODEL, new ThroughputSignals(5, 0, 0, 0, 2, true, true, 0, 60), MOMENTS);
+    CorrectedCapacity c = CapacityCorrection.apply(MODEL, new ThroughputSignals(5, 0, 0, 0, 2, true, true, 0, 60), MOMENTS);
     assertThat(c.source()).isEqualTo(CapacitySource.MODEL);
     assertThat(c.factor()).isEqualTo(1.0);
     assertThat(c.capacity()).isSameAs(MODEL);
@@ -30,7 +34,7 @@ class PreemptionCorrectionTest {
   @Test
   void preemptionsWithoutAQueueScaleByTheWorkNotSpentAgain() {
     // 0.5 preemptions/s over 5 completions/s = 0.1 per request; w = 1100/1200; f = 1 / (1 + 0.0916…)
-    CorrectedCapacity c = PreemptionCorrection.apply(MODEL, new ThroughputSignals(5, 0.5, 0, 0, 2, true, true, 0, 60), MOMENTS);
+    CorrectedCapacity c = CapacityCorrection.apply(MODEL, new ThroughputSignals(5, 0.5, 0, 0, 2, true, true, 0, 60), MOMENTS);
     double expected = 1 / (1 + 0.1 * 1100.0 / 1200);
     assertThat(c.source()).isEqualTo(CapacitySource.PREEMPTION_CORRECTED);
     assertThat(c.factor()).isCloseTo(expected, within(1e-12));
@@ -45,7 +49,7 @@ class PreemptionCorrectionTest {
   @Test
   void aGrowingQueueWithPreemptionsMeasuresTheCapacity() {
     // two ready replicas complete 4.4 req/s together while the queue grows: 2.2 per replica
-    CorrectedCapacity c = PreemptionCorrection.apply(MODEL, new ThroughputSignals(4.4, 1.0, 30, 0.4, 2, true, true, 0, 60), MOMENTS);
+    CorrectedCapacity c = CapacityCorrection.apply(MODEL, new ThroughputSignals(4.4, 1.0, 30, 0.4, 2, true, true, 0, 60), MOMENTS);
     assertThat(c.source()).isEqualTo(CapacitySource.MEASURED_THROUGHPUT);
     assertThat(c.capacity().stableRate()).isCloseTo(2.2, within(1e-12));
     assertThat(c.factor()).isCloseTo(2.2 / 3.0, within(1e-12));
@@ -59,13 +63,13 @@ class PreemptionCorrectionTest {
   @Test
   void theSchedulerModelIsCorrectedOnlyForPreemptionsBeyondThoseItPrices() {
     // 0.5 preemptions/s over 5 completions/s = 0.1 per request; its saturated run has 0.1: no more
-    CorrectedCapacity c = PreemptionCorrection.apply(SCHEDULER, new ThroughputSignals(5, 0.5, 0, 0, 2, true, true, 0, 60),
+    CorrectedCapacity c = CapacityCorrection.apply(SCHEDULER, new ThroughputSignals(5, 0.5, 0, 0, 2, true, true, 0, 60),
         MOMENTS, 0.1);
     assertThat(c.source()).isEqualTo(CapacitySource.MODEL);
     assertThat(c.capacity()).isSameAs(SCHEDULER);
     assertThat(c.explanation()).contains("no more than the 0.100 the scheduler model's saturated run has");
     // 0.3 per request where it prices 0.1: corrected for the 0.2 beyond
-    CorrectedCapacity heavier = PreemptionCorrection.apply(SCHEDULER, new ThroughputSignals(5, 1.5, 0, 0, 2, true, true, 0, 60),
+    CorrectedCapacity heavier = CapacityCorrection.apply(SCHEDULER, new ThroughputSignals(5, 1.5, 0, 0, 2, true, true, 0, 60),
         MOMENTS, 0.1);
     double expected = 1 / (1 + 0.2 * 1100.0 / 1200);
     assertThat(heavier.source()).isEqualTo(CapacitySource.PREEMPTION_CORRECTED);
@@ -75,11 +79,11 @@ class PreemptionCorrectionTest {
 
   @Test
   void aMeasuredThroughputBelowTheSchedulerModelStillCorrectsIt() {
-    CorrectedCapacity c = PreemptionCorrection.apply(SCHEDULER, new ThroughputSignals(4.4, 1.0, 30, 0.4, 2, true, true, 0, 60), MOMENTS);
+    CorrectedCapacity c = CapacityCorrection.apply(SCHEDULER, new ThroughputSignals(4.4, 1.0, 30, 0.4, 2, true, true, 0, 60), MOMENTS);
     assertThat(c.source()).isEqualTo(CapacitySource.MEASURED_THROUGHPUT);
     assertThat(c.capacity().stableRate()).isCloseTo(2.2, within(1e-12));
     // above the model's: the next rule, with the preemptions (1.0/6.4 per request) the model prices (0.2)
-    CorrectedCapacity above = PreemptionCorrection.apply(SCHEDULER, new ThroughputSignals(6.4, 1.0, 30, 0.4, 2, true, true, 0, 60),
+    CorrectedCapacity above = CapacityCorrection.apply(SCHEDULER, new ThroughputSignals(6.4, 1.0, 30, 0.4, 2, true, true, 0, 60),
         MOMENTS, 0.2);
     assertThat(above.source()).isEqualTo(CapacitySource.MODEL);
   }
@@ -87,13 +91,13 @@ class PreemptionCorrectionTest {
   @Test
   void aBacklogOnSomeReplicasOnlyDoesNotMeasureTheirCapacity() {
     // the queue grows, but not every replica has one: completions per replica are not a capacity
-    CorrectedCapacity c = PreemptionCorrection.apply(MODEL, new ThroughputSignals(4.4, 1.0, 30, 0.4, 2, true, false, 0, 60), MOMENTS);
+    CorrectedCapacity c = CapacityCorrection.apply(MODEL, new ThroughputSignals(4.4, 1.0, 30, 0.4, 2, true, false, 0, 60), MOMENTS);
     assertThat(c.source()).isEqualTo(CapacitySource.PREEMPTION_CORRECTED);
-    CorrectedCapacity scheduler = PreemptionCorrection.apply(SCHEDULER, new ThroughputSignals(4.4, 1.0, 30, 0.4, 2, true, false, 0, 60),
+    CorrectedCapacity scheduler = CapacityCorrection.apply(SCHEDULER, new ThroughputSignals(4.4, 1.0, 30, 0.4, 2, true, false, 0, 60),
         MOMENTS, 0.25);
     assertThat(scheduler.source()).isEqualTo(CapacitySource.MODEL);
     // one replica: its queue is the sum
-    assertThat(PreemptionCorrection.apply(MODEL, new ThroughputSignals(2.2, 1.0, 30, 0.4, 1, true, false, 0, 60), MOMENTS).source())
+    assertThat(CapacityCorrection.apply(MODEL, new ThroughputSignals(2.2, 1.0, 30, 0.4, 1, true, false, 0, 60), MOMENTS).source())
         .isEqualTo(CapacitySource.MEASURED_THROUGHPUT);
   }
 
@@ -102,34 +106,34 @@ class PreemptionCorrectionTest {
     // 40 running at 0.4 completions/s: 100 s in service, and the window is 60 s
     ThroughputSignals lull = new ThroughputSignals(0.4, 0.1, 5, 0.5, 1, true, true, 40, 60);
     assertThat(lull.windowTurnsOver()).isFalse();
-    CorrectedCapacity c = PreemptionCorrection.apply(SCHEDULER, lull, MOMENTS, 0.25);
+    CorrectedCapacity c = CapacityCorrection.apply(SCHEDULER, lull, MOMENTS, 0.25);
     assertThat(c.source()).isEqualTo(CapacitySource.MODEL);
     // the same counts over a 200 s window are a measurement
-    assertThat(PreemptionCorrection.apply(SCHEDULER, new ThroughputSignals(0.4, 0.1, 5, 0.5, 1, true, true, 40, 200), MOMENTS)
+    assertThat(CapacityCorrection.apply(SCHEDULER, new ThroughputSignals(0.4, 0.1, 5, 0.5, 1, true, true, 40, 200), MOMENTS)
         .source()).isEqualTo(CapacitySource.MEASURED_THROUGHPUT);
   }
 
   @Test
   void aWindowThatSawScalingDoesNotMeasureThroughputPerReplica() {
-    CorrectedCapacity c = PreemptionCorrection.apply(MODEL, new ThroughputSignals(4.4, 1.0, 30, 0.4, 6, false, true, 0, 60), MOMENTS);
+    CorrectedCapacity c = CapacityCorrection.apply(MODEL, new ThroughputSignals(4.4, 1.0, 30, 0.4, 6, false, true, 0, 60), MOMENTS);
     assertThat(c.source()).isEqualTo(CapacitySource.PREEMPTION_CORRECTED);
   }
 
   @Test
   void aMeasuredThroughputAboveTheModelIsNotTakenAsMoreCapacity() {
-    CorrectedCapacity c = PreemptionCorrection.apply(MODEL, new ThroughputSignals(8, 0.1, 30, 0.4, 2, true, true, 0, 60), MOMENTS);
+    CorrectedCapacity c = CapacityCorrection.apply(MODEL, new ThroughputSignals(8, 0.1, 30, 0.4, 2, true, true, 0, 60), MOMENTS);
     assertThat(c.source()).isEqualTo(CapacitySource.PREEMPTION_CORRECTED);
     assertThat(c.factor()).isLessThan(1);
   }
 
   @Test
   void thrashingWithoutCompletionsIsFlooredNotZero() {
-    CorrectedCapacity c = PreemptionCorrection.apply(MODEL, new ThroughputSignals(0, 3, 0, 0, 2, true, true, 0, 60), MOMENTS);
-    assertThat(c.factor()).isEqualTo(PreemptionCorrection.MIN_FACTOR);
+    CorrectedCapacity c = CapacityCorrection.apply(MODEL, new ThroughputSignals(0, 3, 0, 0, 2, true, true, 0, 60), MOMENTS);
+    assertThat(c.factor()).isEqualTo(CapacityCorrection.MIN_FACTOR);
     assertThat(c.explanation()).contains("no completed request");
-    CorrectedCapacity saturated = PreemptionCorrection.apply(MODEL, new ThroughputSignals(0.1, 3, 50, 1, 2, true, true, 0, 60), MOMENTS);
+    CorrectedCapacity saturated = CapacityCorrection.apply(MODEL, new ThroughputSignals(0.1, 3, 50, 1, 2, true, true, 0, 60), MOMENTS);
     assertThat(saturated.source()).isEqualTo(CapacitySource.MEASURED_THROUGHPUT);
-    assertThat(saturated.factor()).isEqualTo(PreemptionCorrection.MIN_FACTOR);
+    assertThat(saturated.factor()).isEqualTo(CapacityCorrection.MIN_FACTOR);
     assertThat(saturated.explanation()).contains("floored at 0.25");
   }
 
@@ -138,20 +142,20 @@ class PreemptionCorrectionTest {
 
   @Test
   void aMeasuredCorrectionIsRememberedForTheHoldTimeAfterTheThrashingStops() {
-    CorrectedCapacity thrashing = PreemptionCorrection.apply(MODEL, new ThroughputSignals(4.4, 1.0, 30, 0.4, 2, true, true, 0, 60), MOMENTS);
-    PreemptionCorrection.Remembered first = PreemptionCorrection.withMemory(thrashing, java.util.Optional.empty(), T0, HOLD);
+    CorrectedCapacity thrashing = CapacityCorrection.apply(MODEL, new ThroughputSignals(4.4, 1.0, 30, 0.4, 2, true, true, 0, 60), MOMENTS);
+    CapacityCorrection.Remembered first = CapacityCorrection.withMemory(thrashing, java.util.Optional.empty(), T0, HOLD);
     assertThat(first.capacity()).isSameAs(thrashing);
-    assertThat(first.measurement()).contains(new PreemptionCorrection.Measured(2.2 / 3.0, T0, 3.0));
+    assertThat(first.measurement()).contains(new CapacityCorrection.Measured(2.2 / 3.0, T0, 3.0));
 
     // after a scale-up: no preemptions any more
-    CorrectedCapacity calm = PreemptionCorrection.apply(MODEL, new ThroughputSignals(6, 0, 0, 0, 4, true, true, 0, 60), MOMENTS);
-    PreemptionCorrection.Remembered kept = PreemptionCorrection.withMemory(calm, first.measurement(), T0.plus(HOLD), HOLD);
+    CorrectedCapacity calm = CapacityCorrection.apply(MODEL, new ThroughputSignals(6, 0, 0, 0, 4, true, true, 0, 60), MOMENTS);
+    CapacityCorrection.Remembered kept = CapacityCorrection.withMemory(calm, first.measurement(), T0.plus(HOLD), HOLD);
     assertThat(kept.capacity().source()).isEqualTo(CapacitySource.REMEMBERED);
     assertThat(kept.capacity().capacity().stableRate()).isCloseTo(2.2, within(1e-12));
     assertThat(kept.capacity().explanation()).contains("is kept until 2026-01-01T00:05:00Z");
     assertThat(kept.measurement()).isEqualTo(first.measurement());
 
-    PreemptionCorrection.Remembered expired = PreemptionCorrection.withMemory(calm, first.measurement(),
+    CapacityCorrection.Remembered expired = CapacityCorrection.withMemory(calm, first.measurement(),
         T0.plus(HOLD).plusSeconds(1), HOLD);
     assertThat(expired.capacity().source()).isEqualTo(CapacitySource.MODEL);
     assertThat(expired.measurement()).isEmpty();
@@ -159,15 +163,15 @@ class PreemptionCorrectionTest {
 
   @Test
   void aCorrectionMeasuredOnAnotherWorkloadIsNotRemembered() {
-    PreemptionCorrection.Measured onShortPrompts = new PreemptionCorrection.Measured(0.5, T0, 3.0);
-    CorrectedCapacity calm = PreemptionCorrection.apply(MODEL, new ThroughputSignals(6, 0, 0, 0, 4, true, true, 0, 60), MOMENTS);
+    CapacityCorrection.Measured onShortPrompts = new CapacityCorrection.Measured(0.5, T0, 3.0);
+    CorrectedCapacity calm = CapacityCorrection.apply(MODEL, new ThroughputSignals(6, 0, 0, 0, 4, true, true, 0, 60), MOMENTS);
     // the model says 3.0 as when it was measured: the same workload, the correction holds
-    assertThat(PreemptionCorrection.withMemory(calm, java.util.Optional.of(onShortPrompts), T0.plusSeconds(10), HOLD)
+    assertThat(CapacityCorrection.withMemory(calm, java.util.Optional.of(onShortPrompts), T0.plusSeconds(10), HOLD)
         .capacity().source()).isEqualTo(CapacitySource.REMEMBERED);
     // the workload moved: the model now says 2.4 (−20%), so the old measurement says nothing of it
-    Capacity longPrompts = PreemptionCorrection.scale(MODEL, 0.8);
-    CorrectedCapacity now = PreemptionCorrection.apply(longPrompts, new ThroughputSignals(6, 0, 0, 0, 4, true, true, 0, 60), MOMENTS);
-    PreemptionCorrection.Remembered r = PreemptionCorrection.withMemory(now, java.util.Optional.of(onShortPrompts),
+    Capacity longPrompts = CapacityCorrection.scale(MODEL, 0.8);
+    CorrectedCapacity now = CapacityCorrection.apply(longPrompts, new ThroughputSignals(6, 0, 0, 0, 4, true, true, 0, 60), MOMENTS);
+    CapacityCorrection.Remembered r = CapacityCorrection.withMemory(now, java.util.Optional.of(onShortPrompts),
         T0.plusSeconds(10), HOLD);
     assertThat(r.capacity().source()).isEqualTo(CapacitySource.MODEL);
     assertThat(r.capacity().capacity().stableRate()).isCloseTo(2.4, within(1e-12));
@@ -178,13 +182,13 @@ class PreemptionCorrectionTest {
 
   @Test
   void theSmallerOfRememberedAndPresentCorrectionApplies() {
-    PreemptionCorrection.Measured mild = new PreemptionCorrection.Measured(0.9, T0, 3.0);
-    CorrectedCapacity severe = PreemptionCorrection.apply(MODEL, new ThroughputSignals(4.4, 1.0, 30, 0.4, 2, true, true, 0, 60), MOMENTS);
-    PreemptionCorrection.Remembered r = PreemptionCorrection.withMemory(severe, java.util.Optional.of(mild), T0.plusSeconds(60), HOLD);
+    CapacityCorrection.Measured mild = new CapacityCorrection.Measured(0.9, T0, 3.0);
+    CorrectedCapacity severe = CapacityCorrection.apply(MODEL, new ThroughputSignals(4.4, 1.0, 30, 0.4, 2, true, true, 0, 60), MOMENTS);
+    CapacityCorrection.Remembered r = CapacityCorrection.withMemory(severe, java.util.Optional.of(mild), T0.plusSeconds(60), HOLD);
     assertThat(r.capacity()).isSameAs(severe);
-    assertThat(r.measurement()).contains(new PreemptionCorrection.Measured(severe.factor(), T0.plusSeconds(60), 3.0));
-    assertThatThrownBy(() -> new PreemptionCorrection.Measured(1.0, T0, 3.0)).hasMessageContaining("[0.25, 1)");
-    assertThatThrownBy(() -> new PreemptionCorrection.Measured(0.5, T0, 0)).hasMessageContaining("must be > 0");
+    assertThat(r.measurement()).contains(new CapacityCorrection.Measured(severe.factor(), T0.plusSeconds(60), 3.0));
+    assertThatThrownBy(() -> new CapacityCorrection.Measured(1.0, T0, 3.0)).hasMessageContaining("[0.25, 1)");
+    assertThatThrownBy(() -> new CapacityCorrection.Measured(0.5, T0, 0)).hasMessageContaining("must be > 0");
   }
 
   @Test

@@ -1,4 +1,4 @@
-package io.stableserve.estimate;
+package io.stableserve.correct;
 
 /**
  * What the service's counters say about the work it did over the estimation window, summed over

@@ -1,4 +1,4 @@
-package io.stableserve.estimate;
+package io.stableserve.correct;
 
 import io.stableserve.solve.Capacity;
 import java.util.Objects;

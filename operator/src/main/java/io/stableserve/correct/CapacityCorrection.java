@@ -1,4 +1,4 @@
-package io.stableserve.estimate;
+package io.stableserve.correct;
 
 import io.stableserve.solve.Capacity;
 import io.stableserve.solve.ConstraintRate;
@@ -42,12 +42,12 @@ import java.util.Optional;
  * completions says the cache thrashes, not that a replica serves nothing, and a zero capacity
  * would ask for unbounded replicas.
  */
-public final class PreemptionCorrection {
+public final class CapacityCorrection {
 
   /** The smallest factor applied, whatever the counters say. */
   public static final double MIN_FACTOR = 0.25;
 
-  private PreemptionCorrection() {}
+  private CapacityCorrection() {}
 
   public static CorrectedCapacity apply(Capacity model, ThroughputSignals signals, TokenMoments moments) {
     return apply(model, signals, moments, 0);

@@ -1,4 +1,4 @@
-package io.stableserve.estimate;
+package io.stableserve.correct;
 
 /** Where the capacity the operator scales by came from. */
 public enum CapacitySource {
