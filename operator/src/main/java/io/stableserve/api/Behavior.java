@@ -1,5 +1,7 @@
 package io.stableserve.api;
 
+import io.stableserve.settings.Defaults;
+import io.stableserve.settings.Durations;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
@@ -17,18 +19,18 @@ public class Behavior {
   @JsonPropertyDescription("Rules for removing replicas. By default the highest recommendation of the last 5 minutes holds.")
   private ScaleDownRules scaleDown;
 
-  @Default("5m")
+  @Default(Defaults.REPLICA_STARTUP_TIME)
   @Size(max = Durations.MAX_LENGTH)
   @ValidationRule(value = Durations.RULE, message = Durations.MESSAGE)
   @JsonPropertyDescription("How long a new replica takes to serve (image pull, model load, warm-up). Replicas "
       + "younger than this count as capacity that is coming, so they are not asked for again. Default 5m.")
-  private String replicaStartupTime = "5m";
+  private String replicaStartupTime = Defaults.REPLICA_STARTUP_TIME;
 
-  @Default("15s")
+  @Default(Defaults.POLL_INTERVAL)
   @Size(max = Durations.MAX_LENGTH)
   @ValidationRule(value = Durations.RULE, message = Durations.MESSAGE)
   @JsonPropertyDescription("How often the service is evaluated, a duration such as 15s. Default 15s.")
-  private String pollInterval = "15s";
+  private String pollInterval = Defaults.POLL_INTERVAL;
 
   public ScaleUpRules effectiveScaleUp() {
     return scaleUp == null ? new ScaleUpRules() : scaleUp;
@@ -39,11 +41,11 @@ public class Behavior {
   }
 
   public Duration replicaStartupDuration() {
-    return Durations.parse(replicaStartupTime == null ? "5m" : replicaStartupTime, "behavior.replicaStartupTime");
+    return Durations.parse(replicaStartupTime == null ? Defaults.REPLICA_STARTUP_TIME : replicaStartupTime, "behavior.replicaStartupTime");
   }
 
   public Duration pollIntervalDuration() {
-    return Durations.parse(pollInterval == null ? "15s" : pollInterval, "behavior.pollInterval");
+    return Durations.parse(pollInterval == null ? Defaults.POLL_INTERVAL : pollInterval, "behavior.pollInterval");
   }
 
   public ScaleUpRules getScaleUp() {

@@ -51,7 +51,7 @@ public final class Conditions {
   public static final String STALE_METRICS = "StaleMetrics";
   public static final String MALFORMED_METRICS = "MalformedMetrics";
   public static final String SECRET_NOT_FOUND = "SecretNotFound";
-  public static final String ENGINE_UNKNOWN = "EngineUnknown";
+  public static final String ENGINE_UNKNOWN = io.stableserve.pipeline.Evaluation.MetricsFailure.ENGINE_UNKNOWN;
 
   // TargetResolved.
   public static final String TARGET_FOUND = "TargetFound";

@@ -1,5 +1,6 @@
 package io.stableserve.api;
 
+import io.stableserve.settings.Defaults;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
@@ -10,7 +11,7 @@ import io.fabric8.generator.annotation.ValidationRule;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class InferenceServiceSpec {
 
-  public static final double DEFAULT_TARGET_UTILIZATION = 0.85;
+  public static final double DEFAULT_TARGET_UTILIZATION = Defaults.targetUtilization();
 
   @Required
   @JsonPropertyDescription("The serving workload whose replica count is set through its /scale subresource "
@@ -21,7 +22,7 @@ public class InferenceServiceSpec {
   @JsonPropertyDescription("The range the replica count is kept in.")
   private ReplicaBounds replicas;
 
-  @Default("0.85")
+  @Default(Defaults.TARGET_UTILIZATION)
   @ValidationRule(value = "self > 0.0 && self < 1.0",
       message = "must be a fraction strictly between 0 and 1, e.g. 0.85: at 1 and above the queue grows without bound")
   @JsonPropertyDescription("Target utilization rho, strictly between 0 and 1: replicas n = ceil(lambda / (rho * mu)), "
@@ -29,7 +30,7 @@ public class InferenceServiceSpec {
       + "for bursts and estimation error. Default 0.85.")
   private Double targetUtilization = DEFAULT_TARGET_UTILIZATION;
 
-  @Default("Scheduler")
+  @Default(Defaults.MODEL)
   @JsonPropertyDescription("The stability model that computes the stable rate of one replica: Scheduler (default; "
       + "vLLM's scheduler: the iterative constraints plus the saturated throughput of the simulated scheduler "
       + "with preemption and recomputation, within 4% of the simulator's boundary; docs/validation.md), "

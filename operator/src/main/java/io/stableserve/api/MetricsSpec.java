@@ -1,5 +1,7 @@
 package io.stableserve.api;
 
+import io.stableserve.settings.Defaults;
+import io.stableserve.settings.Durations;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
@@ -36,11 +38,11 @@ public class MetricsSpec {
       + "Needs an https URL.")
   private SecretKeyRef caSecretRef;
 
-  @Default("10s")
+  @Default(Defaults.METRICS_TIMEOUT)
   @Size(max = Durations.MAX_LENGTH)
   @ValidationRule(value = Durations.RULE, message = Durations.MESSAGE)
   @JsonPropertyDescription("Timeout of one Prometheus query, a duration such as 10s or 1m. Default 10s.")
-  private String timeout = "10s";
+  private String timeout = Defaults.METRICS_TIMEOUT;
 
   @Required
   @Size(max = 2048)
@@ -50,22 +52,22 @@ public class MetricsSpec {
       + "namespace=\"llm\",model_name=\"meta-llama/Llama-3.1-8B-Instruct\". Put into every query's braces.")
   private String selector;
 
-  @Default("5m")
+  @Default(Defaults.WINDOW)
   @Size(max = Durations.MAX_LENGTH)
   @ValidationRule(value = Durations.RULE, message = Durations.MESSAGE)
   @JsonPropertyDescription("Estimation window for rates and moments, a duration such as 5m. Longer is steadier, "
       + "shorter reacts faster. Default 5m.")
-  private String window = "5m";
+  private String window = Defaults.WINDOW;
 
   @JsonPropertyDescription("PromQL that replaces the built-in query of a signal, e.g. arrivals from a gateway counter.")
   private MetricQueries queries;
 
   public Duration timeoutDuration() {
-    return Durations.parse(timeout == null ? "10s" : timeout, "metrics.timeout");
+    return Durations.parse(timeout == null ? Defaults.METRICS_TIMEOUT : timeout, "metrics.timeout");
   }
 
   public Duration windowDuration() {
-    return Durations.parse(window == null ? "5m" : window, "metrics.window");
+    return Durations.parse(window == null ? Defaults.WINDOW : window, "metrics.window");
   }
 
   /** The query overrides; empty where the spec gives none. */

@@ -1,5 +1,6 @@
 package io.stableserve.api;
 
+import io.stableserve.settings.Defaults;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
@@ -13,7 +14,7 @@ import io.fabric8.generator.annotation.ValidationRule;
 @ValidationRule(value = "self.min <= self.max", message = "replicas.min must be less than or equal to replicas.max")
 public class ReplicaBounds {
 
-  @Default("1")
+  @Default(Defaults.MIN_REPLICAS)
   @Min(1)
   @Max(10000)
   @JsonPropertyDescription("Fewest replicas, at least 1 (with no replica there is no arrival rate to observe). Default 1.")

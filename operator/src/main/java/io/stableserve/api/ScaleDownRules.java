@@ -1,5 +1,7 @@
 package io.stableserve.api;
 
+import io.stableserve.settings.Defaults;
+import io.stableserve.settings.Durations;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
@@ -13,12 +15,12 @@ import java.time.Duration;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class ScaleDownRules implements ScalingRules {
 
-  @Default("5m")
+  @Default(Defaults.SCALE_DOWN_WINDOW)
   @Size(max = Durations.MAX_LENGTH)
   @ValidationRule(value = Durations.RULE, message = Durations.MESSAGE)
   @JsonPropertyDescription("Stabilization window: the decision uses the highest recommendation of this "
       + "past span, so brief dips and spikes do not make replicas flap. Default 5m, like the HPA.")
-  private String stabilizationWindow = "5m";
+  private String stabilizationWindow = Defaults.SCALE_DOWN_WINDOW;
 
   @Min(1)
   @JsonPropertyDescription("Most replicas removed in one decision. No limit when omitted.")
@@ -32,7 +34,7 @@ public class ScaleDownRules implements ScalingRules {
 
   @Override
   public Duration stabilizationWindowDuration() {
-    return Durations.parse(stabilizationWindow == null ? "5m" : stabilizationWindow, "behavior.scaleDown.stabilizationWindow");
+    return Durations.parse(stabilizationWindow == null ? Defaults.SCALE_DOWN_WINDOW : stabilizationWindow, "behavior.scaleDown.stabilizationWindow");
   }
 
   public String getStabilizationWindow() {

@@ -1,5 +1,7 @@
 package io.stableserve.api;
 
+import io.stableserve.settings.Defaults;
+import io.stableserve.settings.Durations;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
@@ -13,20 +15,20 @@ import java.time.Duration;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class ScaleUpRules implements ScalingRules {
 
-  @Default("0s")
+  @Default(Defaults.SCALE_UP_WINDOW)
   @Size(max = Durations.MAX_LENGTH)
   @ValidationRule(value = Durations.RULE, message = Durations.MESSAGE)
   @JsonPropertyDescription("Stabilization window: the decision uses the lowest recommendation of this "
       + "past span, so brief dips and spikes do not make replicas flap. Default 0s: scale up as soon as the model asks.")
-  private String stabilizationWindow = "0s";
+  private String stabilizationWindow = Defaults.SCALE_UP_WINDOW;
 
-  @Default("30s")
+  @Default(Defaults.SETTLE_TIME)
   @Size(max = Durations.MAX_LENGTH)
   @ValidationRule(value = Durations.RULE, message = Durations.MESSAGE)
   @JsonPropertyDescription("Longest a scale-up waits, from when the load first asks for it, while the arrival rate's "
       + "95% band still needs more than one replica count; then it takes the count of the estimate. After a step in load "
       + "this makes the scale-up one decision to the right count instead of several. 0s: scale up on the estimate at once.")
-  private String settleTime = "30s";
+  private String settleTime = Defaults.SETTLE_TIME;
 
   @Min(1)
   @JsonPropertyDescription("Most replicas added in one decision. No limit when omitted.")
@@ -40,11 +42,11 @@ public class ScaleUpRules implements ScalingRules {
 
   @Override
   public Duration stabilizationWindowDuration() {
-    return Durations.parse(stabilizationWindow == null ? "0s" : stabilizationWindow, "behavior.scaleUp.stabilizationWindow");
+    return Durations.parse(stabilizationWindow == null ? Defaults.SCALE_UP_WINDOW : stabilizationWindow, "behavior.scaleUp.stabilizationWindow");
   }
 
   public Duration settleTimeDuration() {
-    return Durations.parse(settleTime == null ? "30s" : settleTime, "behavior.scaleUp.settleTime");
+    return Durations.parse(settleTime == null ? Defaults.SETTLE_TIME : settleTime, "behavior.scaleUp.settleTime");
   }
 
   public String getSettleTime() {

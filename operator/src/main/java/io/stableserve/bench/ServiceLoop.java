@@ -1,28 +1,25 @@
 package io.stableserve.bench;
 
-import io.stableserve.decide.ArrivalRate;
-import io.stableserve.decide.ScalingBehavior;
+import io.stableserve.estimate.EngineSettings;
+import io.stableserve.observe.Observation;
+import io.stableserve.observe.ObservationWindow;
+import io.stableserve.pipeline.Evaluation;
+import io.stableserve.pipeline.InMemoryStateStore;
+import io.stableserve.pipeline.ScalingPipeline;
+import io.stableserve.pipeline.ServiceMemory;
+import io.stableserve.pipeline.ServiceSettings;
+import io.stableserve.pipeline.StateStore;
+import io.stableserve.settings.Defaults;
+
 import io.stableserve.decide.Decision;
-import io.stableserve.decide.LoadReading;
 import io.stableserve.decide.ReplicaRange;
 import io.stableserve.decide.ReplicaCounts;
-import io.stableserve.decide.ScalingPolicy;
-import io.stableserve.decide.StabilizationState;
-import io.stableserve.estimate.BinnedLengths;
-import io.stableserve.estimate.WorkloadEstimate;
 import io.stableserve.observe.TokenHistogram;
 import io.stableserve.sim.metrics.Histogram;
-import io.stableserve.solve.Capacity;
 import io.stableserve.solve.EngineConfig;
-import io.stableserve.solve.IterativeModel;
 import io.stableserve.solve.StepTimeModel;
-import io.stableserve.api.InferenceServiceSpec;
-import io.stableserve.observe.MetricsConfig;
 import io.stableserve.observe.VllmMetricNames;
-import io.stableserve.reconcile.Evaluation;
-import io.stableserve.reconcile.ServiceEvaluator;
 import io.stableserve.solve.ModelKind;
-import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -36,11 +33,11 @@ import org.apache.commons.math3.random.RandomGenerator;
 
 /**
  * The operator's per-service work without Kubernetes and Prometheus: for each InferenceService,
- * every period, the reconciler's {@link ServiceEvaluator} (estimate, engine resolution, solve,
- * preemption correction, decide) on the window an observer returns at once, keeping each service's
- * stabilisation state. The services are synthetic and all different: their own engine, prompt and
- * output lengths (as vLLM's 1-2-5 histograms of a few thousand requests) and an arrival rate that
- * moves from period to period. {@link #estimate} and {@link #solveAndDecide} split the pure part
+ * every period, the operator's pipeline ({@link ScalingPipeline}: estimate, engine resolution,
+ * solve, preemption correction, decide) on the window an observer returns at once, with each
+ * service's memory in an in-memory state store. The services are synthetic and all different: their
+ * own engine, prompt and output lengths (as vLLM's 1-2-5 histograms of a few thousand requests) and
+ * an arrival rate that moves from period to period. {@link #observation} gives the window alone,
  * for the JMH benchmark.
  */
 public final class ServiceLoop {
@@ -52,9 +49,7 @@ public final class ServiceLoop {
     final TokenHistogram output;
     final double baseRate;
     final double phase;
-    final ScalingPolicy policy;
-    final InferenceServiceSpec spec;
-    StabilizationState state = StabilizationState.empty();
+    final ServiceSettings settings;
     int replicas = 2;
     Decision last;
 
@@ -64,9 +59,7 @@ public final class ServiceLoop {
       this.output = output;
       this.baseRate = baseRate;
       this.phase = phase;
-      this.policy = new ScalingPolicy(new ReplicaRange(1, 64), 0.85, ScalingBehavior.defaults());
-      this.spec = StableServeAutoscaler.spec(new ReplicaRange(1, 64), 0.85, Duration.ofMinutes(2), engine, model,
-          WINDOW.toSeconds(), StableServeAutoscaler.DEFAULT_SETTLE_TIME);
+      this.settings = ServiceSettings.defaults(new ReplicaRange(1, 64), EngineSettings.given(engine)).withModel(model);
     }
 
     public Decision last() {
@@ -74,10 +67,10 @@ public final class ServiceLoop {
     }
   }
 
-  static final Duration WINDOW = Duration.ofMinutes(5);
-  static final MetricsConfig METRICS = MetricsConfig.of(URI.create("http://prometheus.synthetic:9090"), null).withWindow(WINDOW);
+  static final ObservationWindow WINDOW = ObservationWindow.of(Defaults.window());
 
   private final List<Service> services;
+  private final StateStore<Service> memories = new InMemoryStateStore<>();
 
   private ServiceLoop(List<Service> services) {
     this.services = services;
@@ -134,11 +127,11 @@ public final class ServiceLoop {
     return services;
   }
 
-  /** One period: estimate, solve and decide for every service; returns the number that scaled. */
+  /** One period: the pipeline for every service; returns the number that scaled. */
   public int cycle(Instant now) {
     int scaled = 0;
     for (Service s : services) {
-      if (evaluate(s, now).scales()) {
+      if (evaluate(s, now).decision().scales()) {
         scaled++;
       }
     }
@@ -146,19 +139,17 @@ public final class ServiceLoop {
   }
 
   /**
-   * The reconciler's whole evaluation of one service ({@link ServiceEvaluator}: estimate, engine
-   * resolution, solve, preemption correction, decide), with an observer that answers at once with
-   * the window Prometheus would have returned: the service's histograms, completions at a rate
-   * that moves with time, a steady backlog, no preemptions.
+   * The operator's pipeline for one service, with an observer that answers at once with the window
+   * Prometheus would have returned: the service's histograms, completions at a rate that moves with
+   * time, a steady backlog, no preemptions. The new count is taken as written.
    */
-  public static Decision evaluate(Service s, Instant now) {
-    double rate = rate(s, now);
-    ServiceEvaluator evaluator = new ServiceEvaluator(config -> observation(s, rate, now));
-    Evaluation e = evaluator.evaluate(s.spec, METRICS, ReplicaCounts.allReady(s.replicas), s.state, Optional.empty(), Optional.empty(), now);
-    s.state = e.decision().state();
+  public Evaluation evaluate(Service s, Instant now) {
+    ServiceMemory memory = memories.load(s);
+    Evaluation e = ScalingPipeline.evaluate(observation(s, now), s.settings, memory, ReplicaCounts.allReady(s.replicas), now);
+    memories.store(s, memory.after(e, e.decision().scales(), now));
     s.replicas = e.decision().desiredReplicas();
     s.last = e.decision();
-    return e.decision();
+    return e;
   }
 
   private static double rate(Service s, Instant now) {
@@ -166,48 +157,22 @@ public final class ServiceLoop {
   }
 
   /** The window the observer returns for a service at an instant (no I/O). */
-  public static io.stableserve.observe.Observation observation(Service s, Instant now) {
-    return observation(s, rate(s, now), now);
-  }
-
-  private static io.stableserve.observe.Observation observation(Service s, double rate, Instant now) {
-    double window = WINDOW.toSeconds();
+  public static Observation observation(Service s, Instant now) {
+    double rate = rate(s, now);
+    double window = WINDOW.seconds();
     int parts = 10;
-    List<io.stableserve.observe.Observation.IntervalSample> intervals = new ArrayList<>(parts);
+    List<Observation.IntervalSample> intervals = new ArrayList<>(parts);
     for (int k = parts - 1; k >= 0; k--) {
-      intervals.add(new io.stableserve.observe.Observation.IntervalSample(now.minusSeconds((long) (k * window / parts)),
-          rate * window / parts * (1 + 0.1 * ((k % 3) - 1)), OptionalDouble.empty(), OptionalDouble.empty(),
-          OptionalDouble.empty(), OptionalDouble.empty()));
+      intervals.add(Observation.IntervalSample.arrivalsOnly(now.minusSeconds((long) (k * window / parts)),
+          rate * window / parts * (1 + 0.1 * ((k % 3) - 1))));
     }
     double running = 8.0 * s.replicas;
-    return new io.stableserve.observe.Observation(now, WINDOW, METRICS.resolution(), NAMES, s.replicas, rate * window,
-        running, OptionalDouble.of(running), OptionalDouble.empty(), running, 0, OptionalDouble.of(0), Optional.of(s.prompt), Optional.of(s.output),
-        OptionalDouble.empty(), OptionalDouble.empty(), OptionalDouble.of(0.5), Optional.empty(), OptionalDouble.of(0),
-        OptionalDouble.empty(), OptionalDouble.empty(), OptionalDouble.empty(), intervals, Duration.ofSeconds(5), List.of());
+    return new Observation(now, WINDOW, NAMES,
+        new Observation.RequestFlow(rate * window, running, OptionalDouble.of(running), OptionalDouble.empty()),
+        new Observation.Occupancy(s.replicas, running, 0, OptionalDouble.of(0), OptionalDouble.of(0.5)),
+        Observation.TokenLengths.of(s.prompt, s.output), Observation.EngineSignals.preemptionsOnly(OptionalDouble.of(0)),
+        intervals, Duration.ofSeconds(5), List.of());
   }
 
   private static final VllmMetricNames NAMES = new VllmMetricNames(VllmMetricNames.Generation.V1, Map.of(), List.of());
-
-  /** Estimate, solve and decide for one service at one instant, as the operator's reconcile does. */
-  public static Decision reconcile(Service s, Instant now) {
-    return solveAndDecide(s, estimate(s), now);
-  }
-
-  /** The estimate stage's part: the window's token histograms read as a workload. */
-  public static WorkloadEstimate estimate(Service s) {
-    return new WorkloadEstimate(BinnedLengths.from(s.prompt, OptionalDouble.empty()),
-        BinnedLengths.from(s.output, OptionalDouble.empty()), Optional.empty());
-  }
-
-  /** Solve one replica's capacity for the workload and decide the replicas; keeps the service's state. */
-  public static Decision solveAndDecide(Service s, WorkloadEstimate workload, Instant now) {
-    double rate = rate(s, now);
-    Capacity capacity = new IterativeModel().solve(workload, s.engine);
-    Decision d = s.policy.decide(now, LoadReading.measured(new ArrivalRate(rate, 0.05 * rate), capacity),
-        ReplicaCounts.allReady(s.replicas), s.state);
-    s.state = d.state();
-    s.replicas = d.desiredReplicas();
-    s.last = d;
-    return d;
-  }
 }

@@ -1,26 +1,28 @@
 package io.stableserve.bench;
 
-import io.stableserve.decide.ReplicaRange;
-import io.stableserve.api.EngineSpec;
-import io.stableserve.api.InferenceServiceSpec;
-import io.stableserve.api.MetricsSpec;
-import io.stableserve.api.StabilityModelName;
-import io.stableserve.api.StepTimeSpec;
-import io.stableserve.decide.RecommendedCount;
 import io.stableserve.decide.ReplicaCounts;
-import io.stableserve.decide.StabilizationState;
-import io.stableserve.correct.CapacityCorrection;
-import io.stableserve.observe.MetricsConfig;
+import io.stableserve.decide.ReplicaRange;
+import io.stableserve.decide.ScalingBehavior;
+import io.stableserve.decide.ScalingPolicy;
+import io.stableserve.estimate.EngineSettings;
 import io.stableserve.observe.MetricsProblem;
 import io.stableserve.observe.MetricsUnavailableException;
+import io.stableserve.observe.Observation;
+import io.stableserve.observe.ObservationWindow;
+import io.stableserve.observe.Observer;
 import io.stableserve.observe.Signal;
 import io.stableserve.observe.TokenHistogram;
 import io.stableserve.observe.VllmMetricNames;
-import io.stableserve.reconcile.Evaluation;
-import io.stableserve.reconcile.ServiceEvaluator;
+import io.stableserve.pipeline.Evaluation;
+import io.stableserve.pipeline.InMemoryStateStore;
+import io.stableserve.pipeline.ScalingPipeline;
+import io.stableserve.pipeline.ServiceMemory;
+import io.stableserve.pipeline.ServiceSettings;
+import io.stableserve.pipeline.StateStore;
+import io.stableserve.settings.Defaults;
 import io.stableserve.solve.EngineConfig;
 import io.stableserve.solve.ModelKind;
-import java.net.URI;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,14 +32,14 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 
 /**
- * StableServe: the operator's own evaluation of one InferenceService ({@link ServiceEvaluator}:
- * estimate, engine resolution, the stability model, the preemption correction and the decide step),
- * with the observe stage replaced by what Prometheus would answer about the simulated fleet: over
- * the estimation window (the spec's {@code metrics.window}, default 5 min, in 30 s sub-intervals),
- * the increase of {@code vllm:request_success_total}, running + waiting at both ends and per
- * sub-interval, the increase of the prompt- and output-length histograms, KV-cache usage and the
- * preemption rate. The engine settings (M, chunk, caps, step-time coefficients) are given in the
- * spec, as a user may give them.
+ * StableServe: the operator's own pipeline ({@link ScalingPipeline}: estimate, engine resolution,
+ * the stability model, the preemption correction and the decide step) with the service's memory in
+ * an in-memory state store, and the observe stage replaced by what Prometheus would answer about the
+ * simulated fleet: over the estimation window (default 5 min, in 30 s sub-intervals), the increase
+ * of {@code vllm:request_success_total}, running + waiting at both ends and per sub-interval, the
+ * increase of the prompt- and output-length histograms, KV-cache usage and the preemption rate. The
+ * engine settings (M, chunk, caps, step-time coefficients) are given, as a user may give them in the
+ * spec; every other setting is the InferenceService's default ({@link Defaults}) unless named.
  *
  * <p>Before the window has filled it uses what there is; with no counter sample yet the observer
  * reports no data and the operator holds. Its first decision starts the scale-down window from the
@@ -47,20 +49,17 @@ import java.util.OptionalDouble;
 public final class StableServeAutoscaler implements Autoscaler {
 
   public static final String NAME = "StableServe";
-  public static final double DEFAULT_TARGET_UTILIZATION = 0.85;
-  public static final double DEFAULT_WINDOW_SECONDS = 300;
-  /** The InferenceService's default behavior.scaleUp.settleTime, as the CRD gives it. */
-  public static final Duration DEFAULT_SETTLE_TIME = new io.stableserve.api.ScaleUpRules().settleTimeDuration();
+  public static final double DEFAULT_TARGET_UTILIZATION = Defaults.targetUtilization();
+  public static final double DEFAULT_WINDOW_SECONDS = Defaults.window().toSeconds();
+  public static final Duration DEFAULT_SETTLE_TIME = Defaults.settleTime();
   public static final double SUB_INTERVAL_SECONDS = 30;
 
-  private final InferenceServiceSpec spec;
-  private final MetricsConfig metricsConfig;
-  private StabilizationState state = StabilizationState.empty();
+  private final ServiceSettings settings;
+  private final ObservationWindow window;
+  private final StateStore<String> memories = new InMemoryStateStore<>();
   private Evaluation last;
-  private Optional<CapacityCorrection.Measured> rememberedCorrection = Optional.empty();
-  private Optional<Instant> lastScale = Optional.empty();
   private FleetMetrics current;
-  private final ServiceEvaluator evaluator = new ServiceEvaluator(config -> observe(current, config));
+  private final Observer observer = w -> observe(current, w);
 
   public StableServeAutoscaler(ReplicaRange range, double targetUtilization, Duration startupTime, EngineConfig engine,
       ModelKind model) {
@@ -76,43 +75,16 @@ public final class StableServeAutoscaler implements Autoscaler {
     if (!(windowSeconds >= SUB_INTERVAL_SECONDS) || Math.abs(windowSeconds / SUB_INTERVAL_SECONDS - Math.round(windowSeconds / SUB_INTERVAL_SECONDS)) > 1e-9) {
       throw new IllegalArgumentException("estimation window must be a positive multiple of " + SUB_INTERVAL_SECONDS + " s, got " + windowSeconds);
     }
-    this.spec = spec(range, targetUtilization, startupTime, engine, model, windowSeconds, settleTime);
-    this.metricsConfig = new MetricsConfig(URI.create("http://prometheus.simulated:9090"), Optional.empty(), Optional.empty(), null,
-        null, Duration.ofMillis(Math.round(windowSeconds * 1000)), Duration.ofMillis(Math.round(SUB_INTERVAL_SECONDS * 1000)), null, Map.of());
+    this.settings = settings(range, targetUtilization, startupTime, engine, model, settleTime);
+    this.window = new ObservationWindow(Duration.ofMillis(Math.round(windowSeconds * 1000)),
+        Duration.ofMillis(Math.round(SUB_INTERVAL_SECONDS * 1000)));
   }
 
-  /** The InferenceService spec the benchmark's StableServe runs with. */
-  public static InferenceServiceSpec spec(ReplicaRange range, double targetUtilization, Duration startupTime, EngineConfig engine,
-      ModelKind model, double windowSeconds, Duration settleTime) {
-    InferenceServiceSpec spec = new InferenceServiceSpec();
-    io.stableserve.api.ReplicaBounds replicas = new io.stableserve.api.ReplicaBounds();
-    replicas.setMin(range.min());
-    replicas.setMax(range.max());
-    spec.setReplicas(replicas);
-    spec.setTargetUtilization(targetUtilization);
-    spec.setModel(StabilityModelName.of(model));
-    EngineSpec e = new EngineSpec();
-    e.setKvCacheTokens(engine.kvCacheTokens());
-    e.setChunkTokens(engine.chunkTokens());
-    engine.maxNumSeqs().ifPresent(e::setMaxNumSeqs);
-    engine.maxBatchedTokens().ifPresent(e::setMaxBatchedTokens);
-    StepTimeSpec step = new StepTimeSpec();
-    step.setBaseSeconds(engine.stepTime().baseSeconds());
-    step.setSecondsPerToken(engine.stepTime().secondsPerToken());
-    step.setSecondsPerKvToken(engine.stepTime().secondsPerKvToken());
-    e.setStepTime(step);
-    spec.setEngine(e);
-    io.stableserve.api.Behavior behavior = new io.stableserve.api.Behavior();
-    behavior.setReplicaStartupTime(startupTime.toSeconds() + "s");
-    io.stableserve.api.ScaleUpRules up = new io.stableserve.api.ScaleUpRules();
-    up.setSettleTime(settleTime.toMillis() + "ms");
-    behavior.setScaleUp(up);
-    spec.setBehavior(behavior);
-    MetricsSpec metrics = new MetricsSpec();
-    metrics.setPrometheusUrl("http://prometheus.simulated:9090");
-    metrics.setWindow(Math.round(windowSeconds) + "s");
-    spec.setMetrics(metrics);
-    return spec;
+  /** The pipeline's settings the benchmark's StableServe runs with: the defaults, but for what is named. */
+  public static ServiceSettings settings(ReplicaRange range, double targetUtilization, Duration startupTime, EngineConfig engine,
+      ModelKind model, Duration settleTime) {
+    ScalingBehavior behavior = ServiceSettings.defaultBehavior().withStartupTime(startupTime).withScaleUpSettleTime(settleTime);
+    return new ServiceSettings(model, EngineSettings.given(engine), new ScalingPolicy(range, targetUtilization, behavior));
   }
 
   @Override
@@ -133,29 +105,18 @@ public final class StableServeAutoscaler implements Autoscaler {
   @Override
   public int decide(FleetMetrics metrics, int specReplicas, int readyReplicas) {
     Instant now = Instant.ofEpochMilli(Math.round(metrics.now() * 1000));
-    if (last == null) {
-      // Taken over a running service: its scale-down window starts from the count it has, as the HPA's does.
-      state = new StabilizationState(List.of(new RecommendedCount(now, specReplicas)), Optional.empty());
-    }
+    ServiceMemory memory = last == null ? ServiceMemory.takingOver(specReplicas, now) : memories.load(NAME);
     current = metrics;
-    last = evaluator.evaluate(spec, metricsConfig, new ReplicaCounts(specReplicas, readyReplicas), state, rememberedCorrection,
-        lastScale, now);
-    state = last.decision().state();
-    if (last.decision().scales()) {
-      lastScale = Optional.of(now);
-    }
-    if (last.capacity().isPresent()) {
-      // As the operator's status does: the correction applied now, or none.
-      rememberedCorrection = last.correctionMeasured();
-    }
+    last = ScalingPipeline.observeAndEvaluate(observer, window, settings, memory, new ReplicaCounts(specReplicas, readyReplicas), now);
+    memories.store(NAME, memory.after(last, last.decision().scales(), now));
     return last.decision().desiredReplicas();
   }
 
   /** What the observe stage would read from Prometheus about the fleet, for the configured window. */
-  static io.stableserve.observe.Observation observe(FleetMetrics metrics, MetricsConfig config) throws MetricsUnavailableException {
-    double resolution = config.resolution().toMillis() / 1000.0;
+  static Observation observe(FleetMetrics metrics, ObservationWindow config) throws MetricsUnavailableException {
+    double resolution = config.resolutionSeconds();
     List<FleetMetrics.Increase> parts = List.of();
-    for (double w = config.window().toMillis() / 1000.0; w >= resolution && parts.isEmpty(); w -= resolution) {
+    for (double w = config.seconds(); w >= resolution && parts.isEmpty(); w -= resolution) {
       parts = metrics.increases(w, resolution);
     }
     if (parts.isEmpty()) {
@@ -166,19 +127,18 @@ public final class StableServeAutoscaler implements Autoscaler {
   }
 
   /** What the observe stage would have read from Prometheus for this window. */
-  static io.stableserve.observe.Observation observation(FleetMetrics metrics, List<FleetMetrics.Increase> parts) {
+  static Observation observation(FleetMetrics metrics, List<FleetMetrics.Increase> parts) {
     double from = parts.get(0).from();
     double to = parts.get(parts.size() - 1).to();
     FleetMetrics.Counters start = metrics.countersAt(from);
     FleetMetrics.Counters end = metrics.countersAt(to);
-    List<io.stableserve.observe.Observation.IntervalSample> intervals = new ArrayList<>();
+    List<Observation.IntervalSample> intervals = new ArrayList<>();
     double completions = 0;
     double preemptions = 0;
     for (FleetMetrics.Increase p : parts) {
       completions += p.completions();
       preemptions += p.preemptions();
-      intervals.add(new io.stableserve.observe.Observation.IntervalSample(instant(p.to()), p.arrivals(), OptionalDouble.empty(),
-          OptionalDouble.empty(), OptionalDouble.empty(), OptionalDouble.empty()));
+      intervals.add(Observation.IntervalSample.arrivalsOnly(instant(p.to()), p.arrivals()));
     }
     double running = 0, waiting = 0, usage = 0;
     double leastWaiting = Double.POSITIVE_INFINITY;
@@ -191,12 +151,14 @@ public final class StableServeAutoscaler implements Autoscaler {
       pods++;
     }
     double seconds = to - from;
-    return new io.stableserve.observe.Observation(instant(to), Duration.ofMillis(Math.round(seconds * 1000)),
-        Duration.ofMillis(Math.round(SUB_INTERVAL_SECONDS * 1000)), new VllmMetricNames(VllmMetricNames.Generation.V1, Map.of(), List.of()),
-        pods, completions, end.inSystem(), OptionalDouble.of(start.inSystem()), OptionalDouble.empty(), running, waiting,
-        pods == 0 ? OptionalDouble.empty() : OptionalDouble.of(leastWaiting), Optional.of(sum(parts, true)), Optional.of(sum(parts, false)), OptionalDouble.empty(), OptionalDouble.empty(),
-        pods == 0 ? OptionalDouble.empty() : OptionalDouble.of(usage / pods), Optional.empty(), OptionalDouble.of(preemptions / seconds),
-        OptionalDouble.empty(), OptionalDouble.empty(), OptionalDouble.empty(), intervals, Duration.ZERO, List.of());
+    ObservationWindow observed = new ObservationWindow(Duration.ofMillis(Math.round(seconds * 1000)),
+        Duration.ofMillis(Math.round(SUB_INTERVAL_SECONDS * 1000)));
+    OptionalDouble perPod = pods == 0 ? OptionalDouble.empty() : OptionalDouble.of(usage / pods);
+    return new Observation(instant(to), observed, new VllmMetricNames(VllmMetricNames.Generation.V1, Map.of(), List.of()),
+        new Observation.RequestFlow(completions, end.inSystem(), OptionalDouble.of(start.inSystem()), OptionalDouble.empty()),
+        new Observation.Occupancy(pods, running, waiting, pods == 0 ? OptionalDouble.empty() : OptionalDouble.of(leastWaiting), perPod),
+        Observation.TokenLengths.of(sum(parts, true), sum(parts, false)),
+        Observation.EngineSignals.preemptionsOnly(OptionalDouble.of(preemptions / seconds)), intervals, Duration.ZERO, List.of());
   }
 
   private static Instant instant(double seconds) {

@@ -12,7 +12,6 @@ import io.stableserve.bench.Workloads;
 import io.stableserve.sim.EngineSetup;
 import io.stableserve.solve.EngineConfig;
 import io.stableserve.solve.IterativeModel;
-import io.stableserve.solve.ModelKind;
 import io.stableserve.solve.StepTimeModel;
 import io.stableserve.workload.Trace;
 import io.stableserve.workload.TraceReader;
@@ -28,6 +27,8 @@ import java.util.Locale;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import io.stableserve.settings.Defaults;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -99,27 +100,34 @@ public final class BenchCommand implements Callable<Integer> {
       description = "Step time per resident KV token c2, s (default: ${DEFAULT-VALUE}).")
   double stepPerKvToken;
 
-  @Option(names = "--target-utilization", defaultValue = "0.85", paramLabel = "R",
-      description = "StableServe's target utilisation ρ (default: ${DEFAULT-VALUE}).")
-  double targetUtilization;
+  @Mixin
+  TargetUtilizationOption targetUtilization = new TargetUtilizationOption();
 
-  @Option(names = "--window-seconds", defaultValue = "300", paramLabel = "S",
-      description = "StableServe's estimation window, a multiple of 30 s (default: ${DEFAULT-VALUE}).")
-  double windowSeconds;
+  @Option(names = "--window-seconds", paramLabel = "S",
+      description = "StableServe's estimation window, a multiple of 30 s (default: the InferenceService's metrics.window, " + Defaults.WINDOW + ").")
+  Double windowSeconds;
 
-  @Option(names = "--settle-seconds", defaultValue = "30", paramLabel = "S",
-      description = "StableServe's behavior.scaleUp.settleTime in seconds; 0 scales up on the estimate at once (default: ${DEFAULT-VALUE}).")
-  double settleSeconds;
+  @Option(names = "--settle-seconds", paramLabel = "S",
+      description = "StableServe's behavior.scaleUp.settleTime in seconds; 0 scales up on the estimate at once (default: the InferenceService's, " + Defaults.SETTLE_TIME + ").")
+  Double settleSeconds;
 
-  @Option(names = "--model", defaultValue = "scheduler", paramLabel = "MODEL",
-      description = "StableServe's stability model (default: ${DEFAULT-VALUE}).")
-  String model;
+  @Mixin
+  ModelOption model = new ModelOption();
 
   @Option(names = "--chart", defaultValue = "bench-replicas.png", paramLabel = "FILE",
       description = "PNG chart of replicas over time per workload (default: ${DEFAULT-VALUE}).")
   Path chart;
 
+  private double windowSeconds() {
+    return windowSeconds != null ? windowSeconds : Defaults.window().toSeconds();
+  }
+
+  private double settleSeconds() {
+    return settleSeconds != null ? settleSeconds : Defaults.settleTime().toMillis() / 1000.0;
+  }
+
   private Duration settle() {
+    double settleSeconds = settleSeconds();
     if (!(settleSeconds >= 0) || Double.isInfinite(settleSeconds)) {
       throw new IllegalArgumentException("--settle-seconds must be a number of seconds >= 0, got " + settleSeconds);
     }
@@ -133,14 +141,14 @@ public final class BenchCommand implements Callable<Integer> {
         new StepTimeModel(stepBase, stepPerToken, stepPerKvToken));
     BenchSetup setup = new BenchSetup(EngineSetup.of(engine), startupSeconds, Math.max(32768, maxBatchedTokens),
         new ReplicaRange(1, maxReplicas), ttftTarget, seed,
-        new StableServeSettings(targetUtilization, windowSeconds, ModelKind.parse(model), settle()));
+        new StableServeSettings(targetUtilization.value(), windowSeconds(), model.kind(), settle()));
     List<PolicyKind> kinds = policies.stream().map(PolicyKind::parse).toList();
     List<BenchWorkload> selected = workloads(engine);
     out.printf(Locale.ROOT, "Engine: M = %d KV tokens, max_num_batched_tokens %d, max_num_seqs %d, step %.3g + %.3g·n + %.3g·m s; "
             + "start-up %.0f s; TTFT target %.1f s; replicas 1..%d; seed %d%nStableServe: ρ = %.2f, %s model, %.0f s estimation window, "
             + "%.0f s scale-up settle time%n",
         kvTokens, maxBatchedTokens, maxNumSeqs, stepBase, stepPerToken, stepPerKvToken, startupSeconds, ttftTarget, maxReplicas, seed,
-        targetUtilization, model, windowSeconds, settleSeconds);
+        targetUtilization.value(), model.kind().name().toLowerCase(Locale.ROOT), windowSeconds(), settleSeconds());
     Benchmark benchmark = new Benchmark(setup, kinds);
     List<RunResult> results = new ArrayList<>();
     long start = System.nanoTime();

@@ -2,19 +2,26 @@ package io.stableserve.cli;
 
 import io.stableserve.solve.EngineConfig;
 import io.stableserve.solve.StepTimeModel;
+import io.stableserve.estimate.EngineSettings;
+import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import picocli.CommandLine.Option;
 
-/** The engine of one replica: KV cache, chunk, caps and the step-time model. */
+/**
+ * The engine of one replica: KV cache, chunk, caps and the step-time model. Commands that solve
+ * without metrics ({@code plan}, {@code simulate}) need the KV cache, the chunk and a step time;
+ * {@code observe} takes what is not given from the metrics.
+ */
 public final class EngineOptions {
 
-  @Option(names = "--kv-tokens", required = true, paramLabel = "M",
-      description = "KV-cache capacity in tokens (vLLM: num_gpu_blocks × block_size).")
-  long kvTokens;
+  @Option(names = "--kv-tokens", paramLabel = "M",
+      description = "KV-cache capacity in tokens (vLLM: num_gpu_blocks × block_size); observe reads it from vllm:cache_config_info when omitted.")
+  Long kvTokens;
 
-  @Option(names = "--chunk-tokens", required = true, paramLabel = "C",
-      description = "Prefill chunk ŝ in tokens.")
-  int chunkTokens;
+  @Option(names = "--chunk-tokens", paramLabel = "C",
+      description = "Prefill chunk ŝ in tokens (vLLM does not export it; observe assumes " + EngineSettings.DEFAULT_CHUNK_TOKENS + " when omitted).")
+  Integer chunkTokens;
 
   @Option(names = "--step-seconds", paramLabel = "B",
       description = "Constant step time b̄ in seconds (c0 = B, c1 = c2 = 0).")
@@ -37,6 +44,16 @@ public final class EngineOptions {
       description = "vLLM max_num_batched_tokens (token budget per step).")
   Integer maxBatchedTokens;
 
+  /** What was given, each figure optional: the rest is observed. */
+  public EngineSettings settings() {
+    return new EngineSettings(kvTokens == null ? OptionalLong.empty() : OptionalLong.of(kvTokens),
+        chunkTokens == null ? OptionalInt.empty() : OptionalInt.of(chunkTokens),
+        maxNumSeqs == null ? OptionalInt.empty() : OptionalInt.of(maxNumSeqs),
+        maxBatchedTokens == null ? OptionalInt.empty() : OptionalInt.of(maxBatchedTokens),
+        stepSeconds == null && stepBase == null && stepPerToken == null && stepPerKvToken == null ? Optional.empty()
+            : Optional.of(stepTime()));
+  }
+
   public StepTimeModel stepTime() {
     boolean linear = stepBase != null || stepPerToken != null || stepPerKvToken != null;
     if (stepSeconds != null && linear) {
@@ -45,13 +62,20 @@ public final class EngineOptions {
     if (stepSeconds != null) {
       return StepTimeModel.constant(stepSeconds);
     }
+    if (stepBase == null && (stepPerToken != null || stepPerKvToken != null)) {
+      throw new IllegalArgumentException("--step-per-token and --step-per-kv-token need --step-base C0 as well");
+    }
     if (stepBase == null) {
       throw new IllegalArgumentException("a step time is needed: --step-seconds B, or --step-base C0 with optional --step-per-token C1 and --step-per-kv-token C2");
     }
     return new StepTimeModel(stepBase, stepPerToken == null ? 0 : stepPerToken, stepPerKvToken == null ? 0 : stepPerKvToken);
   }
 
+  /** The whole engine, every figure given. */
   public EngineConfig engine() {
+    if (kvTokens == null || chunkTokens == null) {
+      throw new IllegalArgumentException("the engine needs --kv-tokens M and --chunk-tokens C");
+    }
     return new EngineConfig(kvTokens, chunkTokens,
         maxNumSeqs == null ? OptionalInt.empty() : OptionalInt.of(maxNumSeqs),
         maxBatchedTokens == null ? OptionalInt.empty() : OptionalInt.of(maxBatchedTokens),

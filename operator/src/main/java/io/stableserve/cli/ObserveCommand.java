@@ -1,34 +1,35 @@
 package io.stableserve.cli;
 
+import io.stableserve.observe.Observation;
+import io.stableserve.observe.ObservationWindow;
+import io.stableserve.pipeline.Evaluation;
+import io.stableserve.pipeline.ScalingPipeline;
+import io.stableserve.pipeline.ServiceMemory;
+import io.stableserve.pipeline.ServiceSettings;
+import io.stableserve.settings.Defaults;
+import io.stableserve.settings.Durations;
+
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.stableserve.decide.ScalingBehavior;
 import io.stableserve.decide.Decision;
 import io.stableserve.decide.ReplicaRange;
 import io.stableserve.decide.ReplicaCounts;
 import io.stableserve.decide.ScalingPolicy;
-import io.stableserve.decide.StabilizationState;
 import io.stableserve.estimate.ArrivalEstimate;
 import io.stableserve.estimate.BinnedLengths;
 import io.stableserve.correct.CorrectedCapacity;
-import io.stableserve.estimate.EngineSettings;
 import io.stableserve.estimate.EngineSettings.ResolvedEngine;
-import io.stableserve.estimate.Estimator;
 import io.stableserve.estimate.WorkloadEstimate;
-import io.stableserve.correct.CapacityCorrection;
 import io.stableserve.estimate.ServiceEstimate;
 import io.stableserve.estimate.StepTimeEstimate;
-import io.stableserve.correct.ThroughputSignals;
-import io.stableserve.observe.MetricsConfig;
+import io.stableserve.observe.prometheus.PrometheusSource;
 import io.stableserve.observe.MetricsUnavailableException;
 import io.stableserve.observe.Observer;
-import io.stableserve.observe.PrometheusObserver;
+import io.stableserve.observe.prometheus.PrometheusObserver;
 import io.stableserve.observe.Signal;
 import io.stableserve.solve.Capacity;
 import io.stableserve.solve.ConstraintRate;
 import io.stableserve.solve.EngineConfig;
-import io.stableserve.solve.ModelKind;
-import io.stableserve.solve.Provisioning;
 import io.stableserve.solve.StepTimeModel;
 import io.stableserve.workload.TokenMoments;
 import java.io.IOException;
@@ -37,6 +38,8 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.function.Function;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -46,6 +49,7 @@ import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -76,7 +80,7 @@ public final class ObserveCommand implements Callable<Integer> {
       description = "Label matchers of the service's series, e.g. 'model_name=\"meta-llama/Llama-3.1-8B\",namespace=\"llm\"'.")
   String selector;
 
-  @Option(names = "--window", defaultValue = "5m", paramLabel = "DURATION",
+  @Option(names = "--window", defaultValue = Defaults.WINDOW, paramLabel = "DURATION",
       description = "Estimation window (default: ${DEFAULT-VALUE}).")
   String window;
 
@@ -84,7 +88,7 @@ public final class ObserveCommand implements Callable<Integer> {
       description = "Sub-interval for the error of λ̂, burstiness and the step-time fit (default: window / 10); at least 2 scrape intervals.")
   String resolution;
 
-  @Option(names = "--timeout", defaultValue = "10s", paramLabel = "DURATION", description = "Per-request timeout (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--timeout", defaultValue = Defaults.METRICS_TIMEOUT, paramLabel = "DURATION", description = "Per-request timeout (default: ${DEFAULT-VALUE}).")
   String timeout;
 
   @Option(names = "--max-staleness", defaultValue = "90s", paramLabel = "DURATION",
@@ -104,40 +108,16 @@ public final class ObserveCommand implements Callable<Integer> {
           + "kv-cache-tokens, preemptions, steps, tokens-per-step, step-seconds, replicas.")
   Map<String, String> queries = new LinkedHashMap<>();
 
-  @Option(names = "--kv-tokens", paramLabel = "M", description = "KV-cache tokens per replica (default: from vllm:cache_config_info).")
-  Long kvTokens;
+  @Mixin
+  EngineOptions engineOptions = new EngineOptions();
 
-  @Option(names = "--chunk-tokens", paramLabel = "C",
-      description = "Prefill chunk ŝ in tokens (default: " + EngineSettings.DEFAULT_CHUNK_TOKENS + "; vLLM does not export it).")
-  Integer chunkTokens;
+  @Mixin
+  ModelOption model = new ModelOption();
 
-  @Option(names = "--step-seconds", paramLabel = "B", description = "Constant step time b̄ in seconds (default: observed).")
-  Double stepSeconds;
+  @Mixin
+  TargetUtilizationOption targetUtilization = new TargetUtilizationOption();
 
-  @Option(names = "--step-base", paramLabel = "C0", description = "Step time base c0 in seconds.")
-  Double stepBase;
-
-  @Option(names = "--step-per-token", paramLabel = "C1", description = "Step time per computed token c1 in seconds.")
-  Double stepPerToken;
-
-  @Option(names = "--step-per-kv-token", paramLabel = "C2", description = "Step time per resident KV token c2 in seconds.")
-  Double stepPerKvToken;
-
-  @Option(names = "--max-num-seqs", paramLabel = "K", description = "vLLM max_num_seqs (sequence cap), if it should bind.")
-  Integer maxNumSeqs;
-
-  @Option(names = "--max-batched-tokens", paramLabel = "B", description = "vLLM max_num_batched_tokens (token budget per step).")
-  Integer maxBatchedTokens;
-
-  @Option(names = "--model", paramLabel = "paper|iterative", defaultValue = "iterative",
-      description = "Stability model (default: ${DEFAULT-VALUE}).")
-  String model;
-
-  @Option(names = "--target-utilization", paramLabel = "R", defaultValue = "0.85",
-      description = "Target utilisation ρ in (0, 1) (default: ${DEFAULT-VALUE}, the operator's default).")
-  double targetUtilization;
-
-  @Option(names = "--min-replicas", defaultValue = "1", paramLabel = "N", description = "Fewest replicas (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--min-replicas", defaultValue = Defaults.MIN_REPLICAS, paramLabel = "N", description = "Fewest replicas (default: ${DEFAULT-VALUE}).")
   int minReplicas;
 
   @Option(names = "--max-replicas", defaultValue = "100", paramLabel = "N", description = "Most replicas (default: ${DEFAULT-VALUE}).")
@@ -150,129 +130,95 @@ public final class ObserveCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print one JSON object instead of a report.")
   boolean json;
 
-  private final Observer observer;
+  private final Function<PrometheusSource, Observer> observers;
   private final Clock clock;
 
   public ObserveCommand() {
-    this(new PrometheusObserver(), Clock.systemUTC());
+    this(PrometheusObserver::new, Clock.systemUTC());
   }
 
-  ObserveCommand(Observer observer, Clock clock) {
-    this.observer = observer;
+  ObserveCommand(Function<PrometheusSource, Observer> observers, Clock clock) {
+    this.observers = observers;
     this.clock = clock;
   }
 
   @Override
   public Integer call() throws Exception {
-    Provisioning.checkTargetUtilization(targetUtilization);
-    ModelKind kind = ModelKind.parse(model);
-    MetricsConfig config = config();
-    EngineSettings settings = settings();
-    ScalingPolicy policy = new ScalingPolicy(new ReplicaRange(minReplicas, maxReplicas), targetUtilization, ScalingBehavior.defaults());
+    double rho = targetUtilization.value();
+    PrometheusSource source = source();
+    ObservationWindow window = window();
+    ServiceSettings settings = new ServiceSettings(model.kind(), engineOptions.settings(),
+        new ScalingPolicy(new ReplicaRange(minReplicas, maxReplicas), rho, ServiceSettings.defaultBehavior()));
     PrintWriter out = spec.commandLine().getOut();
+    Instant now = clock.instant();
 
-    Report report = new Report(config);
+    // One pass with no history: a service met for the first time, its replicas steady over the window.
+    Evaluation evaluation;
     try {
-      report.estimate = Estimator.estimate(observer.observe(config));
+      Observation observation = observers.apply(source).observe(window);
+      int current = currentReplicas != null ? currentReplicas : Math.max(observation.occupancy().replicas(), 0);
+      evaluation = ScalingPipeline.evaluate(observation, settings, ServiceMemory.empty(), ReplicaCounts.allReady(current), now);
     } catch (MetricsUnavailableException e) {
-      report.unavailable = e;
+      int current = currentReplicas != null ? currentReplicas : minReplicas;
+      evaluation = ScalingPipeline.unavailable(Evaluation.MetricsFailure.of(e), settings, ServiceMemory.empty(),
+          ReplicaCounts.allReady(current), now);
     }
-    if (report.estimate != null) {
-      try {
-        report.engine = settings.resolve(report.estimate);
-      } catch (MetricsUnavailableException e) {
-        report.unavailable = e;
-      }
-    }
-    int current = currentReplicas != null ? currentReplicas
-        : report.estimate != null ? Math.max(report.estimate.replicas(), 0) : minReplicas;
-    if (report.engine != null && report.estimate.workload().isPresent()) {
-      ServiceEstimate e = report.estimate;
-      Capacity model = kind.model().solve(e.workload().get(), report.engine.config());
-      // The same preemption-aware correction the operator applies to the model's capacity; one pass
-      // knows no scaling history, so the replicas are taken as steady over the window.
-      ThroughputSignals throughput = new ThroughputSignals(e.completionRate(), e.preemptionsPerSecond().orElse(0), e.waiting(),
-          Math.max(0, e.arrivals().backlogGrowthPerSecond()), current, true,
-          e.everyReplicaQueued(), e.running(), e.window().toMillis() / 1000.0);
-      report.corrected = CapacityCorrection.apply(model, throughput, e.workload().get().moments(),
-          kind.pricedPreemptionsPerCompletion(e.workload().get(), report.engine.config()));
-      report.capacity = report.corrected.capacity();
-    }
-    io.stableserve.decide.LoadReading seen;
-    if (report.capacity != null) {
-      seen = io.stableserve.decide.LoadReading.measured(
-          io.stableserve.decide.ArrivalRate.of(report.estimate.arrivals()),
-          report.capacity);
-    } else if (report.unavailable != null) {
-      seen = io.stableserve.decide.LoadReading.unavailable(report.unavailable.problem().reason(), report.unavailable.explanation());
-    } else {
-      seen = io.stableserve.decide.LoadReading.unavailable("NoCompletedRequests",
-          "no request completed in the window, so the token moments (and the capacity) are unknown");
-    }
-    report.decision = policy.decide(clock.instant(), seen, ReplicaCounts.allReady(current), StabilizationState.empty());
+    Report report = new Report(source, window, evaluation);
     if (json) {
-      out.println(PlanCommand.JSON.writeValueAsString(report.toJson(targetUtilization)));
+      out.println(PlanCommand.JSON.writeValueAsString(report.toJson(rho)));
     } else {
-      report.print(out, targetUtilization);
+      report.print(out, rho);
     }
     out.flush();
-    return report.unavailable != null ? METRICS_UNAVAILABLE : 0;
+    return evaluation.metricsFailure().isPresent() ? METRICS_UNAVAILABLE : 0;
   }
 
-  MetricsConfig config() throws IOException {
-    MetricsConfig config = MetricsConfig.of(prometheus, selector)
-        .withWindow(MetricsConfig.parseDuration(window))
-        .withTimeout(MetricsConfig.parseDuration(timeout))
-        .withMaxStaleness(MetricsConfig.parseDuration(maxStaleness));
-    if (resolution != null) {
-      config = config.withResolution(MetricsConfig.parseDuration(resolution));
-    }
+  ObservationWindow window() {
+    ObservationWindow w = ObservationWindow.of(Durations.parse(window, "--window"));
+    return resolution == null ? w : w.withResolution(Durations.parse(resolution, "--resolution"));
+  }
+
+  PrometheusSource source() throws IOException {
+    PrometheusSource source = PrometheusSource.of(prometheus, selector)
+        .withTimeout(Durations.parse(timeout, "--timeout"))
+        .withMaxStaleness(Durations.parse(maxStaleness, "--max-staleness"));
     if (bearerTokenFile != null) {
-      config = config.withBearerToken(Files.readString(bearerTokenFile).strip());
+      source = source.withBearerToken(Files.readString(bearerTokenFile).strip());
     }
     if (caFile != null) {
-      config = config.withCaCertificatePem(Files.readString(caFile));
+      source = source.withCaCertificatePem(Files.readString(caFile));
     }
     for (Map.Entry<String, String> q : queries.entrySet()) {
-      config = config.withOverride(Signal.parse(q.getKey()), q.getValue());
+      source = source.withOverride(Signal.parse(q.getKey()), q.getValue());
     }
-    return config;
-  }
-
-  EngineSettings settings() {
-    boolean linear = stepBase != null || stepPerToken != null || stepPerKvToken != null;
-    if (stepSeconds != null && linear) {
-      throw new IllegalArgumentException("give either --step-seconds or --step-base/--step-per-token/--step-per-kv-token, not both");
-    }
-    if (linear && stepBase == null) {
-      throw new IllegalArgumentException("--step-per-token and --step-per-kv-token need --step-base C0 as well");
-    }
-    Optional<StepTimeModel> step = stepSeconds != null ? Optional.of(StepTimeModel.constant(stepSeconds))
-        : linear ? Optional.of(new StepTimeModel(stepBase, stepPerToken == null ? 0 : stepPerToken, stepPerKvToken == null ? 0 : stepPerKvToken))
-        : Optional.empty();
-    return new EngineSettings(kvTokens == null ? OptionalLong.empty() : OptionalLong.of(kvTokens),
-        chunkTokens == null ? OptionalInt.empty() : OptionalInt.of(chunkTokens),
-        maxNumSeqs == null ? OptionalInt.empty() : OptionalInt.of(maxNumSeqs),
-        maxBatchedTokens == null ? OptionalInt.empty() : OptionalInt.of(maxBatchedTokens), step);
+    return source;
   }
 
   /** What one pass found, and its printing. */
   private static final class Report {
-    final MetricsConfig config;
-    ServiceEstimate estimate;
-    ResolvedEngine engine;
-    Capacity capacity;
-    CorrectedCapacity corrected;
-    MetricsUnavailableException unavailable;
-    Decision decision;
+    final PrometheusSource config;
+    final ObservationWindow window;
+    final ServiceEstimate estimate;
+    final ResolvedEngine engine;
+    final Capacity capacity;
+    final CorrectedCapacity corrected;
+    final Evaluation.MetricsFailure unavailable;
+    final Decision decision;
 
-    Report(MetricsConfig config) {
+    Report(PrometheusSource config, ObservationWindow window, Evaluation e) {
       this.config = config;
+      this.window = window;
+      this.estimate = e.estimate().orElse(null);
+      this.engine = e.engine().orElse(null);
+      this.corrected = e.capacity().orElse(null);
+      this.capacity = e.capacity().map(CorrectedCapacity::capacity).orElse(null);
+      this.unavailable = e.metricsFailure().orElse(null);
+      this.decision = e.decision();
     }
 
     void print(PrintWriter out, double rho) {
       out.printf("Prometheus      %s  selector {%s}  window %s%s%n", config.prometheusUrl(), config.selector(),
-          MetricsConfig.promDuration(config.window()), estimate == null ? "" : "  at " + estimate.at());
+          PrometheusSource.promDuration(window.length()), estimate == null ? "" : "  at " + estimate.at());
       if (estimate != null) {
         ServiceEstimate e = estimate;
         out.printf("vLLM metrics    %s names: %s%n", e.metricNames().generation(), e.metricNames().found().entrySet().stream()
@@ -325,7 +271,7 @@ public final class ObserveCommand implements Callable<Integer> {
         }
       }
       if (unavailable != null) {
-        out.printf("Metrics         unavailable: %s%n", unavailable.getMessage());
+        out.printf("Metrics         unavailable: %s: %s%n", unavailable.reason(), unavailable.message());
       }
       if (engine != null) {
         String stepNote = estimate.stepTime().map(StepTimeEstimate::note).orElse("");
@@ -360,12 +306,12 @@ public final class ObserveCommand implements Callable<Integer> {
       ObjectNode root = PlanCommand.JSON.createObjectNode();
       root.put("prometheus", config.prometheusUrl().toString());
       root.put("selector", config.selector());
-      root.put("windowSeconds", config.window().toMillis() / 1000.0);
+      root.put("windowSeconds", window.seconds());
       root.put("targetUtilization", rho);
       if (unavailable != null) {
         ObjectNode u = root.putObject("metricsUnavailable");
-        u.put("reason", unavailable.problem().reason());
-        u.put("message", unavailable.getMessage());
+        u.put("reason", unavailable.reason());
+        u.put("message", unavailable.message());
         unavailable.signal().ifPresent(s -> u.put("signal", s.name()));
       }
       if (estimate != null) {

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -39,9 +40,8 @@ public final class OperatorCostCommand implements Callable<Integer> {
   @Option(names = "--period-seconds", defaultValue = "15", paramLabel = "S", description = "Control period (default: ${DEFAULT-VALUE}).")
   double periodSeconds;
 
-  @Option(names = "--model", defaultValue = "scheduler", paramLabel = "MODEL",
-      description = "Stability model: scheduler (the operator's default), iterative or paper (default: ${DEFAULT-VALUE}).")
-  String model;
+  @Mixin
+  ModelOption model = new ModelOption();
 
   @Override
   public Integer call() {
@@ -51,7 +51,7 @@ public final class OperatorCostCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-    ModelKind kind = ModelKind.parse(model);
+    ModelKind kind = model.kind();
     ServiceLoop loop = ServiceLoop.create(services, 7, kind);
     long t = 1_800_000_000L;
     // The first period solves every workload for the first time: under the scheduler model, a

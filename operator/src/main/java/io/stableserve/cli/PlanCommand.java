@@ -41,17 +41,15 @@ public final class PlanCommand implements Callable<Integer> {
   @Mixin
   EngineOptions engineOptions = new EngineOptions();
 
-  @Option(names = "--model", paramLabel = "scheduler|iterative|paper", defaultValue = "scheduler",
-      description = "Stability model (default: ${DEFAULT-VALUE}).")
-  String model;
+  @Mixin
+  ModelOption model = new ModelOption();
 
   @Option(names = "--arrival-rate", paramLabel = "L",
       description = "Arrival rate λ in requests per second (default: the trace's own rate, if a trace is given).")
   Double arrivalRate;
 
-  @Option(names = "--target-utilization", paramLabel = "R", defaultValue = "0.9",
-      description = "Target utilisation ρ in (0, 1) for provisioning (default: ${DEFAULT-VALUE}).")
-  double targetUtilization;
+  @Mixin
+  TargetUtilizationOption targetUtilizationOption = new TargetUtilizationOption();
 
   @Option(names = "--json", description = "Print one JSON object instead of a table.")
   boolean json;
@@ -62,10 +60,10 @@ public final class PlanCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Provisioning.checkTargetUtilization(targetUtilization);
+    double targetUtilization = targetUtilizationOption.value();
     Workload workload = workloadOptions.workload();
     EngineConfig engine = engineOptions.engine();
-    ModelKind kind = ModelKind.parse(model);
+    ModelKind kind = model.kind();
     Optional<Saturation> saturated = kind == ModelKind.SCHEDULER
         ? Optional.of(SaturatedEngine.standard().measure(workload, engine)) : Optional.empty();
     SchedulerModel scheduler = new SchedulerModel(SaturatedEngine.standard()::measure);

@@ -4,7 +4,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.OperatorException;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
-import io.stableserve.observe.PrometheusObserver;
+import io.stableserve.observe.prometheus.PrometheusObservers;
 import io.stableserve.reconcile.SchedulerEngineAdvisor;
 import io.stableserve.reconcile.OperatorProcess;
 import io.stableserve.reconcile.StableServeOperator;
@@ -71,7 +71,7 @@ public final class RunCommand implements Callable<Integer> {
     OperatorProcess process;
     try {
       process = OperatorProcess.start(client, new StableServeOperator.Settings(
-          watched, lease, false, new PrometheusObserver(), SchedulerEngineAdvisor.standard(), Clock.systemUTC(), Duration.ofMinutes(2)),
+          watched, lease, false, new PrometheusObservers(), SchedulerEngineAdvisor.standard(), Clock.systemUTC(), Duration.ofMinutes(2)),
           metricsPort, healthPort);
     } catch (OperatorException e) {
       client.close();

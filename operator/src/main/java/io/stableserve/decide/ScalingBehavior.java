@@ -27,8 +27,6 @@ public record ScalingBehavior(
     double confidence,
     Duration scaleUpSettleTime) {
 
-  public static final Duration DEFAULT_SCALE_DOWN_WINDOW = Duration.ofMinutes(5);
-  public static final Duration DEFAULT_STARTUP_TIME = Duration.ofMinutes(2);
   public static final double DEFAULT_CONFIDENCE = 2.0;
 
   public ScalingBehavior {
@@ -41,12 +39,6 @@ public record ScalingBehavior(
     if (!(confidence >= 0) || Double.isInfinite(confidence)) {
       throw new IllegalArgumentException("confidence z must be a finite number >= 0, got " + confidence);
     }
-  }
-
-  /** Scale up at once, scale down after 5 minutes, no step limits, replicas start in 2 minutes, z = 2, no settling. */
-  public static ScalingBehavior defaults() {
-    return new ScalingBehavior(Duration.ZERO, DEFAULT_SCALE_DOWN_WINDOW, StepLimit.none(), StepLimit.none(),
-        DEFAULT_STARTUP_TIME, DEFAULT_CONFIDENCE, Duration.ZERO);
   }
 
   public ScalingBehavior withScaleUpWindow(Duration window) {

@@ -38,6 +38,12 @@ public record EngineSettings(
     stepTime = stepTime == null ? Optional.empty() : stepTime;
   }
 
+  /** Every figure given, as the engine has it: nothing is taken from the metrics. */
+  public static EngineSettings given(EngineConfig engine) {
+    return new EngineSettings(OptionalLong.of(engine.kvCacheTokens()), OptionalInt.of(engine.chunkTokens()), engine.maxNumSeqs(),
+        engine.maxBatchedTokens(), Optional.of(engine.stepTime()));
+  }
+
   public static EngineSettings none() {
     return new EngineSettings(OptionalLong.empty(), OptionalInt.empty(), OptionalInt.empty(), OptionalInt.empty(), Optional.empty());
   }

@@ -26,13 +26,13 @@ public final class Estimator {
     List<String> notes = new ArrayList<>(o.notes());
     ArrivalEstimate arrivals = arrivals(o, notes);
     Optional<WorkloadEstimate> workload = workload(o, arrivals, notes);
-    OptionalLong m = o.kvCache().map(c -> OptionalLong.of(c.tokensPerReplica())).orElse(OptionalLong.empty());
+    OptionalLong m = o.engine().kvCache().map(c -> OptionalLong.of(c.tokensPerReplica())).orElse(OptionalLong.empty());
     Optional<StepTimeEstimate> step = StepTimeFit.fit(o, m);
     if (step.isEmpty()) {
       notes.add("step time not observable: no inter-token latency and no engine steps in the window");
     }
-    return new ServiceEstimate(o.at(), o.window(), arrivals, workload, o.kvCache(), step, o.preemptionsPerSecond(),
-        o.kvCacheUsage(), o.running(), o.waiting(), o.leastWaiting(), o.replicas(), o.names(), notes);
+    return new ServiceEstimate(o.at(), o.window().length(), arrivals, workload, o.engine().kvCache(), step, o.engine().preemptionsPerSecond(),
+        o.occupancy().kvCacheUsage(), o.occupancy().running(), o.occupancy().waiting(), o.occupancy().leastWaiting(), o.occupancy().replicas(), o.names(), notes);
   }
 
   /**
@@ -41,18 +41,18 @@ public final class Estimator {
    * sub-intervals and at least one arrival, else the Poisson √max(A, 1) / W.
    */
   static ArrivalEstimate arrivals(Observation o, List<String> notes) {
-    double w = o.window().toMillis() / 1000.0;
-    double completionsPerSecond = o.completions() / w;
+    double w = o.window().length().toMillis() / 1000.0;
+    double completionsPerSecond = o.flow().completions() / w;
     double growth = 0;
-    if (o.inSystemAtStart().isPresent()) {
-      growth = (o.inSystemNow() - o.inSystemAtStart().getAsDouble()) / w;
+    if (o.flow().inSystemAtStart().isPresent()) {
+      growth = (o.flow().inSystemNow() - o.flow().inSystemAtStart().getAsDouble()) / w;
     } else {
       notes.add("backlog growth unknown (no running + waiting sample at the start of the window): arrivals read as completions");
     }
     double rate;
     ArrivalEstimate.Source source;
-    if (o.arrivalsOverride().isPresent()) {
-      rate = o.arrivalsOverride().getAsDouble();
+    if (o.flow().arrivalsOverride().isPresent()) {
+      rate = o.flow().arrivalsOverride().getAsDouble();
       source = ArrivalEstimate.Source.OVERRIDE;
     } else {
       rate = completionsPerSecond + growth;
@@ -63,7 +63,7 @@ public final class Estimator {
       }
     }
     double requests = rate * w;
-    double r = o.resolution().toMillis() / 1000.0;
+    double r = o.window().resolution().toMillis() / 1000.0;
     List<IntervalSample> intervals = o.intervals();
     int k = intervals.size();
     double standardError;
@@ -91,12 +91,12 @@ public final class Estimator {
   }
 
   static Optional<WorkloadEstimate> workload(Observation o, ArrivalEstimate arrivals, List<String> notes) {
-    if (o.prompt().isEmpty() || o.output().isEmpty()) {
-      notes.add("token moments unknown: " + (o.prompt().isEmpty() ? "no prompt-length histogram" : "no output-length histogram"));
+    if (o.lengths().prompt().isEmpty() || o.lengths().output().isEmpty()) {
+      notes.add("token moments unknown: " + (o.lengths().prompt().isEmpty() ? "no prompt-length histogram" : "no output-length histogram"));
       return Optional.empty();
     }
-    Optional<BinnedLengths> prompt = lengths(o.prompt().get(), o.meanPromptOverride(), notes);
-    Optional<BinnedLengths> output = lengths(o.output().get(), o.meanOutputOverride(), notes);
+    Optional<BinnedLengths> prompt = lengths(o.lengths().prompt().get(), o.lengths().meanPromptOverride(), notes);
+    Optional<BinnedLengths> output = lengths(o.lengths().output().get(), o.lengths().meanOutputOverride(), notes);
     if (prompt.isEmpty() || output.isEmpty()) {
       return Optional.empty();
     }

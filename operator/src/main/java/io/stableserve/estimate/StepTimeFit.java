@@ -88,13 +88,13 @@ public final class StepTimeFit {
     } else {
       why.add(rows.size() + " sub-intervals with step time and tokens per step, fewer than " + MIN_SAMPLES_TWO);
     }
-    if (observation.stepSeconds().isPresent() && observation.stepSeconds().getAsDouble() > 0) {
-      double b = observation.stepSeconds().getAsDouble();
+    if (observation.engine().stepSeconds().isPresent() && observation.engine().stepSeconds().getAsDouble() > 0) {
+      double b = observation.engine().stepSeconds().getAsDouble();
       return Optional.of(new StepTimeEstimate(StepTimeModel.constant(b), StepTimeEstimate.Method.MEAN_INTER_TOKEN_LATENCY, b,
           rows.size(), OptionalDouble.empty(), "constant b̄ = mean inter-token latency at the current load: " + String.join("; ", why)));
     }
-    if (observation.stepsPerSecond().isPresent() && observation.stepsPerSecond().getAsDouble() > 0 && observation.replicas() > 0) {
-      double b = observation.replicas() / observation.stepsPerSecond().getAsDouble();
+    if (observation.engine().stepsPerSecond().isPresent() && observation.engine().stepsPerSecond().getAsDouble() > 0 && observation.occupancy().replicas() > 0) {
+      double b = observation.occupancy().replicas() / observation.engine().stepsPerSecond().getAsDouble();
       return Optional.of(new StepTimeEstimate(StepTimeModel.constant(b), StepTimeEstimate.Method.MEAN_FROM_STEP_RATE, b, 0,
           OptionalDouble.empty(), "constant b̄ = replicas / steps per second (no inter-token latency): includes idle time, "
               + "so it overestimates the step time unless the engines are saturated"));

@@ -3,80 +3,132 @@ package io.stableserve.observe;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalDouble;
 
 /**
- * What Prometheus said about one service over one window, before any estimation: the raw,
+ * What the metrics said about one service over one window, before any estimation: the raw,
  * window-averaged signals summed (or averaged, where stated) over the service's replicas. The
  * estimate stage ({@code io.stableserve.estimate}) turns it into a {@code ServiceEstimate}.
  *
  * @param at the evaluation time of every query (the end of the window)
- * @param window the estimation window W
- * @param resolution the sub-interval length of {@code intervals}
+ * @param window the window observed (shorter than asked for when the series are younger) and its resolution
  * @param names the vLLM metric names found per signal
- * @param replicas engines seen: the number of {@code vllm:num_requests_running} series
- * @param completions requests finished in the window, any finish reason:
- *     {@code sum(increase(vllm:request_success_total[W]))}
- * @param inSystemNow running + waiting at {@code at}
- * @param inSystemAtStart running + waiting at {@code at − W}; empty when the series did not exist
- *     then (the service is younger than the window)
- * @param arrivalsOverride arrivals per second from a user PromQL, when one is configured
- * @param running requests running at {@code at}, summed over replicas
- * @param waiting requests waiting at {@code at}, summed over replicas
- * @param leastWaiting the fewest requests waiting on any one replica at {@code at}; empty when unknown
- * @param prompt the prompt-length histogram over the window
- * @param output the output-length histogram over the window
- * @param meanPromptOverride E[s] from a user PromQL, when configured
- * @param meanOutputOverride E[o] from a user PromQL, when configured
- * @param kvCacheUsage KV-cache usage in [0, 1], averaged over replicas, at {@code at}
- * @param kvCache M per replica from {@code vllm:cache_config_info}, when exported
- * @param preemptionsPerSecond {@code sum(rate(vllm:num_preemptions_total[W]))}
- * @param stepsPerSecond engine steps per second summed over replicas, from
- *     {@code vllm:iteration_tokens_total_count}
- * @param tokensPerStep mean tokens computed per step, from {@code vllm:iteration_tokens_total}
- * @param stepSeconds mean inter-token latency over the window (decode step time)
- * @param intervals the window cut into sub-intervals of {@code resolution}, oldest first
+ * @param flow what completed and what was in the system, from which arrivals are counted
+ * @param occupancy the replicas and what they hold at {@code at}
+ * @param lengths the token lengths of the window's requests
+ * @param engine what the engines said about their cache and steps
+ * @param intervals the window cut into sub-intervals of the resolution, oldest first
  * @param newestSampleAge the age of the newest {@code vllm:num_requests_running} sample at {@code at}
  * @param notes what was assumed or could not be read, in words
  */
 public record Observation(
     Instant at,
-    Duration window,
-    Duration resolution,
+    ObservationWindow window,
     VllmMetricNames names,
-    int replicas,
-    double completions,
-    double inSystemNow,
-    OptionalDouble inSystemAtStart,
-    OptionalDouble arrivalsOverride,
-    double running,
-    double waiting,
-    OptionalDouble leastWaiting,
-    Optional<TokenHistogram> prompt,
-    Optional<TokenHistogram> output,
-    OptionalDouble meanPromptOverride,
-    OptionalDouble meanOutputOverride,
-    OptionalDouble kvCacheUsage,
-    Optional<KvCacheCapacity> kvCache,
-    OptionalDouble preemptionsPerSecond,
-    OptionalDouble stepsPerSecond,
-    OptionalDouble tokensPerStep,
-    OptionalDouble stepSeconds,
+    RequestFlow flow,
+    Occupancy occupancy,
+    TokenLengths lengths,
+    EngineSignals engine,
     List<IntervalSample> intervals,
     Duration newestSampleAge,
     List<String> notes) {
 
   public Observation {
-    if (at == null || window == null || resolution == null || names == null || newestSampleAge == null) {
-      throw new IllegalArgumentException("an observation needs its time, window, resolution, metric names and sample age");
-    }
-    if (replicas < 0) {
-      throw new IllegalArgumentException("replicas seen must be >= 0, got " + replicas);
+    if (at == null || window == null || names == null || flow == null || occupancy == null || lengths == null
+        || engine == null || newestSampleAge == null) {
+      throw new IllegalArgumentException(
+          "an observation needs its time, window, metric names, request flow, occupancy, token lengths, engine signals and sample age");
     }
     intervals = intervals == null ? List.of() : List.copyOf(intervals);
-    leastWaiting = leastWaiting == null ? OptionalDouble.empty() : leastWaiting;
     notes = notes == null ? List.of() : List.copyOf(notes);
+  }
+
+  /**
+   * Requests through the service over the window.
+   *
+   * @param completions requests finished in the window, any finish reason
+   * @param inSystemNow running + waiting at the window's end
+   * @param inSystemAtStart running + waiting at its start; empty when the series did not exist
+   *     then (the service is younger than the window)
+   * @param arrivalsOverride arrivals per second from a user query, when one is configured
+   */
+  public record RequestFlow(double completions, double inSystemNow, OptionalDouble inSystemAtStart,
+      OptionalDouble arrivalsOverride) {
+    public RequestFlow {
+      inSystemAtStart = Objects.requireNonNullElse(inSystemAtStart, OptionalDouble.empty());
+      arrivalsOverride = Objects.requireNonNullElse(arrivalsOverride, OptionalDouble.empty());
+    }
+  }
+
+  /**
+   * The replicas and what they hold at the window's end.
+   *
+   * @param replicas engines seen: the number of {@code vllm:num_requests_running} series
+   * @param running requests running, summed over replicas
+   * @param waiting requests waiting, summed over replicas
+   * @param leastWaiting the fewest requests waiting on any one replica; empty when unknown
+   * @param kvCacheUsage KV-cache usage in [0, 1], averaged over replicas
+   */
+  public record Occupancy(int replicas, double running, double waiting, OptionalDouble leastWaiting,
+      OptionalDouble kvCacheUsage) {
+    public Occupancy {
+      if (replicas < 0) {
+        throw new IllegalArgumentException("replicas seen must be >= 0, got " + replicas);
+      }
+      leastWaiting = Objects.requireNonNullElse(leastWaiting, OptionalDouble.empty());
+      kvCacheUsage = Objects.requireNonNullElse(kvCacheUsage, OptionalDouble.empty());
+    }
+  }
+
+  /**
+   * Token lengths of the requests of the window.
+   *
+   * @param prompt the prompt-length histogram over the window
+   * @param output the output-length histogram over the window
+   * @param meanPromptOverride E[s] from a user query, when configured
+   * @param meanOutputOverride E[o] from a user query, when configured
+   */
+  public record TokenLengths(Optional<TokenHistogram> prompt, Optional<TokenHistogram> output,
+      OptionalDouble meanPromptOverride, OptionalDouble meanOutputOverride) {
+    public TokenLengths {
+      prompt = Objects.requireNonNullElse(prompt, Optional.empty());
+      output = Objects.requireNonNullElse(output, Optional.empty());
+      meanPromptOverride = Objects.requireNonNullElse(meanPromptOverride, OptionalDouble.empty());
+      meanOutputOverride = Objects.requireNonNullElse(meanOutputOverride, OptionalDouble.empty());
+    }
+
+    public static TokenLengths of(TokenHistogram prompt, TokenHistogram output) {
+      return new TokenLengths(Optional.of(prompt), Optional.of(output), OptionalDouble.empty(), OptionalDouble.empty());
+    }
+  }
+
+  /**
+   * What the engines said about their cache and steps.
+   *
+   * @param kvCache M per replica from {@code vllm:cache_config_info}, when exported
+   * @param preemptionsPerSecond preemptions per second, summed over replicas
+   * @param stepsPerSecond engine steps per second summed over replicas, from
+   *     {@code vllm:iteration_tokens_total_count}
+   * @param tokensPerStep mean tokens computed per step, from {@code vllm:iteration_tokens_total}
+   * @param stepSeconds mean inter-token latency over the window (decode step time)
+   */
+  public record EngineSignals(Optional<KvCacheCapacity> kvCache, OptionalDouble preemptionsPerSecond,
+      OptionalDouble stepsPerSecond, OptionalDouble tokensPerStep, OptionalDouble stepSeconds) {
+    public EngineSignals {
+      kvCache = Objects.requireNonNullElse(kvCache, Optional.empty());
+      preemptionsPerSecond = Objects.requireNonNullElse(preemptionsPerSecond, OptionalDouble.empty());
+      stepsPerSecond = Objects.requireNonNullElse(stepsPerSecond, OptionalDouble.empty());
+      tokensPerStep = Objects.requireNonNullElse(tokensPerStep, OptionalDouble.empty());
+      stepSeconds = Objects.requireNonNullElse(stepSeconds, OptionalDouble.empty());
+    }
+
+    /** Nothing known beyond the preemption rate. */
+    public static EngineSignals preemptionsOnly(OptionalDouble preemptionsPerSecond) {
+      return new EngineSignals(Optional.empty(), preemptionsPerSecond, OptionalDouble.empty(), OptionalDouble.empty(),
+          OptionalDouble.empty());
+    }
   }
 
   /**
@@ -101,6 +153,12 @@ public record Observation(
       if (end == null) {
         throw new IllegalArgumentException("an interval sample needs its end time");
       }
+    }
+
+    /** A sub-interval of which only the arrivals are known. */
+    public static IntervalSample arrivalsOnly(Instant end, double arrivals) {
+      return new IntervalSample(end, arrivals, OptionalDouble.empty(), OptionalDouble.empty(), OptionalDouble.empty(),
+          OptionalDouble.empty());
     }
   }
 }

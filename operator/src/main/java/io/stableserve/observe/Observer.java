@@ -1,13 +1,17 @@
 package io.stableserve.observe;
 
-/** Reads one service's signals over the configured window. The only stage that does I/O before actuation. */
+/**
+ * Reads one service's signals over a window ending now. The only stage that does I/O before
+ * actuation; an implementation is bound to one metrics source (Prometheus today, see
+ * {@code observe.prometheus}) and one service's series.
+ */
 @FunctionalInterface
 public interface Observer {
 
   /**
-   * @throws MetricsUnavailableException when Prometheus cannot be reached, times out, rejects a
+   * @throws MetricsUnavailableException when the source cannot be reached, times out, rejects a
    *     query, has no data for a required signal (completions, running, waiting), has only stale
-   *     data, or answers something that is not a Prometheus answer
+   *     data, or answers something that is not a valid answer
    */
-  Observation observe(MetricsConfig config) throws MetricsUnavailableException;
+  Observation observe(ObservationWindow window) throws MetricsUnavailableException;
 }

@@ -3,8 +3,8 @@ package io.stableserve.observe;
 import java.util.Locale;
 
 /**
- * The quantities the observe stage reads from Prometheus. Each can be replaced by a user PromQL
- * ({@link MetricsConfig#overrides()}); an override must return one sample (a scalar or a
+ * The quantities the observe stage reads from the metrics source. Each can be replaced by a user PromQL
+ * (the source's overrides); an override must return one sample (a scalar or a
  * one-element vector, e.g. wrapped in {@code sum(...)}) in the unit given here. In an override,
  * {@code $selector} is replaced by the configured series selector (without braces) and
  * {@code $window} by the window in Prometheus duration syntax, e.g. {@code 300s}.

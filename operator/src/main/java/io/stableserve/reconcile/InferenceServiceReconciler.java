@@ -1,5 +1,14 @@
 package io.stableserve.reconcile;
 
+import io.stableserve.observe.ObservationWindow;
+import io.stableserve.pipeline.ServiceSettings;
+
+import io.stableserve.observe.Observer;
+import io.stableserve.pipeline.Evaluation;
+import io.stableserve.pipeline.ScalingPipeline;
+import io.stableserve.pipeline.ServiceMemory;
+import io.stableserve.pipeline.StateStore;
+
 import io.fabric8.kubernetes.api.model.Condition;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -21,7 +30,7 @@ import io.stableserve.decide.DecisionReason;
 import io.stableserve.correct.CapacitySource;
 import io.stableserve.correct.CorrectedCapacity;
 import io.stableserve.estimate.ServiceEstimate;
-import io.stableserve.observe.MetricsConfig;
+import io.stableserve.observe.prometheus.PrometheusSource;
 import io.stableserve.report.EventRecorder;
 import io.stableserve.report.MetricsRecorder;
 import io.stableserve.report.StatusReport;
@@ -31,12 +40,13 @@ import java.time.Instant;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One reconciliation of an InferenceService: resolve the target (actuate's edge), observe →
- * estimate → solve → decide ({@link ServiceEvaluator}), write /scale in Enforce mode, then report
+ * estimate → solve → correct → decide ({@link ScalingPipeline}), write /scale in Enforce mode, then report
  * (status with conditions and the stabilisation state, Events on changes, operator metrics). It
  * runs again every {@code behavior.pollInterval}.
  *
@@ -53,17 +63,19 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
   private static final Logger LOG = LoggerFactory.getLogger(InferenceServiceReconciler.class);
 
   private final ScaleTargets targets;
-  private final ServiceEvaluator evaluator;
+  private final Function<PrometheusSource, Observer> observers;
+  private final StateStore<InferenceService> memories = new StatusStateStore();
   private final SecretReader secrets;
   private final EventRecorder events;
   private final MetricsRecorder metrics;
   private final EngineAdvisor advisor;
   private final Clock clock;
 
-  public InferenceServiceReconciler(ScaleTargets targets, ServiceEvaluator evaluator, SecretReader secrets,
+  /** @param observers the observe stage for a Prometheus source (one observer, and HTTP client, per source) */
+  public InferenceServiceReconciler(ScaleTargets targets, Function<PrometheusSource, Observer> observers, SecretReader secrets,
       EventRecorder events, MetricsRecorder metrics, EngineAdvisor advisor, Clock clock) {
     this.targets = Objects.requireNonNull(targets, "scale targets");
-    this.evaluator = Objects.requireNonNull(evaluator, "evaluator");
+    this.observers = Objects.requireNonNull(observers, "observers");
     this.secrets = Objects.requireNonNull(secrets, "secret reader");
     this.events = Objects.requireNonNull(events, "event recorder");
     this.metrics = Objects.requireNonNull(metrics, "operator metrics");
@@ -90,19 +102,22 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
     String namespace = service.getMetadata().getNamespace();
     String name = service.getMetadata().getName();
     InferenceServiceStatus previous = service.getStatus();
+    ServiceMemory memory = memories.load(service);
     InferenceServiceStatus status = StatusReport.begin(previous, generation);
     service.setStatus(status);
     InferenceServiceSpec spec = service.getSpec();
 
     Duration poll = DEFAULT_POLL;
-    MetricsConfig metricsConfig;
+    PrometheusSource source;
+    ObservationWindow window;
+    ServiceSettings settings;
     Optional<Evaluation.MetricsFailure> secretFailure = Optional.empty();
     try {
       if (spec == null || spec.getScaleTargetRef() == null) {
         throw new IllegalArgumentException("spec.scaleTargetRef is required");
       }
       poll = spec.effectiveBehavior().pollIntervalDuration();
-      SpecMapping.policy(spec);
+      settings = SpecMapping.settings(spec);
       Optional<String> token = Optional.empty();
       Optional<String> ca = Optional.empty();
       MetricsSpec m = spec.getMetrics();
@@ -116,7 +131,8 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
       } catch (SecretReader.SecretUnavailableException e) {
         secretFailure = Optional.of(new Evaluation.MetricsFailure(Conditions.SECRET_NOT_FOUND, e.getMessage()));
       }
-      metricsConfig = SpecMapping.metrics(m, token, ca);
+      source = SpecMapping.source(m, token, ca);
+      window = SpecMapping.window(m);
     } catch (IllegalArgumentException e) {
       return invalid(service, previous, status, e.getMessage(), generation, now, poll);
     }
@@ -135,9 +151,8 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
     Evaluation evaluation;
     try {
       evaluation = secretFailure.isPresent()
-          ? evaluator.unavailable(spec, secretFailure.get(), target.replicas(), StatusReport.stateOf(previous), now)
-          : evaluator.evaluate(spec, metricsConfig, target.replicas(), StatusReport.stateOf(previous),
-              StatusReport.rememberedCorrection(previous), StatusReport.lastScale(previous), now);
+          ? ScalingPipeline.unavailable(secretFailure.get(), settings, memory, target.replicas(), now)
+          : ScalingPipeline.observeAndEvaluate(observers.apply(source), window, settings, memory, target.replicas(), now);
     } catch (IllegalArgumentException e) {
       return invalid(service, previous, status, e.getMessage(), generation, now, poll);
     }
@@ -164,7 +179,8 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
     }
 
     StatusReport.evaluated(status, target, evaluation, applied, recommend, generation, now);
-    reportEvents(service, previous, evaluation);
+    memories.store(service, memory.after(evaluation, applied, now));
+    reportEvents(service, memory, previous, evaluation);
     adviseEngine(service, previous, status, evaluation);
 
     metrics.decided(namespace, name, spec.effectiveTargetUtilization(), decision, evaluation.metricsFailure().isEmpty(),
@@ -182,7 +198,8 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
     return poll;
   }
 
-  private void reportEvents(InferenceService service, InferenceServiceStatus previous, Evaluation evaluation) {
+  private void reportEvents(InferenceService service, ServiceMemory memory, InferenceServiceStatus previous,
+      Evaluation evaluation) {
     evaluation.metricsFailure().ifPresent(f -> {
       if (!sameCondition(previous, Conditions.METRICS_AVAILABLE, Conditions.FALSE, f.reason())) {
         events.record(service, EventRecorder.WARNING, Conditions.METRICS_UNAVAILABLE,
@@ -195,7 +212,7 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
       events.record(service, EventRecorder.WARNING, d.stability().machineName(), d.stabilityMessage());
     }
     Optional<CorrectedCapacity> corrected = evaluation.capacity().filter(c -> c.source() != CapacitySource.MODEL);
-    boolean wasCorrected = StatusReport.rememberedCorrection(previous).isPresent();
+    boolean wasCorrected = memory.correction().isPresent();
     if (corrected.isPresent() && !wasCorrected) {
       events.record(service, EventRecorder.WARNING, Conditions.PREEMPTING, String.format(Locale.ROOT,
           "stable rate per replica corrected from %.3g to %.3g req/s: %s", corrected.get().model().stableRate(),

@@ -1,5 +1,8 @@
 package io.stableserve.reconcile;
 
+import io.stableserve.observe.ObservationWindow;
+import io.stableserve.pipeline.ServiceSettings;
+
 import io.stableserve.api.EngineSpec;
 import io.stableserve.api.InferenceServiceSpec;
 import io.stableserve.api.MetricQueries;
@@ -10,7 +13,7 @@ import io.stableserve.decide.ReplicaRange;
 import io.stableserve.decide.ScalingPolicy;
 import io.stableserve.decide.StepLimit;
 import io.stableserve.estimate.EngineSettings;
-import io.stableserve.observe.MetricsConfig;
+import io.stableserve.observe.prometheus.PrometheusSource;
 import io.stableserve.observe.Signal;
 import java.net.URI;
 import java.util.EnumMap;
@@ -23,6 +26,11 @@ import java.util.OptionalLong;
 final class SpecMapping {
 
   private SpecMapping() {}
+
+  /** The pipeline's settings for a service: its model, engine and policy. */
+  static ServiceSettings settings(InferenceServiceSpec spec) {
+    return new ServiceSettings(spec.effectiveModel().kind(), engine(spec), policy(spec));
+  }
 
   static ScalingPolicy policy(InferenceServiceSpec spec) {
     io.stableserve.api.Behavior b = spec.effectiveBehavior();
@@ -57,13 +65,21 @@ final class SpecMapping {
         e.getStepTime() == null ? Optional.empty() : Optional.of(e.getStepTime().toModel()));
   }
 
+  /** The window the service is observed over. */
+  static ObservationWindow window(MetricsSpec m) {
+    if (m == null) {
+      throw new IllegalArgumentException("spec.metrics is required");
+    }
+    return ObservationWindow.of(m.windowDuration());
+  }
+
   /**
-   * The observe stage's configuration.
+   * Where the service's metrics are read.
    *
    * @param bearerToken the token read from {@code metrics.bearerTokenSecretRef}, if named
    * @param caPem the CA read from {@code metrics.caSecretRef}, if named
    */
-  static MetricsConfig metrics(MetricsSpec m, Optional<String> bearerToken, Optional<String> caPem) {
+  static PrometheusSource source(MetricsSpec m, Optional<String> bearerToken, Optional<String> caPem) {
     if (m == null) {
       throw new IllegalArgumentException("spec.metrics is required");
     }
@@ -73,8 +89,8 @@ final class SpecMapping {
     } catch (IllegalArgumentException | NullPointerException e) {
       throw new IllegalArgumentException("spec.metrics.prometheusUrl '" + m.getPrometheusUrl() + "' is not a URL", e);
     }
-    return new MetricsConfig(url, bearerToken, caPem, m.timeoutDuration(), m.getSelector(), m.windowDuration(),
-        null, null, overrides(m.effectiveQueries()));
+    return new PrometheusSource(url, bearerToken, caPem, m.timeoutDuration(), m.getSelector(), null,
+        overrides(m.effectiveQueries()));
   }
 
   static Map<Signal, String> overrides(MetricQueries q) {

@@ -1,5 +1,7 @@
 package io.stableserve.reconcile;
 
+import io.stableserve.observe.prometheus.PrometheusSource;
+
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
@@ -12,6 +14,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The operator assembled: the reconciler with its Kubernetes edges, registered with the Java
@@ -25,17 +28,17 @@ public final class StableServeOperator implements AutoCloseable {
    * @param namespaces the namespaces to watch; empty for all
    * @param leaderElection the Lease to hold before reconciling, when several operator replicas run
    * @param checkCrd whether to check at start that the InferenceService CRD is installed
-   * @param observer the observe stage (Prometheus)
+   * @param observers the observe stage for each Prometheus source
    * @param advisor engine recommendations
    * @param clock the time decisions are made at
    * @param maxReconcileInterval a reconciliation happens at least this often even after errors
    */
   public record Settings(Set<String> namespaces, Optional<LeaderElectionConfiguration> leaderElection, boolean checkCrd,
-      Observer observer, EngineAdvisor advisor, Clock clock, Duration maxReconcileInterval) {
+      Function<PrometheusSource, Observer> observers, EngineAdvisor advisor, Clock clock, Duration maxReconcileInterval) {
     public Settings {
       namespaces = Set.copyOf(namespaces);
       Objects.requireNonNull(leaderElection, "leader election");
-      Objects.requireNonNull(observer, "observer");
+      Objects.requireNonNull(observers, "observers");
       Objects.requireNonNull(advisor, "engine advisor");
       Objects.requireNonNull(clock, "clock");
       Objects.requireNonNull(maxReconcileInterval, "maximum reconcile interval");
@@ -57,7 +60,7 @@ public final class StableServeOperator implements AutoCloseable {
       settings.leaderElection().ifPresent(o::withLeaderElectionConfiguration);
     });
     InferenceServiceReconciler reconciler = new InferenceServiceReconciler(
-        new KubernetesScaleTargets(client), new ServiceEvaluator(settings.observer()), new KubernetesSecrets(client),
+        new KubernetesScaleTargets(client), settings.observers(), new KubernetesSecrets(client),
         new KubernetesEvents(client, settings.clock()), metrics, settings.advisor(), settings.clock());
     operator.register(reconciler, c -> {
       if (settings.namespaces().isEmpty()) {

@@ -7,21 +7,18 @@ import io.stableserve.api.Conditions;
 import io.stableserve.api.InferenceServiceStatus;
 import io.stableserve.api.ObservedWorkload;
 import io.stableserve.api.PreemptionCorrection;
-import io.stableserve.api.Recommendation;
 import io.stableserve.api.ScalingDecision;
 import io.stableserve.api.StepTimeStatus;
 import io.stableserve.api.ValueSource;
-import io.stableserve.api.Durations;
+import io.stableserve.settings.Durations;
 import io.stableserve.decide.Decision;
-import io.stableserve.decide.StabilizationState;
-import io.stableserve.decide.StabilityVerdict;
 import io.stableserve.correct.CapacitySource;
 import io.stableserve.correct.CorrectedCapacity;
 import io.stableserve.estimate.EngineSettings.ResolvedEngine;
 import io.stableserve.estimate.Provenance;
 import io.stableserve.estimate.ServiceEstimate;
 import io.stableserve.observe.Signal;
-import io.stableserve.reconcile.Evaluation;
+import io.stableserve.pipeline.Evaluation;
 import io.stableserve.solve.EngineConfig;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -33,53 +30,12 @@ import java.util.Optional;
 
 /**
  * The report stage's pure half: from what a reconciliation found and did to the InferenceService's
- * status. Conditions keep their last transition time while their status does not change.
+ * status. Conditions keep their last transition time while their status does not change. The
+ * pipeline's memory, kept in the same status, is the state store's ({@code reconcile.StatusStateStore}).
  */
 public final class StatusReport {
 
   private StatusReport() {}
-
-  /** The stabilisation state a status carries (empty for a new service). */
-  public static StabilizationState stateOf(InferenceServiceStatus status) {
-    if (status == null) {
-      return StabilizationState.empty();
-    }
-    List<io.stableserve.decide.RecommendedCount> recs = new ArrayList<>();
-    if (status.getRecommendations() != null) {
-      for (Recommendation r : status.getRecommendations()) {
-        Optional<Instant> t = instant(r.getTime());
-        if (t.isPresent() && r.getReplicas() != null && r.getReplicas() >= 0) {
-          recs.add(new io.stableserve.decide.RecommendedCount(t.get(), r.getReplicas()));
-        }
-      }
-    }
-    return new StabilizationState(recs, instant(status.getLastScaleUpTime()), instant(status.getScaleUpSettlingSince()));
-  }
-
-  /** The preemption correction a status carries, to be remembered (empty when none was applied). */
-  public static Optional<io.stableserve.correct.CapacityCorrection.Measured> rememberedCorrection(InferenceServiceStatus status) {
-    if (status == null || status.getPreemption() == null || !Boolean.TRUE.equals(status.getPreemption().getApplied())) {
-      return Optional.empty();
-    }
-    PreemptionCorrection p = status.getPreemption();
-    Optional<Instant> at = instant(p.getMeasuredAt());
-    if (at.isEmpty() || p.getModelStableRate() == null || p.getCorrectedStableRate() == null || !(p.getModelStableRate() > 0)) {
-      return Optional.empty();
-    }
-    double factor = p.getCorrectedStableRate() / p.getModelStableRate();
-    if (!(factor >= io.stableserve.correct.CapacityCorrection.MIN_FACTOR && factor < 1)) {
-      return Optional.empty();
-    }
-    // A status written before the model's rate at measurement was kept: the present model's stands in.
-    double measuredModel = p.getMeasuredModelStableRate() != null && p.getMeasuredModelStableRate() > 0
-        ? p.getMeasuredModelStableRate() : p.getModelStableRate();
-    return Optional.of(new io.stableserve.correct.CapacityCorrection.Measured(factor, at.get(), measuredModel));
-  }
-
-  /** When the target's replica count was last changed by the operator, up or down. */
-  public static Optional<Instant> lastScale(InferenceServiceStatus status) {
-    return status == null ? Optional.empty() : instant(status.getLastScaleTime());
-  }
 
   /** A copy of {@code previous} (or a new status) with the common fields of this round set. */
   public static InferenceServiceStatus begin(InferenceServiceStatus previous, Long generation) {
@@ -110,15 +66,6 @@ public final class StatusReport {
     Decision d = e.decision();
     s.setReplicas(target.replicas().spec());
     s.setDesiredReplicas(d.desiredReplicas());
-    if (applied) {
-      s.setLastScaleTime(now.toString());
-      if (d.scalesUp()) {
-        s.setLastScaleUpTime(now.toString());
-      }
-    }
-    s.setScaleUpSettlingSince(d.state().scaleUpPendingSince().map(Instant::toString).orElse(null));
-    s.setRecommendations(new ArrayList<>(d.state().recommendations().stream()
-        .map(r -> new Recommendation(r.time().toString(), r.replicas())).toList()));
 
     ScalingDecision last = new ScalingDecision();
     last.setTime(now.toString());
@@ -257,17 +204,6 @@ public final class StatusReport {
       b.append(Character.toUpperCase(parts[i].charAt(0))).append(parts[i].substring(1));
     }
     return b.toString();
-  }
-
-  private static Optional<Instant> instant(String text) {
-    if (text == null) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(Instant.parse(text));
-    } catch (DateTimeParseException e) {
-      return Optional.empty();
-    }
   }
 
   private static InferenceServiceStatus copy(InferenceServiceStatus previous) {

@@ -1,5 +1,6 @@
 package io.stableserve.api;
 
+import io.stableserve.settings.Durations;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

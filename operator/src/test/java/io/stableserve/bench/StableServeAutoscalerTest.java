@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stableserve.estimate.Estimator;
 import io.stableserve.estimate.ServiceEstimate;
-import io.stableserve.observe.MetricsConfig;
+import io.stableserve.observe.prometheus.PrometheusSource;
 import io.stableserve.observe.TokenHistogram;
 import io.stableserve.solve.EngineConfig;
 import io.stableserve.solve.ModelKind;
@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 class StableServeAutoscalerTest {
 
-  private static final MetricsConfig CONFIG = MetricsConfig.of(URI.create("http://prometheus.simulated:9090"), null)
+  private static final PrometheusSource CONFIG = PrometheusSource.of(URI.create("http://prometheus.simulated:9090"), null)
       .withWindow(Duration.ofMinutes(5));
   private static final EngineConfig ENGINE = EngineConfig.of(65_536, 512, new StepTimeModel(0.02, 0, 0));
 

@@ -24,7 +24,7 @@ import io.stableserve.api.ReplicaBounds;
 import io.stableserve.api.ScaleDownRules;
 import io.stableserve.api.ScaleTargetRef;
 import io.stableserve.api.StepTimeSpec;
-import io.stableserve.observe.PrometheusObserver;
+import io.stableserve.observe.prometheus.PrometheusObserver;
 
 import io.stableserve.testing.MetricsEndpoint;
 import io.stableserve.testing.PrometheusServer;

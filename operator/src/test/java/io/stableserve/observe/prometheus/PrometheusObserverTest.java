@@ -1,5 +1,7 @@
-package io.stableserve.observe;
+package io.stableserve.observe.prometheus;
 
+import io.stableserve.observe.prometheus.PrometheusObserver;
+import io.stableserve.observe.prometheus.PrometheusSource;
 import static io.stableserve.observe.CannedPrometheus.contains;
 import static io.stableserve.observe.CannedPrometheus.is;
 import static io.stableserve.observe.CannedPrometheus.names;
@@ -23,11 +25,11 @@ class PrometheusObserverTest {
   static final Instant NOW = Instant.ofEpochSecond(1_700_000_000);
   static final String SEL = "{model_name=\"m\"}";
 
-  static MetricsConfig config() {
-    return MetricsConfig.of(URI.create("http://prometheus:9090"), "model_name=\"m\"").withWindow(Duration.ofMinutes(5));
+  static PrometheusSource config() {
+    return PrometheusSource.of(URI.create("http://prometheus:9090"), "model_name=\"m\"").withWindow(Duration.ofMinutes(5));
   }
 
-  static Observation observe(CannedPrometheus prometheus, MetricsConfig config) throws MetricsUnavailableException {
+  static Observation observe(CannedPrometheus prometheus, PrometheusSource config) throws MetricsUnavailableException {
     return new PrometheusObserver(Clock.fixed(NOW, ZoneOffset.UTC), c -> prometheus).observe(config);
   }
 

@@ -1,18 +1,28 @@
-package io.stableserve.observe;
+package io.stableserve.observe.prometheus;
 
-import static io.stableserve.observe.VllmMetricCatalog.CACHE_CONFIG;
-import static io.stableserve.observe.VllmMetricCatalog.GENERATION_TOKENS;
-import static io.stableserve.observe.VllmMetricCatalog.ITERATION_TOKENS;
-import static io.stableserve.observe.VllmMetricCatalog.PREEMPTIONS;
-import static io.stableserve.observe.VllmMetricCatalog.PROMPT_TOKENS;
-import static io.stableserve.observe.VllmMetricCatalog.RUNNING;
-import static io.stableserve.observe.VllmMetricCatalog.SUCCESS;
-import static io.stableserve.observe.VllmMetricCatalog.WAITING;
+import io.stableserve.observe.KvCacheCapacity;
+import io.stableserve.observe.MetricsProblem;
+import io.stableserve.observe.MetricsUnavailableException;
+import io.stableserve.observe.Observation;
+import io.stableserve.observe.ObservationWindow;
+import io.stableserve.observe.Observer;
+import io.stableserve.observe.Signal;
+import io.stableserve.observe.TokenHistogram;
+import io.stableserve.observe.VllmMetricNames;
+
+import static io.stableserve.observe.prometheus.VllmMetricCatalog.CACHE_CONFIG;
+import static io.stableserve.observe.prometheus.VllmMetricCatalog.GENERATION_TOKENS;
+import static io.stableserve.observe.prometheus.VllmMetricCatalog.ITERATION_TOKENS;
+import static io.stableserve.observe.prometheus.VllmMetricCatalog.PREEMPTIONS;
+import static io.stableserve.observe.prometheus.VllmMetricCatalog.PROMPT_TOKENS;
+import static io.stableserve.observe.prometheus.VllmMetricCatalog.RUNNING;
+import static io.stableserve.observe.prometheus.VllmMetricCatalog.SUCCESS;
+import static io.stableserve.observe.prometheus.VllmMetricCatalog.WAITING;
 
 import io.stableserve.observe.Observation.IntervalSample;
-import io.stableserve.observe.PrometheusClient.Point;
-import io.stableserve.observe.PrometheusClient.Sample;
-import io.stableserve.observe.PrometheusClient.Series;
+import io.stableserve.observe.prometheus.PrometheusClient.Point;
+import io.stableserve.observe.prometheus.PrometheusClient.Sample;
+import io.stableserve.observe.prometheus.PrometheusClient.Series;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,7 +36,7 @@ import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.function.Function;
+import java.util.Objects;
 
 /**
  * The observe stage against Prometheus: probes which vLLM names the service exports (V1 and V0),
@@ -38,30 +48,37 @@ public final class PrometheusObserver implements Observer {
   /** How far back a service's series are looked for to tell stale metrics from missing ones. */
   static final Duration STALENESS_HORIZON = Duration.ofHours(1);
 
+  private final PrometheusSource source;
+  private final PrometheusApi api;
   private final Clock clock;
-  private final Function<MetricsConfig, PrometheusApi> connect;
 
-  public PrometheusObserver() {
-    this(Clock.systemUTC(), PrometheusClient::new);
+  /** An observer of {@code source} over HTTP, with one client for all its observations. */
+  public PrometheusObserver(PrometheusSource source) {
+    this(source, new PrometheusClient(source), Clock.systemUTC());
   }
 
   /**
+   * @param api answers the queries (tests pass canned answers)
    * @param clock gives the evaluation time (the end of the window)
-   * @param connect makes the API client for a configuration (tests pass canned answers)
    */
-  public PrometheusObserver(Clock clock, Function<MetricsConfig, PrometheusApi> connect) {
-    this.clock = clock;
-    this.connect = connect;
+  public PrometheusObserver(PrometheusSource source, PrometheusApi api, Clock clock) {
+    this.source = Objects.requireNonNull(source, "Prometheus source");
+    this.api = Objects.requireNonNull(api, "Prometheus API");
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  public PrometheusSource source() {
+    return source;
   }
 
   @Override
-  public Observation observe(MetricsConfig config) throws MetricsUnavailableException {
-    return new Run(config, connect.apply(config), clock.instant().truncatedTo(ChronoUnit.MILLIS)).observe();
+  public Observation observe(ObservationWindow window) throws MetricsUnavailableException {
+    return new Run(source, window, api, clock.instant().truncatedTo(ChronoUnit.MILLIS)).observe();
   }
 
   /** The PromQL built for each signal from the selector and the window (for docs, logs and tests). */
-  public static Map<Signal, String> queries(MetricsConfig config) {
-    Queries q = new Queries(config.matchers(), MetricsConfig.promDuration(config.window()));
+  public static Map<Signal, String> queries(PrometheusSource config, ObservationWindow observed) {
+    Queries q = new Queries(config.matchers(), PrometheusSource.promDuration(observed.length()));
     Map<Signal, String> map = new EnumMap<>(Signal.class);
     map.put(Signal.RUNNING, q.sum(RUNNING));
     map.put(Signal.WAITING, q.sum(WAITING));
@@ -124,7 +141,8 @@ public final class PrometheusObserver implements Observer {
   }
 
   private static final class Run {
-    private final MetricsConfig config;
+    private final PrometheusSource config;
+    private final ObservationWindow observed;
     private final PrometheusApi api;
     private final Instant at;
     private final Queries window;
@@ -134,12 +152,13 @@ public final class PrometheusObserver implements Observer {
     private final List<String> notes = new ArrayList<>();
     private Set<String> names = Set.of();
 
-    Run(MetricsConfig config, PrometheusApi api, Instant at) {
+    Run(PrometheusSource config, ObservationWindow observed, PrometheusApi api, Instant at) {
       this.config = config;
+      this.observed = observed;
       this.api = api;
       this.at = at;
-      this.window = new Queries(config.matchers(), MetricsConfig.promDuration(config.window()));
-      this.step = new Queries(config.matchers(), MetricsConfig.promDuration(config.resolution()));
+      this.window = new Queries(config.matchers(), PrometheusSource.promDuration(observed.length()));
+      this.step = new Queries(config.matchers(), PrometheusSource.promDuration(observed.resolution()));
     }
 
     Observation observe() throws MetricsUnavailableException {
@@ -170,7 +189,7 @@ public final class PrometheusObserver implements Observer {
       double completions;
       OptionalDouble completionRate = overridden(Signal.COMPLETIONS);
       if (completionRate.isPresent()) {
-        completions = completionRate.getAsDouble() * seconds(config.window());
+        completions = completionRate.getAsDouble() * seconds(observed.length());
       } else if (arrivalsOverride.isPresent() && !names.contains(SUCCESS)) {
         completions = 0;
         notes.add(SUCCESS + " not found; arrivals come from the override alone");
@@ -220,9 +239,11 @@ public final class PrometheusObserver implements Observer {
       }
 
       Intervals intervals = intervals(arrivalsOverride.isPresent(), kvUsageName, interToken, iterations);
-      return new Observation(at, config.window(), config.resolution(), metricNames(), replicas, completions, inSystemNow,
-          intervals.inSystemAtStart, arrivalsOverride, runningNow, waitingNow, leastWaiting, prompt, output, meanPrompt, meanOutput,
-          kvUsage, kvCache, preemptions, steps, tokensPerStep, stepSeconds, intervals.samples, age, notes);
+      return new Observation(at, observed, metricNames(),
+          new Observation.RequestFlow(completions, inSystemNow, intervals.inSystemAtStart, arrivalsOverride),
+          new Observation.Occupancy(replicas, runningNow, waitingNow, leastWaiting, kvUsage),
+          new Observation.TokenLengths(prompt, output, meanPrompt, meanOutput),
+          new Observation.EngineSignals(kvCache, preemptions, steps, tokensPerStep, stepSeconds), intervals.samples, age, notes);
     }
 
     /** The vLLM metric names that have samples for the selector now. */
@@ -241,7 +262,7 @@ public final class PrometheusObserver implements Observer {
     }
 
     private MetricsUnavailableException staleOrMissing() throws MetricsUnavailableException {
-      String recent = "present_over_time(" + RUNNING + window.m + "[" + MetricsConfig.promDuration(STALENESS_HORIZON) + "])";
+      String recent = "present_over_time(" + RUNNING + window.m + "[" + PrometheusSource.promDuration(STALENESS_HORIZON) + "])";
       if (!api.query(recent, at, Signal.RUNNING).isEmpty()) {
         return new MetricsUnavailableException(MetricsProblem.STALE, Signal.RUNNING, RUNNING + window.m,
             "the service's series existed in the last hour but have no current sample (scrapes failing or pods gone)");
@@ -277,7 +298,7 @@ public final class PrometheusObserver implements Observer {
 
     /** The user's PromQL for a signal, if any, evaluated at the end of the window. */
     private OptionalDouble overridden(Signal signal) throws MetricsUnavailableException {
-      Optional<String> promql = config.override(signal).map(q -> substitute(q, config.window()));
+      Optional<String> promql = config.override(signal).map(q -> substitute(q, observed.length()));
       if (promql.isEmpty()) {
         return OptionalDouble.empty();
       }
@@ -291,7 +312,7 @@ public final class PrometheusObserver implements Observer {
     }
 
     private String substitute(String promql, Duration range) {
-      return promql.replace("$selector", config.selector()).replace("$window", MetricsConfig.promDuration(range));
+      return promql.replace("$selector", config.selector()).replace("$window", PrometheusSource.promDuration(range));
     }
 
     private double required(Signal signal, String promql, String metric) throws MetricsUnavailableException {
@@ -459,8 +480,8 @@ public final class PrometheusObserver implements Observer {
     /** The window cut into sub-intervals: arrivals, step counts, KV usage and step time in each. */
     private Intervals intervals(boolean arrivalsOverridden, Optional<String> kvUsageName, Optional<String> interToken,
         boolean iterations) throws MetricsUnavailableException {
-      Duration r = config.resolution();
-      long k = Math.max(1, config.window().toMillis() / r.toMillis());
+      Duration r = observed.resolution();
+      long k = Math.max(1, observed.length().toMillis() / r.toMillis());
       Instant first = at.minus(r.multipliedBy(k - 1));
       double length = seconds(r);
 
@@ -515,11 +536,11 @@ public final class PrometheusObserver implements Observer {
      */
     private Map<Instant, Double> counterIncreases(Signal signal, String promql, Instant start) throws MetricsUnavailableException {
       Map<Instant, Double> out = new TreeMap<>();
-      Instant first = start.plus(config.resolution());
-      for (Instant t = first; !t.isAfter(at); t = t.plus(config.resolution())) {
+      Instant first = start.plus(observed.resolution());
+      for (Instant t = first; !t.isAfter(at); t = t.plus(observed.resolution())) {
         out.put(t, 0.0);
       }
-      for (Series series : api.queryRange(promql, start, at, config.resolution(), signal)) {
+      for (Series series : api.queryRange(promql, start, at, observed.resolution(), signal)) {
         double last = Double.NaN;
         for (Point p : series.points()) {
           double v = p.value();
@@ -556,7 +577,7 @@ public final class PrometheusObserver implements Observer {
 
     /** One aggregated series at the resolution, from {@code start} to the end of the window; NaN points dropped. */
     private Map<Instant, Double> range(Signal signal, String promql, Instant start) throws MetricsUnavailableException {
-      List<Series> series = api.queryRange(promql, start, at, config.resolution(), signal);
+      List<Series> series = api.queryRange(promql, start, at, observed.resolution(), signal);
       Map<Instant, Double> points = new TreeMap<>();
       if (series.isEmpty()) {
         return points;

@@ -1,5 +1,8 @@
-package io.stableserve.observe;
+package io.stableserve.observe.prometheus;
 
+import io.stableserve.observe.prometheus.VllmMetricCatalog;
+import io.stableserve.observe.prometheus.PrometheusObserver;
+import io.stableserve.observe.prometheus.PrometheusSource;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.assertj.core.api.Assertions.withinPercentage;
@@ -29,8 +32,8 @@ class PrometheusObserverLiveTest {
     live.awaitFullWindow();
   }
 
-  static MetricsConfig config(String selector) {
-    return MetricsConfig.of(live.prometheus().url(), selector)
+  static PrometheusSource config(String selector) {
+    return PrometheusSource.of(live.prometheus().url(), selector)
         .withWindow(LiveVllmServices.WINDOW)
         .withResolution(LiveVllmServices.RESOLUTION);
   }
@@ -147,7 +150,7 @@ class PrometheusObserverLiveTest {
 
   @Test
   void aBadOverrideIsAQueryError() {
-    MetricsConfig bad = config("model_name=\"" + LiveVllmServices.STEADY_MODEL + "\"")
+    PrometheusSource bad = config("model_name=\"" + LiveVllmServices.STEADY_MODEL + "\"")
         .withOverride(Signal.ARRIVALS, "sum(rate(gateway_requests_total[$window]) by");
     MetricsUnavailableException e = assertThrows(MetricsUnavailableException.class, () -> new PrometheusObserver().observe(bad));
     assertThat(e.problem()).isEqualTo(MetricsProblem.QUERY_ERROR);
@@ -156,7 +159,7 @@ class PrometheusObserverLiveTest {
 
   @Test
   void anArrivalsOverrideReplacesTheVllmCounters() throws Exception {
-    MetricsConfig gateway = config("model_name=\"" + LiveVllmServices.STEADY_MODEL + "\"")
+    PrometheusSource gateway = config("model_name=\"" + LiveVllmServices.STEADY_MODEL + "\"")
         .withOverride(Signal.ARRIVALS, "sum(rate(vllm:request_success_total{$selector}[$window])) * 2");
     ServiceEstimate e = Estimator.estimate(new PrometheusObserver().observe(gateway));
     assertThat(e.arrivals().source()).isEqualTo(io.stableserve.estimate.ArrivalEstimate.Source.OVERRIDE);
@@ -170,7 +173,7 @@ class PrometheusObserverLiveTest {
     try (ServerSocket socket = new ServerSocket(0)) {
       port = socket.getLocalPort();
     }
-    MetricsConfig down = MetricsConfig.of(URI.create("http://127.0.0.1:" + port), "model_name=\"x\"");
+    PrometheusSource down = PrometheusSource.of(URI.create("http://127.0.0.1:" + port), "model_name=\"x\"");
     MetricsUnavailableException e = assertThrows(MetricsUnavailableException.class, () -> new PrometheusObserver().observe(down));
     assertThat(e.problem()).isEqualTo(MetricsProblem.PROMETHEUS_UNREACHABLE);
   }

@@ -1,5 +1,7 @@
-package io.stableserve.observe;
+package io.stableserve.observe.prometheus;
 
+import io.stableserve.observe.prometheus.PrometheusClient;
+import io.stableserve.observe.prometheus.PrometheusApi;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

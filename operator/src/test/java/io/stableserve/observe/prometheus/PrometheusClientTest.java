@@ -1,5 +1,7 @@
-package io.stableserve.observe;
+package io.stableserve.observe.prometheus;
 
+import io.stableserve.observe.prometheus.PrometheusClient;
+import io.stableserve.observe.prometheus.PrometheusSource;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -150,7 +152,7 @@ class PrometheusClientTest {
     @Test
     void theBearerTokenIsSent() throws Exception {
       URI url = serve(200, CannedPrometheus.value(1), 0);
-      PrometheusClient client = new PrometheusClient(MetricsConfig.of(url, "").withBearerToken("s3cret"));
+      PrometheusClient client = new PrometheusClient(PrometheusSource.of(url, "").withBearerToken("s3cret"));
       assertThat(client.query("1", Instant.now(), null)).hasSize(1);
       assertThat(authorization.get()).isEqualTo("Bearer s3cret");
     }
@@ -158,7 +160,7 @@ class PrometheusClientTest {
     @Test
     void aSlowPrometheusIsATimeout() throws Exception {
       URI url = serve(200, CannedPrometheus.value(1), 2_000);
-      PrometheusClient client = new PrometheusClient(MetricsConfig.of(url, "").withTimeout(Duration.ofMillis(300)));
+      PrometheusClient client = new PrometheusClient(PrometheusSource.of(url, "").withTimeout(Duration.ofMillis(300)));
       MetricsUnavailableException e = assertThrows(MetricsUnavailableException.class, () -> client.query("1", Instant.now(), null));
       assertThat(e.problem()).isEqualTo(MetricsProblem.TIMEOUT);
       assertThat(e.getMessage()).contains("300 ms");
@@ -167,14 +169,14 @@ class PrometheusClientTest {
     @Test
     void aForbiddenAnswerIsAnHttpError() throws Exception {
       URI url = serve(403, "forbidden", 0);
-      PrometheusClient client = new PrometheusClient(MetricsConfig.of(url, ""));
+      PrometheusClient client = new PrometheusClient(PrometheusSource.of(url, ""));
       assertThat(assertThrows(MetricsUnavailableException.class, () -> client.query("1", Instant.now(), null)).problem())
           .isEqualTo(MetricsProblem.HTTP_ERROR);
     }
 
     @Test
     void anInvalidCaCertificateIsRefusedWhenTheClientIsMade() {
-      MetricsConfig config = MetricsConfig.of(URI.create("https://prometheus:9090"), "").withCaCertificatePem("not a certificate");
+      PrometheusSource config = PrometheusSource.of(URI.create("https://prometheus:9090"), "").withCaCertificatePem("not a certificate");
       assertThatThrownBy(() -> new PrometheusClient(config)).isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("CA PEM");
     }

@@ -1,4 +1,8 @@
-package io.stableserve.observe;
+package io.stableserve.observe.prometheus;
+
+import io.stableserve.observe.MetricsProblem;
+import io.stableserve.observe.MetricsUnavailableException;
+import io.stableserve.observe.Signal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -63,7 +67,7 @@ public final class PrometheusClient implements PrometheusApi {
   private final String authorization;
   private final HttpClient http;
 
-  public PrometheusClient(MetricsConfig config) {
+  public PrometheusClient(PrometheusSource config) {
     String url = config.prometheusUrl().toString();
     this.base = URI.create(url.endsWith("/") ? url : url + "/");
     this.timeout = config.timeout();

@@ -1,4 +1,4 @@
-package io.stableserve.observe;
+package io.stableserve.observe.prometheus;
 
 import java.util.List;
 

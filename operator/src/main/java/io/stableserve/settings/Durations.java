@@ -1,4 +1,4 @@
-package io.stableserve.api;
+package io.stableserve.settings;
 
 import java.time.Duration;
 import java.util.regex.Matcher;

@@ -1,4 +1,7 @@
-package io.stableserve.observe;
+package io.stableserve.observe.prometheus;
+
+import io.stableserve.observe.MetricsUnavailableException;
+import io.stableserve.observe.Signal;
 
 import java.time.Duration;
 import java.time.Instant;

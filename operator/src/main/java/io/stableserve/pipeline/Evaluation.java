@@ -1,0 +1,67 @@
+package io.stableserve.pipeline;
+
+import io.stableserve.correct.CapacityCorrection;
+import io.stableserve.correct.CorrectedCapacity;
+import io.stableserve.decide.Decision;
+import io.stableserve.estimate.EngineSettings.ResolvedEngine;
+import io.stableserve.estimate.ServiceEstimate;
+import io.stableserve.observe.MetricsUnavailableException;
+import io.stableserve.observe.Signal;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One pass of the pipeline for one service: what was estimated, solved, corrected and decided.
+ *
+ * @param estimate what the metrics said, when they could be read
+ * @param engine the engine solved with and where its values came from, when known
+ * @param capacity one replica's capacity, model and corrected, when solved
+ * @param metricsFailure why the metrics could not be used, when they could not
+ * @param decision what to do (without metrics: hold)
+ * @param correctionMeasured the preemption correction applied and when it was measured, to remember
+ */
+public record Evaluation(
+    Optional<ServiceEstimate> estimate,
+    Optional<ResolvedEngine> engine,
+    Optional<CorrectedCapacity> capacity,
+    Optional<MetricsFailure> metricsFailure,
+    Decision decision,
+    Optional<CapacityCorrection.Measured> correctionMeasured) {
+
+  public Evaluation {
+    Objects.requireNonNull(decision, "decision");
+    Objects.requireNonNull(correctionMeasured, "correction measurement");
+  }
+
+  /**
+   * The metrics could not be used.
+   *
+   * @param reason the {@code MetricsAvailable} condition's reason, in CamelCase
+   * @param message what went wrong and what to fix
+   * @param signal the signal concerned, when one was
+   */
+  public record MetricsFailure(String reason, String message, Optional<Signal> signal) {
+
+    /** The engine's figures could be neither observed nor taken from the settings. */
+    public static final String ENGINE_UNKNOWN = "EngineUnknown";
+
+    public MetricsFailure {
+      Objects.requireNonNull(reason, "reason");
+      message = message == null ? "" : message;
+      signal = Objects.requireNonNullElse(signal, Optional.empty());
+    }
+
+    public MetricsFailure(String reason, String message) {
+      this(reason, message, Optional.empty());
+    }
+
+    /** The observer's failure, its message without the reason that the condition carries on its own. */
+    public static MetricsFailure of(MetricsUnavailableException e) {
+      String reason = e.problem().reason();
+      String prefix = reason + ": ";
+      String message = e.getMessage() != null && e.getMessage().startsWith(prefix) ? e.getMessage().substring(prefix.length())
+          : String.valueOf(e.getMessage());
+      return new MetricsFailure(reason, message, e.signal());
+    }
+  }
+}

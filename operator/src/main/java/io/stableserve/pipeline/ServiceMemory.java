@@ -1,0 +1,60 @@
+package io.stableserve.pipeline;
+
+import io.stableserve.correct.CapacityCorrection;
+import io.stableserve.decide.RecommendedCount;
+import io.stableserve.decide.StabilizationState;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What the pipeline remembers of one service from one pass to the next. A {@link StateStore} keeps
+ * it: the operator in the InferenceService's status (so a restart forgets nothing), the command
+ * line and the benchmark in memory.
+ *
+ * @param stabilization the recent recommended counts, the last scale-up and a scale-up's settle wait
+ * @param correction the preemption correction applied and when it was measured
+ * @param lastScale when the replica count was last changed, up or down: completions per replica are
+ *     measured only over windows without a change
+ */
+public record ServiceMemory(StabilizationState stabilization, Optional<CapacityCorrection.Measured> correction,
+    Optional<Instant> lastScale) {
+
+  private static final ServiceMemory EMPTY = new ServiceMemory(StabilizationState.empty(), Optional.empty(), Optional.empty());
+
+  public ServiceMemory {
+    Objects.requireNonNull(stabilization, "stabilisation state");
+    correction = Objects.requireNonNullElse(correction, Optional.empty());
+    lastScale = Objects.requireNonNullElse(lastScale, Optional.empty());
+  }
+
+  /** A service seen for the first time. */
+  public static ServiceMemory empty() {
+    return EMPTY;
+  }
+
+  /**
+   * A running service taken over: its scale-down window starts from the count it has, as a newly
+   * created HPA's does, so that the first decision does not scale it down at once.
+   */
+  public static ServiceMemory takingOver(int replicas, Instant now) {
+    return new ServiceMemory(new StabilizationState(List.of(new RecommendedCount(now, replicas)), Optional.empty()),
+        Optional.empty(), Optional.empty());
+  }
+
+  /**
+   * The memory after a pass: the decision's stabilisation state, the correction when a capacity
+   * was solved (else the one remembered), and the scale times only when the count was written.
+   *
+   * @param applied whether the decision's count was written to the target
+   */
+  public ServiceMemory after(Evaluation evaluation, boolean applied, Instant now) {
+    StabilizationState next = evaluation.decision().state();
+    Optional<Instant> lastScaleUp = applied && evaluation.decision().scalesUp() ? Optional.of(now) : stabilization.lastScaleUp();
+    next = new StabilizationState(next.recommendations(), lastScaleUp, next.scaleUpPendingSince());
+    return new ServiceMemory(next,
+        evaluation.capacity().isPresent() ? evaluation.correctionMeasured() : correction,
+        applied ? Optional.of(now) : lastScale);
+  }
+}

@@ -1,0 +1,50 @@
+package io.stableserve.pipeline;
+
+import io.stableserve.decide.ReplicaRange;
+import io.stableserve.decide.ScalingBehavior;
+import io.stableserve.decide.StepLimit;
+import io.stableserve.settings.Defaults;
+
+import io.stableserve.decide.ScalingPolicy;
+import io.stableserve.estimate.EngineSettings;
+import io.stableserve.solve.ModelKind;
+import java.util.Objects;
+
+/**
+ * What a service asks of the pipeline, in the stages' own terms: the operator maps an
+ * InferenceService's spec to it, the command line its options, the benchmark its settings.
+ *
+ * @param model the stability model that solves for one replica's capacity
+ * @param engine the engine values given (the rest is observed)
+ * @param policy the replica range, target utilisation and behaviour of the decide step
+ */
+public record ServiceSettings(ModelKind model, EngineSettings engine, ScalingPolicy policy) {
+  public ServiceSettings {
+    Objects.requireNonNull(model, "stability model");
+    Objects.requireNonNull(engine, "engine settings");
+    Objects.requireNonNull(policy, "scaling policy");
+  }
+
+  /** A service of {@code range} and {@code engine} with every other setting at its default ({@link Defaults}). */
+  public static ServiceSettings defaults(ReplicaRange range, EngineSettings engine) {
+    return new ServiceSettings(defaultModel(), engine, new ScalingPolicy(range, Defaults.targetUtilization(), defaultBehavior()));
+  }
+
+  public static ModelKind defaultModel() {
+    return ModelKind.parse(Defaults.MODEL);
+  }
+
+  /** The behaviour an InferenceService gets when its spec says nothing of it. */
+  public static ScalingBehavior defaultBehavior() {
+    return new ScalingBehavior(Defaults.scaleUpWindow(), Defaults.scaleDownWindow(), StepLimit.none(), StepLimit.none(),
+        Defaults.replicaStartupTime(), ScalingBehavior.DEFAULT_CONFIDENCE, Defaults.settleTime());
+  }
+
+  public ServiceSettings withModel(ModelKind newModel) {
+    return new ServiceSettings(newModel, engine, policy);
+  }
+
+  public ServiceSettings withPolicy(ScalingPolicy newPolicy) {
+    return new ServiceSettings(model, engine, newPolicy);
+  }
+}

@@ -1,0 +1,106 @@
+package io.stableserve.reconcile;
+
+import io.stableserve.api.InferenceService;
+import io.stableserve.api.InferenceServiceStatus;
+import io.stableserve.api.PreemptionCorrection;
+import io.stableserve.api.Recommendation;
+import io.stableserve.correct.CapacityCorrection;
+import io.stableserve.decide.RecommendedCount;
+import io.stableserve.decide.StabilizationState;
+import io.stableserve.pipeline.ServiceMemory;
+import io.stableserve.pipeline.StateStore;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The operator's state store: the pipeline's memory of a service lives in its InferenceService's
+ * status, so that a restart or a new leader forgets nothing. {@link #load} reads the status the
+ * service came with; {@link #store} writes into the status it is given to patch.
+ *
+ * <p>Fields: {@code recommendations}, {@code lastScaleUpTime}, {@code scaleUpSettlingSince},
+ * {@code lastScaleTime}, and of {@code preemption} the time and model rate of the correction's
+ * measurement. The correction's factor is the ratio of {@code preemption.correctedStableRate} to
+ * {@code preemption.modelStableRate}, which the report writes with the capacity.
+ */
+public final class StatusStateStore implements StateStore<InferenceService> {
+
+  @Override
+  public ServiceMemory load(InferenceService service) {
+    return memoryOf(service.getStatus());
+  }
+
+  @Override
+  public void store(InferenceService service, ServiceMemory memory) {
+    if (service.getStatus() == null) {
+      service.setStatus(new InferenceServiceStatus());
+    }
+    InferenceServiceStatus s = service.getStatus();
+    StabilizationState state = memory.stabilization();
+    s.setRecommendations(new ArrayList<>(state.recommendations().stream()
+        .map(r -> new Recommendation(r.time().toString(), r.replicas())).toList()));
+    s.setLastScaleUpTime(state.lastScaleUp().map(Instant::toString).orElse(null));
+    s.setScaleUpSettlingSince(state.scaleUpPendingSince().map(Instant::toString).orElse(null));
+    s.setLastScaleTime(memory.lastScale().map(Instant::toString).orElse(null));
+    memory.correction().ifPresent(m -> {
+      if (s.getPreemption() != null) {
+        s.getPreemption().setMeasuredAt(m.measuredAt().toString());
+        s.getPreemption().setMeasuredModelStableRate(m.modelStableRate());
+      }
+    });
+  }
+
+  /** The memory a status carries (empty for a new service). */
+  static ServiceMemory memoryOf(InferenceServiceStatus status) {
+    if (status == null) {
+      return ServiceMemory.empty();
+    }
+    return new ServiceMemory(stabilization(status), correction(status), instant(status.getLastScaleTime()));
+  }
+
+  static StabilizationState stabilization(InferenceServiceStatus status) {
+    List<RecommendedCount> recs = new ArrayList<>();
+    if (status.getRecommendations() != null) {
+      for (Recommendation r : status.getRecommendations()) {
+        Optional<Instant> t = instant(r.getTime());
+        if (t.isPresent() && r.getReplicas() != null && r.getReplicas() >= 0) {
+          recs.add(new RecommendedCount(t.get(), r.getReplicas()));
+        }
+      }
+    }
+    return new StabilizationState(recs, instant(status.getLastScaleUpTime()), instant(status.getScaleUpSettlingSince()));
+  }
+
+  /** The preemption correction a status carries (empty when none was applied or it cannot be read). */
+  static Optional<CapacityCorrection.Measured> correction(InferenceServiceStatus status) {
+    if (status == null || status.getPreemption() == null || !Boolean.TRUE.equals(status.getPreemption().getApplied())) {
+      return Optional.empty();
+    }
+    PreemptionCorrection p = status.getPreemption();
+    Optional<Instant> at = instant(p.getMeasuredAt());
+    if (at.isEmpty() || p.getModelStableRate() == null || p.getCorrectedStableRate() == null || !(p.getModelStableRate() > 0)) {
+      return Optional.empty();
+    }
+    double factor = p.getCorrectedStableRate() / p.getModelStableRate();
+    if (!(factor >= CapacityCorrection.MIN_FACTOR && factor < 1)) {
+      return Optional.empty();
+    }
+    // A status written before the model's rate at measurement was kept: the present model's stands in.
+    double measuredModel = p.getMeasuredModelStableRate() != null && p.getMeasuredModelStableRate() > 0
+        ? p.getMeasuredModelStableRate() : p.getModelStableRate();
+    return Optional.of(new CapacityCorrection.Measured(factor, at.get(), measuredModel));
+  }
+
+  private static Optional<Instant> instant(String text) {
+    if (text == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(Instant.parse(text));
+    } catch (DateTimeParseException e) {
+      return Optional.empty();
+    }
+  }
+}
