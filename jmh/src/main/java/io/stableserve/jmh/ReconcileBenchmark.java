@@ -1,8 +1,10 @@
 package io.stableserve.jmh;
 
+import io.stableserve.estimate.Estimator;
+import io.stableserve.estimate.ServiceEstimate;
+
 import io.stableserve.bench.ServiceLoop;
 import io.stableserve.decide.Decision;
-import io.stableserve.estimate.WorkloadEstimate;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -18,11 +20,11 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The operator's per-service work without I/O, for one InferenceService: solve (iterative model)
- * and decide; the same with the estimate stage's reading of two token histograms before them; and
- * the reconciler's whole evaluation ({@code ServiceEvaluator}: estimator, engine resolution, solve,
- * preemption correction, decide) on an observation that is already there.
- * 64 different services are cycled through so that no single input is cached by the CPU or the JIT.
+ * The operator's per-service work without I/O, for one InferenceService: the estimate stage alone on
+ * an observation that is already there, and the whole pipeline ({@code ScalingPipeline}: estimate,
+ * engine resolution, solve, preemption correction, decide) with the service's memory in an
+ * in-memory state store. 64 different services are cycled through so that no single input is
+ * cached by the CPU or the JIT.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -32,37 +34,29 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 public class ReconcileBenchmark {
 
+  private ServiceLoop loop;
   private List<ServiceLoop.Service> services;
-  private List<WorkloadEstimate> workloads;
   private int next;
   private long clock = 1_800_000_000L;
 
   @Setup
   public void setUp() {
-    services = ServiceLoop.create(64, 3).services();
-    workloads = services.stream().map(ServiceLoop::estimate).toList();
+    loop = ServiceLoop.create(64, 3);
+    services = loop.services();
   }
 
-  /** Solve and decide alone, from an estimated workload. */
+  /** The estimate stage: the window's counters and histograms read as λ̂ and token moments. */
   @Benchmark
-  public Decision solveDecide() {
-    int i = next;
-    next = (next + 1) % services.size();
-    clock += 15;
-    return ServiceLoop.solveAndDecide(services.get(i), workloads.get(i), Instant.ofEpochSecond(clock));
+  public ServiceEstimate estimate() {
+    ServiceLoop.Service s = nextService();
+    return Estimator.estimate(ServiceLoop.observation(s, Instant.ofEpochSecond(clock)));
   }
 
-  /** The reconciler's whole evaluation (ServiceEvaluator) without Prometheus I/O. */
+  /** The pipeline the reconciler runs, from an observation to a decision, without Prometheus I/O. */
   @Benchmark
   public Decision evaluate() {
     ServiceLoop.Service s = nextService();
-    return ServiceLoop.evaluate(s, Instant.ofEpochSecond(clock));
-  }
-
-  @Benchmark
-  public Decision estimateSolveDecide() {
-    ServiceLoop.Service s = nextService();
-    return ServiceLoop.reconcile(s, Instant.ofEpochSecond(clock));
+    return loop.evaluate(s, Instant.ofEpochSecond(clock)).decision();
   }
 
   /** The next service in turn, one 15 s period later. */

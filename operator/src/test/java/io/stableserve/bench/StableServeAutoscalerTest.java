@@ -1,11 +1,12 @@
 package io.stableserve.bench;
 
+import io.stableserve.observe.ObservationWindow;
+
 import io.stableserve.decide.ReplicaRange;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stableserve.estimate.Estimator;
 import io.stableserve.estimate.ServiceEstimate;
-import io.stableserve.observe.prometheus.PrometheusSource;
 import io.stableserve.observe.TokenHistogram;
 import io.stableserve.solve.EngineConfig;
 import io.stableserve.solve.ModelKind;
@@ -18,8 +19,7 @@ import org.junit.jupiter.api.Test;
 
 class StableServeAutoscalerTest {
 
-  private static final PrometheusSource CONFIG = PrometheusSource.of(URI.create("http://prometheus.simulated:9090"), null)
-      .withWindow(Duration.ofMinutes(5));
+  private static final ObservationWindow CONFIG = new ObservationWindow(Duration.ofMinutes(5), Duration.ofSeconds(30));
   private static final EngineConfig ENGINE = EngineConfig.of(65_536, 512, new StepTimeModel(0.02, 0, 0));
 
   /** Every request: prompt in (200, 500], output in (50, 100]; n of them so far. */

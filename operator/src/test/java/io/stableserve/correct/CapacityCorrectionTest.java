@@ -1,9 +1,5 @@
 package io.stableserve.correct;
 
-import io.stableserve.correct.ThroughputSignals;
-import io.stableserve.correct.CapacitySource;
-import io.stableserve.correct.CorrectedCapacity;
-import io.stableserve.correct.CapacityCorrection;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;

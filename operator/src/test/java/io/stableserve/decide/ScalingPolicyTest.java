@@ -1,5 +1,7 @@
 package io.stableserve.decide;
 
+import io.stableserve.testing.Behaviors;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -22,7 +24,7 @@ class ScalingPolicyTest {
   static final double RHO = 0.8;
   static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
   static final ReplicaRange WIDE = new ReplicaRange(1, 100);
-  static final ScalingBehavior NO_WINDOWS = ScalingBehavior.defaults().withScaleDownWindow(Duration.ZERO);
+  static final ScalingBehavior NO_WINDOWS = Behaviors.immediate().withScaleDownWindow(Duration.ZERO);
 
   static LoadReading load(double lambda) {
     return LoadReading.measured(ArrivalRate.exact(lambda), CAPACITY);
@@ -162,7 +164,7 @@ class ScalingPolicyTest {
     @Test
     void scalesUpToTheModelCountInOneStep() {
       // 10 / (0.8·2) = 6.25 → 7
-      Decision d = decide(policy(ScalingBehavior.defaults()), T0, load(10), 1, StabilizationState.empty());
+      Decision d = decide(policy(Behaviors.immediate()), T0, load(10), 1, StabilizationState.empty());
       assertThat(d.desiredReplicas()).isEqualTo(7);
       assertThat(d.modelReplicas()).hasValue(7);
       assertThat(d.reason()).isEqualTo(DecisionReason.LOAD_ABOVE_TARGET);
@@ -208,8 +210,8 @@ class ScalingPolicyTest {
     @Test
     void sameInputsGiveTheSameDecision() {
       StabilizationState state = new StabilizationState(List.of(new RecommendedCount(T0.minusSeconds(30), 4)), Optional.empty());
-      Decision a = decide(policy(ScalingBehavior.defaults()), T0, load(3, 0.2), 5, state);
-      Decision b = decide(policy(ScalingBehavior.defaults()), T0, load(3, 0.2), 5, state);
+      Decision a = decide(policy(Behaviors.immediate()), T0, load(3, 0.2), 5, state);
+      Decision b = decide(policy(Behaviors.immediate()), T0, load(3, 0.2), 5, state);
       assertThat(a).isEqualTo(b);
     }
   }
@@ -281,7 +283,7 @@ class ScalingPolicyTest {
 
     @Test
     void scaleDownWaitsForTheWindow() {
-      ScalingPolicy policy = policy(ScalingBehavior.defaults()); // 300 s down window
+      ScalingPolicy policy = policy(Behaviors.immediate()); // 300 s down window
       Decision high = decide(policy, T0, load(8), 5, StabilizationState.empty());
       assertThat(high.desiredReplicas()).isEqualTo(5);
 
@@ -300,7 +302,7 @@ class ScalingPolicyTest {
 
     @Test
     void scaleDownFollowsTheLargestRecommendationStillInTheWindow() {
-      ScalingPolicy policy = policy(ScalingBehavior.defaults());
+      ScalingPolicy policy = policy(Behaviors.immediate());
       StabilizationState state = new StabilizationState(List.of(
           new RecommendedCount(T0, 5), new RecommendedCount(T0.plusSeconds(100), 3), new RecommendedCount(T0.plusSeconds(200), 2)),
           Optional.empty());
@@ -312,7 +314,7 @@ class ScalingPolicyTest {
 
     @Test
     void scaleUpIsImmediateByDefaultWhateverTheHistory() {
-      ScalingPolicy policy = policy(ScalingBehavior.defaults());
+      ScalingPolicy policy = policy(Behaviors.immediate());
       StabilizationState state = new StabilizationState(List.of(new RecommendedCount(T0.minusSeconds(10), 1)), Optional.empty());
       Decision d = decide(policy, T0, load(10), 1, state);
       assertThat(d.desiredReplicas()).isEqualTo(7);
@@ -320,7 +322,7 @@ class ScalingPolicyTest {
 
     @Test
     void scaleUpWindowTakesTheSmallestRecommendation() {
-      ScalingPolicy policy = policy(ScalingBehavior.defaults().withScaleUpWindow(Duration.ofSeconds(60)));
+      ScalingPolicy policy = policy(Behaviors.immediate().withScaleUpWindow(Duration.ofSeconds(60)));
       Decision low = decide(policy, T0, load(3), 2, StabilizationState.empty());
       assertThat(low.desiredReplicas()).isEqualTo(2);
 
@@ -340,7 +342,7 @@ class ScalingPolicyTest {
 
     @Test
     void stateKeepsOnlyTheLongestWindow() {
-      ScalingPolicy policy = policy(ScalingBehavior.defaults());
+      ScalingPolicy policy = policy(Behaviors.immediate());
       StabilizationState state = StabilizationState.empty();
       for (int i = 0; i < 240; i++) {
         state = decide(policy, T0.plusSeconds(15L * i), load(i % 7), 3, state).state();
@@ -352,7 +354,7 @@ class ScalingPolicyTest {
 
     @Test
     void aRestartWithThePersistedStateDoesNotScaleDownEarly() {
-      ScalingPolicy policy = policy(ScalingBehavior.defaults());
+      ScalingPolicy policy = policy(Behaviors.immediate());
       Decision before = decide(policy, T0, load(8), 5, StabilizationState.empty());
       // what the operator writes to status and reads back after a restart
       StabilizationState persisted = new StabilizationState(List.copyOf(before.state().recommendations()),
@@ -369,7 +371,7 @@ class ScalingPolicyTest {
 
     @Test
     void scaleUpStepLimitInReplicas() {
-      ScalingPolicy policy = policy(ScalingBehavior.defaults().withScaleUpLimit(StepLimit.ofReplicas(2)));
+      ScalingPolicy policy = policy(Behaviors.immediate().withScaleUpLimit(StepLimit.ofReplicas(2)));
       Decision d = decide(policy, T0, load(10), 1, StabilizationState.empty());
       assertThat(d.desiredReplicas()).isEqualTo(3);
       assertThat(d.limit()).isEqualTo(ScalingLimit.SCALE_UP_STEP);
@@ -380,14 +382,14 @@ class ScalingPolicyTest {
 
     @Test
     void stepLimitTakesTheLargerOfCountAndPercent() {
-      ScalingPolicy policy = policy(ScalingBehavior.defaults().withScaleUpLimit(new StepLimit(1, 50)));
+      ScalingPolicy policy = policy(Behaviors.immediate().withScaleUpLimit(new StepLimit(1, 50)));
       assertThat(decide(policy, T0, load(20), 4, StabilizationState.empty()).desiredReplicas()).isEqualTo(6);
       assertThat(decide(policy, T0, load(20), 1, StabilizationState.empty()).desiredReplicas()).isEqualTo(2);
     }
 
     @Test
     void aPercentLimitStillMovesFromZeroReplicas() {
-      ScalingPolicy policy = policy(ScalingBehavior.defaults().withScaleUpLimit(StepLimit.ofPercent(100)));
+      ScalingPolicy policy = policy(Behaviors.immediate().withScaleUpLimit(StepLimit.ofPercent(100)));
       Decision d = decide(policy, T0, load(10), 0, StabilizationState.empty());
       assertThat(d.desiredReplicas()).isEqualTo(1);
       assertThat(d.limit()).isEqualTo(ScalingLimit.SCALE_UP_STEP);
@@ -404,7 +406,7 @@ class ScalingPolicyTest {
 
     @Test
     void maximumCapsAndIsReported() {
-      ScalingPolicy policy = new ScalingPolicy(new ReplicaRange(1, 5), RHO, ScalingBehavior.defaults());
+      ScalingPolicy policy = new ScalingPolicy(new ReplicaRange(1, 5), RHO, Behaviors.immediate());
       Decision d = decide(policy, T0, load(10), 2, StabilizationState.empty());
       assertThat(d.desiredReplicas()).isEqualTo(5);
       assertThat(d.limit()).isEqualTo(ScalingLimit.MAX);
@@ -413,7 +415,7 @@ class ScalingPolicyTest {
 
     @Test
     void maximumWinsOverAStepLimitAndIsTheOneReported() {
-      ScalingPolicy policy = new ScalingPolicy(new ReplicaRange(1, 5), RHO, ScalingBehavior.defaults().withScaleUpLimit(StepLimit.ofReplicas(4)));
+      ScalingPolicy policy = new ScalingPolicy(new ReplicaRange(1, 5), RHO, Behaviors.immediate().withScaleUpLimit(StepLimit.ofReplicas(4)));
       Decision d = decide(policy, T0, load(20), 2, StabilizationState.empty());
       assertThat(d.desiredReplicas()).isEqualTo(5);
       assertThat(d.limit()).isEqualTo(ScalingLimit.MAX);
@@ -431,7 +433,7 @@ class ScalingPolicyTest {
 
     @Test
     void aCountAboveANewMaximumComesDownToIt() {
-      ScalingPolicy policy = new ScalingPolicy(new ReplicaRange(1, 5), RHO, ScalingBehavior.defaults());
+      ScalingPolicy policy = new ScalingPolicy(new ReplicaRange(1, 5), RHO, Behaviors.immediate());
       Decision d = decide(policy, T0, load(10), 9, StabilizationState.empty());
       assertThat(d.desiredReplicas()).isEqualTo(5);
       assertThat(d.limit()).isEqualTo(ScalingLimit.MAX);
@@ -459,7 +461,7 @@ class ScalingPolicyTest {
 
     @Test
     void stillRespectsTheBounds() {
-      ScalingPolicy policy = new ScalingPolicy(new ReplicaRange(2, 5), RHO, ScalingBehavior.defaults());
+      ScalingPolicy policy = new ScalingPolicy(new ReplicaRange(2, 5), RHO, Behaviors.immediate());
       Decision above = decide(policy, T0, down, 9, StabilizationState.empty());
       assertThat(above.desiredReplicas()).isEqualTo(5);
       assertThat(above.limit()).isEqualTo(ScalingLimit.MAX);
@@ -480,7 +482,7 @@ class ScalingPolicyTest {
 
     @Test
     void anIdleServiceComesDownToOneAfterTheWindow() {
-      ScalingPolicy policy = policy(ScalingBehavior.defaults());
+      ScalingPolicy policy = policy(Behaviors.immediate());
       Decision busy = decide(policy, T0, load(8), 5, StabilizationState.empty());
       Decision early = decide(policy, T0.plusSeconds(60), LoadReading.idle(), 5, busy.state());
       assertThat(early.desiredReplicas()).isEqualTo(5);
@@ -507,7 +509,7 @@ class ScalingPolicyTest {
   @Nested
   class StartingReplicas {
 
-    final ScalingBehavior behavior = ScalingBehavior.defaults().withStartupTime(Duration.ofSeconds(120));
+    final ScalingBehavior behavior = Behaviors.immediate().withStartupTime(Duration.ofSeconds(120));
 
     @Test
     void replicasStillStartingAreNotAskedForAgain() {
@@ -558,7 +560,7 @@ class ScalingPolicyTest {
 
     // two ready replicas: stability bound 3.6 req/s, instability bound 4.0 req/s
     Decision withTwoReady(double lambda) {
-      return policy(ScalingBehavior.defaults()).decide(T0, load(lambda), ReplicaCounts.allReady(2), StabilizationState.empty());
+      return policy(Behaviors.immediate()).decide(T0, load(lambda), ReplicaCounts.allReady(2), StabilizationState.empty());
     }
 
     @Test
@@ -584,7 +586,7 @@ class ScalingPolicyTest {
 
     @Test
     void loadWithNoReadyReplicaIsUnstableAndNoLoadIsStable() {
-      ScalingPolicy policy = policy(ScalingBehavior.defaults());
+      ScalingPolicy policy = policy(Behaviors.immediate());
       assertThat(policy.decide(T0, load(0.1), new ReplicaCounts(1, 0), StabilizationState.empty()).stability())
           .isEqualTo(StabilityVerdict.UNSTABLE);
       assertThat(policy.decide(T0, load(0), new ReplicaCounts(1, 0), StabilizationState.empty()).stability())
@@ -599,16 +601,16 @@ class ScalingPolicyTest {
     void refusesWhatCannotBeDecidedOn() {
       assertThatThrownBy(() -> new ReplicaRange(0, 3)).hasMessageContaining("minimum replicas must be at least 1");
       assertThatThrownBy(() -> new ReplicaRange(4, 3)).hasMessageContaining("maximum replicas (3) must be >= minimum replicas (4)");
-      assertThatThrownBy(() -> new ScalingPolicy(WIDE, 1.0, ScalingBehavior.defaults())).hasMessageContaining("target utilisation");
-      assertThatThrownBy(() -> new ScalingPolicy(WIDE, 0, ScalingBehavior.defaults())).hasMessageContaining("target utilisation");
-      assertThatThrownBy(() -> ScalingBehavior.defaults().withScaleDownWindow(Duration.ofSeconds(-1))).hasMessageContaining("scale-down stabilisation window");
-      assertThatThrownBy(() -> ScalingBehavior.defaults().withConfidence(Double.NaN)).hasMessageContaining("confidence");
+      assertThatThrownBy(() -> new ScalingPolicy(WIDE, 1.0, Behaviors.immediate())).hasMessageContaining("target utilisation");
+      assertThatThrownBy(() -> new ScalingPolicy(WIDE, 0, Behaviors.immediate())).hasMessageContaining("target utilisation");
+      assertThatThrownBy(() -> Behaviors.immediate().withScaleDownWindow(Duration.ofSeconds(-1))).hasMessageContaining("scale-down stabilisation window");
+      assertThatThrownBy(() -> Behaviors.immediate().withConfidence(Double.NaN)).hasMessageContaining("confidence");
       assertThatThrownBy(() -> new StepLimit(-1, 0)).hasMessageContaining("step limit replicas");
       assertThatThrownBy(() -> new StepLimit(0, -5)).hasMessageContaining("step limit percent");
       assertThatThrownBy(() -> new ArrivalRate(Double.NaN, 0)).hasMessageContaining("arrival rate");
       assertThatThrownBy(() -> new ArrivalRate(1, Double.POSITIVE_INFINITY)).hasMessageContaining("standard error");
       assertThatThrownBy(() -> new ReplicaCounts(-1, 0)).hasMessageContaining("spec replicas");
-      assertThatThrownBy(() -> policy(ScalingBehavior.defaults()).decide(null, load(1), ReplicaCounts.allReady(1), StabilizationState.empty()))
+      assertThatThrownBy(() -> policy(Behaviors.immediate()).decide(null, load(1), ReplicaCounts.allReady(1), StabilizationState.empty()))
           .hasMessageContaining("decision time");
     }
   }

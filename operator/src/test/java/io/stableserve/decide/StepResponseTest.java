@@ -1,5 +1,7 @@
 package io.stableserve.decide;
 
+import io.stableserve.testing.Behaviors;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stableserve.estimate.RateChange;
@@ -42,7 +44,7 @@ class StepResponseTest {
       long seed) {
     SplittableRandom random = new SplittableRandom(seed);
     ScalingPolicy policy = new ScalingPolicy(new ReplicaRange(1, 8), RHO,
-        ScalingBehavior.defaults().withScaleDownWindow(Duration.ofSeconds(30)).withScaleUpSettleTime(settle));
+        Behaviors.immediate().withScaleDownWindow(Duration.ofSeconds(30)).withScaleUpSettleTime(settle));
     Capacity capacity = new Capacity(ModelKind.PAPER, mu, mu, mu, 0.1, 1000, 0.03,
         List.of(new ConstraintRate(Constraint.SEQUENCE_CAP, mu)));
     int expected = (int) Math.ceil(after / (RHO * mu));

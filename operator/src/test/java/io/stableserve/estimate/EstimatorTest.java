@@ -1,5 +1,7 @@
 package io.stableserve.estimate;
 
+import io.stableserve.observe.ObservationWindow;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -39,11 +41,14 @@ class EstimatorTest {
   /** An observation; intervals carry the given arrival counts and step figures. */
   static Observation observation(double completions, double inSystemNow, OptionalDouble inSystemAtStart, List<IntervalSample> intervals,
       boolean histograms, Optional<KvCacheCapacity> kv, OptionalDouble stepSeconds, OptionalDouble stepsPerSecond) {
-    return new Observation(AT, WINDOW, STEP, NAMES, 2, completions, inSystemNow, inSystemAtStart, OptionalDouble.empty(),
-        Math.min(10, inSystemNow), inSystemNow - Math.min(10, inSystemNow), OptionalDouble.empty(), histograms ? Optional.of(lengths("p", completions, 500)) : Optional.empty(),
-        histograms ? Optional.of(lengths("o", completions, 200)) : Optional.empty(), OptionalDouble.empty(), OptionalDouble.empty(),
-        OptionalDouble.of(0.5), kv, OptionalDouble.of(0.0), stepsPerSecond, OptionalDouble.empty(), stepSeconds, intervals, Duration.ZERO,
-        List.of());
+    return new Observation(AT, new ObservationWindow(WINDOW, STEP), NAMES,
+        new Observation.RequestFlow(completions, inSystemNow, inSystemAtStart, OptionalDouble.empty()),
+        new Observation.Occupancy(2, Math.min(10, inSystemNow), inSystemNow - Math.min(10, inSystemNow), OptionalDouble.empty(),
+            OptionalDouble.of(0.5)),
+        new Observation.TokenLengths(histograms ? Optional.of(lengths("p", completions, 500)) : Optional.empty(),
+            histograms ? Optional.of(lengths("o", completions, 200)) : Optional.empty(), OptionalDouble.empty(), OptionalDouble.empty()),
+        new Observation.EngineSignals(kv, OptionalDouble.of(0.0), stepsPerSecond, OptionalDouble.empty(), stepSeconds), intervals,
+        Duration.ZERO, List.of());
   }
 
   static List<IntervalSample> counts(double... arrivals) {

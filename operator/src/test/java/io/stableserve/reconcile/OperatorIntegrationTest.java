@@ -1,5 +1,7 @@
 package io.stableserve.reconcile;
 
+import io.stableserve.bench.HorizontalPodAutoscaler;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Condition;
@@ -24,7 +26,7 @@ import io.stableserve.api.ReplicaBounds;
 import io.stableserve.api.ScaleDownRules;
 import io.stableserve.api.ScaleTargetRef;
 import io.stableserve.api.StepTimeSpec;
-import io.stableserve.observe.prometheus.PrometheusObserver;
+import io.stableserve.observe.prometheus.PrometheusObservers;
 
 import io.stableserve.testing.MetricsEndpoint;
 import io.stableserve.testing.PrometheusServer;
@@ -95,7 +97,7 @@ class OperatorIntegrationTest {
     operatorClient = new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(
         new io.fabric8.kubernetes.client.ConfigBuilder(client.getConfiguration()).withUserAgent(OPERATOR_AGENT).build()).build();
     operator = StableServeOperator.start(operatorClient, new io.stableserve.report.MetricsRecorder(registry), new StableServeOperator.Settings(
-        Set.of(), Optional.empty(), false, new PrometheusObserver(), OperatorIntegrationTest::adviseSmallerBatch, Clock.systemUTC(),
+        Set.of(), Optional.empty(), false, new PrometheusObservers(), OperatorIntegrationTest::adviseSmallerBatch, Clock.systemUTC(),
         Duration.ofSeconds(30)));
     // Stands in for the Deployment controller: every replica asked for is ready at once.
     deploymentController = Executors.newSingleThreadScheduledExecutor();

@@ -7,7 +7,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
-import io.stableserve.observe.prometheus.PrometheusObserver;
+import io.stableserve.observe.prometheus.PrometheusObservers;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -43,7 +43,7 @@ class OperatorProcessTest {
         Optional.of(new LeaderElectionConfiguration("stableserve-operator", "ops",
             LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE, LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
             LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE, "test-replica", null, false)),
-        false, new PrometheusObserver(),
+        false, new PrometheusObservers(),
         EngineAdvisor.none(), Clock.systemUTC(), Duration.ofMinutes(2));
     try (OperatorProcess process = OperatorProcess.start(client, settings, 0, 0)) {
       assertThat(get(process.healthPort(), "/healthz").statusCode()).isEqualTo(200);

@@ -1,6 +1,13 @@
 package io.stableserve.reconcile;
 
-import io.stableserve.decide.ReplicaRange;
+import io.stableserve.api.Behavior;
+import io.stableserve.api.EngineSpec;
+import io.stableserve.api.ReplicaBounds;
+import io.stableserve.api.StabilityModelName;
+import io.stableserve.api.StepTimeSpec;
+import io.stableserve.observe.prometheus.PrometheusSource;
+import io.stableserve.solve.EngineConfig;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
@@ -13,7 +20,6 @@ import io.stableserve.api.InferenceServiceSpec;
 import io.stableserve.api.MetricsSpec;
 import io.stableserve.api.ScaleTargetRef;
 import io.stableserve.bench.ServiceLoop;
-import io.stableserve.bench.StableServeAutoscaler;
 import io.stableserve.observe.MetricsProblem;
 import io.stableserve.observe.MetricsUnavailableException;
 import io.stableserve.observe.Observer;
@@ -30,6 +36,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -63,7 +70,7 @@ class OperatorScaleBench {
     List<ServiceLoop.Service> synthetic = ServiceLoop.create(n, 7).services();
     Map<String, ServiceLoop.Service> bySelector = new HashMap<>();
     AtomicInteger observations = new AtomicInteger();
-    Observer observer = config -> {
+    Function<PrometheusSource, Observer> observer = config -> window -> {
       ServiceLoop.Service s = bySelector.get(config.selector());
       if (s == null) {
         throw new MetricsUnavailableException(MetricsProblem.NO_DATA, Signal.COMPLETIONS, config.selector(), "unknown service");
@@ -81,8 +88,7 @@ class OperatorScaleBench {
           .withNewSpec().addNewContainer().withName("vllm").withImage("vllm/vllm-openai").endContainer().endSpec()
           .endTemplate().endSpec()
           .withNewStatus().withReplicas(2).withReadyReplicas(2).withAvailableReplicas(2).endStatus().build()).create();
-      InferenceServiceSpec spec = StableServeAutoscaler.spec(new ReplicaRange(1, 64), 0.85, Duration.ofMinutes(2),
-          ServiceLoop.engineOf(synthetic.get(i)), ModelKind.ITERATIVE, 300, StableServeAutoscaler.DEFAULT_SETTLE_TIME);
+      InferenceServiceSpec spec = spec(ServiceLoop.engineOf(synthetic.get(i)));
       spec.setScaleTargetRef(new ScaleTargetRef("apps/v1", "Deployment", name));
       MetricsSpec metrics = spec.getMetrics();
       metrics.setSelector("model_name=\"" + name + "\"");
@@ -152,5 +158,33 @@ class OperatorScaleBench {
       out.merge(group, cpu, Long::sum);
     }
     return out;
+  }
+
+  /** An InferenceService spec with the engine given, the iterative model and a 2 min start-up; the rest defaults. */
+  static InferenceServiceSpec spec(EngineConfig engine) {
+    InferenceServiceSpec spec = new InferenceServiceSpec();
+    ReplicaBounds replicas = new ReplicaBounds();
+    replicas.setMin(1);
+    replicas.setMax(64);
+    spec.setReplicas(replicas);
+    spec.setModel(StabilityModelName.of(ModelKind.ITERATIVE));
+    EngineSpec e = new EngineSpec();
+    e.setKvCacheTokens(engine.kvCacheTokens());
+    e.setChunkTokens(engine.chunkTokens());
+    engine.maxNumSeqs().ifPresent(e::setMaxNumSeqs);
+    engine.maxBatchedTokens().ifPresent(e::setMaxBatchedTokens);
+    StepTimeSpec step = new StepTimeSpec();
+    step.setBaseSeconds(engine.stepTime().baseSeconds());
+    step.setSecondsPerToken(engine.stepTime().secondsPerToken());
+    step.setSecondsPerKvToken(engine.stepTime().secondsPerKvToken());
+    e.setStepTime(step);
+    spec.setEngine(e);
+    Behavior behavior = new Behavior();
+    behavior.setReplicaStartupTime("2m");
+    spec.setBehavior(behavior);
+    MetricsSpec metrics = new MetricsSpec();
+    metrics.setPrometheusUrl("http://prometheus.simulated:9090");
+    spec.setMetrics(metrics);
+    return spec;
   }
 }

@@ -1,5 +1,7 @@
 package io.stableserve.report;
 
+import io.stableserve.testing.Behaviors;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Condition;
@@ -8,7 +10,6 @@ import io.stableserve.api.Conditions;
 import io.stableserve.api.InferenceServiceStatus;
 import io.stableserve.api.ScaleTargetRef;
 import io.stableserve.decide.ArrivalRate;
-import io.stableserve.decide.ScalingBehavior;
 import io.stableserve.decide.Decision;
 import io.stableserve.decide.LoadReading;
 import io.stableserve.decide.ReplicaRange;
@@ -17,8 +18,7 @@ import io.stableserve.decide.ScalingPolicy;
 import io.stableserve.decide.StabilizationState;
 import io.stableserve.correct.CapacitySource;
 import io.stableserve.correct.CorrectedCapacity;
-import io.stableserve.correct.CapacityCorrection;
-import io.stableserve.reconcile.Evaluation;
+import io.stableserve.pipeline.Evaluation;
 import io.stableserve.solve.Capacity;
 import io.stableserve.solve.Constraint;
 import io.stableserve.solve.ConstraintRate;
@@ -33,7 +33,7 @@ class StatusReportTest {
   static final Capacity CAPACITY = new Capacity(ModelKind.PAPER, 2.0, 1.8, 2.0, 0.1, 1000, 0.03,
       List.of(new ConstraintRate(Constraint.MEMORY, 2.0)));
   static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
-  static final ScalingPolicy POLICY = new ScalingPolicy(new ReplicaRange(1, 10), 0.8, ScalingBehavior.defaults());
+  static final ScalingPolicy POLICY = new ScalingPolicy(new ReplicaRange(1, 10), 0.8, Behaviors.immediate());
   static final ScaleTarget TARGET = new ScaleTarget("llm", new ScaleTargetRef("apps/v1", "Deployment", "vllm"),
       ReplicaCounts.allReady(2));
 
@@ -44,26 +44,14 @@ class StatusReportTest {
   }
 
   @Test
-  void theStabilisationStateSurvivesTheRoundTripThroughStatus() {
-    Evaluation first = measured(6, T0, StabilizationState.empty());
-    InferenceServiceStatus status = StatusReport.begin(null, 3L);
-    StatusReport.evaluated(status, TARGET, first, true, false, 3L, T0);
-    StabilizationState restored = StatusReport.stateOf(status);
-    assertThat(restored).isEqualTo(first.decision().state());
-    assertThat(status.getObservedGeneration()).isEqualTo(3L);
-    assertThat(status.getLastScaleTime()).isEqualTo(T0.toString());
-    assertThat(status.getLastScaleUpTime()).isEqualTo(T0.toString());
-    assertThat(restored.lastScaleUp()).contains(T0);
-    assertThat(status.getLastDecision().getFrom()).isEqualTo(2);
-    assertThat(status.getLastDecision().getTo()).isEqualTo(4);
-    assertThat(status.getLastDecision().getApplied()).isTrue();
-    assertThat(status.getUtilization()).as("no estimate, no utilisation").isNull();
-  }
-
-  @Test
   void conditionsFollowTheDecisionAndKeepTheirTransitionTimeWhileUnchanged() {
     InferenceServiceStatus status = StatusReport.begin(null, 1L);
-    StatusReport.evaluated(status, TARGET, measured(4.2, T0, StabilizationState.empty()), true, false, 1L, T0);
+    Evaluation first = measured(4.2, T0, StabilizationState.empty());
+    StatusReport.evaluated(status, TARGET, first, true, false, 1L, T0);
+    assertThat(status.getObservedGeneration()).isEqualTo(1L);
+    assertThat(status.getLastDecision().getFrom()).isEqualTo(2);
+    assertThat(status.getLastDecision().getApplied()).isTrue();
+    assertThat(status.getUtilization()).as("no estimate, no utilisation").isNull();
     assertThat(condition(status, Conditions.STABLE).getStatus()).isEqualTo(Conditions.FALSE);
     assertThat(condition(status, Conditions.STABLE).getReason()).isEqualTo(Conditions.ABOVE_INSTABILITY_BOUND);
     assertThat(condition(status, Conditions.READY).getReason()).isEqualTo(Conditions.RECONCILED);
@@ -71,13 +59,12 @@ class StatusReportTest {
 
     InferenceServiceStatus next = StatusReport.begin(status, 1L);
     Instant later = T0.plusSeconds(15);
-    StatusReport.evaluated(next, TARGET, measured(3.7, later, StatusReport.stateOf(status)), false, true, 1L, later);
+    StatusReport.evaluated(next, TARGET, measured(3.7, later, first.decision().state()), false, true, 1L, later);
     assertThat(condition(next, Conditions.STABLE).getStatus()).isEqualTo(Conditions.TRUE);
     assertThat(condition(next, Conditions.STABLE).getReason()).isEqualTo(Conditions.BETWEEN_BOUNDS);
     assertThat(condition(next, Conditions.STABLE).getLastTransitionTime()).isEqualTo(later.toString());
     assertThat(condition(next, Conditions.TARGET_RESOLVED).getLastTransitionTime()).isEqualTo(T0.toString());
     assertThat(condition(next, Conditions.READY).getReason()).isEqualTo(Conditions.RECOMMENDING);
-    assertThat(next.getLastScaleTime()).as("not applied: the last scale time stays").isEqualTo(T0.toString());
   }
 
   @Test
@@ -93,32 +80,6 @@ class StatusReportTest {
     assertThat(condition(status, Conditions.READY).getReason()).isEqualTo(Conditions.STALE_METRICS);
     assertThat(condition(status, Conditions.STABLE).getStatus()).isEqualTo(Conditions.UNKNOWN);
     assertThat(status.getDesiredReplicas()).isEqualTo(2);
-  }
-
-  @Test
-  void aRememberedCorrectionIsReadBackFromStatus() {
-    io.stableserve.api.PreemptionCorrection p = new io.stableserve.api.PreemptionCorrection();
-    p.setApplied(true);
-    p.setModelStableRate(4.0);
-    p.setCorrectedStableRate(3.0);
-    p.setMeasuredAt(T0.toString());
-    InferenceServiceStatus status = new InferenceServiceStatus();
-    status.setPreemption(p);
-    // written without the model's rate at measurement: the present model's stands in
-    assertThat(StatusReport.rememberedCorrection(status)).contains(new CapacityCorrection.Measured(0.75, T0, 4.0));
-    p.setMeasuredModelStableRate(5.0);
-    assertThat(StatusReport.rememberedCorrection(status)).contains(new CapacityCorrection.Measured(0.75, T0, 5.0));
-    p.setApplied(false);
-    assertThat(StatusReport.rememberedCorrection(status)).isEmpty();
-    assertThat(StatusReport.rememberedCorrection(null)).isEmpty();
-  }
-
-  @Test
-  void unreadableRecommendationsInStatusAreSkippedNotFatal() {
-    InferenceServiceStatus status = new InferenceServiceStatus();
-    status.setRecommendations(List.of(new io.stableserve.api.Recommendation("not a time", 3),
-        new io.stableserve.api.Recommendation(T0.toString(), 2)));
-    assertThat(StatusReport.stateOf(status).recommendations()).extracting(r -> r.replicas()).containsExactly(2);
   }
 
   private static Condition condition(InferenceServiceStatus s, String type) {

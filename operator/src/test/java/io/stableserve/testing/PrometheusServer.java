@@ -1,5 +1,7 @@
 package io.stableserve.testing;
 
+import io.stableserve.cli.StableServe;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;

@@ -1,7 +1,8 @@
 package io.stableserve.observe.prometheus;
 
-import io.stableserve.observe.prometheus.PrometheusClient;
-import io.stableserve.observe.prometheus.PrometheusApi;
+import io.stableserve.observe.MetricsUnavailableException;
+import io.stableserve.observe.Signal;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,7 +1,9 @@
 package io.stableserve.observe.prometheus;
 
-import io.stableserve.observe.prometheus.PrometheusClient;
-import io.stableserve.observe.prometheus.PrometheusSource;
+import io.stableserve.observe.MetricsProblem;
+import io.stableserve.observe.MetricsUnavailableException;
+import io.stableserve.observe.Signal;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertThrows;

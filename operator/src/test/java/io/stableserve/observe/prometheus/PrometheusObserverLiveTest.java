@@ -1,8 +1,12 @@
 package io.stableserve.observe.prometheus;
 
-import io.stableserve.observe.prometheus.VllmMetricCatalog;
-import io.stableserve.observe.prometheus.PrometheusObserver;
-import io.stableserve.observe.prometheus.PrometheusSource;
+import io.stableserve.observe.ObservationWindow;
+
+import io.stableserve.observe.MetricsProblem;
+import io.stableserve.observe.MetricsUnavailableException;
+import io.stableserve.observe.Signal;
+import io.stableserve.observe.VllmMetricNames;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.assertj.core.api.Assertions.withinPercentage;
@@ -32,14 +36,14 @@ class PrometheusObserverLiveTest {
     live.awaitFullWindow();
   }
 
+  static final ObservationWindow WINDOW = new ObservationWindow(LiveVllmServices.WINDOW, LiveVllmServices.RESOLUTION);
+
   static PrometheusSource config(String selector) {
-    return PrometheusSource.of(live.prometheus().url(), selector)
-        .withWindow(LiveVllmServices.WINDOW)
-        .withResolution(LiveVllmServices.RESOLUTION);
+    return PrometheusSource.of(live.prometheus().url(), selector);
   }
 
   static ServiceEstimate steady() throws MetricsUnavailableException {
-    return Estimator.estimate(new PrometheusObserver().observe(config("model_name=\"" + LiveVllmServices.STEADY_MODEL + "\"")));
+    return Estimator.estimate(new PrometheusObserver(config("model_name=\"" + LiveVllmServices.STEADY_MODEL + "\"")).observe(WINDOW));
   }
 
   @Test
@@ -95,7 +99,7 @@ class PrometheusObserverLiveTest {
   void v0PageIsReadWithItsOldNamesAndCacheConfigJoinedByInstance() throws Exception {
     assumeTrue(LiveVllmServices.v0SampleIfPresent().isPresent(),
         "shared/data/vllm-v0-metrics-sample.prom is missing: the V0 page cannot be served");
-    ServiceEstimate e = Estimator.estimate(new PrometheusObserver().observe(config("model_name=\"" + LiveVllmServices.V0_MODEL + "\"")));
+    ServiceEstimate e = Estimator.estimate(new PrometheusObserver(config("model_name=\"" + LiveVllmServices.V0_MODEL + "\"")).observe(WINDOW));
     assertThat(e.metricNames().generation()).isEqualTo(VllmMetricNames.Generation.V0);
     assertThat(e.metricNames().found()).containsEntry(Signal.KV_CACHE_USAGE, VllmMetricCatalog.KV_USAGE_V0);
     assertThat(e.kvCache()).hasValueSatisfying(c -> {
@@ -110,7 +114,7 @@ class PrometheusObserverLiveTest {
 
   @Test
   void aSimulatedFleetIsReadThroughTheSimulatorsExposition() throws Exception {
-    ServiceEstimate e = Estimator.estimate(new PrometheusObserver().observe(config("model_name=\"" + LiveVllmServices.FLEET_MODEL + "\"")));
+    ServiceEstimate e = Estimator.estimate(new PrometheusObserver(config("model_name=\"" + LiveVllmServices.FLEET_MODEL + "\"")).observe(WINDOW));
     System.out.printf("fleet: λ̂ %.3f ± %.3f (true %.1f), burstiness %s, E[s] %.1f ± %.1f, E[s²] %.4g, E[o] %.1f ± %.1f, E[o²] %.4g, step %s%n",
         e.arrivalRate(), e.arrivals().standardError(), LiveVllmServices.FLEET_RATE, e.arrivals().burstiness(),
         e.workload().orElseThrow().prompt().mean(), e.workload().orElseThrow().prompt().meanStandardError(),
@@ -143,7 +147,7 @@ class PrometheusObserverLiveTest {
   @Test
   void aSelectorThatMatchesNothingIsNoData() {
     MetricsUnavailableException e = assertThrows(MetricsUnavailableException.class,
-        () -> new PrometheusObserver().observe(config("model_name=\"no-such-model\"")));
+        () -> new PrometheusObserver(config("model_name=\"no-such-model\"")).observe(WINDOW));
     assertThat(e.problem()).isEqualTo(MetricsProblem.NO_DATA);
     assertThat(e.getMessage()).contains("no-such-model").contains("check the series selector");
   }
@@ -152,7 +156,7 @@ class PrometheusObserverLiveTest {
   void aBadOverrideIsAQueryError() {
     PrometheusSource bad = config("model_name=\"" + LiveVllmServices.STEADY_MODEL + "\"")
         .withOverride(Signal.ARRIVALS, "sum(rate(gateway_requests_total[$window]) by");
-    MetricsUnavailableException e = assertThrows(MetricsUnavailableException.class, () -> new PrometheusObserver().observe(bad));
+    MetricsUnavailableException e = assertThrows(MetricsUnavailableException.class, () -> new PrometheusObserver(bad).observe(WINDOW));
     assertThat(e.problem()).isEqualTo(MetricsProblem.QUERY_ERROR);
     assertThat(e.signal()).contains(Signal.ARRIVALS);
   }
@@ -161,7 +165,7 @@ class PrometheusObserverLiveTest {
   void anArrivalsOverrideReplacesTheVllmCounters() throws Exception {
     PrometheusSource gateway = config("model_name=\"" + LiveVllmServices.STEADY_MODEL + "\"")
         .withOverride(Signal.ARRIVALS, "sum(rate(vllm:request_success_total{$selector}[$window])) * 2");
-    ServiceEstimate e = Estimator.estimate(new PrometheusObserver().observe(gateway));
+    ServiceEstimate e = Estimator.estimate(new PrometheusObserver(gateway).observe(WINDOW));
     assertThat(e.arrivals().source()).isEqualTo(io.stableserve.estimate.ArrivalEstimate.Source.OVERRIDE);
     assertThat(e.arrivalRate()).isCloseTo(2 * TRUTH.completionsPerSecond(), withinPercentage(5));
     assertThat(e.metricNames().found()).containsEntry(Signal.ARRIVALS, "override");
@@ -174,7 +178,7 @@ class PrometheusObserverLiveTest {
       port = socket.getLocalPort();
     }
     PrometheusSource down = PrometheusSource.of(URI.create("http://127.0.0.1:" + port), "model_name=\"x\"");
-    MetricsUnavailableException e = assertThrows(MetricsUnavailableException.class, () -> new PrometheusObserver().observe(down));
+    MetricsUnavailableException e = assertThrows(MetricsUnavailableException.class, () -> new PrometheusObserver(down).observe(WINDOW));
     assertThat(e.problem()).isEqualTo(MetricsProblem.PROMETHEUS_UNREACHABLE);
   }
 
@@ -182,7 +186,7 @@ class PrometheusObserverLiveTest {
   void seriesOfARemovedTargetAreStale() {
     live.removeDoomed();
     MetricsUnavailableException e = assertThrows(MetricsUnavailableException.class,
-        () -> new PrometheusObserver().observe(config("model_name=\"" + LiveVllmServices.DOOMED_MODEL + "\"")));
+        () -> new PrometheusObserver(config("model_name=\"" + LiveVllmServices.DOOMED_MODEL + "\"")).observe(WINDOW));
     assertThat(e.problem()).isEqualTo(MetricsProblem.STALE);
   }
 }

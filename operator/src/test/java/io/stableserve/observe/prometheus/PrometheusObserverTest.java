@@ -1,13 +1,19 @@
 package io.stableserve.observe.prometheus;
 
-import io.stableserve.observe.prometheus.PrometheusObserver;
-import io.stableserve.observe.prometheus.PrometheusSource;
-import static io.stableserve.observe.CannedPrometheus.contains;
-import static io.stableserve.observe.CannedPrometheus.is;
-import static io.stableserve.observe.CannedPrometheus.names;
-import static io.stableserve.observe.CannedPrometheus.startsWith;
-import static io.stableserve.observe.CannedPrometheus.value;
-import static io.stableserve.observe.CannedPrometheus.vector;
+import io.stableserve.observe.MetricsProblem;
+import io.stableserve.observe.MetricsUnavailableException;
+import io.stableserve.observe.Observation;
+import io.stableserve.observe.Signal;
+import io.stableserve.observe.VllmMetricNames;
+
+import io.stableserve.observe.ObservationWindow;
+
+import static io.stableserve.observe.prometheus.CannedPrometheus.contains;
+import static io.stableserve.observe.prometheus.CannedPrometheus.is;
+import static io.stableserve.observe.prometheus.CannedPrometheus.names;
+import static io.stableserve.observe.prometheus.CannedPrometheus.startsWith;
+import static io.stableserve.observe.prometheus.CannedPrometheus.value;
+import static io.stableserve.observe.prometheus.CannedPrometheus.vector;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -25,12 +31,14 @@ class PrometheusObserverTest {
   static final Instant NOW = Instant.ofEpochSecond(1_700_000_000);
   static final String SEL = "{model_name=\"m\"}";
 
+  static final ObservationWindow WINDOW = ObservationWindow.of(Duration.ofMinutes(5));
+
   static PrometheusSource config() {
-    return PrometheusSource.of(URI.create("http://prometheus:9090"), "model_name=\"m\"").withWindow(Duration.ofMinutes(5));
+    return PrometheusSource.of(URI.create("http://prometheus:9090"), "model_name=\"m\"");
   }
 
-  static Observation observe(CannedPrometheus prometheus, PrometheusSource config) throws MetricsUnavailableException {
-    return new PrometheusObserver(Clock.fixed(NOW, ZoneOffset.UTC), c -> prometheus).observe(config);
+  static Observation observe(PrometheusApi prometheus, PrometheusSource config) throws MetricsUnavailableException {
+    return new PrometheusObserver(config, prometheus, Clock.fixed(NOW, ZoneOffset.UTC)).observe(WINDOW);
   }
 
   /** A V0 engine like the published sample: old names, cache_config_info without model_name. */
@@ -58,17 +66,17 @@ class PrometheusObserverTest {
     assertThat(o.names().found()).containsEntry(Signal.KV_CACHE_USAGE, "vllm:gpu_cache_usage_perc")
         .containsEntry(Signal.STEP_SECONDS, "vllm:time_per_output_token_seconds");
     assertThat(o.names().missing()).contains(Signal.PROMPT_TOKENS, Signal.OUTPUT_TOKENS, Signal.STEPS);
-    assertThat(o.kvCache()).hasValueSatisfying(c -> {
+    assertThat(o.engine().kvCache()).hasValueSatisfying(c -> {
       assertThat(c.tokensPerReplica()).isEqualTo(81_767L * 16);
       assertThat(c.replicasReporting()).isEqualTo(2);
       assertThat(c.how()).contains("joined");
     });
-    assertThat(o.replicas()).isEqualTo(2);
-    assertThat(o.running()).isEqualTo(7);
-    assertThat(o.waiting()).isEqualTo(2);
-    assertThat(o.completions()).isEqualTo(600);
-    assertThat(o.kvCacheUsage().getAsDouble()).isEqualTo(0.4);
-    assertThat(o.stepSeconds().getAsDouble()).isEqualTo(0.025);
+    assertThat(o.occupancy().replicas()).isEqualTo(2);
+    assertThat(o.occupancy().running()).isEqualTo(7);
+    assertThat(o.occupancy().waiting()).isEqualTo(2);
+    assertThat(o.flow().completions()).isEqualTo(600);
+    assertThat(o.occupancy().kvCacheUsage().getAsDouble()).isEqualTo(0.4);
+    assertThat(o.engine().stepSeconds().getAsDouble()).isEqualTo(0.025);
     assertThat(o.newestSampleAge()).isEqualTo(Duration.ofSeconds(5));
   }
 
@@ -85,8 +93,8 @@ class PrometheusObserverTest {
     CannedPrometheus prometheus = v0().answerFirst(is("vllm:cache_config_info" + SEL),
         vector(Map.entry(Map.of("block_size", "832", "num_gpu_blocks", "100", "kv_cache_size_tokens", "83000"), 1.0)));
     Observation o = observe(prometheus, config());
-    assertThat(o.kvCache().orElseThrow().tokensPerReplica()).isEqualTo(83_000);
-    assertThat(o.kvCache().orElseThrow().how()).isEqualTo("kv_cache_size_tokens label");
+    assertThat(o.engine().kvCache().orElseThrow().tokensPerReplica()).isEqualTo(83_000);
+    assertThat(o.engine().kvCache().orElseThrow().how()).isEqualTo("kv_cache_size_tokens label");
   }
 
   @Test
@@ -143,7 +151,7 @@ class PrometheusObserverTest {
 
   @Test
   void theDocumentedQueriesUseTheSelectorAndWindow() {
-    Map<Signal, String> q = PrometheusObserver.queries(config());
+    Map<Signal, String> q = PrometheusObserver.queries(config(), WINDOW);
     assertThat(q.get(Signal.COMPLETIONS)).isEqualTo("sum(increase(vllm:request_success_total" + SEL + "[300s]))");
     assertThat(q.get(Signal.PROMPT_TOKENS)).isEqualTo("sum by (le) (increase(vllm:request_prompt_tokens_bucket" + SEL + "[300s]))");
     assertThat(q.get(Signal.KV_CACHE_TOKENS)).contains("and on (job, instance)");

@@ -1,0 +1,99 @@
+package io.stableserve.reconcile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.stableserve.api.InferenceService;
+import io.stableserve.api.InferenceServiceStatus;
+import io.stableserve.api.PreemptionCorrection;
+import io.stableserve.api.Recommendation;
+import io.stableserve.correct.CapacityCorrection;
+import io.stableserve.correct.CapacitySource;
+import io.stableserve.correct.CorrectedCapacity;
+import io.stableserve.decide.ArrivalRate;
+import io.stableserve.decide.Decision;
+import io.stableserve.decide.LoadReading;
+import io.stableserve.decide.ReplicaCounts;
+import io.stableserve.decide.ReplicaRange;
+import io.stableserve.decide.ScalingPolicy;
+import io.stableserve.pipeline.Evaluation;
+import io.stableserve.pipeline.ServiceMemory;
+import io.stableserve.solve.Capacity;
+import io.stableserve.solve.Constraint;
+import io.stableserve.solve.ConstraintRate;
+import io.stableserve.solve.ModelKind;
+import io.stableserve.testing.Behaviors;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** The pipeline's memory kept in the InferenceService's status. */
+class StatusStateStoreTest {
+
+  static final Capacity CAPACITY = new Capacity(ModelKind.PAPER, 2.0, 1.8, 2.0, 0.1, 1000, 0.03,
+      List.of(new ConstraintRate(Constraint.MEMORY, 2.0)));
+  static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+  static final ScalingPolicy POLICY = new ScalingPolicy(new ReplicaRange(1, 10), 0.8, Behaviors.immediate());
+
+  final StatusStateStore store = new StatusStateStore();
+
+  static Evaluation measured(double lambda, Instant at, ServiceMemory memory) {
+    Decision d = POLICY.decide(at, LoadReading.measured(ArrivalRate.exact(lambda), CAPACITY), ReplicaCounts.allReady(2),
+        memory.stabilization());
+    CorrectedCapacity c = new CorrectedCapacity(CAPACITY, CAPACITY, 1, CapacitySource.MODEL, "no preemptions");
+    return new Evaluation(Optional.empty(), Optional.empty(), Optional.of(c), Optional.empty(), d, Optional.empty());
+  }
+
+  @Test
+  void aNewServiceHasNoMemory() {
+    assertThat(store.load(new InferenceService())).isEqualTo(ServiceMemory.empty());
+  }
+
+  @Test
+  void theMemorySurvivesTheRoundTripThroughStatus() {
+    InferenceService service = new InferenceService();
+    Evaluation first = measured(6, T0, ServiceMemory.empty());
+    ServiceMemory after = ServiceMemory.empty().after(first, true, T0);
+    store.store(service, after);
+    assertThat(store.load(service)).isEqualTo(after);
+    assertThat(service.getStatus().getLastScaleTime()).isEqualTo(T0.toString());
+    assertThat(service.getStatus().getLastScaleUpTime()).isEqualTo(T0.toString());
+    assertThat(store.load(service).stabilization().lastScaleUp()).contains(T0);
+    assertThat(store.load(service).stabilization().recommendations()).extracting(r -> r.replicas()).containsExactly(4);
+  }
+
+  @Test
+  void aDecisionNotWrittenLeavesTheScaleTimesAsTheyWere() {
+    InferenceService service = new InferenceService();
+    ServiceMemory before = ServiceMemory.empty().after(measured(6, T0, ServiceMemory.empty()), true, T0);
+    Instant later = T0.plusSeconds(15);
+    store.store(service, before.after(measured(9, later, before), false, later));
+    assertThat(service.getStatus().getLastScaleTime()).as("not applied: the last scale time stays").isEqualTo(T0.toString());
+    assertThat(service.getStatus().getLastScaleUpTime()).isEqualTo(T0.toString());
+  }
+
+  @Test
+  void aRememberedCorrectionIsReadBackFromStatus() {
+    PreemptionCorrection p = new PreemptionCorrection();
+    p.setApplied(true);
+    p.setModelStableRate(4.0);
+    p.setCorrectedStableRate(3.0);
+    p.setMeasuredAt(T0.toString());
+    InferenceServiceStatus status = new InferenceServiceStatus();
+    status.setPreemption(p);
+    // written without the model's rate at measurement: the present model's stands in
+    assertThat(StatusStateStore.correction(status)).contains(new CapacityCorrection.Measured(0.75, T0, 4.0));
+    p.setMeasuredModelStableRate(5.0);
+    assertThat(StatusStateStore.correction(status)).contains(new CapacityCorrection.Measured(0.75, T0, 5.0));
+    p.setApplied(false);
+    assertThat(StatusStateStore.correction(status)).isEmpty();
+    assertThat(StatusStateStore.correction(null)).isEmpty();
+  }
+
+  @Test
+  void unreadableRecommendationsInStatusAreSkippedNotFatal() {
+    InferenceServiceStatus status = new InferenceServiceStatus();
+    status.setRecommendations(List.of(new Recommendation("not a time", 3), new Recommendation(T0.toString(), 2)));
+    assertThat(StatusStateStore.stabilization(status).recommendations()).extracting(r -> r.replicas()).containsExactly(2);
+  }
+}
