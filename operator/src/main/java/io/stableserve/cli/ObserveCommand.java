@@ -137,7 +137,8 @@ public final class ObserveCommand implements Callable<Integer> {
     this(PrometheusObserver::new, Clock.systemUTC());
   }
 
-  ObserveCommand(Function<PrometheusSource, Observer> observers, Clock clock) {
+  /** @param observers the observe stage for a Prometheus source (tests replay a recorded observation) */
+  public ObserveCommand(Function<PrometheusSource, Observer> observers, Clock clock) {
     this.observers = observers;
     this.clock = clock;
   }

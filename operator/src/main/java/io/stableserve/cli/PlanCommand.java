@@ -1,5 +1,7 @@
 package io.stableserve.cli;
 
+import io.stableserve.pipeline.StabilityModels;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -68,7 +70,7 @@ public final class PlanCommand implements Callable<Integer> {
         ? Optional.of(SaturatedEngine.standard().measure(workload, engine)) : Optional.empty();
     SchedulerModel scheduler = new SchedulerModel(SaturatedEngine.standard()::measure);
     Capacity capacity = saturated.isPresent()
-        ? scheduler.solve(workload, engine, saturated.get()) : kind.model().solve(workload, engine);
+        ? scheduler.solve(workload, engine, saturated.get()) : StabilityModels.of(kind).solve(workload, engine);
     Optional<SequenceCapSearch.Result> recommendation = Optional.empty();
     if (recommendEngine) {
       recommendation = new SequenceCapSearch(scheduler).search(workload, engine);

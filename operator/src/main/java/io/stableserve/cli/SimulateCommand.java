@@ -1,5 +1,9 @@
 package io.stableserve.cli;
 
+import io.stableserve.pipeline.ServiceSettings;
+import io.stableserve.pipeline.StabilityModels;
+import io.stableserve.solve.ModelKind;
+
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stableserve.sim.BoundaryFinder;
@@ -15,14 +19,15 @@ import io.stableserve.sim.arrivals.RequestSource;
 import io.stableserve.sim.arrivals.TraceReplay;
 import io.stableserve.solve.Capacity;
 import io.stableserve.solve.EngineConfig;
-import io.stableserve.solve.IterativeModel;
-import io.stableserve.solve.PaperModel;
 import io.stableserve.workload.Trace;
 import io.stableserve.workload.Workload;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.LinkedHashMap;
+import java.util.Arrays;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -132,25 +137,36 @@ public final class SimulateCommand implements Callable<Integer> {
     return 0;
   }
 
+  private static double error(Capacity model, BoundaryFinder.Boundary b) {
+    return (model.stableRate() - b.stableRate()) / b.stableRate();
+  }
+
   private void boundary(PrintWriter out, Workload workload, EngineSetup engine) throws Exception {
-    Capacity iterative = new IterativeModel().solve(workload, engine.config());
-    Capacity paper = new PaperModel().solve(workload, engine.config());
+    // Every model, the operator's default first: the search starts from its rate.
+    ModelKind defaultModel = ServiceSettings.defaultModel();
+    List<ModelKind> kinds = new ArrayList<>(List.of(defaultModel));
+    Arrays.stream(ModelKind.values()).filter(k -> k != defaultModel).forEach(kinds::add);
+    Map<ModelKind, Capacity> models = new LinkedHashMap<>();
+    for (ModelKind k : kinds) {
+      models.put(k, StabilityModels.of(k).solve(workload, engine.config()));
+    }
+    Capacity predicted = models.get(defaultModel);
     StabilityCriterion criterion = new StabilityCriterion(runs, horizon, tolerance, confidence);
     BoundaryFinder finder = new BoundaryFinder(engine, workload, criterion, resolution, seed,
         threads == null ? Runtime.getRuntime().availableProcessors() : threads);
-    BoundaryFinder.Boundary b = finder.find(iterative.stableRate());
-    double iterativeError = (iterative.stableRate() - b.stableRate()) / b.stableRate();
-    double paperError = (paper.stableRate() - b.stableRate()) / b.stableRate();
+    BoundaryFinder.Boundary b = finder.find(predicted.stableRate());
     if (json) {
       ObjectNode root = PlanCommand.JSON.createObjectNode();
       root.put("workload", workload.describe());
       root.put("empiricalStableRate", b.stableRate());
       root.put("empiricalUnstableRate", b.unstableRate());
-      root.put("predictedStableRate", iterative.stableRate());
-      root.put("predictedBottleneck", iterative.bottleneck().name());
-      root.put("paperStableRate", paper.stableRate());
-      root.put("predictedRelativeError", iterativeError);
-      root.put("paperRelativeError", paperError);
+      root.put("model", defaultModel.name().toLowerCase(Locale.ROOT));
+      root.put("predictedStableRate", predicted.stableRate());
+      root.put("predictedBottleneck", predicted.bottleneck().name());
+      root.put("predictedRelativeError", error(predicted, b));
+      ArrayNode byModel = root.putArray("models");
+      models.forEach((k, c) -> byModel.addObject().put("model", k.name().toLowerCase(Locale.ROOT))
+          .put("stableRate", c.stableRate()).put("bottleneck", c.bottleneck().name()).put("relativeError", error(c, b)));
       root.put("preemptionsPerHourAtBoundary", b.atBoundary().preemptionsPerHour());
       root.put("recomputedShareAtBoundary", b.atBoundary().recomputedShare());
       root.put("meanKvCacheUsageAtBoundary", b.atBoundary().meanKvTokens() / engine.config().kvCacheTokens());
@@ -182,10 +198,11 @@ public final class SimulateCommand implements Callable<Integer> {
     }
     out.printf(Locale.ROOT, "Empirical stable rate   %.4f req/s (not shown stable at %.4f)%n", b.stableRate(),
         b.unstableRate());
-    out.printf(Locale.ROOT, "Iterative model         %.4f req/s (%s), error %+.1f%%%n", iterative.stableRate(),
-        iterative.bottleneck(), iterativeError * 100);
-    out.printf(Locale.ROOT, "Paper model             %.4f req/s, error %+.1f%%%n", paper.stableRate(),
-        paperError * 100);
+    models.forEach((k, c) -> {
+      String name = k.name().charAt(0) + k.name().substring(1).toLowerCase(Locale.ROOT) + " model";
+      out.printf(Locale.ROOT, "%-23s %.4f req/s (%s), error %+.1f%%%s%n", name, c.stableRate(), c.bottleneck(),
+          error(c, b) * 100, k == defaultModel ? "  (the operator's default)" : "");
+    });
     out.printf(Locale.ROOT, "Preemptions at boundary %.0f per hour, %.1f%% of computed tokens recomputed, "
             + "KV cache %.1f%% used on average%n", b.atBoundary().preemptionsPerHour(),
         b.atBoundary().recomputedShare() * 100, b.atBoundary().meanKvTokens() / engine.config().kvCacheTokens() * 100);

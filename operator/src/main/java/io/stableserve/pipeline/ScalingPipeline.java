@@ -78,7 +78,7 @@ public final class ScalingPipeline {
               + observation.window().length().toSeconds()
               + " s window, so the token statistics and the capacity are unknown; holding until requests complete"));
     }
-    Capacity solved = settings.model().model().solve(workload.get(), engine.config());
+    Capacity solved = StabilityModels.of(settings.model()).solve(workload.get(), engine.config());
     double windowSeconds = observation.window().seconds();
     ThroughputSignals throughput = new ThroughputSignals(estimate.completionRate(),
         estimate.preemptionsPerSecond().orElse(0), estimate.waiting(),
@@ -87,7 +87,7 @@ public final class ScalingPipeline {
         estimate.everyReplicaQueued(), estimate.running(), windowSeconds);
     CapacityCorrection.Remembered remembered = CapacityCorrection.withMemory(
         CapacityCorrection.apply(solved, throughput, workload.get().moments(),
-            settings.model().pricedPreemptionsPerCompletion(workload.get(), engine.config())),
+            StabilityModels.pricedPreemptionsPerCompletion(settings.model(), workload.get(), engine.config())),
         memory.correction(), now, policy.behavior().scaleDownWindow());
     CorrectedCapacity capacity = remembered.capacity();
     Decision decision = policy.decide(now,

@@ -1,8 +1,9 @@
 package io.stableserve.reconcile;
 
+import io.stableserve.pipeline.StabilityModels;
+
 import io.stableserve.solve.Capacity;
 import io.stableserve.solve.EngineConfig;
-import io.stableserve.solve.ModelKind;
 import io.stableserve.solve.RememberedSaturation;
 import io.stableserve.solve.SchedulerModel;
 import io.stableserve.solve.SequenceCapSearch;
@@ -41,7 +42,7 @@ public final class SchedulerEngineAdvisor implements EngineAdvisor {
   }
 
   public static SchedulerEngineAdvisor standard() {
-    return new SchedulerEngineAdvisor(new SequenceCapSearch(ModelKind.scheduler()));
+    return new SchedulerEngineAdvisor(new SequenceCapSearch(StabilityModels.scheduler()));
   }
 
   @Override

@@ -1,5 +1,7 @@
 package io.stableserve.cli;
 
+import io.stableserve.solve.ModelKind;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -24,7 +26,7 @@ class SimulateCommandTest {
   }
 
   @Test
-  void findBoundaryPrintsTheEmpiricalRateBesideBothModels() throws Exception {
+  void findBoundaryPrintsTheEmpiricalRateBesideEveryModelTheDefaultFirst() throws Exception {
     JsonNode r = PlanCommandTest.json(args(new String[] {"simulate", "--find-boundary", "--json",
         "--prompt", "uniform:10:300", "--output", "uniform:10:300"}, "--max-num-seqs", "16", "--runs", "3",
         "--horizon", "900"));
@@ -32,8 +34,14 @@ class SimulateCommandTest {
     double predicted = r.get("predictedStableRate").asDouble();
     assertThat(empirical).isPositive().isLessThan(r.get("empiricalUnstableRate").asDouble());
     assertThat(r.get("predictedRelativeError").asDouble()).isCloseTo((predicted - empirical) / empirical, within(1e-12));
-    assertThat(r.get("paperRelativeError").asDouble())
-        .isCloseTo((r.get("paperStableRate").asDouble() - empirical) / empirical, within(1e-12));
+    assertThat(r.get("model").asText()).isEqualTo("scheduler");
+    assertThat(r.get("models").size()).isEqualTo(ModelKind.values().length);
+    assertThat(r.get("models").get(0).get("model").asText()).as("the operator's default first").isEqualTo("scheduler");
+    assertThat(r.get("models").get(0).get("stableRate").asDouble()).isEqualTo(predicted);
+    for (JsonNode m : r.get("models")) {
+      assertThat(m.get("relativeError").asDouble()).isCloseTo((m.get("stableRate").asDouble() - empirical) / empirical,
+          within(1e-12));
+    }
     assertThat(r.get("probes").size()).isGreaterThanOrEqualTo(2);
     assertThat(r.get("criterion").asText()).contains("3 independent runs of 900 s");
   }

@@ -1,5 +1,7 @@
 package io.stableserve.solve;
 
+import io.stableserve.pipeline.StabilityModels;
+
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.stableserve.workload.IndependentLengths;
@@ -71,7 +73,7 @@ class InvalidInputTest {
     IndependentLengths huge = new IndependentLengths(new LengthDistribution.Fixed(9000), new LengthDistribution.Fixed(2000));
     EngineConfig engine = EngineConfig.of(10_000, 512, STEP);
     for (ModelKind kind : ModelKind.values()) {
-      assertThatThrownBy(() -> kind.model().solve(huge, engine))
+      assertThatThrownBy(() -> StabilityModels.of(kind).solve(huge, engine))
           .hasMessageContaining("largest request (s + o = 11000 tokens) does not fit in the KV cache of 10000 tokens");
     }
   }

@@ -1,5 +1,7 @@
 package io.stableserve.solve;
 
+import io.stableserve.pipeline.StabilityModels;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -116,7 +118,7 @@ class IterativeModelTest {
     // then preempt again and again (8,000-token prompts: 3 fit in 25,000 tokens, and a 4th is
     // admitted on its first chunk into 31,250 and thrashes), so its rate is not monotone in M.
     for (ModelKind kind : new ModelKind[] {ModelKind.PAPER, ModelKind.ITERATIVE}) {
-      StabilityModel model = kind.model();
+      StabilityModel model = StabilityModels.of(kind);
       for (Workload workload : new Workload[] {CHAT, DESIGN_CASE, lengths("fixed:8000", "uniform:1:50")}) {
         for (StepTimeModel step : new StepTimeModel[] {StepTimeModel.constant(0.03), REALISTIC}) {
           double previous = 0;

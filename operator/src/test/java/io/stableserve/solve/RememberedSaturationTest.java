@@ -1,5 +1,7 @@
 package io.stableserve.solve;
 
+import io.stableserve.pipeline.StabilityModels;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -62,7 +64,7 @@ class RememberedSaturationTest {
 
   @Test
   void theSchedulerModelOfTheProcessSharesItsRuns() {
-    assertThat(ModelKind.SCHEDULER.model()).isSameAs(ModelKind.scheduler()).isSameAs(ModelKind.SCHEDULER.model());
+    assertThat(StabilityModels.of(ModelKind.SCHEDULER)).isSameAs(StabilityModels.scheduler()).isSameAs(StabilityModels.of(ModelKind.SCHEDULER));
   }
 
   @Test
