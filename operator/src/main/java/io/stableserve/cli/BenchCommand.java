@@ -46,7 +46,7 @@ public final class BenchCommand implements Callable<Integer> {
   CommandSpec spec;
 
   @Option(names = "--data", paramLabel = "DIR",
-      description = "Folder with azure-llm-2023-conv.csv and azure-llm-2023-code.csv (default: ../shared/data, found from here or a parent).")
+      description = "Folder with azure-llm-2023-conv.csv and azure-llm-2023-code.csv (default: data/, found from here or a parent).")
   Path data;
 
   @Option(names = "--workloads", split = ",", paramLabel = "NAME",
@@ -203,11 +203,11 @@ public final class BenchCommand implements Callable<Integer> {
     }
     Path dir = Path.of("").toAbsolutePath();
     for (int up = 0; up < 4 && dir != null; up++, dir = dir.getParent()) {
-      Path candidate = dir.resolve("../shared/data").resolve(name).normalize();
+      Path candidate = dir.resolve("data").resolve(name).normalize();
       if (Files.isRegularFile(candidate)) {
         return candidate;
       }
     }
-    throw new IOException(name + " not found in ../shared/data from here or a parent folder; give --data DIR");
+    throw new IOException(name + " not found in data/ from here or a parent folder; give --data DIR");
   }
 }

@@ -31,7 +31,7 @@ public final class SimBenchCommand implements Callable<Integer> {
   CommandSpec spec;
 
   @Option(names = "--trace", paramLabel = "FILE",
-      description = "Trace to replay (default: azure-llm-2023-conv.csv in ../shared/data).")
+      description = "Trace to replay (default: azure-llm-2023-conv.csv in data/).")
   Path trace;
 
   @Option(names = "--time-scale", defaultValue = "10", paramLabel = "X", description = "Default: ${DEFAULT-VALUE}.")

@@ -28,7 +28,7 @@ public final class ValidateCommand implements Callable<Integer> {
   CommandSpec spec;
 
   @Option(names = "--data", paramLabel = "DIR",
-      description = "Folder with azure-llm-2023-conv.csv and azure-llm-2023-code.csv (default: ../shared/data, "
+      description = "Folder with azure-llm-2023-conv.csv and azure-llm-2023-code.csv (default: data/, "
           + "looked for from here and up to three folders above).")
   Path data;
 
@@ -121,12 +121,12 @@ public final class ValidateCommand implements Callable<Integer> {
   static Path findData() throws IOException {
     Path dir = Path.of("").toAbsolutePath();
     for (int up = 0; up < 4 && dir != null; up++, dir = dir.getParent()) {
-      Path candidate = dir.resolve("../shared/data").normalize();
+      Path candidate = dir.resolve("data").normalize();
       if (Files.isRegularFile(candidate.resolve("azure-llm-2023-conv.csv"))) {
         return candidate;
       }
     }
-    throw new IOException("cannot find ../shared/data with the Azure traces from " + Path.of("").toAbsolutePath()
+    throw new IOException("cannot find data/ with the Azure traces from " + Path.of("").toAbsolutePath()
         + "; give --data DIR");
   }
 }

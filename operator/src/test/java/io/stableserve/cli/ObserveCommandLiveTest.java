@@ -81,8 +81,6 @@ class ObserveCommandLiveTest {
 
   @Test
   void aV0PageShowsItsOldNamesAndSaysWhatItCannotRead() {
-    org.junit.jupiter.api.Assumptions.assumeTrue(LiveVllmServices.v0SampleIfPresent().isPresent(),
-        "shared/data/vllm-v0-metrics-sample.prom is missing: the V0 page cannot be served");
     Run r = run("observe", "--prometheus", live.prometheus().url().toString(),
         "--selector", "model_name=\"" + LiveVllmServices.V0_MODEL + "\"", "--window", "20s", "--resolution", "2s");
     // The published page is static: no request completes and no step runs, so neither the token

@@ -2,14 +2,12 @@ package io.stableserve.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.stableserve.workload.SharedData;
+import io.stableserve.workload.ProjectData;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -99,10 +97,9 @@ class PlanCommandTest {
   }
 
   @Test
-  void bothSharedTracesGiveSensibleFigures() throws Exception {
+  void bothAzureTracesGiveSensibleFigures() throws Exception {
     for (String name : new String[] {"azure-llm-2023-conv.csv", "azure-llm-2023-code.csv"}) {
-      Path trace = SharedData.file(name);
-      assumeTrue(Files.isRegularFile(trace), "shared trace missing: " + trace.toAbsolutePath());
+      Path trace = ProjectData.file(name);
       JsonNode plan = json("plan", "--trace", trace.toString(), "--kv-tokens", "400000", "--chunk-tokens", "2048",
           "--step-base", "0.0058", "--step-per-token", "1.7e-5", "--step-per-kv-token", "6e-8",
           "--max-num-seqs", "256", "--max-batched-tokens", "2048", "--json");

@@ -4,11 +4,9 @@ import io.stableserve.solve.ModelKind;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.stableserve.workload.SharedData;
-import java.nio.file.Files;
+import io.stableserve.workload.ProjectData;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
@@ -66,8 +64,7 @@ class SimulateCommandTest {
 
   @Test
   void replaysATraceCompressedInTime() {
-    Path trace = SharedData.file("azure-llm-2023-code.csv");
-    assumeTrue(Files.exists(trace), "shared data missing: " + trace + " (expected ../shared/data beside the checkout)");
+    Path trace = ProjectData.file("azure-llm-2023-code.csv");
     PlanCommandTest.Result r = PlanCommandTest.run(args(new String[] {"simulate", "--trace", trace.toString()},
         "--time-scale", "4", "--replicas", "3", "--duration", "300"));
     assertThat(r.exitCode()).as(r.err()).isZero();
@@ -88,8 +85,7 @@ class SimulateCommandTest {
 
   @Test
   void validatePrintsAMarkdownRowPerCase() {
-    Path trace = SharedData.file("azure-llm-2023-conv.csv");
-    assumeTrue(Files.exists(trace), "shared data missing: " + trace + " (expected ../shared/data beside the checkout)");
+    Path trace = ProjectData.file("azure-llm-2023-conv.csv");
     PlanCommandTest.Result r = PlanCommandTest.run("validate", "--data", trace.getParent().toString(), "--only",
         "sequence cap", "--runs", "2", "--horizon", "600");
     assertThat(r.exitCode()).as(r.err()).isZero();
@@ -102,8 +98,7 @@ class SimulateCommandTest {
 
   @Test
   void simBenchTimesTheFleet() {
-    Path trace = SharedData.file("azure-llm-2023-conv.csv");
-    assumeTrue(Files.exists(trace), "shared data missing: " + trace + " (expected ../shared/data beside the checkout)");
+    Path trace = ProjectData.file("azure-llm-2023-conv.csv");
     PlanCommandTest.Result r = PlanCommandTest.run("sim-bench", "--trace", trace.toString(), "--duration", "60",
         "--repeat", "1");
     assertThat(r.exitCode()).as(r.err()).isZero();

@@ -3,17 +3,14 @@ package io.stableserve.estimate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.stableserve.observe.TokenHistogram;
 import io.stableserve.testing.VllmHistograms;
-import io.stableserve.testing.LiveVllmServices;
+import io.stableserve.workload.ProjectData;
 import io.stableserve.workload.Trace;
 import io.stableserve.workload.TraceReader;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.function.DoubleSupplier;
 import org.apache.commons.math3.random.MersenneTwister;
@@ -89,9 +86,7 @@ class BinnedLengthsTest {
   @Test
   void secondMomentsOfTheAzureTracesAreWithinTwelvePercent() throws Exception {
     for (String file : List.of("azure-llm-2023-conv.csv", "azure-llm-2023-code.csv")) {
-      Optional<Path> path = LiveVllmServices.sharedData(file);
-      assumeTrue(path.isPresent(), "shared/data/" + file + " is missing: CI must have shared/ beside the checkout");
-      Trace trace = TraceReader.read(path.get());
+      Trace trace = TraceReader.read(ProjectData.file(file));
       int[] prompts = new int[trace.size()];
       int[] outputs = new int[trace.size()];
       for (int i = 0; i < trace.size(); i++) {

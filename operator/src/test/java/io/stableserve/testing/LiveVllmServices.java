@@ -1,9 +1,5 @@
 package io.stableserve.testing;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import io.stableserve.sim.EngineSetup;
@@ -17,11 +13,11 @@ import io.stableserve.solve.EngineConfig;
 import io.stableserve.solve.StepTimeModel;
 import io.stableserve.workload.IndependentLengths;
 import io.stableserve.workload.LengthDistribution;
+import io.stableserve.workload.ProjectData;
 import io.stableserve.workload.Workload;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * One real Prometheus scraping three test-controlled vLLM endpoints, shared by the integration
@@ -65,11 +61,11 @@ public final class LiveVllmServices {
   private final Instant firstScrape;
 
   private LiveVllmServices() {
+    v0 = MetricsEndpoint.serving(ProjectData.read("vllm-v0-metrics-sample.prom"));
     SyntheticVllm steadyEngine = new SyntheticVllm(STEADY);
     SyntheticVllm doomedEngine = new SyntheticVllm(new SyntheticVllm.Settings(DOOMED_MODEL,
         1.0, 0, 2, 100, 200, 10, 20, 10_000, 0.01, 0, 0, 10, 0));
     steady = MetricsEndpoint.start(steadyEngine::render);
-    v0 = MetricsEndpoint.serving(v0SampleIfPresent().orElse(""));
     doomed = MetricsEndpoint.start(doomedEngine::render);
     Fleet fleet = new Fleet(new FleetSpec(EngineSetup.of(FLEET_ENGINE), 0, FLEET_MODEL, 8192),
         PoissonSource.constant(FLEET_RATE, FLEET_WORKLOAD, 11), new Router.RoundRobin(), 2, 5);
@@ -94,29 +90,6 @@ public final class LiveVllmServices {
       Runtime.getRuntime().addShutdownHook(new Thread(instance::close, "stop-test-prometheus"));
     }
     return instance;
-  }
-
-  /** The published V0 page from shared/data (CI has shared/ beside the checkout); empty when it is not there. */
-  public static Optional<String> v0SampleIfPresent() {
-    return sharedData("vllm-v0-metrics-sample.prom").map(file -> {
-      try {
-        return Files.readString(file);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    });
-  }
-
-  /** A file of shared/data, looked for as shared/data/NAME in the working directory and every folder above it. */
-  public static Optional<Path> sharedData(String name) {
-    Path dir = Path.of(System.getProperty("user.dir")).toAbsolutePath();
-    for (Path d = dir; d != null; d = d.getParent()) {
-      Path candidate = d.resolve("shared").resolve("data").resolve(name);
-      if (Files.isRegularFile(candidate)) {
-        return Optional.of(candidate);
-      }
-    }
-    return Optional.empty();
   }
 
   public PrometheusServer prometheus() {

@@ -3,11 +3,9 @@ package io.stableserve.workload;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.StringReader;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
@@ -70,10 +68,8 @@ class TraceReaderTest {
   }
 
   @Test
-  void readsTheSharedConversationTrace() throws IOException {
-    Path conv = SharedData.file("azure-llm-2023-conv.csv");
-    assumeTrue(Files.isRegularFile(conv), "shared trace missing: " + conv.toAbsolutePath() + " (CI has ../shared/data beside the checkout)");
-    Trace trace = TraceReader.read(conv);
+  void readsTheAzureConversationTrace() throws IOException {
+    Trace trace = TraceReader.read(ProjectData.file("azure-llm-2023-conv.csv"));
     assertThat(trace.size()).isEqualTo(19_366);
     ArrivalStatistics a = trace.arrivals().orElseThrow();
     assertThat(a.windowSeconds()).isBetween(3000.0, 3600.0);

@@ -11,7 +11,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.assertj.core.api.Assertions.withinPercentage;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.stableserve.estimate.Estimator;
 import io.stableserve.estimate.ServiceEstimate;
@@ -97,8 +96,6 @@ class PrometheusObserverLiveTest {
 
   @Test
   void v0PageIsReadWithItsOldNamesAndCacheConfigJoinedByInstance() throws Exception {
-    assumeTrue(LiveVllmServices.v0SampleIfPresent().isPresent(),
-        "shared/data/vllm-v0-metrics-sample.prom is missing: the V0 page cannot be served");
     ServiceEstimate e = Estimator.estimate(new PrometheusObserver(config("model_name=\"" + LiveVllmServices.V0_MODEL + "\"")).observe(WINDOW));
     assertThat(e.metricNames().generation()).isEqualTo(VllmMetricNames.Generation.V0);
     assertThat(e.metricNames().found()).containsEntry(Signal.KV_CACHE_USAGE, VllmMetricCatalog.KV_USAGE_V0);

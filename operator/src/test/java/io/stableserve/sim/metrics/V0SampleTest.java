@@ -1,12 +1,9 @@
 package io.stableserve.sim.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.stableserve.workload.SharedData;
+import io.stableserve.workload.ProjectData;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -15,7 +12,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** The V0 dialect against the real V0 page in the shared data: same families, types, help and labels. */
+/** The V0 dialect against the real V0 page in the project's data: same families, types, help and labels. */
 class V0SampleTest {
 
   private static final Pattern SERIES = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(.*)})? .*$");
@@ -58,9 +55,7 @@ class V0SampleTest {
 
   @Test
   void v0DialectMatchesTheRealV0Page() throws IOException {
-    Path sample = SharedData.file("vllm-v0-metrics-sample.prom");
-    assumeTrue(Files.exists(sample), "shared data missing: " + sample + " (expected ../shared/data beside the checkout)");
-    Map<String, Family> real = families(Files.readString(sample));
+    Map<String, Family> real = families(ProjectData.read("vllm-v0-metrics-sample.prom"));
     VllmMetrics metrics = new VllmMetrics(new CacheConfigInfo(81_767, 16, 0.9), 32_768);
     metrics.finished(VllmMetrics.FinishReason.STOP, 37, 238, 0.01, 3.2);
     Map<String, Family> ours = families(VllmExposition.render(metrics.snapshot(), "Qwen/Qwen2.5-Coder-1.5B-Instruct", 0,
