@@ -1,5 +1,7 @@
 package io.stableserve.e2e;
 
+import io.stableserve.pipeline.StabilityModels;
+
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.stableserve.api.Behavior;
@@ -192,17 +194,17 @@ public final class ClosedLoop implements AutoCloseable {
 
   /** One replica's capacity for a workload, as the operator's default model (scheduler) solves it for the declared engine. */
   public static Capacity capacity(Workload workload) {
-    return ModelKind.SCHEDULER.model().solve(workload, ENGINE);
+    return StabilityModels.of(ModelKind.SCHEDULER).solve(workload, ENGINE);
   }
 
   /** The same, as the iterative model solves it: the formula that does not see preemption. */
   public static Capacity iterativeCapacity(Workload workload) {
-    return ModelKind.ITERATIVE.model().solve(workload, ENGINE);
+    return StabilityModels.of(ModelKind.ITERATIVE).solve(workload, ENGINE);
   }
 
   /** The same for replicas of {@code engine}. */
   public static Capacity capacity(Workload workload, EngineConfig engine) {
-    return ModelKind.SCHEDULER.model().solve(workload, engine);
+    return StabilityModels.of(ModelKind.SCHEDULER).solve(workload, engine);
   }
 
   /** The replicas the model asks for at a rate: ⌈λ / (ρ·μ)⌉. */

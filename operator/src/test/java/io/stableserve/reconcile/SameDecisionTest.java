@@ -112,7 +112,7 @@ class SameDecisionTest {
     engine.maxBatchedTokens().ifPresent(v -> args.addAll(List.of("--max-batched-tokens", String.valueOf(v))));
     int exit = cli.execute(args.toArray(String[]::new));
     assertThat(exit).as(out.toString()).isZero();
-    JsonNode decision = io.stableserve.cli.PlanCommand.JSON.readTree(out.toString()).get("decision");
+    JsonNode decision = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.toString()).get("decision");
     return new Seen(decision.get("desiredReplicas").asInt(), decision.get("reason").asText());
   }
 
