@@ -1,10 +1,10 @@
 package io.stableserve.reconcile;
 
+import io.stableserve.testing.EngineSpecs;
+
 import io.stableserve.api.Behavior;
-import io.stableserve.api.EngineSpec;
 import io.stableserve.api.ReplicaBounds;
 import io.stableserve.api.StabilityModelName;
-import io.stableserve.api.StepTimeSpec;
 import io.stableserve.observe.prometheus.PrometheusSource;
 import io.stableserve.solve.EngineConfig;
 
@@ -168,17 +168,7 @@ class OperatorScaleBench {
     replicas.setMax(64);
     spec.setReplicas(replicas);
     spec.setModel(StabilityModelName.of(ModelKind.ITERATIVE));
-    EngineSpec e = new EngineSpec();
-    e.setKvCacheTokens(engine.kvCacheTokens());
-    e.setChunkTokens(engine.chunkTokens());
-    engine.maxNumSeqs().ifPresent(e::setMaxNumSeqs);
-    engine.maxBatchedTokens().ifPresent(e::setMaxBatchedTokens);
-    StepTimeSpec step = new StepTimeSpec();
-    step.setBaseSeconds(engine.stepTime().baseSeconds());
-    step.setSecondsPerToken(engine.stepTime().secondsPerToken());
-    step.setSecondsPerKvToken(engine.stepTime().secondsPerKvToken());
-    e.setStepTime(step);
-    spec.setEngine(e);
+    spec.setEngine(EngineSpecs.given(engine));
     Behavior behavior = new Behavior();
     behavior.setReplicaStartupTime("2m");
     spec.setBehavior(behavior);

@@ -1,5 +1,7 @@
 package io.stableserve.reconcile;
 
+import io.stableserve.testing.EngineSpecs;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -8,13 +10,11 @@ import io.stableserve.actuate.ScaleFailedException;
 import io.stableserve.actuate.ScaleTarget;
 import io.stableserve.actuate.ScaleTargets;
 import io.stableserve.actuate.TargetResolution;
-import io.stableserve.api.EngineSpec;
 import io.stableserve.api.InferenceService;
 import io.stableserve.api.InferenceServiceSpec;
 import io.stableserve.api.MetricsSpec;
 import io.stableserve.api.ReplicaBounds;
 import io.stableserve.api.ScaleTargetRef;
-import io.stableserve.api.StepTimeSpec;
 import io.stableserve.bench.ServiceLoop;
 import io.stableserve.bench.StableServeAutoscaler;
 import io.stableserve.decide.ReplicaCounts;
@@ -129,17 +129,7 @@ class SameDecisionTest {
     ReplicaBounds replicas = new ReplicaBounds();
     replicas.setMax(MAX);
     spec.setReplicas(replicas);
-    EngineSpec e = new EngineSpec();
-    e.setKvCacheTokens(engine.kvCacheTokens());
-    e.setChunkTokens(engine.chunkTokens());
-    engine.maxNumSeqs().ifPresent(e::setMaxNumSeqs);
-    engine.maxBatchedTokens().ifPresent(e::setMaxBatchedTokens);
-    StepTimeSpec step = new StepTimeSpec();
-    step.setBaseSeconds(Double.parseDouble(fmt(engine.stepTime().baseSeconds())));
-    step.setSecondsPerToken(Double.parseDouble(fmt(engine.stepTime().secondsPerToken())));
-    step.setSecondsPerKvToken(Double.parseDouble(fmt(engine.stepTime().secondsPerKvToken())));
-    e.setStepTime(step);
-    spec.setEngine(e);
+    spec.setEngine(EngineSpecs.given(engine));
     MetricsSpec metrics = new MetricsSpec();
     metrics.setPrometheusUrl("http://prometheus.recorded:9090");
     spec.setMetrics(metrics);
