@@ -2,7 +2,6 @@ package io.stableserve.correct;
 
 import io.stableserve.solve.Capacity;
 import io.stableserve.solve.ConstraintRate;
-import io.stableserve.solve.ModelKind;
 import io.stableserve.workload.TokenMoments;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,5 +1,7 @@
 package io.stableserve.reconcile;
 
+import io.stableserve.report.ChangeEvents;
+
 import io.stableserve.observe.ObservationWindow;
 import io.stableserve.pipeline.ServiceSettings;
 
@@ -9,7 +11,6 @@ import io.stableserve.pipeline.ScalingPipeline;
 import io.stableserve.pipeline.ServiceMemory;
 import io.stableserve.pipeline.StateStore;
 
-import io.fabric8.kubernetes.api.model.Condition;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
@@ -50,10 +51,10 @@ import org.slf4j.LoggerFactory;
  * (status with conditions and the stabilisation state, Events on changes, operator metrics). It
  * runs again every {@code behavior.pollInterval}.
  *
- * <p>Events are emitted on changes only (judged against the previous status, so a restart does not
- * repeat them): a rescale, a failed rescale, metrics or target becoming unusable (or the reason
- * changing), the service becoming unstable, a preemption correction starting, a new engine
- * recommendation above 5% gain, and in Recommend mode a new recommended count.
+ * <p>Events go through {@link ChangeEvents}, which emits them on changes only, judged against the
+ * status the service came with: a rescale, a failed rescale, metrics or target becoming unusable
+ * (or the reason changing), the service becoming unstable, a preemption correction starting, a new
+ * engine recommendation above 5% gain, and in Recommend mode a new recommended count.
  */
 @ControllerConfiguration(name = InferenceServiceReconciler.NAME)
 public final class InferenceServiceReconciler implements Reconciler<InferenceService> {
@@ -104,6 +105,7 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
     InferenceServiceStatus previous = service.getStatus();
     ServiceMemory memory = memories.load(service);
     InferenceServiceStatus status = StatusReport.begin(previous, generation);
+    ChangeEvents changes = new ChangeEvents(events, service, previous);
     service.setStatus(status);
     InferenceServiceSpec spec = service.getSpec();
 
@@ -140,9 +142,7 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
     TargetResolution resolution = targets.resolve(namespace, spec.getScaleTargetRef());
     if (resolution instanceof TargetResolution.Unresolved u) {
       StatusReport.targetUnresolved(status, u.reason(), u.message(), generation, now);
-      if (!sameCondition(previous, Conditions.TARGET_RESOLVED, Conditions.FALSE, u.reason())) {
-        events.record(service, EventRecorder.WARNING, u.reason(), u.message());
-      }
+      changes.whenConditionTurnsFalse(Conditions.TARGET_RESOLVED, u.reason(), EventRecorder.WARNING, u.reason(), u.message());
       LOG.debug("{}/{}: target not resolved ({}): {}", namespace, name, u.reason(), u.message());
       return poll;
     }
@@ -163,25 +163,23 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
       try {
         targets.scale(namespace, spec.getScaleTargetRef(), decision.desiredReplicas());
         applied = true;
-        events.record(service, EventRecorder.NORMAL, Conditions.SUCCESSFUL_RESCALE, String.format(Locale.ROOT,
+        changes.always(EventRecorder.NORMAL, Conditions.SUCCESSFUL_RESCALE, String.format(Locale.ROOT,
             "New size: %d; reason: %s: %s", decision.desiredReplicas(), decision.reason().machineName(), decision.message()));
       } catch (ScaleFailedException e) {
-        events.record(service, EventRecorder.WARNING, Conditions.FAILED_RESCALE, e.getMessage());
+        changes.always(EventRecorder.WARNING, Conditions.FAILED_RESCALE, e.getMessage());
         LOG.warn("{}/{}: {}", namespace, name, e.getMessage());
       }
-    } else if (recommend && decision.scales() && !sameRecommendation(previous, decision)) {
-      events.record(service, EventRecorder.NORMAL, decision.reason().machineName(),
+    } else if (recommend && decision.scales()) {
+      changes.whenRecommendationChanges(decision.desiredReplicas(), decision.reason().machineName(),
           "Recommend mode, /scale not written: " + decision.message());
-    } else if (decision.reason() == DecisionReason.SCALE_UP_SETTLING
-        && (previous == null || previous.getScaleUpSettlingSince() == null)) {
-      // Once per wait: why a scale-up the load asks for has not happened yet.
-      events.record(service, EventRecorder.NORMAL, decision.reason().machineName(), decision.message());
+    } else if (decision.reason() == DecisionReason.SCALE_UP_SETTLING) {
+      changes.whenSettlingBegins(decision.reason().machineName(), decision.message());
     }
 
     StatusReport.evaluated(status, target, evaluation, applied, recommend, generation, now);
     memories.store(service, memory.after(evaluation, applied, now));
-    reportEvents(service, memory, previous, evaluation);
-    adviseEngine(service, previous, status, evaluation);
+    reportEvents(changes, memory, evaluation);
+    adviseEngine(changes, status, evaluation);
 
     metrics.decided(namespace, name, spec.effectiveTargetUtilization(), decision, evaluation.metricsFailure().isEmpty(),
         evaluation.estimate().map(e -> java.util.OptionalDouble.of(e.arrivalRate())).orElse(java.util.OptionalDouble.empty()),
@@ -198,30 +196,22 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
     return poll;
   }
 
-  private void reportEvents(InferenceService service, ServiceMemory memory, InferenceServiceStatus previous,
-      Evaluation evaluation) {
-    evaluation.metricsFailure().ifPresent(f -> {
-      if (!sameCondition(previous, Conditions.METRICS_AVAILABLE, Conditions.FALSE, f.reason())) {
-        events.record(service, EventRecorder.WARNING, Conditions.METRICS_UNAVAILABLE,
-            f.reason() + ": " + f.message() + "; holding " + evaluation.decision().desiredReplicas() + " replicas");
-      }
-    });
+  private static void reportEvents(ChangeEvents changes, ServiceMemory memory, Evaluation evaluation) {
+    evaluation.metricsFailure().ifPresent(f -> changes.whenConditionTurnsFalse(Conditions.METRICS_AVAILABLE, f.reason(),
+        EventRecorder.WARNING, Conditions.METRICS_UNAVAILABLE,
+        f.reason() + ": " + f.message() + "; holding " + evaluation.decision().desiredReplicas() + " replicas"));
     Decision d = evaluation.decision();
-    if (d.stability() == io.stableserve.decide.StabilityVerdict.UNSTABLE
-        && !sameCondition(previous, Conditions.STABLE, Conditions.FALSE, d.stability().machineName())) {
-      events.record(service, EventRecorder.WARNING, d.stability().machineName(), d.stabilityMessage());
+    if (d.stability() == io.stableserve.decide.StabilityVerdict.UNSTABLE) {
+      changes.whenConditionTurnsFalse(Conditions.STABLE, d.stability().machineName(), EventRecorder.WARNING,
+          d.stability().machineName(), d.stabilityMessage());
     }
-    Optional<CorrectedCapacity> corrected = evaluation.capacity().filter(c -> c.source() != CapacitySource.MODEL);
-    boolean wasCorrected = memory.correction().isPresent();
-    if (corrected.isPresent() && !wasCorrected) {
-      events.record(service, EventRecorder.WARNING, Conditions.PREEMPTING, String.format(Locale.ROOT,
-          "stable rate per replica corrected from %.3g to %.3g req/s: %s", corrected.get().model().stableRate(),
-          corrected.get().capacity().stableRate(), corrected.get().explanation()));
-    }
+    evaluation.capacity().filter(c -> c.source() != CapacitySource.MODEL).ifPresent(c ->
+        changes.whenCorrectionBegins(memory.correction().isPresent(), Conditions.PREEMPTING, String.format(Locale.ROOT,
+            "stable rate per replica corrected from %.3g to %.3g req/s: %s", c.model().stableRate(),
+            c.capacity().stableRate(), c.explanation())));
   }
 
-  private void adviseEngine(InferenceService service, InferenceServiceStatus previous, InferenceServiceStatus status,
-      Evaluation evaluation) {
+  private void adviseEngine(ChangeEvents changes, InferenceServiceStatus status, Evaluation evaluation) {
     if (evaluation.capacity().isEmpty() || evaluation.engine().isEmpty()
         || evaluation.estimate().flatMap(ServiceEstimate::workload).isEmpty()) {
       return;
@@ -241,49 +231,21 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
     r.setRecommendedStableRate(a.recommendedStableRate());
     r.setGain(a.gain());
     status.setEngineRecommendation(r);
-    EngineRecommendation before = previous == null ? null : previous.getEngineRecommendation();
-    if (a.gain() > EngineAdvisor.EVENT_GAIN && !sameAdvice(before, a)) {
-      events.record(service, EventRecorder.NORMAL, Conditions.ENGINE_RECOMMENDATION, String.format(Locale.ROOT,
+    if (a.gain() > EngineAdvisor.EVENT_GAIN) {
+      changes.whenAdviceChanges(a.setting(), a.value(), Conditions.ENGINE_RECOMMENDATION, String.format(Locale.ROOT,
           "%s=%d%s would raise the stable rate per replica from %.3g to %.3g req/s (+%.0f%%); StableServe never changes the engine itself",
           a.setting(), a.value(), a.currentValue().isPresent() ? " (now " + a.currentValue().getAsLong() + ")" : "",
           a.currentStableRate(), a.recommendedStableRate(), 100 * a.gain()));
     }
   }
 
-  /**
-   * Whether advice repeats the one in status: the same setting, a value within 25% of it. The search
-   * runs on each window's workload estimate, so its optimum wanders (159 to 188 on a steady chat
-   * load in the demo); an Event per wander would bury the ones that matter.
-   */
-  static boolean sameAdvice(EngineRecommendation before, EngineAdvice advice) {
-    return before != null && before.getValue() != null && before.getValue() > 0 && advice.setting().equals(before.getSetting())
-        && Math.abs(advice.value() - before.getValue()) <= SAME_ADVICE * before.getValue();
-  }
-
-  static final double SAME_ADVICE = 0.25;
-
   private Duration invalid(InferenceService service, InferenceServiceStatus previous, InferenceServiceStatus status,
       String message, Long generation, Instant now, Duration poll) {
     StatusReport.invalidSpec(status, message, generation, now);
-    if (!sameCondition(previous, Conditions.READY, Conditions.FALSE, Conditions.INVALID_SPEC)) {
-      events.record(service, EventRecorder.WARNING, Conditions.INVALID_SPEC, message);
-    }
+    new ChangeEvents(events, service, previous).whenConditionTurnsFalse(Conditions.READY, Conditions.INVALID_SPEC,
+        EventRecorder.WARNING, Conditions.INVALID_SPEC, message);
     LOG.warn("{}/{}: invalid spec: {}", service.getMetadata().getNamespace(), service.getMetadata().getName(), message);
     return poll;
-  }
-
-  private static boolean sameCondition(InferenceServiceStatus previous, String type, String status, String reason) {
-    if (previous == null) {
-      return false;
-    }
-    Optional<Condition> c = previous.condition(type);
-    return c.isPresent() && status.equals(c.get().getStatus()) && reason.equals(c.get().getReason());
-  }
-
-  private static boolean sameRecommendation(InferenceServiceStatus previous, Decision decision) {
-    return previous != null && previous.getLastDecision() != null
-        && Integer.valueOf(decision.desiredReplicas()).equals(previous.getLastDecision().getTo())
-        && decision.reason().machineName().equals(previous.getLastDecision().getReason());
   }
 
   private static double seconds(long startedNanos) {

@@ -21,7 +21,6 @@ import io.stableserve.observe.Signal;
 import io.stableserve.pipeline.Evaluation;
 import io.stableserve.solve.EngineConfig;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

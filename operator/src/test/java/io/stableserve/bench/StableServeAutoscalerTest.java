@@ -11,7 +11,6 @@ import io.stableserve.observe.TokenHistogram;
 import io.stableserve.solve.EngineConfig;
 import io.stableserve.solve.ModelKind;
 import io.stableserve.solve.StepTimeModel;
-import java.net.URI;
 import java.time.Duration;
 import org.assertj.core.data.Offset;
 import java.util.List;
