@@ -18,7 +18,6 @@ import io.stableserve.workload.TraceReader;
 import io.stableserve.workload.Workload;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.time.Duration;
@@ -36,7 +35,9 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code bench}: every policy on every workload in the simulated fleet; a table and a chart. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Benchmark StableServe against HPA, KEDA, llm-d's saturation autoscaler, Knative's KPA and an oracle "
-        + "in the simulated fleet: prints a table and writes a chart.",
+        + "in the simulated fleet: prints a table and writes a chart. Without engine options the replica is "
+        + "Llama-3.1-8B-like on one H100: 131072 KV tokens, max_num_batched_tokens and chunk 2048, max_num_seqs 256, "
+        + "step 0.006 s + 1.7e-5 s per token + 1e-7 s per KV token.",
     subcommands = {OperatorCostCommand.class})
 public final class BenchCommand implements Callable<Integer> {
 
@@ -45,9 +46,9 @@ public final class BenchCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--data", paramLabel = "DIR",
-      description = "Folder with azure-llm-2023-conv.csv and azure-llm-2023-code.csv (default: data/, found from here or a parent).")
-  Path data;
+  @Mixin
+  DataOption dataOption = new DataOption();
+
 
   @Option(names = "--workloads", split = ",", paramLabel = "NAME",
       description = "Workloads to run, of conversation, code, diurnal, shift (default: all).")
@@ -79,26 +80,12 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "42", description = "Seed of request sources and engines (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--kv-tokens", defaultValue = "131072", paramLabel = "M", description = "KV-cache tokens per replica (default: ${DEFAULT-VALUE}).")
-  long kvTokens;
+  /** The benchmark's replica when no engine option is given: Llama-3.1-8B-like on one H100. */
+  static final EngineConfig REFERENCE_ENGINE = new EngineConfig(131_072, 2048, OptionalInt.of(256), OptionalInt.of(2048),
+      new StepTimeModel(0.006, 1.7e-5, 1e-7));
 
-  @Option(names = "--max-batched-tokens", defaultValue = "2048", paramLabel = "B",
-      description = "max_num_batched_tokens, also the prefill chunk (default: ${DEFAULT-VALUE}).")
-  int maxBatchedTokens;
-
-  @Option(names = "--max-num-seqs", defaultValue = "256", paramLabel = "K", description = "max_num_seqs (default: ${DEFAULT-VALUE}).")
-  int maxNumSeqs;
-
-  @Option(names = "--step-base", defaultValue = "0.006", paramLabel = "C0", description = "Step time base c0, s (default: ${DEFAULT-VALUE}).")
-  double stepBase;
-
-  @Option(names = "--step-per-token", defaultValue = "1.7e-5", paramLabel = "C1",
-      description = "Step time per computed token c1, s (default: ${DEFAULT-VALUE}).")
-  double stepPerToken;
-
-  @Option(names = "--step-per-kv-token", defaultValue = "1e-7", paramLabel = "C2",
-      description = "Step time per resident KV token c2, s (default: ${DEFAULT-VALUE}).")
-  double stepPerKvToken;
+  @Mixin
+  EngineOptions engineOptions = new EngineOptions();
 
   @Mixin
   TargetUtilizationOption targetUtilization = new TargetUtilizationOption();
@@ -137,8 +124,8 @@ public final class BenchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
-    EngineConfig engine = new EngineConfig(kvTokens, maxBatchedTokens, OptionalInt.of(maxNumSeqs), OptionalInt.of(maxBatchedTokens),
-        new StepTimeModel(stepBase, stepPerToken, stepPerKvToken));
+    EngineConfig engine = engineOptions.engineOr(REFERENCE_ENGINE);
+    int maxBatchedTokens = engine.maxBatchedTokens().orElse(engine.chunkTokens());
     BenchSetup setup = new BenchSetup(EngineSetup.of(engine), startupSeconds, Math.max(32768, maxBatchedTokens),
         new ReplicaRange(1, maxReplicas), ttftTarget, seed,
         new StableServeSettings(targetUtilization.value(), windowSeconds(), model.kind(), settle()));
@@ -147,7 +134,8 @@ public final class BenchCommand implements Callable<Integer> {
     out.printf(Locale.ROOT, "Engine: M = %d KV tokens, max_num_batched_tokens %d, max_num_seqs %d, step %.3g + %.3g·n + %.3g·m s; "
             + "start-up %.0f s; TTFT target %.1f s; replicas 1..%d; seed %d%nStableServe: ρ = %.2f, %s model, %.0f s estimation window, "
             + "%.0f s scale-up settle time%n",
-        kvTokens, maxBatchedTokens, maxNumSeqs, stepBase, stepPerToken, stepPerKvToken, startupSeconds, ttftTarget, maxReplicas, seed,
+        engine.kvCacheTokens(), maxBatchedTokens, engine.maxNumSeqs().orElse(0), engine.stepTime().baseSeconds(),
+        engine.stepTime().secondsPerToken(), engine.stepTime().secondsPerKvToken(), startupSeconds, ttftTarget, maxReplicas, seed,
         targetUtilization.value(), model.kind().name().toLowerCase(Locale.ROOT), windowSeconds(), settleSeconds());
     Benchmark benchmark = new Benchmark(setup, kinds);
     List<RunResult> results = new ArrayList<>();
@@ -182,12 +170,12 @@ public final class BenchCommand implements Callable<Integer> {
     for (String name : workloads) {
       switch (name.trim().toLowerCase(Locale.ROOT)) {
         case "conversation", "conv" -> {
-          conversation = conversation == null ? TraceReader.read(dataFile("azure-llm-2023-conv.csv")) : conversation;
+          conversation = conversation == null ? TraceReader.read(dataOption.file("azure-llm-2023-conv.csv")) : conversation;
           out.add(Workloads.trace("conversation", conversation, timeScale, replicas, engine));
         }
-        case "code" -> out.add(Workloads.trace("code", TraceReader.read(dataFile("azure-llm-2023-code.csv")), timeScale, replicas, engine));
+        case "code" -> out.add(Workloads.trace("code", TraceReader.read(dataOption.file("azure-llm-2023-code.csv")), timeScale, replicas, engine));
         case "diurnal" -> {
-          conversation = conversation == null ? TraceReader.read(dataFile("azure-llm-2023-conv.csv")) : conversation;
+          conversation = conversation == null ? TraceReader.read(dataOption.file("azure-llm-2023-conv.csv")) : conversation;
           out.add(Workloads.diurnal("diurnal", conversation, replicas + 3, engine));
         }
         case "shift" -> out.add(Workloads.shift("shift", replicas, engine));
@@ -195,19 +183,5 @@ public final class BenchCommand implements Callable<Integer> {
       }
     }
     return out;
-  }
-
-  private Path dataFile(String name) throws IOException {
-    if (data != null) {
-      return data.resolve(name);
-    }
-    Path dir = Path.of("").toAbsolutePath();
-    for (int up = 0; up < 4 && dir != null; up++, dir = dir.getParent()) {
-      Path candidate = dir.resolve("data").resolve(name).normalize();
-      if (Files.isRegularFile(candidate)) {
-        return candidate;
-      }
-    }
-    throw new IOException(name + " not found in data/ from here or a parent folder; give --data DIR");
   }
 }

@@ -71,6 +71,20 @@ public final class EngineOptions {
     return new StepTimeModel(stepBase, stepPerToken == null ? 0 : stepPerToken, stepPerKvToken == null ? 0 : stepPerKvToken);
   }
 
+  /**
+   * The engine with every figure not given taken from {@code defaults}; an unset chunk follows a
+   * given {@code --max-batched-tokens} (vLLM prefills in chunks of the token budget), and a step
+   * time given in part replaces the default's whole.
+   */
+  public EngineConfig engineOr(EngineConfig defaults) {
+    boolean step = stepSeconds != null || stepBase != null || stepPerToken != null || stepPerKvToken != null;
+    return new EngineConfig(kvTokens != null ? kvTokens : defaults.kvCacheTokens(),
+        chunkTokens != null ? chunkTokens : maxBatchedTokens != null ? maxBatchedTokens : defaults.chunkTokens(),
+        maxNumSeqs != null ? OptionalInt.of(maxNumSeqs) : defaults.maxNumSeqs(),
+        maxBatchedTokens != null ? OptionalInt.of(maxBatchedTokens) : defaults.maxBatchedTokens(),
+        step ? stepTime() : defaults.stepTime());
+  }
+
   /** The whole engine, every figure given. */
   public EngineConfig engine() {
     if (kvTokens == null || chunkTokens == null) {

@@ -52,7 +52,7 @@ public final class SimBenchCommand implements Callable<Integer> {
     if (repeat < 1) {
       throw new IllegalArgumentException("--repeat must be at least 1, got " + repeat);
     }
-    Trace t = TraceReader.read(trace != null ? trace : ValidateCommand.findData().resolve("azure-llm-2023-conv.csv"));
+    Trace t = TraceReader.read(trace != null ? trace : DataOption.find().resolve("azure-llm-2023-conv.csv"));
     EngineSetup engine = EngineSetup.of(Validation.linearEngine(100_000));
     PrintWriter out = spec.commandLine().getOut();
     out.printf(Locale.ROOT, "Simulating %s replayed %.4gx faster on %d replicas for %.0f s (%s)%n", t.name(),

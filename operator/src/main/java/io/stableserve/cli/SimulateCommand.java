@@ -48,6 +48,9 @@ public final class SimulateCommand implements Callable<Integer> {
   CommandSpec spec;
 
   @Mixin
+  BoundaryOptions boundaryOptions = new BoundaryOptions();
+
+  @Mixin
   WorkloadOptions workloadOptions = new WorkloadOptions();
 
   @Mixin
@@ -59,25 +62,10 @@ public final class SimulateCommand implements Callable<Integer> {
   @Option(names = "--json", description = "With --find-boundary: print one JSON object.")
   boolean json;
 
-  @Option(names = "--runs", defaultValue = "6", paramLabel = "R",
-      description = "Boundary: independent runs per rate (default: ${DEFAULT-VALUE}).")
-  int runs;
 
-  @Option(names = "--horizon", defaultValue = "7200", paramLabel = "S",
-      description = "Boundary: simulated seconds per run (default: ${DEFAULT-VALUE}).")
-  double horizon;
 
-  @Option(names = "--tolerance", defaultValue = "0.01", paramLabel = "F",
-      description = "Boundary: drift tolerance as a share of the arrival rate (default: ${DEFAULT-VALUE}).")
-  double tolerance;
 
-  @Option(names = "--confidence", defaultValue = "0.95", paramLabel = "C",
-      description = "Boundary: one-sided confidence of the stability verdict (default: ${DEFAULT-VALUE}).")
-  double confidence;
 
-  @Option(names = "--resolution", defaultValue = "0.02", paramLabel = "F",
-      description = "Boundary: relative width of the final bracket (default: ${DEFAULT-VALUE}).")
-  double resolution;
 
   @Option(names = "--arrival-rate", paramLabel = "L", description = "Fleet: Poisson arrival rate, req/s.")
   Double arrivalRate;
@@ -116,8 +104,6 @@ public final class SimulateCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "1", description = "Random seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--threads", paramLabel = "N", description = "Boundary: worker threads (default: available processors).")
-  Integer threads;
 
   @Override
   public Integer call() throws Exception {
@@ -151,9 +137,9 @@ public final class SimulateCommand implements Callable<Integer> {
       models.put(k, StabilityModels.of(k).solve(workload, engine.config()));
     }
     Capacity predicted = models.get(defaultModel);
-    StabilityCriterion criterion = new StabilityCriterion(runs, horizon, tolerance, confidence);
-    BoundaryFinder finder = new BoundaryFinder(engine, workload, criterion, resolution, seed,
-        threads == null ? Runtime.getRuntime().availableProcessors() : threads);
+    StabilityCriterion criterion = boundaryOptions.criterion();
+    BoundaryFinder finder = new BoundaryFinder(engine, workload, criterion, boundaryOptions.resolution(), seed,
+        boundaryOptions.threads());
     BoundaryFinder.Boundary b = finder.find(predicted.stableRate());
     if (json) {
       ObjectNode root = PlanCommand.JSON.createObjectNode();
@@ -171,7 +157,7 @@ public final class SimulateCommand implements Callable<Integer> {
       root.put("recomputedShareAtBoundary", b.atBoundary().recomputedShare());
       root.put("meanKvCacheUsageAtBoundary", b.atBoundary().meanKvTokens() / engine.config().kvCacheTokens());
       root.put("criterion", criterion.describe());
-      root.put("resolution", resolution);
+      root.put("resolution", boundaryOptions.resolution());
       root.put("simulatedSeconds", b.simulatedSeconds());
       root.put("wallSeconds", b.wallSeconds());
       ArrayNode probes = root.putArray("probes");
@@ -187,7 +173,7 @@ public final class SimulateCommand implements Callable<Integer> {
     }
     out.printf(Locale.ROOT, "Workload   %s%n", workload.describe());
     out.printf(Locale.ROOT, "Engine     %s%n", describe(engine));
-    out.printf(Locale.ROOT, "Criterion  %s; resolution %.1f%%%n", criterion.describe(), resolution * 100);
+    out.printf(Locale.ROOT, "Criterion  %s; resolution %.1f%%%n", criterion.describe(), boundaryOptions.resolution() * 100);
     out.println("  rate (req/s)   verdict    mean drift  upper bound  threshold   in system  preemptions/h"
         + "  recomputed  KV used");
     for (BoundaryFinder.Probe p : b.probes()) {

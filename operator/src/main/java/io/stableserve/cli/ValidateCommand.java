@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -27,29 +28,17 @@ public final class ValidateCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--data", paramLabel = "DIR",
-      description = "Folder with azure-llm-2023-conv.csv and azure-llm-2023-code.csv (default: data/, "
-          + "looked for from here and up to three folders above).")
-  Path data;
+  @Mixin
+  BoundaryOptions boundaryOptions = new BoundaryOptions();
 
-  @Option(names = "--runs", defaultValue = "6", paramLabel = "R", description = "Runs per rate (default: ${DEFAULT-VALUE}).")
-  int runs;
+  @Mixin
+  DataOption dataOption = new DataOption();
 
-  @Option(names = "--horizon", defaultValue = "7200", paramLabel = "S",
-      description = "Simulated seconds per run (default: ${DEFAULT-VALUE}).")
-  double horizon;
 
-  @Option(names = "--tolerance", defaultValue = "0.01", paramLabel = "F",
-      description = "Drift tolerance, share of the arrival rate (default: ${DEFAULT-VALUE}).")
-  double tolerance;
 
-  @Option(names = "--confidence", defaultValue = "0.95", paramLabel = "C",
-      description = "One-sided confidence (default: ${DEFAULT-VALUE}).")
-  double confidence;
 
-  @Option(names = "--resolution", defaultValue = "0.02", paramLabel = "F",
-      description = "Relative width of the final bracket (default: ${DEFAULT-VALUE}).")
-  double resolution;
+
+
 
   @Option(names = "--only", paramLabel = "TEXT", description = "Only the cases whose group or name contains TEXT.")
   String only;
@@ -57,15 +46,13 @@ public final class ValidateCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "1", description = "Random seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--threads", paramLabel = "N", description = "Worker threads (default: available processors).")
-  Integer threads;
 
   @Option(names = "--out", paramLabel = "FILE", description = "Also write the tables to FILE.")
   Path outFile;
 
   @Override
   public Integer call() throws IOException {
-    Path dir = data != null ? data : findData();
+    Path dir = dataOption.folder();
     Trace conversation = TraceReader.read(dir.resolve("azure-llm-2023-conv.csv"));
     Trace code = TraceReader.read(dir.resolve("azure-llm-2023-code.csv"));
     List<Validation.Case> cases = Validation.cases(conversation, code).stream()
@@ -73,13 +60,13 @@ public final class ValidateCommand implements Callable<Integer> {
     if (cases.isEmpty()) {
       throw new IllegalArgumentException("no validation case matches --only '" + only + "'");
     }
-    StabilityCriterion criterion = new StabilityCriterion(runs, horizon, tolerance, confidence);
+    StabilityCriterion criterion = boundaryOptions.criterion();
     PrintWriter out = spec.commandLine().getOut();
     long started = System.nanoTime();
     StringBuilder md = new StringBuilder();
     String[] group = {null};
-    List<Validation.Row> rows = Validation.run(cases, criterion, resolution, seed,
-        threads == null ? Runtime.getRuntime().availableProcessors() : threads, row -> {
+    List<Validation.Row> rows = Validation.run(cases, criterion, boundaryOptions.resolution(), seed,
+        boundaryOptions.threads(), row -> {
           Validation.Case c = row.validationCase();
           if (!c.group().equals(group[0])) {
             group[0] = c.group();
@@ -108,7 +95,7 @@ public final class ValidateCommand implements Callable<Integer> {
     double simulated = rows.stream().mapToDouble(r -> r.boundary().simulatedSeconds()).sum();
     String footer = String.format(Locale.ROOT, "%nCriterion: %s; resolution %.0f%%. Errors are (model − empirical) / "
             + "empirical. %d cases, %.0f simulated engine-hours, %.0f s wall.%n",
-        criterion.describe(), resolution * 100, rows.size(), simulated / 3600, wall);
+        criterion.describe(), boundaryOptions.resolution() * 100, rows.size(), simulated / 3600, wall);
     md.append(footer);
     out.print(footer);
     out.flush();
@@ -116,17 +103,5 @@ public final class ValidateCommand implements Callable<Integer> {
       Files.writeString(outFile, md.toString(), StandardCharsets.UTF_8);
     }
     return 0;
-  }
-
-  static Path findData() throws IOException {
-    Path dir = Path.of("").toAbsolutePath();
-    for (int up = 0; up < 4 && dir != null; up++, dir = dir.getParent()) {
-      Path candidate = dir.resolve("data").normalize();
-      if (Files.isRegularFile(candidate.resolve("azure-llm-2023-conv.csv"))) {
-        return candidate;
-      }
-    }
-    throw new IOException("cannot find data/ with the Azure traces from " + Path.of("").toAbsolutePath()
-        + "; give --data DIR");
   }
 }
