@@ -1,6 +1,6 @@
 package io.stableserve.bench;
 
-import io.stableserve.observe.TokenHistogram;
+import io.stableserve.observe.WindowHistogram;
 import io.stableserve.sim.Fleet;
 import io.stableserve.sim.Replica;
 import io.stableserve.sim.metrics.Histogram;
@@ -50,7 +50,7 @@ public final class FleetMetrics {
    * @param inSystem {@code vllm:num_requests_running + vllm:num_requests_waiting} over the pods that serve metrics
    */
   public record Counters(double time, long completions, double inSystem, long preemptions,
-      TokenHistogram prompt, TokenHistogram output) {}
+      WindowHistogram prompt, WindowHistogram output) {}
 
   /**
    * What changed between two counter snapshots.
@@ -58,7 +58,7 @@ public final class FleetMetrics {
    * @param arrivals completions plus the growth of running + waiting, as DESIGN §1.4 measures arrivals
    */
   public record Increase(double from, double to, double completions, double arrivals, double preemptions,
-      TokenHistogram prompt, TokenHistogram output) {
+      WindowHistogram prompt, WindowHistogram output) {
     public double seconds() {
       return to - from;
     }
@@ -131,8 +131,8 @@ public final class FleetMetrics {
       outputSum += m.requestGenerationTokens().sum();
       outputCount += m.requestGenerationTokens().count();
     }
-    TokenHistogram p = prompt == null ? null : histogram("vllm:request_prompt_tokens", prompt, promptCounts, promptSum, promptCount);
-    TokenHistogram o = output == null ? null : histogram("vllm:request_generation_tokens", output, outputCounts, outputSum, outputCount);
+    WindowHistogram p = prompt == null ? null : histogram("vllm:request_prompt_tokens", prompt, promptCounts, promptSum, promptCount);
+    WindowHistogram o = output == null ? null : histogram("vllm:request_generation_tokens", output, outputCounts, outputSum, outputCount);
     record(new Counters(fleet.now(), completions, inSystem, preemptions, p, o));
   }
 
@@ -142,12 +142,12 @@ public final class FleetMetrics {
     }
   }
 
-  private static TokenHistogram histogram(String name, Histogram shape, double[] cumulative, double sum, double count) {
+  private static WindowHistogram histogram(String name, Histogram shape, double[] cumulative, double sum, double count) {
     double[] bounds = new double[cumulative.length];
     for (int i = 0; i < bounds.length; i++) {
       bounds[i] = shape.bound(i);
     }
-    return TokenHistogram.of(name, bounds, cumulative, sum, count);
+    return WindowHistogram.of(name, bounds, cumulative, sum, count);
   }
 
 
@@ -285,12 +285,12 @@ public final class FleetMetrics {
         b.preemptions() - a.preemptions(), minus(b.prompt(), a.prompt()), minus(b.output(), a.output()));
   }
 
-  private static TokenHistogram minus(TokenHistogram b, TokenHistogram a) {
-    List<TokenHistogram.Bucket> buckets = new ArrayList<>(b.buckets().size());
+  private static WindowHistogram minus(WindowHistogram b, WindowHistogram a) {
+    List<WindowHistogram.Bucket> buckets = new ArrayList<>(b.buckets().size());
     for (int i = 0; i < b.buckets().size(); i++) {
-      buckets.add(new TokenHistogram.Bucket(b.buckets().get(i).upperBound(),
+      buckets.add(new WindowHistogram.Bucket(b.buckets().get(i).upperBound(),
           b.buckets().get(i).cumulativeCount() - a.buckets().get(i).cumulativeCount()));
     }
-    return new TokenHistogram(b.metric(), buckets, b.sum() - a.sum(), b.count() - a.count());
+    return new WindowHistogram(b.metric(), buckets, b.sum() - a.sum(), b.count() - a.count());
   }
 }

@@ -14,7 +14,7 @@ import io.stableserve.settings.Defaults;
 import io.stableserve.decide.Decision;
 import io.stableserve.decide.ReplicaRange;
 import io.stableserve.decide.ReplicaCounts;
-import io.stableserve.observe.TokenHistogram;
+import io.stableserve.observe.WindowHistogram;
 import io.stableserve.sim.metrics.Histogram;
 import io.stableserve.solve.EngineConfig;
 import io.stableserve.solve.StepTimeModel;
@@ -44,15 +44,15 @@ public final class ServiceLoop {
   /** One synthetic InferenceService: its inputs and what the operator keeps for it. */
   public static final class Service {
     final EngineConfig engine;
-    final TokenHistogram prompt;
-    final TokenHistogram output;
+    final WindowHistogram prompt;
+    final WindowHistogram output;
     final double baseRate;
     final double phase;
     final ServiceSettings settings;
     int replicas = 2;
     Decision last;
 
-    Service(EngineConfig engine, TokenHistogram prompt, TokenHistogram output, double baseRate, double phase, ModelKind model) {
+    Service(EngineConfig engine, WindowHistogram prompt, WindowHistogram output, double baseRate, double phase, ModelKind model) {
       this.engine = engine;
       this.prompt = prompt;
       this.output = output;
@@ -102,7 +102,7 @@ public final class ServiceLoop {
     return new ServiceLoop(services);
   }
 
-  private static TokenHistogram histogram(String name, RandomGenerator random, int low, int high) {
+  private static WindowHistogram histogram(String name, RandomGenerator random, int low, int high) {
     Histogram h = new Histogram(Histogram.oneTwoFive(32_768));
     int n = 2000 + random.nextInt(4000);
     for (int i = 0; i < n; i++) {
@@ -114,7 +114,7 @@ public final class ServiceLoop {
       bounds[i] = h.bound(i);
       cumulative[i] = h.cumulativeCount(i);
     }
-    return TokenHistogram.of(name, bounds, cumulative, h.sum(), h.count());
+    return WindowHistogram.of(name, bounds, cumulative, h.sum(), h.count());
   }
 
   /** The service's engine, as its InferenceService spec gives it. */

@@ -11,7 +11,7 @@ import io.stableserve.observe.Observation;
 import io.stableserve.observe.ObservationWindow;
 import io.stableserve.observe.Observer;
 import io.stableserve.observe.Signal;
-import io.stableserve.observe.TokenHistogram;
+import io.stableserve.observe.WindowHistogram;
 import io.stableserve.observe.VllmMetricNames;
 import io.stableserve.pipeline.Evaluation;
 import io.stableserve.pipeline.InMemoryStateStore;
@@ -165,22 +165,22 @@ public final class StableServeAutoscaler implements Autoscaler {
     return Instant.ofEpochMilli(Math.round(seconds * 1000));
   }
 
-  private static TokenHistogram sum(List<FleetMetrics.Increase> parts, boolean prompt) {
-    TokenHistogram first = prompt ? parts.get(0).prompt() : parts.get(0).output();
+  private static WindowHistogram sum(List<FleetMetrics.Increase> parts, boolean prompt) {
+    WindowHistogram first = prompt ? parts.get(0).prompt() : parts.get(0).output();
     double[] counts = new double[first.buckets().size()];
     double total = 0, count = 0;
     for (FleetMetrics.Increase p : parts) {
-      TokenHistogram h = prompt ? p.prompt() : p.output();
+      WindowHistogram h = prompt ? p.prompt() : p.output();
       for (int i = 0; i < counts.length; i++) {
         counts[i] += h.buckets().get(i).cumulativeCount();
       }
       total += h.sum();
       count += h.count();
     }
-    List<TokenHistogram.Bucket> buckets = new ArrayList<>(counts.length);
+    List<WindowHistogram.Bucket> buckets = new ArrayList<>(counts.length);
     for (int i = 0; i < counts.length; i++) {
-      buckets.add(new TokenHistogram.Bucket(first.buckets().get(i).upperBound(), counts[i]));
+      buckets.add(new WindowHistogram.Bucket(first.buckets().get(i).upperBound(), counts[i]));
     }
-    return new TokenHistogram(first.metric(), buckets, total, count);
+    return new WindowHistogram(first.metric(), buckets, total, count);
   }
 }

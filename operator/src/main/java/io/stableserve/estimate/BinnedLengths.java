@@ -1,6 +1,6 @@
 package io.stableserve.estimate;
 
-import io.stableserve.observe.TokenHistogram;
+import io.stableserve.observe.WindowHistogram;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -157,15 +157,15 @@ public final class BinnedLengths {
    * @param meanOverride E[X] from elsewhere (a user PromQL); replaces {@code _sum / _count}
    * @throws IllegalArgumentException when the histogram counted no request in the window
    */
-  public static BinnedLengths from(TokenHistogram histogram, OptionalDouble meanOverride) {
-    List<TokenHistogram.Bucket> buckets = new ArrayList<>(histogram.buckets());
-    buckets.sort(Comparator.comparingDouble(TokenHistogram.Bucket::upperBound));
+  public static BinnedLengths from(WindowHistogram histogram, OptionalDouble meanOverride) {
+    List<WindowHistogram.Bucket> buckets = new ArrayList<>(histogram.buckets());
+    buckets.sort(Comparator.comparingDouble(WindowHistogram.Bucket::upperBound));
     List<double[]> bins = new ArrayList<>();
     double previousBound = 0;
     double previousCumulative = 0;
     double previousLower = 0;
     boolean tail = false;
-    for (TokenHistogram.Bucket b : buckets) {
+    for (WindowHistogram.Bucket b : buckets) {
       double n = Math.max(0, b.cumulativeCount() - previousCumulative);
       double a = Math.floor(previousBound) + 1;
       double hi;

@@ -2,7 +2,7 @@ package io.stableserve.estimate;
 
 import io.stableserve.observe.Observation;
 import io.stableserve.observe.Observation.IntervalSample;
-import io.stableserve.observe.TokenHistogram;
+import io.stableserve.observe.WindowHistogram;
 import io.stableserve.workload.ArrivalStatistics;
 import java.util.ArrayList;
 import java.util.List;
@@ -107,7 +107,7 @@ public final class Estimator {
     return Optional.of(new WorkloadEstimate(prompt.get(), output.get(), statistics));
   }
 
-  private static Optional<BinnedLengths> lengths(TokenHistogram histogram, OptionalDouble meanOverride, List<String> notes) {
+  private static Optional<BinnedLengths> lengths(WindowHistogram histogram, OptionalDouble meanOverride, List<String> notes) {
     try {
       return Optional.of(BinnedLengths.from(histogram, meanOverride));
     } catch (IllegalArgumentException e) {

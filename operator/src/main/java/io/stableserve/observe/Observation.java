@@ -90,7 +90,7 @@ public record Observation(
    * @param meanPromptOverride E[s] from a user query, when configured
    * @param meanOutputOverride E[o] from a user query, when configured
    */
-  public record TokenLengths(Optional<TokenHistogram> prompt, Optional<TokenHistogram> output,
+  public record TokenLengths(Optional<WindowHistogram> prompt, Optional<WindowHistogram> output,
       OptionalDouble meanPromptOverride, OptionalDouble meanOutputOverride) {
     public TokenLengths {
       prompt = Objects.requireNonNullElse(prompt, Optional.empty());
@@ -99,7 +99,7 @@ public record Observation(
       meanOutputOverride = Objects.requireNonNullElse(meanOutputOverride, OptionalDouble.empty());
     }
 
-    public static TokenLengths of(TokenHistogram prompt, TokenHistogram output) {
+    public static TokenLengths of(WindowHistogram prompt, WindowHistogram output) {
       return new TokenLengths(Optional.of(prompt), Optional.of(output), OptionalDouble.empty(), OptionalDouble.empty());
     }
   }

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stableserve.estimate.Estimator;
 import io.stableserve.estimate.ServiceEstimate;
-import io.stableserve.observe.TokenHistogram;
+import io.stableserve.observe.WindowHistogram;
 import io.stableserve.solve.EngineConfig;
 import io.stableserve.solve.ModelKind;
 import io.stableserve.solve.StepTimeModel;
@@ -22,9 +22,9 @@ class StableServeAutoscalerTest {
   private static final EngineConfig ENGINE = EngineConfig.of(65_536, 512, new StepTimeModel(0.02, 0, 0));
 
   /** Every request: prompt in (200, 500], output in (50, 100]; n of them so far. */
-  private static TokenHistogram histogram(String name, double n, double low, double high, double mean) {
-    return new TokenHistogram(name, List.of(new TokenHistogram.Bucket(low, 0), new TokenHistogram.Bucket(high, n),
-        new TokenHistogram.Bucket(Double.POSITIVE_INFINITY, n)), n * mean, n);
+  private static WindowHistogram histogram(String name, double n, double low, double high, double mean) {
+    return new WindowHistogram(name, List.of(new WindowHistogram.Bucket(low, 0), new WindowHistogram.Bucket(high, n),
+        new WindowHistogram.Bucket(Double.POSITIVE_INFINITY, n)), n * mean, n);
   }
 
   private static FleetMetrics.Counters counters(double t, long completed, double inSystem) {

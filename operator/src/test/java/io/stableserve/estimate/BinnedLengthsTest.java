@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import io.stableserve.observe.TokenHistogram;
+import io.stableserve.observe.WindowHistogram;
 import io.stableserve.testing.VllmHistograms;
 import io.stableserve.workload.ProjectData;
 import io.stableserve.workload.Trace;
@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class BinnedLengthsTest {
 
   /** Bins whole-token lengths the way vLLM's histogram does, with +Inf. */
-  static TokenHistogram histogram(int[] lengths) {
+  static WindowHistogram histogram(int[] lengths) {
     return VllmHistograms.of("test", java.util.Arrays.stream(lengths).asLongStream().toArray());
   }
 
@@ -108,8 +108,8 @@ class BinnedLengthsTest {
 
   @Test
   void anOpenTailMakesTheUpperBoundUnbounded() {
-    List<TokenHistogram.Bucket> buckets = List.of(new TokenHistogram.Bucket(100, 5), new TokenHistogram.Bucket(Double.POSITIVE_INFINITY, 10));
-    BinnedLengths b = BinnedLengths.from(new TokenHistogram("t", buckets, 5 * 50 + 5 * 400, 10), OptionalDouble.empty());
+    List<WindowHistogram.Bucket> buckets = List.of(new WindowHistogram.Bucket(100, 5), new WindowHistogram.Bucket(Double.POSITIVE_INFINITY, 10));
+    BinnedLengths b = BinnedLengths.from(new WindowHistogram("t", buckets, 5 * 50 + 5 * 400, 10), OptionalDouble.empty());
     assertThat(b.tailOpen()).isTrue();
     assertThat(b.meanSquareUpperBound()).isEmpty();
     assertThat(b.mean()).isEqualTo(225);
@@ -119,8 +119,8 @@ class BinnedLengthsTest {
   @Test
   void aHistogramWithoutInfBucketTakesTheTailFromTheCount() {
     // As the published V0 page: buckets up to 96 and no +Inf line; _count says 2 more requests.
-    List<TokenHistogram.Bucket> buckets = List.of(new TokenHistogram.Bucket(32, 8), new TokenHistogram.Bucket(96, 8));
-    BinnedLengths b = BinnedLengths.from(new TokenHistogram("t", buckets, 8 * 10 + 2 * 200, 10), OptionalDouble.empty());
+    List<WindowHistogram.Bucket> buckets = List.of(new WindowHistogram.Bucket(32, 8), new WindowHistogram.Bucket(96, 8));
+    BinnedLengths b = BinnedLengths.from(new WindowHistogram("t", buckets, 8 * 10 + 2 * 200, 10), OptionalDouble.empty());
     assertThat(b.requests()).isEqualTo(10);
     assertThat(b.tailOpen()).isTrue();
     assertThat(b.mean()).isEqualTo(48);
@@ -128,8 +128,8 @@ class BinnedLengthsTest {
 
   @Test
   void noRequestsInTheWindowIsRefused() {
-    List<TokenHistogram.Bucket> buckets = List.of(new TokenHistogram.Bucket(100, 0), new TokenHistogram.Bucket(Double.POSITIVE_INFINITY, 0));
-    assertThatThrownBy(() -> BinnedLengths.from(new TokenHistogram("vllm:request_prompt_tokens", buckets, 0, 0), OptionalDouble.empty()))
+    List<WindowHistogram.Bucket> buckets = List.of(new WindowHistogram.Bucket(100, 0), new WindowHistogram.Bucket(Double.POSITIVE_INFINITY, 0));
+    assertThatThrownBy(() -> BinnedLengths.from(new WindowHistogram("vllm:request_prompt_tokens", buckets, 0, 0), OptionalDouble.empty()))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("counted no request");
   }
 

@@ -12,7 +12,7 @@ import io.stableserve.observe.MetricsUnavailableException;
 import io.stableserve.observe.Observation;
 import io.stableserve.observe.Observation.IntervalSample;
 import io.stableserve.observe.Signal;
-import io.stableserve.observe.TokenHistogram;
+import io.stableserve.observe.WindowHistogram;
 import io.stableserve.observe.VllmMetricNames;
 import io.stableserve.solve.StepTimeModel;
 import java.time.Duration;
@@ -33,9 +33,9 @@ class EstimatorTest {
   static final Duration STEP = Duration.ofSeconds(10);
   static final VllmMetricNames NAMES = new VllmMetricNames(VllmMetricNames.Generation.V1, Map.of(), List.of());
 
-  static TokenHistogram lengths(String metric, double count, double mean) {
-    return new TokenHistogram(metric, List.of(new TokenHistogram.Bucket(100, 0), new TokenHistogram.Bucket(1000, count),
-        new TokenHistogram.Bucket(Double.POSITIVE_INFINITY, count)), count * mean, count);
+  static WindowHistogram lengths(String metric, double count, double mean) {
+    return new WindowHistogram(metric, List.of(new WindowHistogram.Bucket(100, 0), new WindowHistogram.Bucket(1000, count),
+        new WindowHistogram.Bucket(Double.POSITIVE_INFINITY, count)), count * mean, count);
   }
 
   /** An observation; intervals carry the given arrival counts and step figures. */

@@ -1,6 +1,6 @@
 package io.stableserve.testing;
 
-import io.stableserve.observe.TokenHistogram;
+import io.stableserve.observe.WindowHistogram;
 
 /** Token lengths binned the way vLLM's length histograms bin them. */
 public final class VllmHistograms {
@@ -11,7 +11,7 @@ public final class VllmHistograms {
   private VllmHistograms() {}
 
   /** Whole-token lengths counted into {@link #BUCKETS}, with +Inf, and their exact sum. */
-  public static TokenHistogram of(String metric, long[] lengths) {
+  public static WindowHistogram of(String metric, long[] lengths) {
     double[] cumulative = new double[BUCKETS.length];
     double sum = 0;
     for (long x : lengths) {
@@ -22,6 +22,6 @@ public final class VllmHistograms {
         }
       }
     }
-    return TokenHistogram.of(metric, BUCKETS, cumulative, sum, lengths.length);
+    return WindowHistogram.of(metric, BUCKETS, cumulative, sum, lengths.length);
   }
 }

@@ -7,7 +7,7 @@ import io.stableserve.observe.Observation;
 import io.stableserve.observe.ObservationWindow;
 import io.stableserve.observe.Observer;
 import io.stableserve.observe.Signal;
-import io.stableserve.observe.TokenHistogram;
+import io.stableserve.observe.WindowHistogram;
 import io.stableserve.observe.VllmMetricNames;
 
 import static io.stableserve.observe.prometheus.VllmMetricCatalog.CACHE_CONFIG;
@@ -197,8 +197,8 @@ public final class PrometheusObserver implements Observer {
         completions = required(Signal.COMPLETIONS, window.increase(SUCCESS), SUCCESS);
       }
 
-      Optional<TokenHistogram> prompt = histogram(Signal.PROMPT_TOKENS, PROMPT_TOKENS);
-      Optional<TokenHistogram> output = histogram(Signal.OUTPUT_TOKENS, GENERATION_TOKENS);
+      Optional<WindowHistogram> prompt = histogram(Signal.PROMPT_TOKENS, PROMPT_TOKENS);
+      Optional<WindowHistogram> output = histogram(Signal.OUTPUT_TOKENS, GENERATION_TOKENS);
       OptionalDouble meanPrompt = overridden(Signal.PROMPT_TOKENS);
       OptionalDouble meanOutput = overridden(Signal.OUTPUT_TOKENS);
 
@@ -366,13 +366,13 @@ public final class PrometheusObserver implements Observer {
       return total;
     }
 
-    private Optional<TokenHistogram> histogram(Signal signal, String metric) throws MetricsUnavailableException {
+    private Optional<WindowHistogram> histogram(Signal signal, String metric) throws MetricsUnavailableException {
       if (!names.contains(metric + "_bucket")) {
         missing.add(signal);
         return Optional.empty();
       }
       String bucketQuery = window.buckets(metric);
-      List<TokenHistogram.Bucket> buckets = new ArrayList<>();
+      List<WindowHistogram.Bucket> buckets = new ArrayList<>();
       for (Sample s : api.query(bucketQuery, at, signal)) {
         String le = s.labels().get("le");
         if (le == null) {
@@ -385,7 +385,7 @@ public final class PrometheusObserver implements Observer {
           throw PrometheusClient.malformed(bucketQuery, signal, "bucket bound le=\"" + le + "\" is not a number");
         }
         OptionalDouble count = checked(signal, bucketQuery, s.value());
-        buckets.add(new TokenHistogram.Bucket(bound, count.orElse(0)));
+        buckets.add(new WindowHistogram.Bucket(bound, count.orElse(0)));
       }
       buckets.sort((a, b) -> Double.compare(a.upperBound(), b.upperBound()));
       OptionalDouble sum = single(signal, window.increase(metric + "_sum"), api.query(window.increase(metric + "_sum"), at, signal));
@@ -397,7 +397,7 @@ public final class PrometheusObserver implements Observer {
       }
       double requests = count.isPresent() ? count.getAsDouble() : buckets.get(buckets.size() - 1).cumulativeCount();
       found.put(signal, metric);
-      return Optional.of(new TokenHistogram(metric, buckets, sum.getAsDouble(), requests));
+      return Optional.of(new WindowHistogram(metric, buckets, sum.getAsDouble(), requests));
     }
 
     private Optional<KvCacheCapacity> kvCache() throws MetricsUnavailableException {

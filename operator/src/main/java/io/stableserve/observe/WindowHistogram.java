@@ -3,8 +3,8 @@ package io.stableserve.observe;
 import java.util.List;
 
 /**
- * What a Prometheus histogram of token lengths ({@code vllm:request_prompt_tokens},
- * {@code vllm:request_generation_tokens}) recorded during the window, summed over the service's
+ * What a Prometheus histogram recorded during the window (token lengths: {@code vllm:request_prompt_tokens},
+ * {@code vllm:request_generation_tokens}; latencies: {@code vllm:time_to_first_token_seconds}), summed over the service's
  * series: {@code sum by (le) (increase(..._bucket[W]))}, {@code sum(increase(..._sum[W]))},
  * {@code sum(increase(..._count[W]))}. Counts are requests (not necessarily whole numbers: Prometheus
  * extrapolates {@code increase} to the window's edges).
@@ -12,12 +12,12 @@ import java.util.List;
  * @param metric the histogram's metric name
  * @param buckets cumulative counts by upper bound {@code le}, in increasing order, ending with
  *     +Inf when Prometheus has it (vLLM always exports it; the published V0 sample does not)
- * @param sum the increase of {@code _sum}: total tokens of the requests counted
+ * @param sum the increase of {@code _sum}: the total of the values counted (tokens or seconds)
  * @param count the increase of {@code _count}: requests counted
  */
-public record TokenHistogram(String metric, List<Bucket> buckets, double sum, double count) {
+public record WindowHistogram(String metric, List<Bucket> buckets, double sum, double count) {
 
-  /** One cumulative bucket: requests with length at most {@code upperBound}. */
+  /** One cumulative bucket: requests whose value is at most {@code upperBound}. */
   public record Bucket(double upperBound, double cumulativeCount) {
     public Bucket {
       if (Double.isNaN(upperBound) || upperBound < 0 || Double.isNaN(cumulativeCount) || Double.isInfinite(cumulativeCount)) {
@@ -30,7 +30,7 @@ public record TokenHistogram(String metric, List<Bucket> buckets, double sum, do
    * A histogram from its finite bucket bounds and their cumulative counts, with the +Inf bucket
    * holding all {@code count} requests, as vLLM exports it.
    */
-  public static TokenHistogram of(String metric, double[] bounds, double[] cumulative, double sum, double count) {
+  public static WindowHistogram of(String metric, double[] bounds, double[] cumulative, double sum, double count) {
     if (bounds.length != cumulative.length) {
       throw new IllegalArgumentException(metric + ": " + bounds.length + " bucket bounds but " + cumulative.length + " counts");
     }
@@ -39,10 +39,10 @@ public record TokenHistogram(String metric, List<Bucket> buckets, double sum, do
       buckets.add(new Bucket(bounds[i], cumulative[i]));
     }
     buckets.add(new Bucket(Double.POSITIVE_INFINITY, count));
-    return new TokenHistogram(metric, buckets, sum, count);
+    return new WindowHistogram(metric, buckets, sum, count);
   }
 
-  public TokenHistogram {
+  public WindowHistogram {
     buckets = List.copyOf(buckets);
     for (int i = 1; i < buckets.size(); i++) {
       if (!(buckets.get(i).upperBound() > buckets.get(i - 1).upperBound())) {
