@@ -48,17 +48,28 @@ public final class FleetMetrics {
    *
    * @param completions {@code vllm:request_success_total}, summed
    * @param inSystem {@code vllm:num_requests_running + vllm:num_requests_waiting} over the pods that serve metrics
+   * @param promptTokensStarted {@code vllm:prompt_tokens_total}: prompt tokens of the requests that got their first token
+   * @param ttft {@code vllm:time_to_first_token_seconds}, summed; null when not recorded
    */
   public record Counters(double time, long completions, double inSystem, long preemptions,
-      WindowHistogram prompt, WindowHistogram output) {}
+      WindowHistogram prompt, WindowHistogram output, long promptTokensStarted, WindowHistogram ttft) {
+
+    /** Counters without the first-token figures (tests build them by hand). */
+    public Counters(double time, long completions, double inSystem, long preemptions, WindowHistogram prompt,
+        WindowHistogram output) {
+      this(time, completions, inSystem, preemptions, prompt, output, 0, null);
+    }
+  }
 
   /**
    * What changed between two counter snapshots.
    *
    * @param arrivals completions plus the growth of running + waiting, as DESIGN §1.4 measures arrivals
+   * @param promptTokensStarted the increase of {@code vllm:prompt_tokens_total}
+   * @param ttft the increase of the TTFT histogram; its count is the requests that got their first token; null when not recorded
    */
   public record Increase(double from, double to, double completions, double arrivals, double preemptions,
-      WindowHistogram prompt, WindowHistogram output) {
+      WindowHistogram prompt, WindowHistogram output, double promptTokensStarted, WindowHistogram ttft) {
     public double seconds() {
       return to - from;
     }
@@ -111,9 +122,21 @@ public final class FleetMetrics {
     double[] promptCounts = null;
     double[] outputCounts = null;
     double promptSum = 0, outputSum = 0, promptCount = 0, outputCount = 0;
+    long promptTokensStarted = 0;
+    Histogram ttftShape = null;
+    double[] ttftCounts = null;
+    double ttftSum = 0, ttftCount = 0;
     for (Replica r : fleet.replicas()) {
       VllmMetricsSnapshot m = fleet.metrics(r);
       completions += m.successTotal();
+      promptTokensStarted += m.promptTokens();
+      if (ttftShape == null) {
+        ttftShape = m.timeToFirstToken();
+        ttftCounts = new double[ttftShape.bucketCount()];
+      }
+      add(ttftCounts, m.timeToFirstToken());
+      ttftSum += m.timeToFirstToken().sum();
+      ttftCount += m.timeToFirstToken().count();
       preemptions += m.preemptions();
       if (r.state() == Replica.State.READY || r.state() == Replica.State.DRAINING) {
         inSystem += m.running() + m.waiting();
@@ -133,7 +156,9 @@ public final class FleetMetrics {
     }
     WindowHistogram p = prompt == null ? null : histogram("vllm:request_prompt_tokens", prompt, promptCounts, promptSum, promptCount);
     WindowHistogram o = output == null ? null : histogram("vllm:request_generation_tokens", output, outputCounts, outputSum, outputCount);
-    record(new Counters(fleet.now(), completions, inSystem, preemptions, p, o));
+    WindowHistogram ttft = ttftShape == null ? null
+        : histogram("vllm:time_to_first_token_seconds", ttftShape, ttftCounts, ttftSum, ttftCount);
+    record(new Counters(fleet.now(), completions, inSystem, preemptions, p, o, promptTokensStarted, ttft));
   }
 
   private static void add(double[] cumulative, Histogram h) {
@@ -282,7 +307,8 @@ public final class FleetMetrics {
   private static Increase difference(Counters a, Counters b) {
     double completions = b.completions() - a.completions();
     return new Increase(a.time(), b.time(), completions, Math.max(0, completions + b.inSystem() - a.inSystem()),
-        b.preemptions() - a.preemptions(), minus(b.prompt(), a.prompt()), minus(b.output(), a.output()));
+        b.preemptions() - a.preemptions(), minus(b.prompt(), a.prompt()), minus(b.output(), a.output()),
+        b.promptTokensStarted() - a.promptTokensStarted(), a.ttft() == null || b.ttft() == null ? null : minus(b.ttft(), a.ttft()));
   }
 
   private static WindowHistogram minus(WindowHistogram b, WindowHistogram a) {
