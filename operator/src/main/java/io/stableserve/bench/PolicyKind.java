@@ -36,9 +36,7 @@ public enum PolicyKind {
   public Autoscaler create(BenchSetup setup, BenchWorkload workload, EmpiricalCapacity capacity) {
     ReplicaRange range = setup.range();
     return switch (this) {
-      case STABLESERVE -> new StableServeAutoscaler(range, setup.stableServe().targetUtilization(),
-          Duration.ofMillis(Math.round(setup.startupSeconds() * 1000)), setup.engine().config(), setup.stableServe().model(),
-          setup.stableServe().windowSeconds(), setup.stableServe().scaleUpSettleTime());
+      case STABLESERVE -> StableServeAutoscaler.of(range, setup);
       case HPA_KV -> KvCacheHpa.withDefaults(range);
       case KEDA_QUEUE -> KedaQueueScaler.withDefaults(range);
       case WVA_SATURATION -> new SaturationScaler(range);
