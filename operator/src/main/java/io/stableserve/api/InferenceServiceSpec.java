@@ -50,6 +50,10 @@ public class InferenceServiceSpec {
   @JsonPropertyDescription("How fast replicas are added and removed.")
   private Behavior behavior;
 
+  @JsonPropertyDescription("A latency objective. With it the replica count is sized to meet the TTFT percentile; "
+      + "without it, by targetUtilization.")
+  private SloSpec slo;
+
   @Default("Enforce")
   @JsonPropertyDescription("Enforce (default) sets the target's replica count; Recommend computes and reports "
       + "the same decision in status and events but never writes /scale.")
@@ -71,6 +75,14 @@ public class InferenceServiceSpec {
 
   public StabilityModelName effectiveModel() {
     return model == null ? StabilityModelName.Scheduler : model;
+  }
+
+  public SloSpec getSlo() {
+    return slo;
+  }
+
+  public void setSlo(SloSpec slo) {
+    this.slo = slo;
   }
 
   public Mode effectiveMode() {

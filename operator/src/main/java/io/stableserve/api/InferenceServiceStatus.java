@@ -62,6 +62,17 @@ public class InferenceServiceStatus {
   @JsonPropertyDescription("The correction of the stable rate for preemptions (KV-cache thrashing) observed at the current load.")
   private PreemptionCorrection preemption;
 
+  @JsonPropertyDescription("With an SLO: the TTFT percentile measured, predicted and the approximation's calibration.")
+  private TtftStatus ttft;
+
+  public TtftStatus getTtft() {
+    return ttft;
+  }
+
+  public void setTtft(TtftStatus ttft) {
+    this.ttft = ttft;
+  }
+
   public Optional<Condition> condition(String type) {
     return conditions == null ? Optional.empty() : conditions.stream().filter(c -> type.equals(c.getType())).findFirst();
   }

@@ -50,14 +50,15 @@ public final class FleetMetrics {
    * @param inSystem {@code vllm:num_requests_running + vllm:num_requests_waiting} over the pods that serve metrics
    * @param promptTokensStarted {@code vllm:prompt_tokens_total}: prompt tokens of the requests that got their first token
    * @param ttft {@code vllm:time_to_first_token_seconds}, summed; null when not recorded
+   * @param atGateway requests held in front of the replicas (at the router or a gateway's flow control)
    */
   public record Counters(double time, long completions, double inSystem, long preemptions,
-      WindowHistogram prompt, WindowHistogram output, long promptTokensStarted, WindowHistogram ttft) {
+      WindowHistogram prompt, WindowHistogram output, long promptTokensStarted, WindowHistogram ttft, int atGateway) {
 
     /** Counters without the first-token figures (tests build them by hand). */
     public Counters(double time, long completions, double inSystem, long preemptions, WindowHistogram prompt,
         WindowHistogram output) {
-      this(time, completions, inSystem, preemptions, prompt, output, 0, null);
+      this(time, completions, inSystem, preemptions, prompt, output, 0, null, 0);
     }
   }
 
@@ -158,7 +159,7 @@ public final class FleetMetrics {
     WindowHistogram o = output == null ? null : histogram("vllm:request_generation_tokens", output, outputCounts, outputSum, outputCount);
     WindowHistogram ttft = ttftShape == null ? null
         : histogram("vllm:time_to_first_token_seconds", ttftShape, ttftCounts, ttftSum, ttftCount);
-    record(new Counters(fleet.now(), completions, inSystem, preemptions, p, o, promptTokensStarted, ttft));
+    record(new Counters(fleet.now(), completions, inSystem, preemptions, p, o, promptTokensStarted, ttft, fleet.sample().atRouter()));
   }
 
   private static void add(double[] cumulative, Histogram h) {

@@ -1,5 +1,7 @@
 package io.stableserve.bench;
 
+import io.stableserve.decide.TtftSlo;
+
 import io.stableserve.decide.ReplicaCounts;
 import io.stableserve.decide.ReplicaRange;
 import io.stableserve.decide.ScalingBehavior;
@@ -80,6 +82,31 @@ public final class StableServeAutoscaler implements Autoscaler {
         Duration.ofMillis(Math.round(SUB_INTERVAL_SECONDS * 1000)));
   }
 
+  /**
+   * The benchmark's StableServe: its settings, the fleet's start-up and engine, and, when the
+   * settings name a percentile, an SLO on TTFT at the benchmark's target.
+   */
+  public static StableServeAutoscaler of(ReplicaRange range, BenchSetup setup) {
+    StableServeSettings s = setup.stableServe();
+    StableServeAutoscaler a = new StableServeAutoscaler(range, s.targetUtilization(),
+        Duration.ofMillis(Math.round(setup.startupSeconds() * 1000)), setup.engine().config(), s.model(), s.windowSeconds(),
+        s.scaleUpSettleTime());
+    if (s.sloPercentile().isPresent()) {
+      a = a.withSlo(new TtftSlo(setup.ttftTargetSeconds(), s.sloPercentile().getAsDouble()));
+    }
+    return a;
+  }
+
+  private StableServeAutoscaler(ServiceSettings settings, ObservationWindow window) {
+    this.settings = settings;
+    this.window = window;
+  }
+
+  /** The same autoscaler with a TTFT objective. */
+  public StableServeAutoscaler withSlo(TtftSlo slo) {
+    return new StableServeAutoscaler(settings.withPolicy(settings.policy().withSlo(Optional.of(slo))), window);
+  }
+
   /** The pipeline's settings the benchmark's StableServe runs with: the defaults, but for what is named. */
   public static ServiceSettings settings(ReplicaRange range, double targetUtilization, Duration startupTime, EngineConfig engine,
       ModelKind model, Duration settleTime) {
@@ -126,7 +153,10 @@ public final class StableServeAutoscaler implements Autoscaler {
     return observation(metrics, parts);
   }
 
-  /** What the observe stage would have read from Prometheus for this window. */
+  /**
+   * What the observe stage would have read from Prometheus for this window, with a gateway's metrics
+   * read too: requests held in front of the replicas count as arrivals and as queued.
+   */
   static Observation observation(FleetMetrics metrics, List<FleetMetrics.Increase> parts) {
     double from = parts.get(0).from();
     double to = parts.get(parts.size() - 1).to();
@@ -138,7 +168,8 @@ public final class StableServeAutoscaler implements Autoscaler {
     for (FleetMetrics.Increase p : parts) {
       completions += p.completions();
       preemptions += p.preemptions();
-      intervals.add(Observation.IntervalSample.arrivalsOnly(instant(p.to()), p.arrivals()));
+      double held = metrics.countersAt(p.to()).atGateway() - metrics.countersAt(p.from()).atGateway();
+      intervals.add(Observation.IntervalSample.arrivalsOnly(instant(p.to()), Math.max(0, p.arrivals() + held)));
     }
     double running = 0, waiting = 0, usage = 0;
     double leastWaiting = Double.POSITIVE_INFINITY;
@@ -155,10 +186,36 @@ public final class StableServeAutoscaler implements Autoscaler {
         Duration.ofMillis(Math.round(SUB_INTERVAL_SECONDS * 1000)));
     OptionalDouble perPod = pods == 0 ? OptionalDouble.empty() : OptionalDouble.of(usage / pods);
     return new Observation(instant(to), observed, new VllmMetricNames(VllmMetricNames.Generation.V1, Map.of(), List.of()),
-        new Observation.RequestFlow(completions, end.inSystem(), OptionalDouble.of(start.inSystem()), OptionalDouble.empty()),
-        new Observation.Occupancy(pods, running, waiting, pods == 0 ? OptionalDouble.empty() : OptionalDouble.of(leastWaiting), perPod),
-        Observation.TokenLengths.of(sum(parts, true), sum(parts, false)),
-        Observation.EngineSignals.preemptionsOnly(OptionalDouble.of(preemptions / seconds)), intervals, Duration.ZERO, List.of());
+        new Observation.RequestFlow(completions, end.inSystem() + end.atGateway(), OptionalDouble.of(start.inSystem() + start.atGateway()),
+            OptionalDouble.empty()),
+        new Observation.Occupancy(pods, running, waiting, pods == 0 ? OptionalDouble.empty() : OptionalDouble.of(leastWaiting), perPod,
+            OptionalDouble.of(end.atGateway())),
+        new Observation.TokenLengths(Optional.of(sum(parts, true)), Optional.of(sum(parts, false)), OptionalDouble.empty(),
+            OptionalDouble.empty(), recentPromptMean(parts)),
+        new Observation.EngineSignals(Optional.empty(), OptionalDouble.of(preemptions / seconds), OptionalDouble.empty(),
+            OptionalDouble.empty(), OptionalDouble.empty(), ttft(parts)),
+        intervals, Duration.ZERO, List.of());
+  }
+
+  /** {@code increase(vllm:prompt_tokens_total)} over the TTFT count, in the window's last two sub-intervals. */
+  static OptionalDouble recentPromptMean(List<FleetMetrics.Increase> parts) {
+    double tokens = 0;
+    double started = 0;
+    for (FleetMetrics.Increase p : parts.subList(Math.max(0, parts.size() - 2), parts.size())) {
+      if (p.ttft() == null) {
+        return OptionalDouble.empty();
+      }
+      tokens += p.promptTokensStarted();
+      started += p.ttft().count();
+    }
+    return started > 0 ? OptionalDouble.of(tokens / started) : OptionalDouble.empty();
+  }
+
+  private static Optional<WindowHistogram> ttft(List<FleetMetrics.Increase> parts) {
+    if (parts.stream().anyMatch(p -> p.ttft() == null)) {
+      return Optional.empty();
+    }
+    return Optional.of(add(parts.stream().map(FleetMetrics.Increase::ttft).toList()));
   }
 
   private static Instant instant(double seconds) {
@@ -166,11 +223,15 @@ public final class StableServeAutoscaler implements Autoscaler {
   }
 
   private static WindowHistogram sum(List<FleetMetrics.Increase> parts, boolean prompt) {
-    WindowHistogram first = prompt ? parts.get(0).prompt() : parts.get(0).output();
+    return add(parts.stream().map(p -> prompt ? p.prompt() : p.output()).toList());
+  }
+
+  /** The histograms of consecutive sub-intervals added up: the window's. */
+  private static WindowHistogram add(List<WindowHistogram> parts) {
+    WindowHistogram first = parts.get(0);
     double[] counts = new double[first.buckets().size()];
     double total = 0, count = 0;
-    for (FleetMetrics.Increase p : parts) {
-      WindowHistogram h = prompt ? p.prompt() : p.output();
+    for (WindowHistogram h : parts) {
       for (int i = 0; i < counts.length; i++) {
         counts[i] += h.buckets().get(i).cumulativeCount();
       }
@@ -183,4 +244,5 @@ public final class StableServeAutoscaler implements Autoscaler {
     }
     return new WindowHistogram(first.metric(), buckets, total, count);
   }
+
 }

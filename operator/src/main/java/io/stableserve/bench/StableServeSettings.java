@@ -1,5 +1,7 @@
 package io.stableserve.bench;
 
+import io.stableserve.pipeline.ServiceSettings;
+import io.stableserve.settings.Defaults;
 import io.stableserve.solve.ModelKind;
 import io.stableserve.solve.Provisioning;
 import java.time.Duration;
@@ -11,10 +13,18 @@ import java.time.Duration;
  * @param windowSeconds the metrics estimation window (the operator's default 5 min)
  * @param model the stability model
  * @param scaleUpSettleTime behavior.scaleUp.settleTime (the operator's default 30 s)
+ * @param sloPercentile the TTFT percentile of the service's SLO, whose target is the benchmark's TTFT
+ *     target (the spec's default percentile, 0.99); empty: no SLO, sized by ρ
  */
-public record StableServeSettings(double targetUtilization, double windowSeconds, ModelKind model, Duration scaleUpSettleTime) {
+public record StableServeSettings(double targetUtilization, double windowSeconds, ModelKind model, Duration scaleUpSettleTime,
+    java.util.OptionalDouble sloPercentile) {
+
+  public StableServeSettings(double targetUtilization, double windowSeconds, ModelKind model, Duration scaleUpSettleTime) {
+    this(targetUtilization, windowSeconds, model, scaleUpSettleTime, java.util.OptionalDouble.of(Defaults.ttftPercentile()));
+  }
 
   public StableServeSettings {
+    sloPercentile = sloPercentile == null ? java.util.OptionalDouble.empty() : sloPercentile;
     Provisioning.checkTargetUtilization(targetUtilization);
     if (model == null) {
       throw new IllegalArgumentException("a stability model is needed");
@@ -26,6 +36,6 @@ public record StableServeSettings(double targetUtilization, double windowSeconds
 
   public static StableServeSettings defaults() {
     return new StableServeSettings(StableServeAutoscaler.DEFAULT_TARGET_UTILIZATION, StableServeAutoscaler.DEFAULT_WINDOW_SECONDS,
-        ModelKind.SCHEDULER, StableServeAutoscaler.DEFAULT_SETTLE_TIME);
+        ServiceSettings.defaultModel(), StableServeAutoscaler.DEFAULT_SETTLE_TIME);
   }
 }

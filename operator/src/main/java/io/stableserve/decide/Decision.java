@@ -2,6 +2,7 @@ package io.stableserve.decide;
 
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
 
@@ -23,6 +24,8 @@ import java.util.OptionalInt;
  * @param stalledReplicas replicas not ready after the start-up time
  * @param utilization ρ at the desired replicas, λ̂ / (desired·μ̂) with the same λ̂; empty without metrics
  * @param state the stabilisation state to keep for the next decision
+ * @param slo the TTFT objective the count was sized for, if any
+ * @param predictedTtftSeconds with an SLO: the predicted TTFT percentile at the desired replicas (calibrated)
  */
 public record Decision(
     Instant time,
@@ -37,9 +40,20 @@ public record Decision(
     int startingReplicas,
     int stalledReplicas,
     OptionalDouble utilization,
-    StabilizationState state) {
+    StabilizationState state,
+    Optional<TtftSlo> slo,
+    OptionalDouble predictedTtftSeconds) {
+
+  public Decision(Instant time, int currentReplicas, int desiredReplicas, DecisionReason reason, String message, ScalingLimit limit,
+      OptionalInt modelReplicas, StabilityVerdict stability, String stabilityMessage, int startingReplicas, int stalledReplicas,
+      OptionalDouble utilization, StabilizationState state) {
+    this(time, currentReplicas, desiredReplicas, reason, message, limit, modelReplicas, stability, stabilityMessage,
+        startingReplicas, stalledReplicas, utilization, state, Optional.empty(), OptionalDouble.empty());
+  }
 
   public Decision {
+    slo = Objects.requireNonNullElse(slo, Optional.empty());
+    predictedTtftSeconds = Objects.requireNonNullElse(predictedTtftSeconds, OptionalDouble.empty());
     Objects.requireNonNull(time, "time");
     Objects.requireNonNull(reason, "reason");
     Objects.requireNonNull(message, "message");

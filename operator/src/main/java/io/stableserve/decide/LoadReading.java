@@ -7,7 +7,11 @@ import java.util.Objects;
 public sealed interface LoadReading permits LoadReading.Measured, LoadReading.Idle, LoadReading.Unavailable {
 
   static LoadReading measured(ArrivalRate arrivals, Capacity capacity) {
-    return new Measured(arrivals, capacity);
+    return new Measured(arrivals, capacity, Queueing.none());
+  }
+
+  static LoadReading measured(ArrivalRate arrivals, Capacity capacity, Queueing queueing) {
+    return new Measured(arrivals, capacity, queueing);
   }
 
   /**
@@ -32,10 +36,11 @@ public sealed interface LoadReading permits LoadReading.Measured, LoadReading.Id
   /**
    * The arrival rate and one replica's capacity (already corrected for observed preemption, if any).
    */
-  record Measured(ArrivalRate arrivals, Capacity capacity) implements LoadReading {
+  record Measured(ArrivalRate arrivals, Capacity capacity, Queueing queueing) implements LoadReading {
     public Measured {
       Objects.requireNonNull(arrivals, "arrival estimate");
       Objects.requireNonNull(capacity, "capacity");
+      Objects.requireNonNull(queueing, "queueing");
     }
   }
 

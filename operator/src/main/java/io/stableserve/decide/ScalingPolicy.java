@@ -2,6 +2,7 @@ package io.stableserve.decide;
 
 import io.stableserve.solve.Capacity;
 import io.stableserve.solve.Provisioning;
+import io.stableserve.solve.TtftApproximation;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
@@ -38,12 +39,27 @@ public final class ScalingPolicy {
   private final ReplicaRange bounds;
   private final double targetUtilization;
   private final ScalingBehavior behavior;
+  private final Optional<TtftSlo> slo;
 
   public ScalingPolicy(ReplicaRange bounds, double targetUtilization, ScalingBehavior behavior) {
+    this(bounds, targetUtilization, behavior, Optional.empty());
+  }
+
+  /** @param slo with an SLO the count is the fewest replicas whose predicted TTFT percentile meets it, not ⌈λ/(ρ·μ)⌉ */
+  public ScalingPolicy(ReplicaRange bounds, double targetUtilization, ScalingBehavior behavior, Optional<TtftSlo> slo) {
     this.bounds = Objects.requireNonNull(bounds, "replica bounds");
     Provisioning.checkTargetUtilization(targetUtilization);
     this.targetUtilization = targetUtilization;
     this.behavior = Objects.requireNonNull(behavior, "behavior");
+    this.slo = Objects.requireNonNullElse(slo, Optional.empty());
+  }
+
+  public Optional<TtftSlo> slo() {
+    return slo;
+  }
+
+  public ScalingPolicy withSlo(Optional<TtftSlo> newSlo) {
+    return new ScalingPolicy(bounds, targetUtilization, behavior, newSlo);
   }
 
   public ReplicaRange bounds() {
@@ -105,33 +121,55 @@ public final class ScalingPolicy {
   private Decision decideMeasured(Instant now, LoadReading.Measured m, ReplicaCounts replicas, StabilizationState state,
       int coming, int stalled) {
     Capacity capacity = m.capacity();
+    Queueing queueing = m.queueing();
     double lambda = m.arrivals().rate();
     double mu = capacity.stableRate();
     double z = behavior.confidence();
     int current = replicas.spec();
-    int needed = replicasFor(lambda, capacity);
+    int needed = count(lambda, capacity, queueing);
     // A rise inside the window: the rate since is what the load has become; the window's mean lags it.
     // Scale-ups are sized for it, and a scale-down keeps its margin too.
     Optional<ArrivalRate.Rise> rise = m.arrivals().rise().filter(r -> r.rate() > lambda);
     double riseUpper = rise.map(r -> r.rate() + z * r.standardError()).orElse(0.0);
     double upper = Math.max(m.arrivals().upperBound(z), riseUpper);
     String upperName = riseUpper > m.arrivals().upperBound(z) ? "rate since the rise" : "λ̂";
-    int neededWithMargin = replicasFor(upper, capacity);
+    int neededWithMargin = count(upper, capacity, queueing);
     double lambdaUp = rise.map(ArrivalRate.Rise::rate).orElse(lambda);
     double sigmaUp = rise.map(ArrivalRate.Rise::standardError).orElse(m.arrivals().standardError());
-    int neededUp = rise.isPresent() ? replicasFor(lambdaUp, capacity) : needed;
+    // A ramp: a replica asked for now serves a start-up later, when the line says the rate is higher.
+    Optional<ArrivalRate.Trend> ramp = m.arrivals().trend().filter(tr -> tr.slope() > 0);
+    double ahead = behavior.startupTime().toMillis() / 1000.0;
+    double lambdaAhead = ramp.map(tr -> tr.rateAhead(ahead)).orElse(0.0);
+    boolean forecast = lambdaAhead > lambdaUp;
+    double lambdaSized = Math.max(lambdaUp, lambdaAhead);
+    int neededUp = lambdaSized > lambda ? count(lambdaSized, capacity, queueing) : needed;
+    // With an SLO, the backlog that exists must drain too: within a start-up and the target.
+    double drainSeconds = ahead + slo.map(TtftSlo::targetSeconds).orElse(0.0);
+    int neededToDrain = slo.isPresent() && queueing.queued() > 0
+        ? atLeastOne(Math.ceil((lambdaSized + queueing.queued() / drainSeconds) / mu)) : 0;
 
     int recommendation;
     DecisionReason reason;
-    StringBuilder why = new StringBuilder(String.format(Locale.ROOT,
-        "λ̂ = %.3g req/s at ρ = %.2f of μ̂ = %.3g req/s per replica (%s) needs %d",
-        lambda, targetUtilization, mu, capacity.bottleneck().description(), needed));
-    if (neededUp > needed) {
+    StringBuilder why = new StringBuilder(slo.isPresent()
+        ? String.format(Locale.ROOT, "λ̂ = %.3g req/s with μ̂ = %.3g req/s per replica (%s) needs %d for TTFT p%s ≤ %.3g s",
+            lambda, mu, capacity.bottleneck().description(), needed, percentileName(slo.get()), slo.get().targetSeconds())
+        : String.format(Locale.ROOT, "λ̂ = %.3g req/s at ρ = %.2f of μ̂ = %.3g req/s per replica (%s) needs %d",
+            lambda, targetUtilization, mu, capacity.bottleneck().description(), needed));
+    if (rise.isPresent() && count(lambdaUp, capacity, queueing) > needed) {
       why.append(String.format(Locale.ROOT, "; arrivals rose to %.3g req/s %.0f s ago, which needs %d",
-          lambdaUp, rise.get().secondsAgo(), neededUp));
+          lambdaUp, rise.get().secondsAgo(), count(lambdaUp, capacity, queueing)));
     }
-    int fewest = replicasFor(Math.max(0, lambdaUp - z * sigmaUp), capacity);
-    int most = replicasFor(lambdaUp + z * sigmaUp, capacity);
+    if (forecast && neededUp > needed) {
+      why.append(String.format(Locale.ROOT, "; arrivals trend up %.3g req/s per minute, to %.3g req/s a start-up (%.0f s) ahead, which needs %d",
+          ramp.get().slope() * 60, lambdaAhead, ahead, neededUp));
+    }
+    if (neededToDrain > neededUp) {
+      why.append(String.format(Locale.ROOT, "; %.0f requests queued drain within %.0f s with %d", queueing.queued(), drainSeconds,
+          neededToDrain));
+      neededUp = neededToDrain;
+    }
+    int fewest = count(Math.max(0, lambdaUp - z * sigmaUp), capacity, queueing);
+    int most = count(lambdaUp + z * sigmaUp, capacity, queueing);
     // A wait that has begun runs on while the band's upper end still asks for more, so an estimate
     // wandering around a count's edge does not restart it: a scale-up waits the settle time at most.
     Optional<Instant> pendingSince = most > current ? state.scaleUpPendingSince() : Optional.empty();
@@ -143,7 +181,8 @@ public final class ScalingPolicy {
       // Kept until the replicas reach the count, so a scale-up that was not applied (Recommend mode)
       // or fell short does not wait again.
       pendingSince = Optional.of(since);
-      if (fewest != most && now.isBefore(settled)) {
+      // A ramp is no step to settle on: waiting only lets it run ahead of the replicas.
+      if (fewest != most && now.isBefore(settled) && !forecast) {
         recommendation = current;
         reason = DecisionReason.SCALE_UP_SETTLING;
         why.append(String.format(Locale.ROOT,
@@ -175,9 +214,14 @@ public final class ScalingPolicy {
       next = next.withLastScaleUp(now);
     }
     StabilityVerdict verdict = verdict(lambda, replicas.ready(), capacity);
+    OptionalDouble predicted = slo.map(s -> {
+      double p = TtftApproximation.ttftQuantile(Math.max(1, desired), lambdaSized, mu, s.percentile(), queueing.arrivalScv(),
+          queueing.serviceScv(), queueing.burstFactor(), queueing.prefillSeconds());
+      return Double.isFinite(p) ? OptionalDouble.of(p) : OptionalDouble.empty();
+    }).orElse(OptionalDouble.empty());
     return new Decision(now, current, desired, limited.reason(), why.toString(), limited.limit(), OptionalInt.of(neededUp), verdict,
         stabilityMessage(verdict, lambda, replicas.ready(), capacity, coming), coming, stalled,
-        OptionalDouble.of(lambdaUp / (desired * mu)), next);
+        OptionalDouble.of(lambdaUp / (desired * mu)), next, slo, predicted);
   }
 
   private Decision decideIdle(Instant now, ReplicaCounts replicas, StabilizationState state, int coming, int stalled) {
@@ -232,6 +276,33 @@ public final class ScalingPolicy {
     }
     why.insert(0, desired == current ? "hold " + current + ": " : current + " → " + desired + ": ");
     return new Limited(desired, reason, limit);
+  }
+
+  /**
+   * The replicas {@code rate} needs: with an SLO, the fewest whose predicted TTFT percentile meets
+   * it ({@link TtftApproximation}), and never fewer than hold the rate at all; without, ⌈rate / (ρ·μ)⌉.
+   */
+  private int count(double rate, Capacity capacity, Queueing queueing) {
+    if (slo.isEmpty()) {
+      return replicasFor(rate, capacity);
+    }
+    double mu = capacity.stableRate();
+    int stable = atLeastOne(Math.floor(rate / mu) + 1);
+    if (stable > bounds.max()) {
+      return stable;
+    }
+    TtftSlo s = slo.get();
+    return TtftApproximation.replicasFor(s.targetSeconds(), rate, mu, s.percentile(), queueing.arrivalScv(), queueing.serviceScv(),
+        queueing.burstFactor(), queueing.prefillSeconds(), stable, bounds.max());
+  }
+
+  private static int atLeastOne(double replicas) {
+    return replicas >= Integer.MAX_VALUE / 2.0 ? Integer.MAX_VALUE / 2 : Math.max(1, (int) replicas);
+  }
+
+  static String percentileName(TtftSlo slo) {
+    double p = slo.percentile() * 100;
+    return p == Math.rint(p) ? String.valueOf((long) p) : String.valueOf(p);
   }
 
   /** ⌈rate / (ρ·μ)⌉, at least 1; saturates instead of overflowing (the bounds cap it anyway). */

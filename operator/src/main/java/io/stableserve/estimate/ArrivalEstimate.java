@@ -26,6 +26,7 @@ import java.util.OptionalDouble;
  * @param windowSeconds W
  * @param rise a significant rise of the rate inside the window, with the rate since (empty when
  *     the counts are steady, fall, or are too few); see {@link RateChange}
+ * @param trend a significant trend of the rate, since the rise when there is one; see {@link ArrivalTrend}
  */
 public record ArrivalEstimate(
     double ratePerSecond,
@@ -37,7 +38,8 @@ public record ArrivalEstimate(
     OptionalDouble burstiness,
     double requests,
     double windowSeconds,
-    Optional<RateChange> rise) {
+    Optional<RateChange> rise,
+    Optional<ArrivalTrend> trend) {
 
   public static final int MIN_INTERVALS_FOR_DISPERSION = 5;
   public static final double MIN_ARRIVALS_FOR_DISPERSION = 5;
@@ -74,6 +76,7 @@ public record ArrivalEstimate(
     }
     burstiness = burstiness == null ? OptionalDouble.empty() : burstiness;
     rise = rise == null ? Optional.empty() : rise;
+    trend = trend == null ? Optional.empty() : trend;
     if (burstiness.isPresent()) {
       finiteNonNegative("burstiness", burstiness.getAsDouble());
     }

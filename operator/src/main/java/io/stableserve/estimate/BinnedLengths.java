@@ -219,6 +219,24 @@ public final class BinnedLengths {
     return new BinnedLengths(histogram.metric(), lo, hi, n, meanLength * total, tail);
   }
 
+  /**
+   * The same distribution with every length multiplied by {@code factor}: the shape kept, the scale
+   * moved. The arriving mix's mean moves before the completed requests' histogram does; this is how
+   * the histogram follows it (E[X²] moves with the square of the factor).
+   */
+  public BinnedLengths scaled(double factor) {
+    if (!(factor > 0) || Double.isInfinite(factor)) {
+      throw new IllegalArgumentException("a length scale factor must be a finite number > 0, got " + factor);
+    }
+    double[] lo = new double[lower.length];
+    double[] hi = new double[upper.length];
+    for (int i = 0; i < lo.length; i++) {
+      lo[i] = Math.max(1, Math.floor(lower[i] * factor));
+      hi[i] = Math.max(lo[i], Math.floor(upper[i] * factor));
+    }
+    return new BinnedLengths(metric, lo, hi, count.clone(), sum * factor, tailOpen);
+  }
+
   private static double tailUpper(double previousLower, double previousBound) {
     double ratio = previousLower > 1 ? previousBound / (previousLower - 1) : 2;
     return Math.floor(previousBound * Math.max(2, ratio));

@@ -32,7 +32,8 @@ public final class Estimator {
       notes.add("step time not observable: no inter-token latency and no engine steps in the window");
     }
     return new ServiceEstimate(o.at(), o.window().length(), arrivals, workload, o.engine().kvCache(), step, o.engine().preemptionsPerSecond(),
-        o.occupancy().kvCacheUsage(), o.occupancy().running(), o.occupancy().waiting(), o.occupancy().leastWaiting(), o.occupancy().replicas(), o.names(), notes);
+        o.occupancy().kvCacheUsage(), o.occupancy().running(), o.occupancy().waiting(), o.occupancy().leastWaiting(), o.occupancy().replicas(), o.names(), notes,
+        o.occupancy().gatewayQueue(), o.engine().ttft());
   }
 
   /**
@@ -83,11 +84,18 @@ public final class Estimator {
       standardError = Math.sqrt(Math.max(requests, 1)) / w;
       basis = ArrivalEstimate.UncertaintyBasis.POISSON;
     }
-    Optional<RateChange> rise = RateChange.find(intervals.stream().mapToDouble(IntervalSample::arrivals).toArray(), r);
+    double[] counts = intervals.stream().mapToDouble(IntervalSample::arrivals).toArray();
+    Optional<RateChange> rise = RateChange.find(counts, r);
+    // After a step the rate since is flat: a line through the whole window would read the step as a ramp.
+    int since = rise.map(c -> (int) Math.min(counts.length, Math.round(c.secondsAgo() / r))).orElse(counts.length);
+    Optional<ArrivalTrend> trend = ArrivalTrend.fit(java.util.Arrays.copyOfRange(counts, counts.length - since, counts.length), r);
+    trend.ifPresent(l -> notes.add(String.format(Locale.ROOT,
+        "arrivals trend by %+.3g req/s per minute (%.1f standard errors), %.3g req/s now on the line: scale-ups size for the rate a start-up ahead",
+        l.slope() * 60, l.slopeStandardError() == 0 ? Double.POSITIVE_INFINITY : Math.abs(l.slope()) / l.slopeStandardError(), l.rateAtEnd())));
     rise.ifPresent(c -> notes.add(String.format(Locale.ROOT,
         "arrivals rose from %.3g to %.3g req/s %.0f s ago (likelihood ratio %.1f): scale-ups size for the new rate",
         c.rateBefore(), c.rateAfter(), c.secondsAgo(), c.statistic())));
-    return new ArrivalEstimate(rate, standardError, basis, source, completionsPerSecond, growth, burstiness, requests, w, rise);
+    return new ArrivalEstimate(rate, standardError, basis, source, completionsPerSecond, growth, burstiness, requests, w, rise, trend);
   }
 
   static Optional<WorkloadEstimate> workload(Observation o, ArrivalEstimate arrivals, List<String> notes) {
@@ -95,7 +103,8 @@ public final class Estimator {
       notes.add("token moments unknown: " + (o.lengths().prompt().isEmpty() ? "no prompt-length histogram" : "no output-length histogram"));
       return Optional.empty();
     }
-    Optional<BinnedLengths> prompt = lengths(o.lengths().prompt().get(), o.lengths().meanPromptOverride(), notes);
+    Optional<BinnedLengths> prompt = lengths(o.lengths().prompt().get(), o.lengths().meanPromptOverride(), notes)
+        .map(p -> arriving(p, o.lengths().recentPromptMean(), notes));
     Optional<BinnedLengths> output = lengths(o.lengths().output().get(), o.lengths().meanOutputOverride(), notes);
     if (prompt.isEmpty() || output.isEmpty()) {
       return Optional.empty();
@@ -105,6 +114,28 @@ public final class Estimator {
             Math.round(arrivals.requests())))
         : Optional.empty();
     return Optional.of(new WorkloadEstimate(prompt.get(), output.get(), statistics));
+  }
+
+  /** Past this relative change, the arriving prompts' mean moves the completed requests' histogram. */
+  static final double ARRIVING_MIX_CHANGE = 0.10;
+
+  /**
+   * The prompt lengths of the arriving mix: the completed requests' histogram, its scale moved to
+   * the mean of the prompts that started recently when that mean differs by more than
+   * {@value #ARRIVING_MIX_CHANGE}. Output lengths are known only at completion and keep the window's.
+   */
+  static BinnedLengths arriving(BinnedLengths completed, OptionalDouble recentMean, List<String> notes) {
+    if (recentMean.isEmpty() || !(completed.mean() > 0) || !(recentMean.getAsDouble() > 0)) {
+      return completed;
+    }
+    double factor = recentMean.getAsDouble() / completed.mean();
+    if (Math.abs(factor - 1) <= ARRIVING_MIX_CHANGE) {
+      return completed;
+    }
+    notes.add(String.format(Locale.ROOT,
+        "prompts starting now average %.0f tokens against %.0f in the window's completed requests: prompt lengths scaled by %.2f",
+        recentMean.getAsDouble(), completed.mean(), factor));
+    return completed.scaled(factor);
   }
 
   private static Optional<BinnedLengths> lengths(WindowHistogram histogram, OptionalDouble meanOverride, List<String> notes) {

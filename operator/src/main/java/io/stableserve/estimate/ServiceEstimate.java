@@ -2,6 +2,7 @@ package io.stableserve.estimate;
 
 import io.stableserve.observe.KvCacheCapacity;
 import io.stableserve.observe.VllmMetricNames;
+import io.stableserve.observe.WindowHistogram;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -44,7 +45,9 @@ public record ServiceEstimate(
     OptionalDouble leastWaiting,
     int replicas,
     VllmMetricNames metricNames,
-    List<String> notes) {
+    List<String> notes,
+    OptionalDouble gatewayQueue,
+    Optional<WindowHistogram> ttft) {
 
   public ServiceEstimate {
     if (at == null || window == null || arrivals == null || metricNames == null) {
@@ -56,6 +59,8 @@ public record ServiceEstimate(
     preemptionsPerSecond = preemptionsPerSecond == null ? OptionalDouble.empty() : preemptionsPerSecond;
     kvCacheUsage = kvCacheUsage == null ? OptionalDouble.empty() : kvCacheUsage;
     leastWaiting = leastWaiting == null ? OptionalDouble.empty() : leastWaiting;
+    gatewayQueue = gatewayQueue == null ? OptionalDouble.empty() : gatewayQueue;
+    ttft = ttft == null ? Optional.empty() : ttft;
     if (!(running >= 0) || !(waiting >= 0) || Double.isInfinite(running) || Double.isInfinite(waiting)) {
       throw new IllegalArgumentException("running and waiting must be finite counts >= 0, got " + running + " and " + waiting);
     }
@@ -63,6 +68,11 @@ public record ServiceEstimate(
     if (replicas < 0) {
       throw new IllegalArgumentException("replicas seen must be >= 0, got " + replicas);
     }
+  }
+
+  /** Requests waiting now: in the replicas' queues and, when a gateway's metrics are read, in front of them. */
+  public double queued() {
+    return waiting + gatewayQueue.orElse(0);
   }
 
   /** Whether every replica had requests waiting at the end of the window (false when unknown). */

@@ -70,15 +70,23 @@ public record Observation(
    * @param waiting requests waiting, summed over replicas
    * @param leastWaiting the fewest requests waiting on any one replica; empty when unknown
    * @param kvCacheUsage KV-cache usage in [0, 1], averaged over replicas
+   * @param gatewayQueue requests held in front of the replicas (a gateway's flow-control queue), when
+   *     a gateway's metrics are read; they have arrived and wait, but no replica counts them
    */
   public record Occupancy(int replicas, double running, double waiting, OptionalDouble leastWaiting,
-      OptionalDouble kvCacheUsage) {
+      OptionalDouble kvCacheUsage, OptionalDouble gatewayQueue) {
+
+    public Occupancy(int replicas, double running, double waiting, OptionalDouble leastWaiting, OptionalDouble kvCacheUsage) {
+      this(replicas, running, waiting, leastWaiting, kvCacheUsage, OptionalDouble.empty());
+    }
+
     public Occupancy {
       if (replicas < 0) {
         throw new IllegalArgumentException("replicas seen must be >= 0, got " + replicas);
       }
       leastWaiting = Objects.requireNonNullElse(leastWaiting, OptionalDouble.empty());
       kvCacheUsage = Objects.requireNonNullElse(kvCacheUsage, OptionalDouble.empty());
+      gatewayQueue = Objects.requireNonNullElse(gatewayQueue, OptionalDouble.empty());
     }
   }
 
@@ -89,14 +97,24 @@ public record Observation(
    * @param output the output-length histogram over the window
    * @param meanPromptOverride E[s] from a user query, when configured
    * @param meanOutputOverride E[o] from a user query, when configured
+   * @param recentPromptMean E[s] of the requests that got their first token in the window's last
+   *     sub-intervals ({@code vllm:prompt_tokens_total} over the TTFT count): the arriving mix, which
+   *     moves before the completed requests' histogram does
    */
   public record TokenLengths(Optional<WindowHistogram> prompt, Optional<WindowHistogram> output,
-      OptionalDouble meanPromptOverride, OptionalDouble meanOutputOverride) {
+      OptionalDouble meanPromptOverride, OptionalDouble meanOutputOverride, OptionalDouble recentPromptMean) {
+
+    public TokenLengths(Optional<WindowHistogram> prompt, Optional<WindowHistogram> output,
+        OptionalDouble meanPromptOverride, OptionalDouble meanOutputOverride) {
+      this(prompt, output, meanPromptOverride, meanOutputOverride, OptionalDouble.empty());
+    }
+
     public TokenLengths {
       prompt = Objects.requireNonNullElse(prompt, Optional.empty());
       output = Objects.requireNonNullElse(output, Optional.empty());
       meanPromptOverride = Objects.requireNonNullElse(meanPromptOverride, OptionalDouble.empty());
       meanOutputOverride = Objects.requireNonNullElse(meanOutputOverride, OptionalDouble.empty());
+      recentPromptMean = Objects.requireNonNullElse(recentPromptMean, OptionalDouble.empty());
     }
 
     public static TokenLengths of(WindowHistogram prompt, WindowHistogram output) {
@@ -105,7 +123,7 @@ public record Observation(
   }
 
   /**
-   * What the engines said about their cache and steps.
+   * What the engines said about their cache, steps and latency.
    *
    * @param kvCache M per replica from {@code vllm:cache_config_info}, when exported
    * @param preemptionsPerSecond preemptions per second, summed over replicas
@@ -113,15 +131,23 @@ public record Observation(
    *     {@code vllm:iteration_tokens_total_count}
    * @param tokensPerStep mean tokens computed per step, from {@code vllm:iteration_tokens_total}
    * @param stepSeconds mean inter-token latency over the window (decode step time)
+   * @param ttft the time-to-first-token histogram over the window ({@code vllm:time_to_first_token_seconds})
    */
   public record EngineSignals(Optional<KvCacheCapacity> kvCache, OptionalDouble preemptionsPerSecond,
-      OptionalDouble stepsPerSecond, OptionalDouble tokensPerStep, OptionalDouble stepSeconds) {
+      OptionalDouble stepsPerSecond, OptionalDouble tokensPerStep, OptionalDouble stepSeconds, Optional<WindowHistogram> ttft) {
+
+    public EngineSignals(Optional<KvCacheCapacity> kvCache, OptionalDouble preemptionsPerSecond, OptionalDouble stepsPerSecond,
+        OptionalDouble tokensPerStep, OptionalDouble stepSeconds) {
+      this(kvCache, preemptionsPerSecond, stepsPerSecond, tokensPerStep, stepSeconds, Optional.empty());
+    }
+
     public EngineSignals {
       kvCache = Objects.requireNonNullElse(kvCache, Optional.empty());
       preemptionsPerSecond = Objects.requireNonNullElse(preemptionsPerSecond, OptionalDouble.empty());
       stepsPerSecond = Objects.requireNonNullElse(stepsPerSecond, OptionalDouble.empty());
       tokensPerStep = Objects.requireNonNullElse(tokensPerStep, OptionalDouble.empty());
       stepSeconds = Objects.requireNonNullElse(stepSeconds, OptionalDouble.empty());
+      ttft = Objects.requireNonNullElse(ttft, Optional.empty());
     }
 
     /** Nothing known beyond the preemption rate. */

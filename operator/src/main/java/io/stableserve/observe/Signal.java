@@ -37,7 +37,20 @@ public enum Signal {
   /** Mean decode step time, seconds: inter-token latency (V1 {@code inter_token_latency_seconds}, V0 {@code time_per_output_token_seconds}). */
   STEP_SECONDS("decode step time (s)"),
   /** Serving replicas (engines) seen: the number of {@code vllm:num_requests_running} series. */
-  REPLICAS("replicas seen in metrics");
+  REPLICAS("replicas seen in metrics"),
+  /** Time to first token, the histogram {@code vllm:time_to_first_token_seconds}; what users get, for the SLO's calibration. */
+  TTFT("time to first token (s)"),
+  /**
+   * Mean prompt length of the requests that started recently (the window's last two sub-intervals):
+   * {@code increase(vllm:prompt_tokens_total)} over the TTFT histogram's count.
+   */
+  RECENT_PROMPT_TOKENS("prompt tokens per request started recently"),
+  /**
+   * Requests held in front of the replicas by a gateway's flow control. No default: give the gateway's
+   * queue gauge (e.g. llm-d's inference gateway flow-control queue size); to count them as arrivals
+   * too, add the same gauge to the in-system query.
+   */
+  GATEWAY_QUEUE("requests held at the gateway");
 
   private final String description;
 

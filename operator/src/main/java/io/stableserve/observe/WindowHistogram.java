@@ -54,4 +54,40 @@ public record WindowHistogram(String metric, List<Bucket> buckets, double sum, d
       throw new IllegalArgumentException(metric + ": histogram sum and count must be finite, got " + sum + " and " + count);
     }
   }
+
+  /**
+   * The q-quantile as Prometheus's {@code histogram_quantile} gives it: linear interpolation inside
+   * the bucket that holds it, from 0 for the first bucket; the largest finite bound when it falls in
+   * the +Inf bucket. Empty when nothing was counted.
+   */
+  public java.util.OptionalDouble quantile(double q) {
+    if (!(q >= 0 && q <= 1)) {
+      throw new IllegalArgumentException("quantile must be in [0, 1], got " + q);
+    }
+    List<Bucket> sorted = buckets.stream().sorted(java.util.Comparator.comparingDouble(Bucket::upperBound)).toList();
+    if (sorted.isEmpty()) {
+      return java.util.OptionalDouble.empty();
+    }
+    double total = Double.isInfinite(sorted.get(sorted.size() - 1).upperBound())
+        ? sorted.get(sorted.size() - 1).cumulativeCount() : Math.max(count, sorted.get(sorted.size() - 1).cumulativeCount());
+    if (!(total > 0)) {
+      return java.util.OptionalDouble.empty();
+    }
+    double rank = q * total;
+    double lowerBound = 0;
+    double lowerCount = 0;
+    for (Bucket b : sorted) {
+      if (b.cumulativeCount() >= rank) {
+        if (Double.isInfinite(b.upperBound())) {
+          return java.util.OptionalDouble.of(lowerBound);
+        }
+        double inBucket = b.cumulativeCount() - lowerCount;
+        double share = inBucket > 0 ? (rank - lowerCount) / inBucket : 1;
+        return java.util.OptionalDouble.of(lowerBound + (b.upperBound() - lowerBound) * share);
+      }
+      lowerBound = Double.isInfinite(b.upperBound()) ? lowerBound : b.upperBound();
+      lowerCount = b.cumulativeCount();
+    }
+    return java.util.OptionalDouble.of(lowerBound);
+  }
 }

@@ -2,6 +2,7 @@ package io.stableserve.pipeline;
 
 import io.stableserve.correct.CapacityCorrection;
 import io.stableserve.correct.CorrectedCapacity;
+import io.stableserve.correct.TtftCalibration;
 import io.stableserve.decide.Decision;
 import io.stableserve.estimate.EngineSettings.ResolvedEngine;
 import io.stableserve.estimate.ServiceEstimate;
@@ -19,6 +20,7 @@ import java.util.Optional;
  * @param metricsFailure why the metrics could not be used, when they could not
  * @param decision what to do (without metrics: hold)
  * @param correctionMeasured the preemption correction applied and when it was measured, to remember
+ * @param ttft with an SLO: the TTFT approximation against vLLM's measured TTFT, and its calibration
  */
 public record Evaluation(
     Optional<ServiceEstimate> estimate,
@@ -26,11 +28,18 @@ public record Evaluation(
     Optional<CorrectedCapacity> capacity,
     Optional<MetricsFailure> metricsFailure,
     Decision decision,
-    Optional<CapacityCorrection.Measured> correctionMeasured) {
+    Optional<CapacityCorrection.Measured> correctionMeasured,
+    Optional<TtftCalibration> ttft) {
 
   public Evaluation {
     Objects.requireNonNull(decision, "decision");
     Objects.requireNonNull(correctionMeasured, "correction measurement");
+    ttft = Objects.requireNonNullElse(ttft, Optional.empty());
+  }
+
+  public Evaluation(Optional<ServiceEstimate> estimate, Optional<ResolvedEngine> engine, Optional<CorrectedCapacity> capacity,
+      Optional<MetricsFailure> metricsFailure, Decision decision, Optional<CapacityCorrection.Measured> correctionMeasured) {
+    this(estimate, engine, capacity, metricsFailure, decision, correctionMeasured, Optional.empty());
   }
 
   /**

@@ -1,5 +1,10 @@
 package io.stableserve.pipeline;
 
+import io.stableserve.correct.TtftCalibration;
+import io.stableserve.decide.Queueing;
+import io.stableserve.decide.TtftSlo;
+import io.stableserve.solve.TtftApproximation;
+
 import io.stableserve.correct.CapacityCorrection;
 import io.stableserve.correct.CorrectedCapacity;
 import io.stableserve.correct.ThroughputSignals;
@@ -22,6 +27,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalDouble;
 
 /**
  * The autoscaler's one chain for one service: observe → estimate → solve → correct → decide. The
@@ -90,11 +96,48 @@ public final class ScalingPipeline {
             StabilityModels.pricedPreemptionsPerCompletion(settings.model(), workload.get(), engine.config())),
         memory.correction(), now, policy.behavior().scaleDownWindow());
     CorrectedCapacity capacity = remembered.capacity();
+    Queueing queueing = Queueing.none();
+    Optional<TtftCalibration> ttft = Optional.empty();
+    if (policy.slo().isPresent()) {
+      TtftCalibration calibration = calibrate(policy.slo().get(), estimate, workload.get(), engine, capacity.capacity(), replicas,
+          memory.ttftFactor());
+      queueing = queueing(estimate, workload.get(), engine, capacity.capacity(), calibration.factor());
+      ttft = Optional.of(calibration);
+    }
     Decision decision = policy.decide(now,
-        LoadReading.measured(ArrivalRate.of(estimate.arrivals()), capacity.capacity()),
+        LoadReading.measured(ArrivalRate.of(estimate.arrivals()), capacity.capacity(), queueing),
         replicas, memory.stabilization());
     return new Evaluation(Optional.of(estimate), Optional.of(engine), Optional.of(capacity), Optional.empty(), decision,
-        remembered.measurement());
+        remembered.measurement(), ttft);
+  }
+
+  /** c_s² of one request's service: taken as exponential's, 1; docs/validation.md measures what that costs. */
+  static final double SERVICE_SCV = 1;
+
+  /** What the SLO sizing reads: the queue now, the arrivals' burstiness, the prefill time and k. */
+  static Queueing queueing(ServiceEstimate estimate, WorkloadEstimate workload, ResolvedEngine engine, Capacity capacity,
+      double factor) {
+    return new Queueing(estimate.queued(), estimate.arrivals().burstiness().orElse(1), SERVICE_SCV,
+        prefillSeconds(workload, engine, capacity), factor);
+  }
+
+  /** A request's prefill once it is in the batch: its chunks, each a step at the capacity's step time. */
+  static double prefillSeconds(WorkloadEstimate workload, ResolvedEngine engine, Capacity capacity) {
+    return workload.meanPrefillChunks(engine.config().chunkTokens()) * capacity.stepSecondsAtCapacity();
+  }
+
+  /**
+   * The TTFT approximation for the replicas that served the window against vLLM's measured TTFT
+   * percentile, which moves the remembered factor; a percentile needs at least 2 / (1 − p) requests.
+   */
+  static TtftCalibration calibrate(TtftSlo slo, ServiceEstimate estimate, WorkloadEstimate workload, ResolvedEngine engine,
+      Capacity capacity, ReplicaCounts replicas, double remembered) {
+    double prefill = prefillSeconds(workload, engine, capacity);
+    double predicted = TtftApproximation.ttftQuantile(Math.max(1, replicas.ready()), estimate.arrivalRate(), capacity.stableRate(),
+        slo.percentile(), estimate.arrivals().burstiness().orElse(1), SERVICE_SCV, 1, prefill);
+    OptionalDouble observed = estimate.ttft().filter(h -> h.count() >= 2 / (1 - slo.percentile()))
+        .map(h -> h.quantile(slo.percentile())).orElse(OptionalDouble.empty());
+    return TtftCalibration.update(remembered, observed, predicted, prefill);
   }
 
   /** A pass without metrics (the observer failed, a credential is missing): hold, with the reason. */

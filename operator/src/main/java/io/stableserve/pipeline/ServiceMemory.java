@@ -1,6 +1,7 @@
 package io.stableserve.pipeline;
 
 import io.stableserve.correct.CapacityCorrection;
+import io.stableserve.correct.TtftCalibration;
 import io.stableserve.decide.RecommendedCount;
 import io.stableserve.decide.StabilizationState;
 import java.time.Instant;
@@ -17,16 +18,25 @@ import java.util.Optional;
  * @param correction the preemption correction applied and when it was measured
  * @param lastScale when the replica count was last changed, up or down: completions per replica are
  *     measured only over windows without a change
+ * @param ttftFactor the TTFT approximation's calibration factor k (1 until vLLM's TTFT has been measured)
  */
 public record ServiceMemory(StabilizationState stabilization, Optional<CapacityCorrection.Measured> correction,
-    Optional<Instant> lastScale) {
+    Optional<Instant> lastScale, double ttftFactor) {
 
-  private static final ServiceMemory EMPTY = new ServiceMemory(StabilizationState.empty(), Optional.empty(), Optional.empty());
+  private static final ServiceMemory EMPTY = new ServiceMemory(StabilizationState.empty(), Optional.empty(), Optional.empty(), 1);
 
   public ServiceMemory {
     Objects.requireNonNull(stabilization, "stabilisation state");
     correction = Objects.requireNonNullElse(correction, Optional.empty());
     lastScale = Objects.requireNonNullElse(lastScale, Optional.empty());
+    if (!(ttftFactor >= TtftCalibration.MIN_FACTOR && ttftFactor <= TtftCalibration.MAX_FACTOR)) {
+      ttftFactor = 1;
+    }
+  }
+
+  public ServiceMemory(StabilizationState stabilization, Optional<CapacityCorrection.Measured> correction,
+      Optional<Instant> lastScale) {
+    this(stabilization, correction, lastScale, 1);
   }
 
   /** A service seen for the first time. */
@@ -40,7 +50,7 @@ public record ServiceMemory(StabilizationState stabilization, Optional<CapacityC
    */
   public static ServiceMemory takingOver(int replicas, Instant now) {
     return new ServiceMemory(new StabilizationState(List.of(new RecommendedCount(now, replicas)), Optional.empty()),
-        Optional.empty(), Optional.empty());
+        Optional.empty(), Optional.empty(), 1);
   }
 
   /**
@@ -55,6 +65,7 @@ public record ServiceMemory(StabilizationState stabilization, Optional<CapacityC
     next = new StabilizationState(next.recommendations(), lastScaleUp, next.scaleUpPendingSince());
     return new ServiceMemory(next,
         evaluation.capacity().isPresent() ? evaluation.correctionMeasured() : correction,
-        applied ? Optional.of(now) : lastScale);
+        applied ? Optional.of(now) : lastScale,
+        evaluation.ttft().map(TtftCalibration::factor).orElse(ttftFactor));
   }
 }

@@ -1,5 +1,7 @@
 package io.stableserve.reconcile;
 
+import io.stableserve.decide.TtftSlo;
+
 import io.stableserve.observe.ObservationWindow;
 import io.stableserve.pipeline.ServiceSettings;
 
@@ -45,8 +47,10 @@ final class SpecMapping {
     if (spec.getReplicas() == null || spec.getReplicas().getMax() == null) {
       throw new IllegalArgumentException("spec.replicas.max is required");
     }
+    Optional<TtftSlo> slo = spec.getSlo() == null || spec.getSlo().getTtft() == null ? Optional.empty()
+        : Optional.of(spec.getSlo().getTtft().toSlo());
     return new ScalingPolicy(new ReplicaRange(spec.getReplicas().effectiveMin(), spec.getReplicas().getMax()),
-        spec.effectiveTargetUtilization(), behavior);
+        spec.effectiveTargetUtilization(), behavior, slo);
   }
 
   private static StepLimit stepLimit(ScalingRules rules) {

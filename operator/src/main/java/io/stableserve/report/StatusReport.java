@@ -1,5 +1,8 @@
 package io.stableserve.report;
 
+import io.stableserve.api.TtftStatus;
+import io.stableserve.correct.TtftCalibration;
+
 import io.fabric8.kubernetes.api.model.Condition;
 import io.stableserve.actuate.ScaleTarget;
 import io.stableserve.api.CapacityStatus;
@@ -75,6 +78,7 @@ public final class StatusReport {
     last.setApplied(applied);
     s.setLastDecision(last);
 
+    s.setTtft(e.ttft().map(c -> ttft(c, e)).orElse(null));
     e.estimate().ifPresent(est -> {
       s.setWorkload(workload(est));
       s.setMetricNames(metricNames(est));
@@ -114,6 +118,19 @@ public final class StatusReport {
     condition(s, Conditions.of(Conditions.STABLE, stable, d.stability().machineName(), d.stabilityMessage(), generation, now));
     condition(s, Conditions.of(Conditions.SCALING_LIMITED, d.limited(), d.limit().machineName(),
         d.limited() ? d.message() : "the decision was not clamped", generation, now));
+  }
+
+  static TtftStatus ttft(TtftCalibration c, Evaluation e) {
+    TtftStatus t = new TtftStatus();
+    e.decision().slo().ifPresent(slo -> {
+      t.setTargetSeconds(slo.targetSeconds());
+      t.setPercentile(slo.percentile());
+    });
+    c.observedSeconds().ifPresent(t::setObservedSeconds);
+    c.predictedSeconds().ifPresent(t::setPredictedSeconds);
+    t.setCalibrationFactor(c.factor());
+    e.decision().predictedTtftSeconds().ifPresent(t::setPredictedAtDesiredSeconds);
+    return t;
   }
 
   static ObservedWorkload workload(ServiceEstimate est) {

@@ -29,11 +29,17 @@ public final class Defaults {
   public static final String SETTLE_TIME = "30s";
   /** How long a new replica may take to become ready and still count as capacity that is coming. */
   public static final String REPLICA_STARTUP_TIME = "5m";
+  /** The TTFT percentile of an SLO that names none. */
+  public static final String TTFT_PERCENTILE = "0.99";
   /** The fewest replicas. */
   public static final String MIN_REPLICAS = "1";
 
   public static double targetUtilization() {
     return Double.parseDouble(TARGET_UTILIZATION);
+  }
+
+  public static double ttftPercentile() {
+    return Double.parseDouble(TTFT_PERCENTILE);
   }
 
   public static Duration window() {

@@ -147,6 +147,7 @@ public final class PrometheusObserver implements Observer {
     private final Instant at;
     private final Queries window;
     private final Queries step;
+    private final Queries recent;
     private final Map<Signal, String> found = new EnumMap<>(Signal.class);
     private final List<Signal> missing = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
@@ -159,6 +160,8 @@ public final class PrometheusObserver implements Observer {
       this.at = at;
       this.window = new Queries(config.matchers(), PrometheusSource.promDuration(observed.length()));
       this.step = new Queries(config.matchers(), PrometheusSource.promDuration(observed.resolution()));
+      this.recent = new Queries(config.matchers(), PrometheusSource.promDuration(
+          observed.resolution().multipliedBy(2).compareTo(observed.length()) > 0 ? observed.length() : observed.resolution().multipliedBy(2)));
     }
 
     Observation observe() throws MetricsUnavailableException {
@@ -238,12 +241,22 @@ public final class PrometheusObserver implements Observer {
             : absent(Signal.STEP_SECONDS);
       }
 
+      Optional<WindowHistogram> ttft = histogram(Signal.TTFT, VllmMetricCatalog.TTFT);
+      OptionalDouble recentPrompt = overridden(Signal.RECENT_PROMPT_TOKENS);
+      if (recentPrompt.isEmpty()) {
+        recentPrompt = names.contains(VllmMetricCatalog.PROMPT_TOKENS_TOTAL) && names.contains(VllmMetricCatalog.TTFT + "_count")
+            ? optional(Signal.RECENT_PROMPT_TOKENS, recent.increase(VllmMetricCatalog.PROMPT_TOKENS_TOTAL) + " / "
+                + recent.increase(VllmMetricCatalog.TTFT + "_count"), VllmMetricCatalog.PROMPT_TOKENS_TOTAL)
+            : absent(Signal.RECENT_PROMPT_TOKENS);
+      }
+      OptionalDouble gatewayQueue = overridden(Signal.GATEWAY_QUEUE);
+
       Intervals intervals = intervals(arrivalsOverride.isPresent(), kvUsageName, interToken, iterations);
       return new Observation(at, observed, metricNames(),
           new Observation.RequestFlow(completions, inSystemNow, intervals.inSystemAtStart, arrivalsOverride),
-          new Observation.Occupancy(replicas, runningNow, waitingNow, leastWaiting, kvUsage),
-          new Observation.TokenLengths(prompt, output, meanPrompt, meanOutput),
-          new Observation.EngineSignals(kvCache, preemptions, steps, tokensPerStep, stepSeconds), intervals.samples, age, notes);
+          new Observation.Occupancy(replicas, runningNow, waitingNow, leastWaiting, kvUsage, gatewayQueue),
+          new Observation.TokenLengths(prompt, output, meanPrompt, meanOutput, recentPrompt),
+          new Observation.EngineSignals(kvCache, preemptions, steps, tokensPerStep, stepSeconds, ttft), intervals.samples, age, notes);
     }
 
     /** The vLLM metric names that have samples for the selector now. */

@@ -16,6 +16,9 @@ public final class VllmMetricCatalog {
   public static final String PREEMPTIONS = "vllm:num_preemptions_total";
   public static final String ITERATION_TOKENS = "vllm:iteration_tokens_total";
   public static final String CACHE_CONFIG = "vllm:cache_config_info";
+  public static final String TTFT = "vllm:time_to_first_token_seconds";
+  /** Prompt tokens of the requests that got their first token (counted at prefill, not at completion). */
+  public static final String PROMPT_TOKENS_TOTAL = "vllm:prompt_tokens_total";
 
   /** KV-cache usage fraction: V1 name first. */
   public static final String KV_USAGE_V1 = "vllm:kv_cache_usage_perc";

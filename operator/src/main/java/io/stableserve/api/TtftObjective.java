@@ -1,0 +1,73 @@
+package io.stableserve.api;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import io.stableserve.decide.TtftSlo;
+import io.stableserve.settings.Defaults;
+import io.stableserve.settings.Durations;
+import java.time.Duration;
+
+/** A TTFT percentile and the time it must stay under. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class TtftObjective {
+
+  @Required
+  @Size(max = Durations.MAX_LENGTH)
+  @ValidationRule(value = Durations.RULE, message = Durations.MESSAGE)
+  @ValidationRule(value = "duration(self) >= duration('10ms') && duration(self) <= duration('10m')",
+      message = "must be between 10ms and 10m")
+  @JsonPropertyDescription("The TTFT the percentile must stay under, a duration such as 2s or 500ms (10ms to 10m).")
+  private String target;
+
+  @Default(Defaults.TTFT_PERCENTILE)
+  @ValidationRule(value = "self >= 0.5 && self <= 0.9999", message = "must be between 0.5 and 0.9999, e.g. 0.99")
+  @JsonPropertyDescription("Which percentile of TTFT, between 0.5 and 0.9999. Default 0.99.")
+  private Double percentile = Double.valueOf(Defaults.TTFT_PERCENTILE);
+
+  public TtftObjective() {}
+
+  public TtftObjective(String target, Double percentile) {
+    this.target = target;
+    this.percentile = percentile;
+  }
+
+  /** The decide step's objective; bad values fail with the field's name. */
+  public TtftSlo toSlo() {
+    if (target == null) {
+      throw new IllegalArgumentException("spec.slo.ttft.target is required, e.g. 2s");
+    }
+    Duration d = Durations.parse(target, "slo.ttft.target");
+    double p = percentile == null ? Double.parseDouble(Defaults.TTFT_PERCENTILE) : percentile;
+    try {
+      return new TtftSlo(d.toMillis() / 1000.0, p);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("spec.slo.ttft: " + e.getMessage(), e);
+    }
+  }
+
+  @JsonIgnore
+  public double effectivePercentile() {
+    return percentile == null ? Double.parseDouble(Defaults.TTFT_PERCENTILE) : percentile;
+  }
+
+  public String getTarget() {
+    return target;
+  }
+
+  public void setTarget(String target) {
+    this.target = target;
+  }
+
+  public Double getPercentile() {
+    return percentile;
+  }
+
+  public void setPercentile(Double percentile) {
+    this.percentile = percentile;
+  }
+}

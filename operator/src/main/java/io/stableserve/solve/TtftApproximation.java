@@ -1,0 +1,109 @@
+package io.stableserve.solve;
+
+/**
+ * The time to first token of n replicas under a load, by a queueing approximation: each replica is
+ * one server of rate μ (its stable rate, the most it completes per second), so n replicas at
+ * arrival rate λ form a G/G/n queue. A request's TTFT is its wait for a place in the batch plus its
+ * prefill:
+ *
+ * <pre>
+ *   P(wait &gt; 0)  = C(n, λ/μ)                                  Erlang's C formula (M/M/n)
+ *   P(wait &gt; t)  ≈ C(n, λ/μ) · exp(−(nμ − λ)·t / ((c_a² + c_s²)/2))
+ *   TTFT_p       ≈ prefill + k · ln(C / (1 − p)) · ((c_a² + c_s²)/2) / (nμ − λ)    when C &gt; 1 − p, else prefill
+ * </pre>
+ *
+ * The exponential tail of M/M/n's wait, scaled by the Allen–Cunneen factor (c_a² + c_s²)/2, which
+ * is exact for M/M/n and the heavy-traffic (Kingman) limit for G/G/n. c_a² is the arrivals'
+ * burstiness (the index of dispersion of their counts; 1 for Poisson), c_s² the service times'
+ * squared coefficient of variation. k is a calibration factor learned online from vLLM's own TTFT
+ * histogram (1 when none). docs/validation.md measures the approximation against the simulator.
+ */
+public final class TtftApproximation {
+
+  private TtftApproximation() {}
+
+  /**
+   * Erlang's C: the probability that an arrival waits, for n servers at offered load a = λ/μ &lt; n;
+   * 1 at or above n. Computed with the stable recursion on Erlang's B.
+   */
+  public static double erlangC(int n, double offered) {
+    if (n < 1) {
+      throw new IllegalArgumentException("servers must be at least 1, got " + n);
+    }
+    if (!(offered >= 0) || Double.isInfinite(offered)) {
+      throw new IllegalArgumentException("offered load must be a finite number >= 0, got " + offered);
+    }
+    if (offered == 0) {
+      return 0;
+    }
+    if (offered >= n) {
+      return 1;
+    }
+    double b = 1;
+    for (int k = 1; k <= n; k++) {
+      b = offered * b / (k + offered * b);
+    }
+    double rho = offered / n;
+    return b / (1 - rho + rho * b);
+  }
+
+  /**
+   * The p-quantile of the wait for a place in the batch, seconds; +∞ when λ ≥ nμ.
+   *
+   * @param arrivalScv c_a², at least 0
+   * @param serviceScv c_s², at least 0
+   * @param factor k, the calibration factor, positive
+   */
+  public static double waitQuantile(int n, double lambda, double mu, double percentile, double arrivalScv, double serviceScv,
+      double factor) {
+    check(lambda, mu, percentile, arrivalScv, serviceScv, factor);
+    double spare = n * mu - lambda;
+    if (!(spare > 0)) {
+      return Double.POSITIVE_INFINITY;
+    }
+    double c = erlangC(n, lambda / mu);
+    double tail = 1 - percentile;
+    if (c <= tail) {
+      return 0;
+    }
+    return factor * Math.log(c / tail) * ((arrivalScv + serviceScv) / 2) / spare;
+  }
+
+  /** TTFT's p-quantile: the prefill plus the wait quantile, seconds. */
+  public static double ttftQuantile(int n, double lambda, double mu, double percentile, double arrivalScv, double serviceScv,
+      double factor, double prefillSeconds) {
+    if (!(prefillSeconds >= 0) || Double.isInfinite(prefillSeconds)) {
+      throw new IllegalArgumentException("prefill time must be a finite number of seconds >= 0, got " + prefillSeconds);
+    }
+    return prefillSeconds + waitQuantile(n, lambda, mu, percentile, arrivalScv, serviceScv, factor);
+  }
+
+  /**
+   * The fewest replicas, from {@code from} up to {@code most}, whose TTFT p-quantile is at most
+   * {@code targetSeconds}; {@code most + 1} when none up to {@code most} does.
+   */
+  public static int replicasFor(double targetSeconds, double lambda, double mu, double percentile, double arrivalScv,
+      double serviceScv, double factor, double prefillSeconds, int from, int most) {
+    for (int n = Math.max(1, from); n <= most; n++) {
+      if (ttftQuantile(n, lambda, mu, percentile, arrivalScv, serviceScv, factor, prefillSeconds) <= targetSeconds) {
+        return n;
+      }
+    }
+    return most + 1;
+  }
+
+  private static void check(double lambda, double mu, double percentile, double arrivalScv, double serviceScv, double factor) {
+    if (!(lambda >= 0) || Double.isInfinite(lambda) || !(mu > 0) || Double.isInfinite(mu)) {
+      throw new IllegalArgumentException("λ must be >= 0 and μ > 0, both finite, got " + lambda + " and " + mu);
+    }
+    if (!(percentile > 0 && percentile < 1)) {
+      throw new IllegalArgumentException("percentile must be strictly between 0 and 1, got " + percentile);
+    }
+    if (!(arrivalScv >= 0) || !(serviceScv >= 0) || Double.isInfinite(arrivalScv) || Double.isInfinite(serviceScv)) {
+      throw new IllegalArgumentException("squared coefficients of variation must be finite and >= 0, got " + arrivalScv + ", " + serviceScv);
+    }
+    if (!(factor > 0) || Double.isInfinite(factor)) {
+      throw new IllegalArgumentException("calibration factor must be a finite number > 0, got " + factor);
+    }
+  }
+}
