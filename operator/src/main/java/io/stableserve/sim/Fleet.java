@@ -16,6 +16,14 @@ import org.apache.commons.math3.random.MersenneTwister;
  * drain: no new requests, the ones they hold run to completion). Requests that arrive while no
  * replica is ready wait at the router and go out, in order, as soon as one is.
  *
+ * <p>With a gateway ({@link FleetSpec#gatewayWaitingLimit()} K), the router also holds a request
+ * while every ready replica already has at least K requests in its waiting queue, and hands the
+ * held requests out in arrival order, each to the replica the router picks among those with fewer
+ * than K waiting, as soon as one has: the fleet then steps from engine step to engine step while it
+ * holds requests, since a replica's waiting queue shrinks only when a step starts. A held request's
+ * time at the gateway counts in its latency (the log keeps its arrival); the engines' own metrics
+ * count from the moment it reaches them, as vLLM's do.
+ *
  * <p>Driven either in simulated time (the benchmark: {@code advanceTo(t)} each control period) or
  * from a wall clock mapped to simulated time (the end-to-end harness). All public methods are
  * synchronized, so metrics can be read from another thread while one thread advances the fleet.
@@ -74,14 +82,18 @@ public final class Fleet {
     while (true) {
       double arrival = source.nextTime();
       double startup = nextStartup();
-      double event = Math.min(arrival, startup);
+      double release = nextRelease();
+      double event = Math.min(arrival, Math.min(startup, release));
       if (event > t) {
         break;
       }
       runEnginesTo(event);
       now = event;
-      if (startup <= arrival) {
+      if (startup <= arrival && startup <= release) {
         becomeReady(event);
+      } else if (release <= arrival) {
+        // Held requests are older than the arrival at the same instant: they go first.
+        releaseHeld(event);
       } else {
         Arrival a = source.next();
         arrivals++;
@@ -116,21 +128,69 @@ public final class Fleet {
         ready.add(r);
       }
     }
-    while (!atRouter.isEmpty() && !ready.isEmpty()) {
-      dispatch(atRouter.poll(), time);
+    releaseHeld(time);
+  }
+
+  /**
+   * The next instant a held request may go out: with a gateway holding requests, the first end of
+   * a step of a ready replica (its waiting queue can shrink only then); +∞ otherwise.
+   */
+  private double nextRelease() {
+    if (!spec.gateway() || atRouter.isEmpty()) {
+      return Double.POSITIVE_INFINITY;
     }
+    double next = Double.POSITIVE_INFINITY;
+    for (Replica r : ready) {
+      next = Math.min(next, r.engine().nextStepEnd());
+    }
+    return next;
+  }
+
+  /** Hands out held requests, oldest first, while a ready replica can take one. */
+  private void releaseHeld(double time) {
+    while (!atRouter.isEmpty() && !ready.isEmpty()) {
+      List<Replica> open = open();
+      if (open.isEmpty()) {
+        return;
+      }
+      dispatch(atRouter.poll(), time, open);
+    }
+  }
+
+  /**
+   * The ready replicas a request may go to now: all of them without a gateway; with one, those
+   * with fewer than K requests waiting.
+   */
+  private List<Replica> open() {
+    if (!spec.gateway()) {
+      return ready;
+    }
+    int limit = spec.gatewayWaitingLimit().getAsInt();
+    List<Replica> open = new ArrayList<>(ready.size());
+    for (Replica r : ready) {
+      if (r.engine().waiting() < limit) {
+        open.add(r);
+      }
+    }
+    return open;
   }
 
   private void route(Pending p) {
-    if (ready.isEmpty()) {
+    // FIFO: with requests already held, a new one queues behind them.
+    if (ready.isEmpty() || !atRouter.isEmpty()) {
+      atRouter.add(p);
+      return;
+    }
+    List<Replica> open = open();
+    if (open.isEmpty()) {
       atRouter.add(p);
     } else {
-      dispatch(p, p.arrival().time());
+      dispatch(p, p.arrival().time(), open);
     }
   }
 
-  private void dispatch(Pending p, double time) {
-    Replica target = ready.get(router.choose(ready));
+  private void dispatch(Pending p, double time, List<Replica> candidates) {
+    Replica target = candidates.get(router.choose(candidates));
     Arrival a = p.arrival();
     // A request held at the router keeps its arrival time in the log, so its wait there counts.
     if (!target.engine().submit(p.id(), time, a.time(), a.promptTokens(), a.outputTokens())) {

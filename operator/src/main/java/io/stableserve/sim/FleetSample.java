@@ -8,7 +8,8 @@ package io.stableserve.sim;
  * @param draining replicas removed but finishing their requests
  * @param running requests in running batches, over serving and draining replicas
  * @param waiting requests in the engines' waiting queues
- * @param atRouter requests held at the router because no replica was ready
+ * @param atRouter requests held at the router: because no replica was ready, or at the gateway's
+ *     queue while every ready replica had its limit of waiting requests ({@link FleetSpec#gatewayWaitingLimit()})
  * @param meanKvCacheUsage mean KV-cache usage over serving replicas
  */
 public record FleetSample(double time, int starting, int ready, int draining, int running, int waiting,
