@@ -72,6 +72,20 @@ public class MetricQueries {
   @JsonPropertyDescription("Serving replicas seen in the metrics.")
   private String replicas;
 
+  @Size(min = 1, max = 4096)
+  @JsonPropertyDescription("Requests a gateway holds in front of the replicas (e.g. llm-d's inference gateway flow-control "
+      + "queue, Envoy's pending requests). No default. They count as queued for the SLO loop's drain term; to count them as "
+      + "arrivals too, add the same gauge to inSystem.")
+  private String gatewayQueue;
+
+  public String getGatewayQueue() {
+    return gatewayQueue;
+  }
+
+  public void setGatewayQueue(String gatewayQueue) {
+    this.gatewayQueue = gatewayQueue;
+  }
+
   public String getArrivals() {
     return arrivals;
   }
@@ -205,6 +219,7 @@ public class MetricQueries {
     put(given, "tokens-per-step", tokensPerStep);
     put(given, "step-seconds", stepSeconds);
     put(given, "replicas", replicas);
+    put(given, "gateway-queue", gatewayQueue);
     return given;
   }
 

@@ -1,0 +1,95 @@
+package io.stableserve.decide;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.stableserve.solve.Capacity;
+import io.stableserve.solve.Constraint;
+import io.stableserve.solve.ConstraintRate;
+import io.stableserve.solve.ModelKind;
+import io.stableserve.solve.TtftApproximation;
+import io.stableserve.testing.Behaviors;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** The decide step's pieces for moving load: the forecast over a start-up, the SLO count and the drain term. */
+class SloLoopTest {
+
+  /** μ̂ = 2 req/s per replica. */
+  static final Capacity CAPACITY = new Capacity(ModelKind.PAPER, 2.0, 1.8, 2.0, 0.1, 1000, 0.03,
+      List.of(new ConstraintRate(Constraint.MEMORY, 2.0)));
+  static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+  static final ReplicaRange WIDE = new ReplicaRange(1, 100);
+  /** Replicas start in 2 minutes; settling 30 s. */
+  static final ScalingBehavior BEHAVIOR = Behaviors.immediate().withScaleUpSettleTime(Duration.ofSeconds(30));
+  static final TtftSlo SLO = new TtftSlo(2, 0.99);
+
+  static Decision decide(ScalingPolicy policy, LoadReading load, int replicas) {
+    return policy.decide(T0, load, ReplicaCounts.allReady(replicas), StabilizationState.empty());
+  }
+
+  @Test
+  void aRampIsSizedForTheRateAStartUpAhead() {
+    ScalingPolicy policy = new ScalingPolicy(WIDE, 0.8, BEHAVIOR);
+    // 8 req/s now on the line, rising 0.05 req/s per second: 14 req/s in 120 s.
+    ArrivalRate ramp = new ArrivalRate(6.5, 0.1, Optional.empty(), Optional.of(new ArrivalRate.Trend(0.05, 8, 300)));
+    Decision d = decide(policy, LoadReading.measured(ramp, CAPACITY), 4);
+    assertThat(d.desiredReplicas()).as("⌈14 / (0.8·2)⌉").isEqualTo(9);
+    assertThat(d.reason()).as("a ramp does not settle").isEqualTo(DecisionReason.LOAD_ABOVE_TARGET);
+    assertThat(d.message()).contains("trend up");
+
+    Decision flat = decide(policy, LoadReading.measured(new ArrivalRate(6.5, 0.1), CAPACITY), 4);
+    assertThat(flat.desiredReplicas()).as("without the trend, the window's mean").isEqualTo(5);
+  }
+
+  @Test
+  void theForecastIsNotExtrapolatedBeyondTheSpanItWasFittedOn() {
+    ScalingPolicy policy = new ScalingPolicy(WIDE, 0.8, BEHAVIOR);
+    ArrivalRate shortLine = new ArrivalRate(6.5, 0.1, Optional.empty(), Optional.of(new ArrivalRate.Trend(0.05, 8, 60)));
+    assertThat(decide(policy, LoadReading.measured(shortLine, CAPACITY), 4).desiredReplicas()).as("⌈11 / 1.6⌉").isEqualTo(7);
+  }
+
+  @Test
+  void aFallingTrendDoesNotScaleUp() {
+    ScalingPolicy policy = new ScalingPolicy(WIDE, 0.8, BEHAVIOR);
+    ArrivalRate falling = new ArrivalRate(6.5, 0.1, Optional.empty(), Optional.of(new ArrivalRate.Trend(-0.05, 5, 300)));
+    assertThat(decide(policy, LoadReading.measured(falling, CAPACITY), 5).desiredReplicas()).isEqualTo(5);
+  }
+
+  @Test
+  void withAnSloTheCountIsTheFewestWhosePredictedTtftMeetsIt() {
+    ScalingPolicy policy = new ScalingPolicy(WIDE, 0.8, BEHAVIOR, Optional.of(SLO));
+    Queueing bursty = new Queueing(0, 20, 1, 0.5, 1);
+    Decision d = decide(policy, LoadReading.measured(new ArrivalRate(10, 0.1), CAPACITY, bursty), 5);
+    int expected = TtftApproximation.replicasFor(2, 10, 2, 0.99, 20, 1, 1, 0.5, 6, 100);
+    assertThat(d.desiredReplicas()).isEqualTo(expected);
+    assertThat(expected).as("bursts need more than ρ gives").isGreaterThan(7);
+    assertThat(d.predictedTtftSeconds().getAsDouble()).isLessThanOrEqualTo(2);
+    assertThat(d.slo()).contains(SLO);
+    assertThat(d.message()).contains("TTFT p99 ≤ 2 s");
+
+    Decision calm = decide(policy, LoadReading.measured(new ArrivalRate(10, 0.1), CAPACITY, new Queueing(0, 1, 1, 0.5, 1)), 5);
+    assertThat(calm.desiredReplicas()).as("Poisson arrivals need fewer").isLessThan(expected);
+    Decision calibrated = decide(policy, LoadReading.measured(new ArrivalRate(10, 0.1), CAPACITY, new Queueing(0, 1, 1, 0.5, 8)), 5);
+    assertThat(calibrated.desiredReplicas()).as("a calibration factor above 1 asks for more").isGreaterThan(calm.desiredReplicas());
+  }
+
+  @Test
+  void withAnSloAQueueThatExistsIsDrainedWithinAStartUp() {
+    ScalingPolicy policy = new ScalingPolicy(WIDE, 0.8, BEHAVIOR, Optional.of(SLO));
+    Queueing calm = new Queueing(0, 1, 1, 0.2, 1);
+    int without = decide(policy, LoadReading.measured(new ArrivalRate(10, 0.1), CAPACITY, calm), 6).desiredReplicas();
+    Queueing backlog = new Queueing(1220, 1, 1, 0.2, 1);
+    Decision d = decide(policy, LoadReading.measured(new ArrivalRate(10, 0.1), CAPACITY, backlog), 6);
+    // (10 + 1220 / (120 + 2)) / 2 = 10 replicas
+    assertThat(d.desiredReplicas()).isEqualTo(Math.max(without, 10));
+    assertThat(d.desiredReplicas()).isGreaterThan(without);
+    assertThat(d.message()).contains("1220 requests queued drain within 122 s");
+
+    ScalingPolicy noSlo = new ScalingPolicy(WIDE, 0.8, BEHAVIOR);
+    assertThat(decide(noSlo, LoadReading.measured(new ArrivalRate(10, 0.1), CAPACITY, backlog), 7).desiredReplicas())
+        .as("without an SLO, ρ as before").isEqualTo(7);
+  }
+}

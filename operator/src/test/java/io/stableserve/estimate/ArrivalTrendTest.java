@@ -1,0 +1,67 @@
+package io.stableserve.estimate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import org.apache.commons.math3.distribution.PoissonDistribution;
+import org.apache.commons.math3.random.MersenneTwister;
+import org.junit.jupiter.api.Test;
+
+class ArrivalTrendTest {
+
+  @Test
+  void aRampIsFoundWithItsSlopeAndTheRateAtTheEnd() {
+    // 10 sub-intervals of 30 s, the rate rising from 2 to 6.5 req/s: 0.5 req/s per 30 s.
+    double[] counts = new double[10];
+    for (int i = 0; i < 10; i++) {
+      counts[i] = (2 + 0.5 * i) * 30;
+    }
+    ArrivalTrend t = ArrivalTrend.fit(counts, 30).orElseThrow();
+    assertThat(t.slope()).isCloseTo(0.5 / 30, within(1e-9));
+    // the last count's middle is 15 s before the end: 6.5 + 0.5/30·15
+    assertThat(t.rateAtEnd()).isCloseTo(6.75, within(1e-9));
+    assertThat(t.spanSeconds()).isEqualTo(300);
+  }
+
+  @Test
+  void steadyPoissonCountsRarelyReadAsATrend() {
+    MersenneTwister random = new MersenneTwister(5);
+    PoissonDistribution counts = new PoissonDistribution(random, 90, 1e-12, 1000);
+    int trends = 0;
+    int windows = 2000;
+    for (int w = 0; w < windows; w++) {
+      double[] c = new double[10];
+      for (int i = 0; i < 10; i++) {
+        c[i] = counts.sample();
+      }
+      if (ArrivalTrend.fit(c, 30).isPresent()) {
+        trends++;
+      }
+    }
+    assertThat(trends).as("false trends in %d steady windows", windows).isLessThan(windows / 50);
+  }
+
+  @Test
+  void tooFewCountsMakeNoLine() {
+    assertThat(ArrivalTrend.fit(new double[] {1, 2, 3, 4}, 30)).isEmpty();
+  }
+
+  @Test
+  void theEstimatorFitsTheLineSinceARiseNotAcrossTheStep() {
+    // flat at 60 per sub-interval, then a step to 180 that stays flat: the rise is found, and no trend since.
+    double[] step = {60, 61, 59, 60, 62, 180, 181, 179, 180, 182};
+    java.util.List<String> notes = new java.util.ArrayList<>();
+    ArrivalEstimate a = Estimator.arrivals(EstimatorTest.observation(1200, 100, java.util.OptionalDouble.of(100),
+        EstimatorTest.counts(step), true, java.util.Optional.empty(), java.util.OptionalDouble.empty(),
+        java.util.OptionalDouble.empty()), notes);
+    assertThat(a.rise()).isPresent();
+    assertThat(a.trend()).isEmpty();
+    // the same counts as a ramp
+    double[] ramp = {60, 72, 84, 96, 108, 120, 132, 144, 156, 168};
+    ArrivalEstimate r = Estimator.arrivals(EstimatorTest.observation(1140, 100, java.util.OptionalDouble.of(100),
+        EstimatorTest.counts(ramp), true, java.util.Optional.empty(), java.util.OptionalDouble.empty(),
+        java.util.OptionalDouble.empty()), notes);
+    assertThat(r.trend()).isPresent();
+    assertThat(r.trend().get().slope()).isPositive();
+  }
+}
