@@ -21,7 +21,7 @@ import org.apache.commons.math3.stat.regression.SimpleRegression;
 public record ArrivalTrend(double slope, double slopeStandardError, double rateAtEnd, double spanSeconds) {
 
   /** A slope this many standard errors from zero is a trend. */
-  public static final double MIN_T = 3.0;
+  public static final double MIN_T = 4.0;
   /** Fewer sub-intervals than this do not make a line. */
   public static final int MIN_INTERVALS = 5;
 

@@ -34,20 +34,20 @@ class SloLoopTest {
   void aRampIsSizedForTheRateAStartUpAhead() {
     ScalingPolicy policy = new ScalingPolicy(WIDE, 0.8, BEHAVIOR);
     // 8 req/s now on the line, rising 0.05 req/s per second: 14 req/s in 120 s.
-    ArrivalRate ramp = new ArrivalRate(6.5, 0.1, Optional.empty(), Optional.of(new ArrivalRate.Trend(0.05, 8, 300)));
+    ArrivalRate ramp = new ArrivalRate(6.5, 0.01, Optional.empty(), Optional.of(new ArrivalRate.Trend(0.05, 8, 300)));
     Decision d = decide(policy, LoadReading.measured(ramp, CAPACITY), 4);
     assertThat(d.desiredReplicas()).as("⌈14 / (0.8·2)⌉").isEqualTo(9);
     assertThat(d.reason()).as("a ramp does not settle").isEqualTo(DecisionReason.LOAD_ABOVE_TARGET);
     assertThat(d.message()).contains("trend up");
 
-    Decision flat = decide(policy, LoadReading.measured(new ArrivalRate(6.5, 0.1), CAPACITY), 4);
+    Decision flat = decide(policy, LoadReading.measured(new ArrivalRate(6.5, 0.01), CAPACITY), 4);
     assertThat(flat.desiredReplicas()).as("without the trend, the window's mean").isEqualTo(5);
   }
 
   @Test
   void theForecastIsNotExtrapolatedBeyondTheSpanItWasFittedOn() {
     ScalingPolicy policy = new ScalingPolicy(WIDE, 0.8, BEHAVIOR);
-    ArrivalRate shortLine = new ArrivalRate(6.5, 0.1, Optional.empty(), Optional.of(new ArrivalRate.Trend(0.05, 8, 60)));
+    ArrivalRate shortLine = new ArrivalRate(6.5, 0.01, Optional.empty(), Optional.of(new ArrivalRate.Trend(0.05, 8, 60)));
     assertThat(decide(policy, LoadReading.measured(shortLine, CAPACITY), 4).desiredReplicas()).as("⌈11 / 1.6⌉").isEqualTo(7);
   }
 
@@ -62,17 +62,17 @@ class SloLoopTest {
   void withAnSloTheCountIsTheFewestWhosePredictedTtftMeetsIt() {
     ScalingPolicy policy = new ScalingPolicy(WIDE, 0.8, BEHAVIOR, Optional.of(SLO));
     Queueing bursty = new Queueing(0, 20, 1, 0.5, 1);
-    Decision d = decide(policy, LoadReading.measured(new ArrivalRate(10, 0.1), CAPACITY, bursty), 5);
+    Decision d = decide(policy, LoadReading.measured(new ArrivalRate(10, 0.001), CAPACITY, bursty), 5);
     int expected = TtftApproximation.replicasFor(2, 10, 2, 0.99, 20, 1, 1, 0.5, 6, 100);
     assertThat(d.desiredReplicas()).isEqualTo(expected);
     assertThat(expected).as("bursts need more than ρ gives").isGreaterThan(7);
     assertThat(d.predictedTtftSeconds().getAsDouble()).isLessThanOrEqualTo(2);
     assertThat(d.slo()).contains(SLO);
-    assertThat(d.message()).contains("TTFT p99 ≤ 2 s");
+    assertThat(d.message()).contains("TTFT p99 ≤ 2.00 s");
 
-    Decision calm = decide(policy, LoadReading.measured(new ArrivalRate(10, 0.1), CAPACITY, new Queueing(0, 1, 1, 0.5, 1)), 5);
+    Decision calm = decide(policy, LoadReading.measured(new ArrivalRate(10, 0.001), CAPACITY, new Queueing(0, 1, 1, 0.5, 1)), 5);
     assertThat(calm.desiredReplicas()).as("Poisson arrivals need fewer").isLessThan(expected);
-    Decision calibrated = decide(policy, LoadReading.measured(new ArrivalRate(10, 0.1), CAPACITY, new Queueing(0, 1, 1, 0.5, 8)), 5);
+    Decision calibrated = decide(policy, LoadReading.measured(new ArrivalRate(10, 0.001), CAPACITY, new Queueing(0, 1, 1, 0.5, 8)), 5);
     assertThat(calibrated.desiredReplicas()).as("a calibration factor above 1 asks for more").isGreaterThan(calm.desiredReplicas());
   }
 
@@ -80,16 +80,16 @@ class SloLoopTest {
   void withAnSloAQueueThatExistsIsDrainedWithinAStartUp() {
     ScalingPolicy policy = new ScalingPolicy(WIDE, 0.8, BEHAVIOR, Optional.of(SLO));
     Queueing calm = new Queueing(0, 1, 1, 0.2, 1);
-    int without = decide(policy, LoadReading.measured(new ArrivalRate(10, 0.1), CAPACITY, calm), 6).desiredReplicas();
+    int without = decide(policy, LoadReading.measured(new ArrivalRate(10, 0.001), CAPACITY, calm), 6).desiredReplicas();
     Queueing backlog = new Queueing(1220, 1, 1, 0.2, 1);
-    Decision d = decide(policy, LoadReading.measured(new ArrivalRate(10, 0.1), CAPACITY, backlog), 6);
+    Decision d = decide(policy, LoadReading.measured(new ArrivalRate(10, 0.001), CAPACITY, backlog), 6);
     // (10 + 1220 / (120 + 2)) / 2 = 10 replicas
     assertThat(d.desiredReplicas()).isEqualTo(Math.max(without, 10));
     assertThat(d.desiredReplicas()).isGreaterThan(without);
     assertThat(d.message()).contains("1220 requests queued drain within 122 s");
 
     ScalingPolicy noSlo = new ScalingPolicy(WIDE, 0.8, BEHAVIOR);
-    assertThat(decide(noSlo, LoadReading.measured(new ArrivalRate(10, 0.1), CAPACITY, backlog), 7).desiredReplicas())
+    assertThat(decide(noSlo, LoadReading.measured(new ArrivalRate(10, 0.001), CAPACITY, backlog), 7).desiredReplicas())
         .as("without an SLO, ρ as before").isEqualTo(7);
   }
 }
