@@ -22,7 +22,8 @@ import picocli.CommandLine.Spec;
 /** {@code validate}: the stability models against the simulator's empirical boundaries. */
 @Command(name = "validate", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Find the simulator's stability boundary for a fixed set of workloads and engines and "
-        + "compare it with the scheduler, iterative and paper models; prints Markdown tables.")
+        + "compare it with the scheduler, iterative and paper models; prints Markdown tables.",
+    subcommands = ValidateTtftCommand.class)
 public final class ValidateCommand implements Callable<Integer> {
 
   @Spec
