@@ -1,5 +1,6 @@
 package io.stableserve.cli;
 
+import io.stableserve.correct.TtftCalibration;
 import io.stableserve.sim.TtftValidation;
 import io.stableserve.workload.Trace;
 import io.stableserve.workload.TraceReader;
@@ -93,7 +94,8 @@ public final class ValidateTtftCommand implements Callable<Integer> {
             + "least-outstanding router. Errors are (predicted − simulated) / simulated. Poisson: %d seeds of %.0f to %.0f "
             + "measured s (%d arrivals, bounded) after a warm-up, pooled; trace: one run of %d blocks. %d cases, "
             + "%.0f simulated fleet-hours, %.0f s wall. k for the p99: (simulated p99 − predicted prefill) / predicted wait p99, the "
-            + "factor the SLO loop's calibration would converge to; * where it would not learn it (a wait under 50 ms).%n", runs, minSeconds, maxSeconds, requests, runs, rows.size(),
+            + "factor the SLO loop's calibration would converge to (→ its clamp to [0.1, 10]); * where it would not learn it "
+            + "(a wait under 50 ms).%n", runs, minSeconds, maxSeconds, requests, runs, rows.size(),
         simulated / 3600, wall);
     md.append(footer);
     out.print(footer);
@@ -115,13 +117,20 @@ public final class ValidateTtftCommand implements Callable<Integer> {
         row.simulatedP99(), row.p99Low(), row.p99High(), percent(row.p99Error()), factor(row), row.requests());
   }
 
-  /** k that matches the p99, with a star when the operator's calibration would not learn it (a wait under 50 ms). */
+  /**
+   * k that matches the p99, with a star when the operator's calibration would not learn it (a wait
+   * under 50 ms), and the value it would be clamped to when outside [0.1, 10].
+   */
   private static String factor(TtftValidation.Row row) {
     double k = row.factorForP99();
     if (Double.isNaN(k)) {
       return "–";
     }
-    return String.format(Locale.ROOT, "%.2f%s", k, row.calibrates() ? "" : "*");
+    if (!row.calibrates()) {
+      return String.format(Locale.ROOT, "%.2f*", k);
+    }
+    double clamped = Math.max(TtftCalibration.MIN_FACTOR, Math.min(TtftCalibration.MAX_FACTOR, k));
+    return clamped == k ? String.format(Locale.ROOT, "%.2f", k) : String.format(Locale.ROOT, "%.2f → %.1f", k, clamped);
   }
 
   private static String seconds(double s) {
