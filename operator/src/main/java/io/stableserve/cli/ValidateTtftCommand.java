@@ -94,9 +94,10 @@ public final class ValidateTtftCommand implements Callable<Integer> {
             + "least-outstanding router. Errors are (predicted − simulated) / simulated. Poisson: %d seeds of %.0f to %.0f "
             + "measured s (%d arrivals, bounded) after a warm-up, pooled; trace: one run of %d blocks. %d cases, "
             + "%.0f simulated fleet-hours, %.0f s wall. k for the p99: (simulated p99 − predicted prefill) / predicted wait p99, the "
-            + "factor the SLO loop's calibration would converge to (→ its clamp to [0.1, 10]); * where it would not learn it "
-            + "(a wait under 50 ms).%n", runs, minSeconds, maxSeconds, requests, runs, rows.size(),
-        simulated / 3600, wall);
+            + "factor the SLO loop's calibration would converge to (→ its clamp to [%.2g, %.2g]); * where it would not learn "
+            + "it (a wait under %.0f ms).%n", runs, minSeconds, maxSeconds, requests, runs, rows.size(),
+        simulated / 3600, wall, TtftCalibration.MIN_FACTOR, TtftCalibration.MAX_FACTOR,
+        TtftCalibration.MIN_WAIT_SECONDS * 1000);
     md.append(footer);
     out.print(footer);
     out.flush();
