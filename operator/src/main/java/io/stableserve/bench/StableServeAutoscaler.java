@@ -57,7 +57,6 @@ public final class StableServeAutoscaler implements Autoscaler {
   public static final double SUB_INTERVAL_SECONDS = 30;
 
   private final ServiceSettings settings;
-  private final ObservationWindow window;
   private final StateStore<String> memories = new InMemoryStateStore<>();
   private Evaluation last;
   private FleetMetrics current;
@@ -77,9 +76,8 @@ public final class StableServeAutoscaler implements Autoscaler {
     if (!(windowSeconds >= SUB_INTERVAL_SECONDS) || Math.abs(windowSeconds / SUB_INTERVAL_SECONDS - Math.round(windowSeconds / SUB_INTERVAL_SECONDS)) > 1e-9) {
       throw new IllegalArgumentException("estimation window must be a positive multiple of " + SUB_INTERVAL_SECONDS + " s, got " + windowSeconds);
     }
-    this.settings = settings(range, targetUtilization, startupTime, engine, model, settleTime);
-    this.window = new ObservationWindow(Duration.ofMillis(Math.round(windowSeconds * 1000)),
-        Duration.ofMillis(Math.round(SUB_INTERVAL_SECONDS * 1000)));
+    this.settings = settings(range, targetUtilization, startupTime, engine, model, settleTime,
+        new ObservationWindow(Duration.ofMillis(Math.round(windowSeconds * 1000)), Duration.ofMillis(Math.round(SUB_INTERVAL_SECONDS * 1000))));
   }
 
   /**
@@ -97,21 +95,20 @@ public final class StableServeAutoscaler implements Autoscaler {
     return a;
   }
 
-  private StableServeAutoscaler(ServiceSettings settings, ObservationWindow window) {
+  private StableServeAutoscaler(ServiceSettings settings) {
     this.settings = settings;
-    this.window = window;
   }
 
   /** The same autoscaler with a TTFT objective. */
   public StableServeAutoscaler withSlo(TtftSlo slo) {
-    return new StableServeAutoscaler(settings.withPolicy(settings.policy().withSlo(Optional.of(slo))), window);
+    return new StableServeAutoscaler(settings.withPolicy(settings.policy().withSlo(Optional.of(slo))));
   }
 
   /** The pipeline's settings the benchmark's StableServe runs with: the defaults, but for what is named. */
   public static ServiceSettings settings(ReplicaRange range, double targetUtilization, Duration startupTime, EngineConfig engine,
-      ModelKind model, Duration settleTime) {
+      ModelKind model, Duration settleTime, ObservationWindow window) {
     ScalingBehavior behavior = ServiceSettings.defaultBehavior().withStartupTime(startupTime).withScaleUpSettleTime(settleTime);
-    return new ServiceSettings(model, EngineSettings.given(engine), new ScalingPolicy(range, targetUtilization, behavior));
+    return new ServiceSettings(model, EngineSettings.given(engine), new ScalingPolicy(range, targetUtilization, behavior), window);
   }
 
   @Override
@@ -134,7 +131,7 @@ public final class StableServeAutoscaler implements Autoscaler {
     Instant now = Instant.ofEpochMilli(Math.round(metrics.now() * 1000));
     ServiceMemory memory = last == null ? ServiceMemory.takingOver(specReplicas, now) : memories.load(NAME);
     current = metrics;
-    last = ScalingPipeline.observeAndEvaluate(observer, window, settings, memory, new ReplicaCounts(specReplicas, readyReplicas), now);
+    last = ScalingPipeline.observeAndEvaluate(observer, settings, memory, new ReplicaCounts(specReplicas, readyReplicas), now);
     memories.store(NAME, memory.after(last, last.decision().scales(), now));
     return last.decision().desiredReplicas();
   }

@@ -146,7 +146,7 @@ public final class ObserveCommand implements Callable<Integer> {
     PrometheusSource source = source();
     ObservationWindow window = window();
     ServiceSettings settings = new ServiceSettings(model.kind(), engineOptions.settings(),
-        new ScalingPolicy(new ReplicaRange(minReplicas, maxReplicas), rho, ServiceSettings.defaultBehavior()));
+        new ScalingPolicy(new ReplicaRange(minReplicas, maxReplicas), rho, ServiceSettings.defaultBehavior()), window);
     PrintWriter out = spec.commandLine().getOut();
     Instant now = clock.instant();
 

@@ -8,7 +8,8 @@ import java.util.OptionalDouble;
  * approximation predicts one for the same replicas and load. The ratio of their waits (TTFT less
  * the prefill) is the burst factor k that the arrivals' measured burstiness missed: bursts shorter
  * than the window's sub-intervals, a router that does not spread them. It is smoothed
- * geometrically over passes and kept within [{@value #MIN_FACTOR}, {@value #MAX_FACTOR}].
+ * geometrically over passes, one window moves it by at most a factor of {@value #MAX_STEP}, and it
+ * is kept within [{@value #MIN_FACTOR}, {@value #MAX_FACTOR}].
  *
  * @param factor k, applied to the predicted wait
  * @param observedSeconds the measured TTFT percentile over the window, when enough requests got a first token
@@ -17,10 +18,12 @@ import java.util.OptionalDouble;
  */
 public record TtftCalibration(double factor, OptionalDouble observedSeconds, OptionalDouble predictedSeconds, boolean updated) {
 
-  public static final double MIN_FACTOR = 0.1;
+  public static final double MIN_FACTOR = 0.05;
   public static final double MAX_FACTOR = 10;
   /** Weight of a new window's ratio in the geometric mean with the factor remembered. */
   public static final double WEIGHT = 0.5;
+  /** The most one window's ratio may move the factor, up or down. */
+  public static final double MAX_STEP = 2;
   /** A predicted or measured wait shorter than this carries no ratio. */
   public static final double MIN_WAIT_SECONDS = 0.05;
 
@@ -28,6 +31,11 @@ public record TtftCalibration(double factor, OptionalDouble observedSeconds, Opt
     if (!(factor >= MIN_FACTOR && factor <= MAX_FACTOR)) {
       throw new IllegalArgumentException("TTFT calibration factor must be within [" + MIN_FACTOR + ", " + MAX_FACTOR + "], got " + factor);
     }
+  }
+
+  /** The remembered factor, with nothing measured this window (replicas were starting). */
+  public static TtftCalibration kept(double remembered) {
+    return new TtftCalibration(Math.max(MIN_FACTOR, Math.min(MAX_FACTOR, remembered)), OptionalDouble.empty(), OptionalDouble.empty(), false);
   }
 
   /** No measurement yet. */
@@ -57,6 +65,7 @@ public record TtftCalibration(double factor, OptionalDouble observedSeconds, Opt
     }
     double ratio = observedWait / predictedWait;
     double next = Math.exp((1 - WEIGHT) * Math.log(kept) + WEIGHT * Math.log(ratio));
+    next = Math.max(kept / MAX_STEP, Math.min(kept * MAX_STEP, next));
     return new TtftCalibration(Math.max(MIN_FACTOR, Math.min(MAX_FACTOR, next)), observed, predictedTtft, true);
   }
 }

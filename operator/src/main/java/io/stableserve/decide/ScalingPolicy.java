@@ -183,11 +183,19 @@ public final class ScalingPolicy {
       pendingSince = Optional.of(since);
       // A ramp is no step to settle on: waiting only lets it run ahead of the replicas.
       if (fewest != most && now.isBefore(settled) && !forecast) {
-        recommendation = current;
-        reason = DecisionReason.SCALE_UP_SETTLING;
-        why.append(String.format(Locale.ROOT,
-            ", but %.3g ± %.3g·%.3g req/s needs %d to %d: settling, up to %d s more, for one count",
-            lambdaUp, z, sigmaUp, fewest, most, Duration.between(now, settled).toSeconds()));
+        if (slo.isPresent() && fewest > current) {
+          // With an SLO, waiting costs the latency it promises: the band's lower end is certain, so it is taken now.
+          recommendation = fewest;
+          why.append(String.format(Locale.ROOT,
+              "; %.3g ± %.3g·%.3g req/s needs %d to %d: %d now, settling, up to %d s more, for the rest",
+              lambdaUp, z, sigmaUp, fewest, most, fewest, Duration.between(now, settled).toSeconds()));
+        } else {
+          recommendation = current;
+          reason = DecisionReason.SCALE_UP_SETTLING;
+          why.append(String.format(Locale.ROOT,
+              ", but %.3g ± %.3g·%.3g req/s needs %d to %d: settling, up to %d s more, for one count",
+              lambdaUp, z, sigmaUp, fewest, most, Duration.between(now, settled).toSeconds()));
+        }
       }
     } else if (neededWithMargin < current) {
       recommendation = neededWithMargin;

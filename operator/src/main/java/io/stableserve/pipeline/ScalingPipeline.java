@@ -40,12 +40,12 @@ public final class ScalingPipeline {
 
   private ScalingPipeline() {}
 
-  /** Observes over {@code window}, then {@link #evaluate}; an observer's failure becomes {@link #unavailable}. */
-  public static Evaluation observeAndEvaluate(Observer observer, ObservationWindow window, ServiceSettings settings,
-      ServiceMemory memory, ReplicaCounts replicas, Instant now) {
+  /** Observes over the settings' window, then {@link #evaluate}; an observer's failure becomes {@link #unavailable}. */
+  public static Evaluation observeAndEvaluate(Observer observer, ServiceSettings settings, ServiceMemory memory,
+      ReplicaCounts replicas, Instant now) {
     Observation observation;
     try {
-      observation = observer.observe(window);
+      observation = observer.observe(settings.window());
     } catch (MetricsUnavailableException e) {
       return unavailable(Evaluation.MetricsFailure.of(e), settings, memory, replicas, now);
     }
@@ -99,8 +99,15 @@ public final class ScalingPipeline {
     Queueing queueing = Queueing.none();
     Optional<TtftCalibration> ttft = Optional.empty();
     if (policy.slo().isPresent()) {
-      TtftCalibration calibration = calibrate(policy.slo().get(), estimate, workload.get(), engine, capacity.capacity(), replicas,
-          memory.ttftFactor());
+      // Only a window the same replicas served through, with no standing queue, says what their steady
+      // state gives; with replicas starting or a backlog draining, TTFT measures the transient.
+      // A window younger than asked for (a new service) has too few requests and no burstiness yet.
+      boolean backlog = estimate.queued() > estimate.arrivalRate() * policy.slo().get().targetSeconds();
+      boolean young = estimate.window().compareTo(settings.window().length()) < 0;
+      TtftCalibration calibration = !backlog && !young
+          && steady(replicas, memory.lastScale(), now, observation.window().length().plus(policy.behavior().startupTime()))
+          ? calibrate(policy.slo().get(), estimate, workload.get(), engine, capacity.capacity(), replicas, memory.ttftFactor())
+          : TtftCalibration.kept(memory.ttftFactor());
       queueing = queueing(estimate, workload.get(), engine, capacity.capacity(), calibration.factor());
       ttft = Optional.of(calibration);
     }

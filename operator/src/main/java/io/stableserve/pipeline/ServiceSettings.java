@@ -8,6 +8,7 @@ import io.stableserve.settings.Defaults;
 import io.stableserve.decide.ScalingPolicy;
 import io.stableserve.estimate.EngineSettings;
 import io.stableserve.solve.ModelKind;
+import io.stableserve.observe.ObservationWindow;
 import java.util.Objects;
 
 /**
@@ -16,18 +17,21 @@ import java.util.Objects;
  *
  * @param model the stability model that solves for one replica's capacity
  * @param engine the engine values given (the rest is observed)
- * @param policy the replica range, target utilisation and behaviour of the decide step
+ * @param policy the replica range, target utilisation, behaviour and SLO of the decide step
+ * @param window the window the service is observed over
  */
-public record ServiceSettings(ModelKind model, EngineSettings engine, ScalingPolicy policy) {
+public record ServiceSettings(ModelKind model, EngineSettings engine, ScalingPolicy policy, ObservationWindow window) {
   public ServiceSettings {
     Objects.requireNonNull(model, "stability model");
     Objects.requireNonNull(engine, "engine settings");
     Objects.requireNonNull(policy, "scaling policy");
+    Objects.requireNonNull(window, "observation window");
   }
 
   /** A service of {@code range} and {@code engine} with every other setting at its default ({@link Defaults}). */
   public static ServiceSettings defaults(ReplicaRange range, EngineSettings engine) {
-    return new ServiceSettings(defaultModel(), engine, new ScalingPolicy(range, Defaults.targetUtilization(), defaultBehavior()));
+    return new ServiceSettings(defaultModel(), engine, new ScalingPolicy(range, Defaults.targetUtilization(), defaultBehavior()),
+        ObservationWindow.of(Defaults.window()));
   }
 
   public static ModelKind defaultModel() {
@@ -41,10 +45,10 @@ public record ServiceSettings(ModelKind model, EngineSettings engine, ScalingPol
   }
 
   public ServiceSettings withModel(ModelKind newModel) {
-    return new ServiceSettings(newModel, engine, policy);
+    return new ServiceSettings(newModel, engine, policy, window);
   }
 
   public ServiceSettings withPolicy(ScalingPolicy newPolicy) {
-    return new ServiceSettings(model, engine, newPolicy);
+    return new ServiceSettings(model, engine, newPolicy, window);
   }
 }

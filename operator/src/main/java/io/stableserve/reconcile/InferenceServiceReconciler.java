@@ -2,7 +2,6 @@ package io.stableserve.reconcile;
 
 import io.stableserve.report.ChangeEvents;
 
-import io.stableserve.observe.ObservationWindow;
 import io.stableserve.pipeline.ServiceSettings;
 
 import io.stableserve.observe.Observer;
@@ -111,7 +110,6 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
 
     Duration poll = DEFAULT_POLL;
     PrometheusSource source;
-    ObservationWindow window;
     ServiceSettings settings;
     Optional<Evaluation.MetricsFailure> secretFailure = Optional.empty();
     try {
@@ -134,7 +132,6 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
         secretFailure = Optional.of(new Evaluation.MetricsFailure(Conditions.SECRET_NOT_FOUND, e.getMessage()));
       }
       source = SpecMapping.source(m, token, ca);
-      window = SpecMapping.window(m);
     } catch (IllegalArgumentException e) {
       return invalid(service, previous, status, e.getMessage(), generation, now, poll);
     }
@@ -152,7 +149,7 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
     try {
       evaluation = secretFailure.isPresent()
           ? ScalingPipeline.unavailable(secretFailure.get(), settings, memory, target.replicas(), now)
-          : ScalingPipeline.observeAndEvaluate(observers.apply(source), window, settings, memory, target.replicas(), now);
+          : ScalingPipeline.observeAndEvaluate(observers.apply(source), settings, memory, target.replicas(), now);
     } catch (IllegalArgumentException e) {
       return invalid(service, previous, status, e.getMessage(), generation, now, poll);
     }

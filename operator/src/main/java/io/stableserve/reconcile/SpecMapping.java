@@ -31,7 +31,7 @@ final class SpecMapping {
 
   /** The pipeline's settings for a service: its model, engine and policy. */
   static ServiceSettings settings(InferenceServiceSpec spec) {
-    return new ServiceSettings(spec.effectiveModel().kind(), engine(spec), policy(spec));
+    return new ServiceSettings(spec.effectiveModel().kind(), engine(spec), policy(spec), window(spec.getMetrics()));
   }
 
   static ScalingPolicy policy(InferenceServiceSpec spec) {

@@ -7,16 +7,19 @@ package io.stableserve.solve;
  * prefill:
  *
  * <pre>
- *   P(wait &gt; 0)  = C(n, λ/μ)                                  Erlang's C formula (M/M/n)
- *   P(wait &gt; t)  ≈ C(n, λ/μ) · exp(−(nμ − λ)·t / ((c_a² + c_s²)/2))
- *   TTFT_p       ≈ prefill + k · ln(C / (1 − p)) · ((c_a² + c_s²)/2) / (nμ − λ)    when C &gt; 1 − p, else prefill
+ *   P(wait &gt; 0)  = W = C + (ρ − C)⁺ · (1 − 1/c_a²)⁺     C = C(n, λ/μ), Erlang's C formula (M/M/n); ρ = λ/(nμ)
+ *   P(wait &gt; t)  ≈ W · exp(−(nμ − λ)·t / ((c_a² + c_s²)/2))
+ *   TTFT_p       ≈ prefill + k · ln(W / (1 − p)) · ((c_a² + c_s²)/2) / (nμ − λ)    when W &gt; 1 − p, else prefill
  * </pre>
  *
  * The exponential tail of M/M/n's wait, scaled by the Allen–Cunneen factor (c_a² + c_s²)/2, which
  * is exact for M/M/n and the heavy-traffic (Kingman) limit for G/G/n. c_a² is the arrivals'
  * burstiness (the index of dispersion of their counts; 1 for Poisson), c_s² the service times'
- * squared coefficient of variation. k is a calibration factor learned online from vLLM's own TTFT
- * histogram (1 when none). docs/validation.md measures the approximation against the simulator.
+ * squared coefficient of variation. Erlang's C is the chance of waiting for Poisson arrivals; a
+ * request that arrives in a burst waits behind the burst whenever the servers are busy, so as c_a²
+ * grows the chance of waiting moves from C towards the servers' utilisation ρ. k is a calibration
+ * factor learned online from vLLM's own TTFT histogram (1 when none). docs/validation.md measures
+ * the approximation against the simulator.
  */
 public final class TtftApproximation {
 
@@ -61,12 +64,20 @@ public final class TtftApproximation {
     if (!(spare > 0)) {
       return Double.POSITIVE_INFINITY;
     }
-    double c = erlangC(n, lambda / mu);
+    double c = waitProbability(n, lambda, mu, arrivalScv);
     double tail = 1 - percentile;
     if (c <= tail) {
       return 0;
     }
     return factor * Math.log(c / tail) * ((arrivalScv + serviceScv) / 2) / spare;
+  }
+
+  /** W: Erlang's C for Poisson arrivals, moving towards ρ as the arrivals grow burstier. */
+  public static double waitProbability(int n, double lambda, double mu, double arrivalScv) {
+    double c = erlangC(n, lambda / mu);
+    double rho = Math.min(1, lambda / (n * mu));
+    double bursty = arrivalScv > 1 ? 1 - 1 / arrivalScv : 0;
+    return c + Math.max(0, rho - c) * bursty;
   }
 
   /** TTFT's p-quantile: the prefill plus the wait quantile, seconds. */

@@ -20,7 +20,8 @@ class TtftCalibrationTest {
   @Test
   void theFactorIsBounded() {
     assertThat(TtftCalibration.update(9, OptionalDouble.of(1000), 1.1, 0.1).factor()).isEqualTo(TtftCalibration.MAX_FACTOR);
-    assertThat(TtftCalibration.update(0.2, OptionalDouble.of(0.2), 100, 0.1).factor()).isEqualTo(TtftCalibration.MIN_FACTOR);
+    assertThat(TtftCalibration.update(0.06, OptionalDouble.of(0.2), 100, 0.1).factor()).isEqualTo(TtftCalibration.MIN_FACTOR);
+    assertThat(TtftCalibration.update(1, OptionalDouble.of(400.1), 1.1, 0.1).factor()).as("one window moves it by 2 at most").isEqualTo(2);
   }
 
   @Test

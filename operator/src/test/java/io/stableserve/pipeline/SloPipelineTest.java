@@ -61,7 +61,7 @@ class SloPipelineTest {
 
   static ServiceSettings settings() {
     return new ServiceSettings(ModelKind.PAPER, EngineSettings.given(ENGINE),
-        new ScalingPolicy(new ReplicaRange(1, 50), 0.85, ServiceSettings.defaultBehavior(), Optional.of(new TtftSlo(2, 0.99))));
+        new ScalingPolicy(new ReplicaRange(1, 50), 0.85, ServiceSettings.defaultBehavior(), Optional.of(new TtftSlo(2, 0.99))), WINDOW);
   }
 
   @Test

@@ -1,5 +1,7 @@
 package io.stableserve.reconcile;
 
+import io.stableserve.observe.ObservationWindow;
+
 import io.stableserve.testing.EngineSpecs;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -118,7 +120,8 @@ class SameDecisionTest {
 
   static Seen bench(EngineConfig engine, Observation recorded) {
     ServiceSettings settings = StableServeAutoscaler.settings(new ReplicaRange(1, MAX), Defaults.targetUtilization(),
-        Defaults.replicaStartupTime(), engine, ServiceSettings.defaultModel(), Defaults.settleTime());
+        Defaults.replicaStartupTime(), engine, ServiceSettings.defaultModel(), Defaults.settleTime(),
+        ObservationWindow.of(Defaults.window()));
     Evaluation e = ScalingPipeline.evaluate(recorded, settings, ServiceMemory.empty(), ReplicaCounts.allReady(REPLICAS), NOW);
     return new Seen(e.decision().desiredReplicas(), e.decision().reason().machineName());
   }
