@@ -72,16 +72,21 @@ class SloPipelineTest {
     assertThat(plain.ttft().get().factor()).as("nothing measured: k stays 1").isEqualTo(1);
     double predicted = plain.ttft().get().predictedSeconds().orElseThrow();
 
-    Evaluation slow = ScalingPipeline.evaluate(observation(Optional.of(ttft(9000, 8, 12)), OptionalDouble.empty()), settings(),
-        ServiceMemory.empty(), ReplicaCounts.allReady(4), NOW);
+    // Window after window the same measurement: the factor climbs, at most ×2 a window, and the count with it.
+    ServiceMemory remembered = ServiceMemory.empty();
+    Evaluation slow = null;
+    for (int w = 0; w < 8; w++) {
+      slow = ScalingPipeline.evaluate(observation(Optional.of(ttft(9000, 8, 12)), OptionalDouble.empty()), settings(),
+          remembered, ReplicaCounts.allReady(4), NOW.plusSeconds(15L * w));
+      remembered = remembered.after(slow, false, NOW.plusSeconds(15L * w));
+    }
     assertThat(slow.ttft().get().observedSeconds().orElseThrow()).isGreaterThan(predicted);
-    assertThat(slow.ttft().get().factor()).isGreaterThan(1);
+    assertThat(slow.ttft().get().factor()).isGreaterThan(4);
     assertThat(slow.decision().desiredReplicas()).isGreaterThan(plain.decision().desiredReplicas());
 
-    ServiceMemory remembered = ServiceMemory.empty().after(slow, false, NOW);
     assertThat(remembered.ttftFactor()).isEqualTo(slow.ttft().get().factor());
     Evaluation next = ScalingPipeline.evaluate(observation(Optional.empty(), OptionalDouble.empty()), settings(), remembered,
-        ReplicaCounts.allReady(4), NOW.plusSeconds(15));
+        ReplicaCounts.allReady(4), NOW.plusSeconds(150));
     assertThat(next.ttft().get().factor()).as("kept while nothing new is measured").isEqualTo(remembered.ttftFactor());
   }
 
