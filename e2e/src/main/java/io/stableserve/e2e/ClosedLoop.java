@@ -1,6 +1,6 @@
 package io.stableserve.e2e;
 
-import io.stableserve.pipeline.StabilityModels;
+import io.stableserve.sim.StabilityModels;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;

@@ -1,6 +1,6 @@
 package io.stableserve.cli;
 
-import io.stableserve.pipeline.StabilityModels;
+import io.stableserve.sim.StabilityModels;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;

@@ -1,7 +1,7 @@
 package io.stableserve.cli;
 
 import io.stableserve.pipeline.ServiceSettings;
-import io.stableserve.pipeline.StabilityModels;
+import io.stableserve.sim.StabilityModels;
 import io.stableserve.solve.ModelKind;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;

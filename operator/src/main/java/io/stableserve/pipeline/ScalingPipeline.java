@@ -1,5 +1,6 @@
 package io.stableserve.pipeline;
 
+import io.stableserve.sim.StabilityModels;
 import io.stableserve.correct.TtftCalibration;
 import io.stableserve.decide.Queueing;
 import io.stableserve.decide.TtftSlo;
@@ -20,7 +21,6 @@ import io.stableserve.estimate.WorkloadEstimate;
 import io.stableserve.observe.MetricsProblem;
 import io.stableserve.observe.MetricsUnavailableException;
 import io.stableserve.observe.Observation;
-import io.stableserve.observe.ObservationWindow;
 import io.stableserve.observe.Observer;
 import io.stableserve.solve.Capacity;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package io.stableserve.reconcile;
 
-import io.stableserve.pipeline.StabilityModels;
+import io.stableserve.sim.StabilityModels;
 
 import io.stableserve.solve.Capacity;
 import io.stableserve.solve.EngineConfig;

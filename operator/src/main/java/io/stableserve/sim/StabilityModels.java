@@ -1,6 +1,5 @@
-package io.stableserve.pipeline;
+package io.stableserve.sim;
 
-import io.stableserve.sim.SaturatedEngine;
 import io.stableserve.solve.EngineConfig;
 import io.stableserve.solve.IterativeModel;
 import io.stableserve.solve.ModelKind;
@@ -12,8 +11,8 @@ import io.stableserve.workload.Workload;
 
 /**
  * The solver of each {@link ModelKind}. The scheduler model is calibrated on the simulator's
- * saturated engine, so it is built here, where the solve stage meets the simulator, rather than in
- * {@code solve}.
+ * saturated engine, so the registry lives with the simulator rather than in {@code solve}, which
+ * the simulator itself builds on.
  */
 public final class StabilityModels {
 

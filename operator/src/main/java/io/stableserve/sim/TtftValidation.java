@@ -1,7 +1,6 @@
 package io.stableserve.sim;
 
 import io.stableserve.correct.TtftCalibration;
-import io.stableserve.pipeline.StabilityModels;
 import io.stableserve.sim.arrivals.Arrival;
 import io.stableserve.sim.arrivals.PoissonSource;
 import io.stableserve.sim.arrivals.RequestSource;

@@ -1,6 +1,6 @@
 package io.stableserve.solve;
 
-import io.stableserve.pipeline.StabilityModels;
+import io.stableserve.sim.StabilityModels;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
