@@ -97,6 +97,25 @@ public final class HorizontalPodAutoscaler {
     return withinTolerance(ratio) ? statusReplicas : (int) Math.ceil(total / targetAverage);
   }
 
+  /**
+   * Replicas for an {@code External} metric with a {@code Value} target (KEDA's
+   * {@code metricType: Value}): the ratio value / target times the target's ready pods, rounded up,
+   * unless the ratio is within the tolerance of 1.
+   *
+   * @param currentReplicas the target's replicas now
+   * @param readyPods the target's pods that are ready
+   */
+  public int externalValueReplicas(double value, double target, int currentReplicas, int readyPods) {
+    if (!(target > 0)) {
+      throw new IllegalArgumentException("HPA target value must be positive, got " + target);
+    }
+    double ratio = value / target;
+    if (currentReplicas == 0) {
+      return (int) Math.ceil(ratio);
+    }
+    return withinTolerance(ratio) ? currentReplicas : (int) Math.ceil(ratio * readyPods);
+  }
+
   private boolean withinTolerance(double ratio) {
     return ratio >= 1 - tolerance && ratio <= 1 + tolerance;
   }

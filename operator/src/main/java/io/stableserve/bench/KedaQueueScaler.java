@@ -12,6 +12,8 @@ import io.stableserve.decide.ReplicaRange;
  */
 public final class KedaQueueScaler implements Autoscaler {
 
+  public static final String NAME = "KEDA (queue)";
+
   public static final double DEFAULT_THRESHOLD = 5;
 
   private final HorizontalPodAutoscaler hpa;
@@ -28,7 +30,7 @@ public final class KedaQueueScaler implements Autoscaler {
 
   @Override
   public String name() {
-    return "KEDA (queue)";
+    return NAME;
   }
 
   @Override

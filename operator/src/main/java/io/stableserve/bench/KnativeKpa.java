@@ -16,6 +16,8 @@ import io.stableserve.decide.ReplicaRange;
  */
 public final class KnativeKpa implements Autoscaler {
 
+  public static final String NAME = "Knative KPA";
+
   public static final double DEFAULT_TARGET = 100 * 0.70;
   public static final double STABLE_WINDOW_SECONDS = 60;
   public static final double PANIC_WINDOW_SECONDS = 6;
@@ -39,7 +41,7 @@ public final class KnativeKpa implements Autoscaler {
 
   @Override
   public String name() {
-    return "Knative KPA";
+    return NAME;
   }
 
   @Override

@@ -13,6 +13,8 @@ import java.util.List;
  */
 public final class KvCacheHpa implements Autoscaler {
 
+  public static final String NAME = "HPA (KV cache)";
+
   public static final double DEFAULT_TARGET = 0.8;
 
   private final HorizontalPodAutoscaler hpa;
@@ -29,7 +31,7 @@ public final class KvCacheHpa implements Autoscaler {
 
   @Override
   public String name() {
-    return "HPA (KV cache)";
+    return NAME;
   }
 
   @Override

@@ -7,18 +7,17 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The oracle: a lower bound, not a policy. It knows the future: for each interval (default 60 s)
- * it counts the requests that will arrive in it, A, and sets n = ⌈A / (Δt · μ)⌉ (at least 1, no
- * headroom), with μ one replica's empirical stable rate for the lengths drawn in that interval
- * ({@link EmpiricalCapacity}: the simulator's own boundary, not the model StableServe uses). Its
- * replicas are ready the moment the interval starts (no start-up delay). Its GPU-hours are Σ n·Δt;
- * its latency columns come from running that schedule in the fleet, and show what a fleet that
- * just keeps up with each minute's load gives (a bursty minute still queues).
+ * The oracle's plan: it knows the future. For each interval (default 60 s) it counts the requests
+ * that will arrive in it, A, and sets n = ⌈A / (Δt · μ)⌉ (at least 1, no headroom), with μ one
+ * replica's empirical stable rate for the lengths drawn in that interval ({@link EmpiricalCapacity}:
+ * the simulator's own boundary, not the model StableServe uses). Σ n·Δt is the GPU-hours of a fleet
+ * that just keeps up with each minute's load, with replicas that cost nothing to start; the
+ * benchmark's bound ({@link SloBound}) scales this plan until it meets the SLO, asking for each
+ * replica a start-up delay ahead and paying for it.
  */
-public final class Oracle implements Autoscaler {
+public final class Oracle {
 
   public static final double DEFAULT_INTERVAL_SECONDS = 60;
-  public static final String NAME = "Oracle (bound)";
 
   private final int[] schedule;
   private final double intervalSeconds;
@@ -26,6 +25,14 @@ public final class Oracle implements Autoscaler {
   private Oracle(int[] schedule, double intervalSeconds) {
     this.schedule = schedule;
     this.intervalSeconds = intervalSeconds;
+  }
+
+  /** A plan given by hand: the replicas of each interval. */
+  public static Oracle of(int[] schedule, double intervalSeconds) {
+    if (schedule.length == 0 || !(intervalSeconds > 0)) {
+      throw new IllegalArgumentException("a plan needs at least one interval of positive length");
+    }
+    return new Oracle(schedule.clone(), intervalSeconds);
   }
 
   /** Plans the oracle's replicas for a workload, from the requests its source will produce with this seed. */
@@ -56,6 +63,15 @@ public final class Oracle implements Autoscaler {
     return schedule.clone();
   }
 
+  public double intervalSeconds() {
+    return intervalSeconds;
+  }
+
+  /** The most replicas of any interval. */
+  public int peak() {
+    return peakOfFirst(schedule.length);
+  }
+
   /** Σ n·Δt over the load, in GPU-hours. */
   public double lowerBoundGpuHours(double durationSeconds) {
     double total = 0;
@@ -76,21 +92,5 @@ public final class Oracle implements Autoscaler {
       peak = Math.max(peak, schedule[k]);
     }
     return peak;
-  }
-
-  @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public double periodSeconds() {
-    return intervalSeconds;
-  }
-
-  @Override
-  public int decide(FleetMetrics metrics, int specReplicas, int readyReplicas) {
-    int k = (int) Math.round(metrics.now() / intervalSeconds);
-    return schedule[Math.min(schedule.length - 1, k)];
   }
 }

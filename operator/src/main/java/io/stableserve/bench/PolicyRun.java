@@ -10,7 +10,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * One policy driving one simulated fleet through one workload. Every second the fleet advances and
+ * One policy driving one simulated fleet (pinned or with a gateway, as the setup's stage says)
+ * through one workload. Every second the fleet advances and
  * its gauges are scraped; every 15 s its counters are snapshotted; at the policy's period it
  * decides and the fleet is scaled to its answer (new replicas serve after the start-up delay,
  * removed ones drain). When the load ends, the fleet runs on, without decisions, until it has
@@ -27,11 +28,17 @@ public final class PolicyRun {
     this.setup = setup;
   }
 
+  /** One setting of a policy, built afresh for this run. */
+  public RunResult run(BenchWorkload workload, GridPoint point, int initialReplicas) {
+    return run(workload, point.create(setup), initialReplicas).at(point);
+  }
+
   /**
    * @param initialReplicas ready at time 0
+   * @return the run's figures; its {@link RunResult#kind()} is null (name it with {@link RunResult#at})
    */
   public RunResult run(BenchWorkload workload, Autoscaler policy, int initialReplicas) {
-    FleetSpec spec = new FleetSpec(setup.engine(), setup.startupSeconds(), "bench/llm", setup.maxModelLen());
+    FleetSpec spec = setup.stage().apply(new FleetSpec(setup.engine(), setup.startupSeconds(), "bench/llm", setup.maxModelLen()));
     Fleet fleet = new Fleet(spec, workload.source().apply(setup.seed()), new Router.LeastOutstanding(),
         initialReplicas, setup.seed());
     FleetMetrics metrics = new FleetMetrics(600);
@@ -117,7 +124,7 @@ public final class PolicyRun {
     } else {
       p99 = sorted[Math.max(0, rank - 1)];
     }
-    return new RunResult(policy, workload.name(), gpuSeconds / 3600, total, total == 0 ? 1 : (double) met / total,
+    return new RunResult(null, policy, "", false, workload.name(), gpuSeconds / 3600, total, total == 0 ? 1 : (double) met / total,
         p99, longestBacklog, peakQueue, actions, fleet.sample().preemptions(), List.copyOf(replicas));
   }
 

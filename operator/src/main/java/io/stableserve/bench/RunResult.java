@@ -3,8 +3,11 @@ package io.stableserve.bench;
 import java.util.List;
 
 /**
- * The figures of one policy on one workload.
+ * The figures of one policy, at one setting, on one workload.
  *
+ * @param kind the policy
+ * @param setting the setting it ran with (a peer's knob, StableServe's defaults, the bound's factor)
+ * @param defaultSetting the setting is the policy's documented default
  * @param gpuHours GPU-hours over the load's duration: every replica from its creation (start-up
  *     included) until it is gone (drain included), one GPU each
  * @param requests requests that arrived during the load
@@ -13,14 +16,17 @@ import java.util.List;
  * @param ttftP99 the 99th percentile of TTFT in seconds (infinite when more than 1% never
  *     finished)
  * @param longestBacklogSeconds the longest stretch during which the waiting queue (engines' waiting
- *     queues plus requests held at the router) never emptied, at 1 s samples
+ *     queues plus requests held at the router or gateway) never emptied, at 1 s samples
  * @param peakQueue the most requests waiting at one sample
  * @param scalingActions decisions that changed the replica count
  * @param preemptions preemptions over all replicas
  * @param replicas the replicas asked for over time, sampled every 15 s
  */
 public record RunResult(
+    PolicyKind kind,
     String policy,
+    String setting,
+    boolean defaultSetting,
     String workload,
     double gpuHours,
     long requests,
@@ -30,4 +36,17 @@ public record RunResult(
     int peakQueue,
     int scalingActions,
     long preemptions,
-    List<double[]> replicas) {}
+    List<double[]> replicas) {
+
+  /** The same figures, for a policy at a setting. */
+  public RunResult at(GridPoint point) {
+    return new RunResult(point.kind(), point.kind().displayName(), point.setting(), point.isDefault(), workload, gpuHours, requests,
+        sloAttainment, ttftP99, longestBacklogSeconds, peakQueue, scalingActions, preemptions, replicas);
+  }
+
+  /** The same figures, for the SLO bound at a factor. */
+  public RunResult asBound(String factor) {
+    return new RunResult(PolicyKind.SLO_BOUND, SloBound.NAME, factor, false, workload, gpuHours, requests, sloAttainment, ttftP99,
+        longestBacklogSeconds, peakQueue, scalingActions, preemptions, replicas);
+  }
+}

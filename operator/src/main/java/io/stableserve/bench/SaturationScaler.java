@@ -1,6 +1,8 @@
 package io.stableserve.bench;
 
 import io.stableserve.decide.ReplicaRange;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -18,8 +20,14 @@ import java.util.Map;
  *   <li>the target is the ready pods ± 1; while pods are still starting it neither adds more
  *       (the analyzer blocks scale-up with pending replicas) nor removes any.</li>
  * </ol>
+ *
+ * <p>The four thresholds are the analyzer's configuration ({@code wva-saturation-scaling-config}:
+ * {@code kvCacheThreshold}, {@code queueLengthThreshold}, {@code kvSpareTrigger},
+ * {@code queueSpareTrigger}); {@link Thresholds#DEFAULTS} are its shipped defaults.
  */
 public final class SaturationScaler implements Autoscaler {
+
+  public static final String NAME = "llm-d WVA (saturation)";
 
   public static final double KV_THRESHOLD = 0.80;
   public static final double QUEUE_THRESHOLD = 5;
@@ -27,18 +35,57 @@ public final class SaturationScaler implements Autoscaler {
   public static final double QUEUE_SPARE_TRIGGER = 3;
   public static final double PEAK_WINDOW_SECONDS = 60;
 
+  /**
+   * The analyzer's thresholds.
+   *
+   * @param kvCache a pod is saturated at KV-cache usage ≥ this
+   * @param queueLength a pod is saturated with this many requests waiting or more
+   * @param kvSpare scale up when the mean spare KV (kvCache − usage) falls below this
+   * @param queueSpare scale up when the mean spare queue (queueLength − waiting) falls below this
+   */
+  public record Thresholds(double kvCache, double queueLength, double kvSpare, double queueSpare) {
+
+    public static final Thresholds DEFAULTS = new Thresholds(KV_THRESHOLD, QUEUE_THRESHOLD, KV_SPARE_TRIGGER, QUEUE_SPARE_TRIGGER);
+
+    /**
+     * The benchmark's grid: the saturation thresholds from eager to lax, the spare triggers kept
+     * in the defaults' proportion to them (KV spare 0.1; queue spare 3/5 of the queue threshold).
+     */
+    public static final List<Thresholds> GRID = List.of(
+        new Thresholds(0.6, 2, 0.1, 1.2),
+        new Thresholds(0.7, 3, 0.1, 1.8),
+        DEFAULTS,
+        new Thresholds(0.9, 10, 0.1, 6));
+
+    public Thresholds {
+      if (!(kvCache > 0 && kvCache <= 1) || !(queueLength > 0) || !(kvSpare >= 0) || !(queueSpare >= 0)) {
+        throw new IllegalArgumentException("saturation thresholds out of range: " + this);
+      }
+    }
+
+    public String label() {
+      return String.format(Locale.ROOT, "KV %.2f, queue %.0f", kvCache, queueLength);
+    }
+  }
+
   /** What the analysis found. */
   public enum Verdict { SCALE_UP, SCALE_DOWN, HOLD }
 
   private final ReplicaRange range;
+  private final Thresholds thresholds;
 
   public SaturationScaler(ReplicaRange range) {
+    this(range, Thresholds.DEFAULTS);
+  }
+
+  public SaturationScaler(ReplicaRange range, Thresholds thresholds) {
     this.range = range;
+    this.thresholds = thresholds;
   }
 
   @Override
   public String name() {
-    return "llm-d WVA (saturation)";
+    return NAME;
   }
 
   @Override
@@ -61,20 +108,25 @@ public final class SaturationScaler implements Autoscaler {
       queues[i] = queue.get(e.getKey());
       i++;
     }
-    return switch (analyze(kvs, queues)) {
+    return switch (analyze(kvs, queues, thresholds)) {
       case SCALE_UP -> range.clamp(readyReplicas + 1);
       case SCALE_DOWN -> range.clamp(readyReplicas - 1);
       case HOLD -> range.clamp(readyReplicas);
     };
   }
 
-  /** The saturation analysis of one variant's pods (peak KV usage and peak queue per pod). */
+  /** The saturation analysis of one variant's pods (peak KV usage and peak queue per pod), default thresholds. */
   public static Verdict analyze(double[] kvUsage, double[] queueLength) {
+    return analyze(kvUsage, queueLength, Thresholds.DEFAULTS);
+  }
+
+  /** The saturation analysis of one variant's pods (peak KV usage and peak queue per pod). */
+  public static Verdict analyze(double[] kvUsage, double[] queueLength, Thresholds t) {
     int nonSaturated = 0;
     double kvLoad = 0;
     double queueLoad = 0;
     for (int i = 0; i < kvUsage.length; i++) {
-      if (kvUsage[i] < KV_THRESHOLD && queueLength[i] < QUEUE_THRESHOLD) {
+      if (kvUsage[i] < t.kvCache() && queueLength[i] < t.queueLength()) {
         nonSaturated++;
         kvLoad += kvUsage[i];
         queueLoad += queueLength[i];
@@ -83,15 +135,15 @@ public final class SaturationScaler implements Autoscaler {
     if (nonSaturated == 0) {
       return Verdict.SCALE_UP;
     }
-    double spareKv = KV_THRESHOLD - kvLoad / nonSaturated;
-    double spareQueue = QUEUE_THRESHOLD - queueLoad / nonSaturated;
-    if (spareKv < KV_SPARE_TRIGGER || spareQueue < QUEUE_SPARE_TRIGGER) {
+    double spareKv = t.kvCache() - kvLoad / nonSaturated;
+    double spareQueue = t.queueLength() - queueLoad / nonSaturated;
+    if (spareKv < t.kvSpare() || spareQueue < t.queueSpare()) {
       return Verdict.SCALE_UP;
     }
     if (nonSaturated >= 2) {
-      double spareKvAfter = KV_THRESHOLD - kvLoad / (nonSaturated - 1);
-      double spareQueueAfter = QUEUE_THRESHOLD - queueLoad / (nonSaturated - 1);
-      if (spareKvAfter >= KV_SPARE_TRIGGER && spareQueueAfter >= QUEUE_SPARE_TRIGGER) {
+      double spareKvAfter = t.kvCache() - kvLoad / (nonSaturated - 1);
+      double spareQueueAfter = t.queueLength() - queueLoad / (nonSaturated - 1);
+      if (spareKvAfter >= t.kvSpare() && spareQueueAfter >= t.queueSpare()) {
         return Verdict.SCALE_DOWN;
       }
     }

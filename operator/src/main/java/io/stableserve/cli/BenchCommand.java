@@ -1,43 +1,56 @@
 package io.stableserve.cli;
 
-import io.stableserve.decide.ReplicaRange;
+import io.stableserve.bench.BenchEngine;
 import io.stableserve.bench.BenchReport;
 import io.stableserve.bench.BenchSetup;
 import io.stableserve.bench.BenchWorkload;
 import io.stableserve.bench.Benchmark;
+import io.stableserve.bench.EmpiricalCapacity;
 import io.stableserve.bench.PolicyKind;
-import io.stableserve.bench.RunResult;
+import io.stableserve.bench.Stage;
 import io.stableserve.bench.StableServeSettings;
 import io.stableserve.bench.Workloads;
+import io.stableserve.decide.ReplicaRange;
+import io.stableserve.settings.Defaults;
 import io.stableserve.sim.EngineSetup;
 import io.stableserve.solve.EngineConfig;
 import io.stableserve.solve.IterativeModel;
-import io.stableserve.solve.StepTimeModel;
 import io.stableserve.workload.Trace;
 import io.stableserve.workload.TraceReader;
 import io.stableserve.workload.Workload;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.OptionalInt;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine.Command;
-import io.stableserve.settings.Defaults;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code bench}: every policy on every workload in the simulated fleet; a table and a chart. */
+/**
+ * {@code bench}: every policy on every workload in the simulated fleet, for each stage, engine and
+ * seed; each peer at every point of its knob's grid; tables, a summary and a chart.
+ */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-    description = "Benchmark StableServe against HPA, KEDA, llm-d's saturation autoscaler, Knative's KPA and an oracle "
-        + "in the simulated fleet: prints a table and writes a chart. Without engine options the replica is "
-        + "Llama-3.1-8B-like on one H100: 131072 KV tokens, max_num_batched_tokens and chunk 2048, max_num_seqs 256, "
-        + "step 0.006 s + 1.7e-5 s per token + 1e-7 s per KV token.",
+    description = "Benchmark StableServe against HPA on KV cache, KEDA on the queue and on P90 TTFT, llm-d's saturation "
+        + "autoscaler and Knative's KPA (each peer at every point of a small grid of its main knob, its documented default among "
+        + "them) and an SLO bound (the oracle's per-minute replicas scaled until 99% of first tokens come in time), in the "
+        + "simulated fleet, for each stage (requests pinned to replicas, or held at a gateway), engine (h100, a100) and seed: "
+        + "prints a table per stage, engine and seed, a summary per stage and engine, and writes a chart. Engine options, when "
+        + "given, replace those figures in every engine.",
     subcommands = {OperatorCostCommand.class})
 public final class BenchCommand implements Callable<Integer> {
 
@@ -49,14 +62,34 @@ public final class BenchCommand implements Callable<Integer> {
   @Mixin
   DataOption dataOption = new DataOption();
 
-
   @Option(names = "--workloads", split = ",", paramLabel = "NAME",
       description = "Workloads to run, of conversation, code, diurnal, shift (default: all).")
   List<String> workloads = new ArrayList<>(ALL_WORKLOADS);
 
   @Option(names = "--policies", split = ",", paramLabel = "NAME",
-      description = "Policies to run, of stableserve, hpa, keda, wva, kpa, oracle (default: all).")
-  List<String> policies = new ArrayList<>(List.of("stableserve", "hpa", "keda", "wva", "kpa", "oracle"));
+      description = "Policies to run, of stableserve, hpa, keda, keda-ttft, wva, kpa, bound (default: all).")
+  List<String> policies = new ArrayList<>(List.of("stableserve", "hpa", "keda", "keda-ttft", "wva", "kpa", "bound"));
+
+  @Option(names = "--engines", split = ",", paramLabel = "NAME",
+      description = "Engines, of h100 (the reference replica) and a100 (default: both).")
+  List<String> engines = new ArrayList<>(List.of("h100", "a100"));
+
+  @Option(names = {"--seeds", "--seed"}, split = ",", paramLabel = "N",
+      description = "Seeds of request sources and engines, one cell each (default: 42,7).")
+  List<Long> seeds = new ArrayList<>(List.of(42L, 7L));
+
+  @Option(names = "--stages", split = ",", paramLabel = "NAME",
+      description = "Stages, of pinned (requests queue at the replica the router picks) and gateway (held centrally while every "
+          + "ready replica has --gateway-waiting requests waiting) (default: both).")
+  List<String> stages = new ArrayList<>(List.of("pinned", "gateway"));
+
+  @Option(names = "--gateway-waiting", defaultValue = "" + Stage.DEFAULT_GATEWAY_WAITING_LIMIT, paramLabel = "K",
+      description = "The gateway stage holds a request while every ready replica has K requests waiting (default: ${DEFAULT-VALUE}).")
+  int gatewayWaiting;
+
+  @Option(names = "--threads", paramLabel = "N",
+      description = "Runs in parallel (default: the machine's processors).")
+  Integer threads;
 
   @Option(names = "--replicas", defaultValue = "5", paramLabel = "N",
       description = "Load in replicas: mean (traces) or peak (diurnal) rate, or the long-prompt phase (shift), as N × one replica's stable rate (default: ${DEFAULT-VALUE}).")
@@ -77,12 +110,8 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--max-replicas", defaultValue = "40", paramLabel = "N", description = "Most replicas any policy may set (default: ${DEFAULT-VALUE}).")
   int maxReplicas;
 
-  @Option(names = "--seed", defaultValue = "42", description = "Seed of request sources and engines (default: ${DEFAULT-VALUE}).")
-  long seed;
-
-  /** The benchmark's replica when no engine option is given: Llama-3.1-8B-like on one H100. */
-  static final EngineConfig REFERENCE_ENGINE = new EngineConfig(131_072, 2048, OptionalInt.of(256), OptionalInt.of(2048),
-      new StepTimeModel(0.006, 1.7e-5, 1e-7));
+  /** The benchmark's reference replica: Llama-3.1-8B-like on one H100. */
+  static final EngineConfig REFERENCE_ENGINE = BenchEngine.H100.config();
 
   @Mixin
   EngineOptions engineOptions = new EngineOptions();
@@ -102,7 +131,7 @@ public final class BenchCommand implements Callable<Integer> {
   ModelOption model = new ModelOption();
 
   @Option(names = "--chart", defaultValue = "bench-replicas.png", paramLabel = "FILE",
-      description = "PNG chart of replicas over time per workload (default: ${DEFAULT-VALUE}).")
+      description = "PNG chart of the replicas over time per workload, for the first stage, engine and seed (default: ${DEFAULT-VALUE}).")
   Path chart;
 
   private double windowSeconds() {
@@ -121,47 +150,148 @@ public final class BenchCommand implements Callable<Integer> {
     return Duration.ofMillis(Math.round(settleSeconds * 1000));
   }
 
+  /** One cell and workload to run. */
+  private record Task(Stage stage, BenchEngine engine, long seed, BenchWorkload workload, Benchmark benchmark) {}
+
   @Override
-  public Integer call() throws IOException {
+  public Integer call() throws IOException, InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
-    EngineConfig engine = engineOptions.engineOr(REFERENCE_ENGINE);
-    int maxBatchedTokens = engine.maxBatchedTokens().orElse(engine.chunkTokens());
-    BenchSetup setup = new BenchSetup(EngineSetup.of(engine), startupSeconds, Math.max(32768, maxBatchedTokens),
-        new ReplicaRange(1, maxReplicas), ttftTarget, seed,
-        new StableServeSettings(targetUtilization.value(), windowSeconds(), model.kind(), settle()));
-    List<PolicyKind> kinds = policies.stream().map(PolicyKind::parse).toList();
-    List<BenchWorkload> selected = workloads(engine);
-    out.printf(Locale.ROOT, "Engine: M = %d KV tokens, max_num_batched_tokens %d, max_num_seqs %d, step %.3g + %.3g·n + %.3g·m s; "
-            + "start-up %.0f s; TTFT target %.1f s; replicas 1..%d; seed %d%nStableServe: ρ = %.2f, %s model, %.0f s estimation window, "
-            + "%.0f s scale-up settle time%n",
-        engine.kvCacheTokens(), maxBatchedTokens, engine.maxNumSeqs().orElse(0), engine.stepTime().baseSeconds(),
-        engine.stepTime().secondsPerToken(), engine.stepTime().secondsPerKvToken(), startupSeconds, ttftTarget, maxReplicas, seed,
-        targetUtilization.value(), model.kind().name().toLowerCase(Locale.ROOT), windowSeconds(), settleSeconds());
-    Benchmark benchmark = new Benchmark(setup, kinds);
-    List<RunResult> results = new ArrayList<>();
     long start = System.nanoTime();
-    for (BenchWorkload w : selected) {
-      out.printf("%s: %s%n", w.name(), w.description());
-      for (Workload lengths : new java.util.LinkedHashSet<>(List.of(w.lengthsAt().apply(0), w.lengthsAt().apply(w.durationSeconds())))) {
-        out.printf(Locale.ROOT, "  one replica, %s: model %.2f req/s, simulator boundary %.2f req/s%n", lengths.describe(),
-            new IterativeModel().solve(lengths, engine).stableRate(), benchmark.capacity().stableRate(lengths));
+    List<PolicyKind> kinds = policies.stream().map(PolicyKind::parse).distinct().toList();
+    List<Stage> stageList = stages.stream().map(s -> Stage.parse(s, gatewayWaiting)).distinct().toList();
+    List<BenchEngine> engineList = engines.stream().map(BenchEngine::parse).distinct()
+        .map(e -> e.with(engineOptions.engineOr(e.config()))).toList();
+    List<Long> seedList = seeds.stream().distinct().toList();
+    if (kinds.isEmpty() || stageList.isEmpty() || engineList.isEmpty() || seedList.isEmpty()) {
+      throw new IllegalArgumentException("give at least one policy, stage, engine and seed");
+    }
+    StableServeSettings stableServe = new StableServeSettings(targetUtilization.value(), windowSeconds(), model.kind(), settle());
+    out.printf(Locale.ROOT, "Start-up %.0f s; TTFT target %s s; replicas 1..%d; seeds %s; stages %s%n"
+            + "StableServe: the operator's defaults unless named: ρ = %.2f, %s model, %.0f s estimation window, %.0f s scale-up settle time%n",
+        startupSeconds, ttftTarget, maxReplicas, seedList, stageList.stream().map(Stage::describe).toList(),
+        targetUtilization.value(), model.kind().name().toLowerCase(Locale.ROOT), windowSeconds(), settleSeconds());
+    out.println("Grids (default marked *): " + grids(kinds));
+
+    List<Task> tasks = new ArrayList<>();
+    Map<String, EmpiricalCapacity> capacities = new LinkedHashMap<>();
+    for (BenchEngine engine : engineList) {
+      EngineConfig config = engine.config();
+      out.println();
+      out.println("Engine " + engine.summary());
+      List<BenchWorkload> selected = workloads(config);
+      for (long seed : seedList) {
+        capacities.put(engine.key() + "|" + seed, new EmpiricalCapacity(EngineSetup.of(config), seed));
       }
-      out.flush();
-      results.addAll(benchmark.run(w, r -> {
-        out.printf(Locale.ROOT, "  %-24s done (%.0f s so far)%n", r.policy(), (System.nanoTime() - start) / 1e9);
+      for (BenchWorkload w : selected) {
+        out.printf("%s: %s%n", w.name(), w.description());
+        for (Workload lengths : new LinkedHashSet<>(List.of(w.lengthsAt().apply(0), w.lengthsAt().apply(w.durationSeconds())))) {
+          StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "  one replica, %s: model %.2f req/s, simulator boundary",
+              lengths.describe(), new IterativeModel().solve(lengths, config).stableRate()));
+          for (long seed : seedList) {
+            b.append(String.format(Locale.ROOT, " %.2f (seed %d)", capacities.get(engine.key() + "|" + seed).stableRate(lengths), seed));
+          }
+          out.println(b);
+        }
         out.flush();
-      }));
+      }
+      int maxBatchedTokens = config.maxBatchedTokens().orElse(config.chunkTokens());
+      for (Stage stage : stageList) {
+        for (long seed : seedList) {
+          BenchSetup setup = new BenchSetup(EngineSetup.of(config), startupSeconds, Math.max(32768, maxBatchedTokens),
+              new ReplicaRange(1, maxReplicas), ttftTarget, seed, stableServe, engine.key(), stage);
+          Benchmark benchmark = new Benchmark(setup, kinds, capacities.get(engine.key() + "|" + seed));
+          for (BenchWorkload w : selected) {
+            tasks.add(new Task(stage, engine, seed, w, benchmark));
+          }
+        }
+      }
     }
-    out.println();
-    BenchReport.printTable(out, results);
-    out.println();
-    for (String line : BenchReport.goalCheck(results, startupSeconds)) {
-      out.println(line);
+
+    int parallel = threads != null ? Math.max(1, threads) : Math.max(1, Runtime.getRuntime().availableProcessors());
+    out.printf(Locale.ROOT, "%n%d cells × workloads to run on %d threads (%.0f s so far)%n", tasks.size(), parallel,
+        (System.nanoTime() - start) / 1e9);
+    out.flush();
+    AtomicInteger done = new AtomicInteger();
+    AtomicInteger runs = new AtomicInteger();
+    ExecutorService pool = Executors.newFixedThreadPool(parallel);
+    List<Future<Benchmark.WorkloadRuns>> futures = new ArrayList<>();
+    try {
+      for (Task t : tasks) {
+        futures.add(pool.submit(() -> {
+          long t0 = System.nanoTime();
+          Benchmark.WorkloadRuns r = t.benchmark().run(t.workload());
+          int n = r.runs().size() - (r.bound().isPresent() ? 1 : 0) + r.bound().map(b -> b.probes().size()).orElse(0);
+          runs.addAndGet(n);
+          synchronized (out) {
+            out.printf(Locale.ROOT, "  [%d/%d] %s, %s: %d runs in %.0f s (%.0f s so far)%n", done.incrementAndGet(), tasks.size(),
+                t.benchmark().setup().cell(), t.workload().name(), n, (System.nanoTime() - t0) / 1e9, (System.nanoTime() - start) / 1e9);
+            out.flush();
+          }
+          return r;
+        }));
+      }
+      List<Benchmark.WorkloadRuns> results = new ArrayList<>();
+      for (Future<Benchmark.WorkloadRuns> f : futures) {
+        try {
+          results.add(f.get());
+        } catch (ExecutionException e) {
+          throw new IllegalStateException("a benchmark run failed: " + e.getCause(), e.getCause());
+        }
+      }
+      report(out, results, stageList, engineList, seedList);
+    } finally {
+      pool.shutdownNow();
     }
-    BenchReport.writeChart(chart, results);
-    out.printf(Locale.ROOT, "%nChart: %s; %d runs in %.0f s%n", chart, results.size(), (System.nanoTime() - start) / 1e9);
+    out.printf(Locale.ROOT, "%nChart: %s; %d runs in %.0f s%n", chart, runs.get(), (System.nanoTime() - start) / 1e9);
     out.flush();
     return 0;
+  }
+
+  private void report(PrintWriter out, List<Benchmark.WorkloadRuns> results, List<Stage> stageList, List<BenchEngine> engineList,
+      List<Long> seedList) throws IOException {
+    List<Benchmark.WorkloadRuns> firstCell = null;
+    for (Stage stage : stageList) {
+      for (BenchEngine engine : engineList) {
+        Map<String, List<Benchmark.WorkloadRuns>> byWorkload = new LinkedHashMap<>();
+        for (long seed : seedList) {
+          List<Benchmark.WorkloadRuns> cell = results.stream()
+              .filter(r -> r.setup().stage().equals(stage) && r.setup().engineName().equals(engine.key()) && r.setup().seed() == seed)
+              .toList();
+          if (firstCell == null) {
+            firstCell = cell;
+          }
+          out.printf(Locale.ROOT, "%n### %s, %s, seed %d%n%n", stage.key(), engine.key(), seed);
+          BenchReport.printCellTable(out, cell, ttftTarget);
+          out.println();
+          for (String line : BenchReport.boundSearches(cell)) {
+            out.println(line);
+          }
+          for (Benchmark.WorkloadRuns w : cell) {
+            byWorkload.computeIfAbsent(w.workload(), k -> new ArrayList<>()).add(w);
+          }
+        }
+        out.printf(Locale.ROOT, "%n### Summary: %s, %s (means over seeds %s)%n%n", stage.key(), engine.key(), seedList);
+        BenchReport.printSummary(out, byWorkload, ttftTarget);
+        out.println();
+        for (String line : BenchReport.goalCheck(byWorkload, startupSeconds)) {
+          out.println(line);
+        }
+        out.flush();
+      }
+    }
+    if (firstCell != null) {
+      BenchReport.writeChart(chart, firstCell);
+    }
+  }
+
+  private static String grids(List<PolicyKind> kinds) {
+    List<String> parts = new ArrayList<>();
+    for (PolicyKind k : kinds) {
+      if (k.isPeer()) {
+        parts.add(k.displayName() + ": " + String.join(", ", k.grid().stream().map(p -> p.setting() + (p.isDefault() ? "*" : "")).toList()));
+      }
+    }
+    return String.join("; ", parts);
   }
 
   private List<BenchWorkload> workloads(EngineConfig engine) throws IOException {
