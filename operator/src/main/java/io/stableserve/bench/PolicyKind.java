@@ -1,7 +1,5 @@
 package io.stableserve.bench;
 
-import io.stableserve.decide.ReplicaRange;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -109,12 +107,13 @@ public enum PolicyKind {
     return List.copyOf(out);
   }
 
-  /** StableServe as the operator runs it: the settings' defaults, the fleet's start-up and engine given. */
+  /**
+   * StableServe as the operator runs it: what {@link StableServeAutoscaler#of} gives for the setup's
+   * settings (the operator's defaults unless the command line names others), the fleet's start-up
+   * and engine given.
+   */
   private static Autoscaler stableServe(BenchSetup setup) {
-    ReplicaRange range = setup.range();
-    return new StableServeAutoscaler(range, setup.stableServe().targetUtilization(),
-        Duration.ofMillis(Math.round(setup.startupSeconds() * 1000)), setup.engine().config(), setup.stableServe().model(),
-        setup.stableServe().windowSeconds(), setup.stableServe().scaleUpSettleTime());
+    return StableServeAutoscaler.of(setup.range(), setup);
   }
 
   @Override

@@ -47,7 +47,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Benchmark StableServe against HPA on KV cache, KEDA on the queue and on P90 TTFT, llm-d's saturation "
         + "autoscaler and Knative's KPA (each peer at every point of a small grid of its main knob, its documented default among "
-        + "them) and an SLO bound (the oracle's per-minute replicas scaled until 99% of first tokens come in time), in the "
+        + "them) and an SLO bound (the oracle's per-minute replicas scaled until 99%% of first tokens come in time), in the "
         + "simulated fleet, for each stage (requests pinned to replicas, or held at a gateway), engine (h100, a100) and seed: "
         + "prints a table per stage, engine and seed, a summary per stage and engine, and writes a chart. Engine options, when "
         + "given, replace those figures in every engine.",
@@ -167,9 +167,12 @@ public final class BenchCommand implements Callable<Integer> {
     }
     StableServeSettings stableServe = new StableServeSettings(targetUtilization.value(), windowSeconds(), model.kind(), settle());
     out.printf(Locale.ROOT, "Start-up %.0f s; TTFT target %s s; replicas 1..%d; seeds %s; stages %s%n"
-            + "StableServe: the operator's defaults unless named: ρ = %.2f, %s model, %.0f s estimation window, %.0f s scale-up settle time%n",
+            + "StableServe: the operator's defaults unless named: ρ = %.2f, %s model, %.0f s estimation window, %.0f s scale-up settle time, %s%n",
         startupSeconds, ttftTarget, maxReplicas, seedList, stageList.stream().map(Stage::describe).toList(),
-        targetUtilization.value(), model.kind().name().toLowerCase(Locale.ROOT), windowSeconds(), settleSeconds());
+        targetUtilization.value(), model.kind().name().toLowerCase(Locale.ROOT), windowSeconds(), settleSeconds(),
+        stableServe.sloPercentile().isPresent()
+            ? String.format(Locale.ROOT, "SLO: P%s TTFT ≤ %s s", trim(100 * stableServe.sloPercentile().getAsDouble()), trim(ttftTarget))
+            : "no SLO (sized by ρ)");
     out.println("Grids (default marked *): " + grids(kinds));
 
     List<Task> tasks = new ArrayList<>();
@@ -282,6 +285,10 @@ public final class BenchCommand implements Callable<Integer> {
     if (firstCell != null) {
       BenchReport.writeChart(chart, firstCell);
     }
+  }
+
+  private static String trim(double x) {
+    return x == Math.rint(x) ? String.format(Locale.ROOT, "%.0f", x) : String.format(Locale.ROOT, "%s", x);
   }
 
   private static String grids(List<PolicyKind> kinds) {

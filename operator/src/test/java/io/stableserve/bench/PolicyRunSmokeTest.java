@@ -49,7 +49,6 @@ class PolicyRunSmokeTest {
       assertThat(r.requests()).as("every run sees the same requests").isEqualTo(bound.requests());
     }
     assertThat(last(stableServe)).as("StableServe ends with the replicas 3 μ needs at ρ = 0.85").isGreaterThanOrEqualTo(needed);
-    assertThat(stableServe.scalingActions()).as("StableServe scales in few steps").isLessThanOrEqualTo(3);
     assertThat(peak(hpa)).as("the step is not memory-bound: KV usage stays under the HPA's target").isLessThan(needed);
   }
 
