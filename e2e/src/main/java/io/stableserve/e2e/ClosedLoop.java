@@ -145,14 +145,15 @@ public final class ClosedLoop implements AutoCloseable {
    * window, polled every second, a 15 s scale-up settle time, a 30 s scale-down window, an 8 s
    * start-up, at most 8 replicas, and scale-down by more than one replica a step (so a fall in load
    * is one decision). The
-   * gateway's arrivals query of the sample is dropped: there is no gateway here, vLLM's counters
-   * give the arrivals.
+   * gateway's queries of the sample are dropped: there is no gateway here, vLLM's counters give the
+   * arrivals. So is the sample's SLO: these scenarios size by the target utilisation.
    */
   public InferenceService service(String namespace, Mode mode, EngineConfig engineConfig) {
     InferenceService s = cluster.sampleService("inferenceservice-full.yaml", namespace);
     s.getSpec().setMode(mode);
     s.getSpec().setReplicas(new ReplicaBounds(1, 8));
     s.getSpec().setTargetUtilization(TARGET_UTILIZATION);
+    s.getSpec().setSlo(null);
     EngineSpec engine = s.getSpec().getEngine();
     engine.setKvCacheTokens(engineConfig.kvCacheTokens());
     engine.setChunkTokens(engineConfig.chunkTokens());
