@@ -18,7 +18,8 @@ import java.util.function.DoubleFunction;
  * and its start-up and drain are paid for like every policy's. Its GPU-hours are the fleet's.
  *
  * <p>The factor is searched on a grid of steps of {@value #FACTOR_STEP} from {@value #LOWEST_FACTOR}
- * to the first factor at which the oracle's busiest minute reaches the replica cap: the smallest
+ * up to what the replica cap allows: the first factor at which even the oracle's quietest minute
+ * reaches the cap (beyond it every minute is at the cap and nothing changes). It is the smallest
  * factor whose run has {@value #TARGET_ATTAINMENT} of first tokens within the target; where no
  * factor within the cap does, the smallest whose run reaches StableServe's attainment; where none
  * does either, the cap's factor (marked so). The search bisects the grid, which assumes that more
@@ -89,9 +90,13 @@ public final class SloBound implements Autoscaler {
     return new SloBound(scaled, oracle.intervalSeconds(), startupSeconds, factor);
   }
 
-  /** The factors searched for an oracle's plan: from the lowest to the first that takes its busiest minute to the cap. */
+  /** The factors searched for an oracle's plan: from the lowest to the first that takes its quietest minute to the cap. */
   public static List<Double> factors(Oracle oracle, ReplicaRange range) {
-    double reach = (double) range.max() / Math.max(1, oracle.peak());
+    int quietest = Integer.MAX_VALUE;
+    for (int n : oracle.schedule()) {
+      quietest = Math.min(quietest, n);
+    }
+    double reach = (double) range.max() / Math.max(1, quietest);
     int steps = Math.max(0, (int) Math.ceil((reach - LOWEST_FACTOR) / FACTOR_STEP - 1e-9));
     List<Double> out = new ArrayList<>(steps + 1);
     for (int i = 0; i <= steps; i++) {

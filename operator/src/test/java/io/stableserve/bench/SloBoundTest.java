@@ -29,13 +29,13 @@ class SloBoundTest {
   }
 
   @Test
-  void theFactorsRunFromAHalfToWhereTheBusiestMinuteReachesTheCap() {
-    List<Double> factors = SloBound.factors(Oracle.of(new int[] {2, 8, 3}, 60), range);
+  void theFactorsRunFromAHalfToWhereEvenTheQuietestMinuteReachesTheCap() {
+    List<Double> factors = SloBound.factors(Oracle.of(new int[] {8, 4, 10}, 60), range);
     assertThat(factors.get(0)).isEqualTo(0.5);
     assertThat(factors.get(1)).isEqualTo(0.55);
-    assertThat(factors.get(factors.size() - 1)).as("40 / 8").isEqualTo(5.0);
-    assertThat(factors).hasSize(91);
-    assertThat(SloBound.factors(Oracle.of(new int[] {2, 7, 3}, 60), range)).as("40 / 7 = 5.71: up to 5.75").last().isEqualTo(5.75);
+    assertThat(factors.get(factors.size() - 1)).as("40 / 4").isEqualTo(10.0);
+    assertThat(factors).hasSize(191);
+    assertThat(SloBound.factors(Oracle.of(new int[] {3, 7}, 60), range)).as("40 / 3 = 13.33: up to 13.35").last().isEqualTo(13.35);
   }
 
   /** A stand-in for a fleet run: the share in time as a function of the factor. */
