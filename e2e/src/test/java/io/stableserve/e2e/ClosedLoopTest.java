@@ -181,9 +181,13 @@ class ClosedLoopTest {
       assertThat(s.specReplicas()).isBetween(expected, expected + 1);
       assertThat(s.rescales()).allSatisfy(e -> assertThat(e.getMessage()).contains("LoadAboveTarget"));
 
-      InferenceService advised = s.await("an engine recommendation", x -> x.getStatus().getEngineRecommendation() != null
+      // Advice on the window's mix: while completed short prompts still share it with the long ones that
+      // start now (the arriving mix rescales the prompt histogram's shape), the gain can read below 5%.
+      InferenceService advised = s.await("an engine recommendation above the 5% Event threshold",
+          x -> x.getStatus().getEngineRecommendation() != null
           && x.getStatus().getEngineRecommendation().getCurrentValue() != null
-          && x.getStatus().getEngineRecommendation().getCurrentValue() == 48, Duration.ofSeconds(30));
+          && x.getStatus().getEngineRecommendation().getCurrentValue() == 48
+          && x.getStatus().getEngineRecommendation().getGain() > 0.05, Duration.ofSeconds(60));
       EngineRecommendation advice = advised.getStatus().getEngineRecommendation();
       assertThat(advice.getSetting()).isEqualTo("max_num_seqs");
       assertThat(advice.getValue()).isLessThan(48);
