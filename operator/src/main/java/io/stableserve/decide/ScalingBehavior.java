@@ -17,6 +17,8 @@ import java.util.Objects;
  *     more than one count (2 ≈ 97.7% one-sided for a normal error)
  * @param scaleUpSettleTime the longest a scale-up waits, from when the load first asks for it, for
  *     λ̂ ± z·σ to need one count only; then it takes the count of λ̂ (0: never wait)
+ * @param period how often the service is evaluated; a scale-up decided now is asked for within a
+ *     period and serves a start-up later, so a forecast looks a start-up and a period ahead
  */
 public record ScalingBehavior(
     Duration scaleUpWindow,
@@ -25,7 +27,13 @@ public record ScalingBehavior(
     StepLimit scaleDownLimit,
     Duration startupTime,
     double confidence,
-    Duration scaleUpSettleTime) {
+    Duration scaleUpSettleTime,
+    Duration period) {
+
+  public ScalingBehavior(Duration scaleUpWindow, Duration scaleDownWindow, StepLimit scaleUpLimit, StepLimit scaleDownLimit,
+      Duration startupTime, double confidence, Duration scaleUpSettleTime) {
+    this(scaleUpWindow, scaleDownWindow, scaleUpLimit, scaleDownLimit, startupTime, confidence, scaleUpSettleTime, Duration.ZERO);
+  }
 
   public static final double DEFAULT_CONFIDENCE = 2.0;
 
@@ -34,6 +42,7 @@ public record ScalingBehavior(
     scaleDownWindow = nonNegative("scale-down stabilisation window", scaleDownWindow);
     startupTime = nonNegative("replica start-up time", startupTime);
     scaleUpSettleTime = nonNegative("scale-up settle time", scaleUpSettleTime);
+    period = nonNegative("evaluation period", period);
     Objects.requireNonNull(scaleUpLimit, "scale-up step limit");
     Objects.requireNonNull(scaleDownLimit, "scale-down step limit");
     if (!(confidence >= 0) || Double.isInfinite(confidence)) {
@@ -42,31 +51,36 @@ public record ScalingBehavior(
   }
 
   public ScalingBehavior withScaleUpWindow(Duration window) {
-    return new ScalingBehavior(window, scaleDownWindow, scaleUpLimit, scaleDownLimit, startupTime, confidence, scaleUpSettleTime);
+    return new ScalingBehavior(window, scaleDownWindow, scaleUpLimit, scaleDownLimit, startupTime, confidence, scaleUpSettleTime, period);
   }
 
   public ScalingBehavior withScaleDownWindow(Duration window) {
-    return new ScalingBehavior(scaleUpWindow, window, scaleUpLimit, scaleDownLimit, startupTime, confidence, scaleUpSettleTime);
+    return new ScalingBehavior(scaleUpWindow, window, scaleUpLimit, scaleDownLimit, startupTime, confidence, scaleUpSettleTime, period);
   }
 
   public ScalingBehavior withScaleUpLimit(StepLimit limit) {
-    return new ScalingBehavior(scaleUpWindow, scaleDownWindow, limit, scaleDownLimit, startupTime, confidence, scaleUpSettleTime);
+    return new ScalingBehavior(scaleUpWindow, scaleDownWindow, limit, scaleDownLimit, startupTime, confidence, scaleUpSettleTime, period);
   }
 
   public ScalingBehavior withScaleDownLimit(StepLimit limit) {
-    return new ScalingBehavior(scaleUpWindow, scaleDownWindow, scaleUpLimit, limit, startupTime, confidence, scaleUpSettleTime);
+    return new ScalingBehavior(scaleUpWindow, scaleDownWindow, scaleUpLimit, limit, startupTime, confidence, scaleUpSettleTime, period);
   }
 
   public ScalingBehavior withStartupTime(Duration time) {
-    return new ScalingBehavior(scaleUpWindow, scaleDownWindow, scaleUpLimit, scaleDownLimit, time, confidence, scaleUpSettleTime);
+    return new ScalingBehavior(scaleUpWindow, scaleDownWindow, scaleUpLimit, scaleDownLimit, time, confidence, scaleUpSettleTime, period);
   }
 
   public ScalingBehavior withConfidence(double z) {
-    return new ScalingBehavior(scaleUpWindow, scaleDownWindow, scaleUpLimit, scaleDownLimit, startupTime, z, scaleUpSettleTime);
+    return new ScalingBehavior(scaleUpWindow, scaleDownWindow, scaleUpLimit, scaleDownLimit, startupTime, z, scaleUpSettleTime, period);
   }
 
   public ScalingBehavior withScaleUpSettleTime(Duration settle) {
-    return new ScalingBehavior(scaleUpWindow, scaleDownWindow, scaleUpLimit, scaleDownLimit, startupTime, confidence, settle);
+    return new ScalingBehavior(scaleUpWindow, scaleDownWindow, scaleUpLimit, scaleDownLimit, startupTime, confidence, settle, period);
+  }
+
+  public ScalingBehavior withPeriod(Duration newPeriod) {
+    return new ScalingBehavior(scaleUpWindow, scaleDownWindow, scaleUpLimit, scaleDownLimit, startupTime, confidence, scaleUpSettleTime,
+        newPeriod);
   }
 
   /** The longest window: recommendations older than this are of no further use. */

@@ -138,7 +138,7 @@ public final class ScalingPolicy {
     double sigmaUp = rise.map(ArrivalRate.Rise::standardError).orElse(m.arrivals().standardError());
     // A ramp: a replica asked for now serves a start-up later, when the line says the rate is higher.
     Optional<ArrivalRate.Trend> ramp = m.arrivals().trend().filter(tr -> tr.slope() > 0);
-    double ahead = behavior.startupTime().toMillis() / 1000.0;
+    double ahead = behavior.startupTime().plus(behavior.period()).toMillis() / 1000.0;
     double lambdaAhead = ramp.map(tr -> tr.rateAhead(ahead)).orElse(0.0);
     boolean forecast = lambdaAhead > lambdaUp;
     double lambdaSized = Math.max(lambdaUp, lambdaAhead);
@@ -300,8 +300,10 @@ public final class ScalingPolicy {
       return stable;
     }
     TtftSlo s = slo.get();
-    return TtftApproximation.replicasFor(s.targetSeconds(), rate, mu, s.percentile(), queueing.arrivalScv(), queueing.serviceScv(),
+    int forTtft = TtftApproximation.replicasFor(s.targetSeconds(), rate, mu, s.percentile(), queueing.arrivalScv(), queueing.serviceScv(),
         queueing.burstFactor(), queueing.prefillSeconds(), stable, bounds.max());
+    // ρ stays the floor: it is the headroom for μ̂'s own error, which the approximation does not see.
+    return Math.max(forTtft, replicasFor(rate, capacity));
   }
 
   private static int atLeastOne(double replicas) {

@@ -34,6 +34,35 @@ public record ArrivalTrend(double slope, double slopeStandardError, double rateA
   }
 
   /**
+   * Whether a line fits the counts better than the step of {@code rise}: the smaller residual sum of
+   * squares, the line's through all the counts against the step's two flat parts. A ramp found as a
+   * rise is a ramp; a step is not read as one.
+   */
+  public static boolean rampRatherThanStep(double[] counts, double subIntervalSeconds, RateChange rise) {
+    int k = counts.length;
+    int after = (int) Math.min(k, Math.max(1, Math.round(rise.secondsAgo() / subIntervalSeconds)));
+    SimpleRegression line = new SimpleRegression();
+    double before = 0;
+    double since = 0;
+    for (int i = 0; i < k; i++) {
+      line.addData(i, counts[i]);
+      if (i < k - after) {
+        before += counts[i];
+      } else {
+        since += counts[i];
+      }
+    }
+    double meanBefore = k - after > 0 ? before / (k - after) : 0;
+    double meanSince = since / after;
+    double stepResiduals = 0;
+    for (int i = 0; i < k; i++) {
+      double d = counts[i] - (i < k - after ? meanBefore : meanSince);
+      stepResiduals += d * d;
+    }
+    return line.getSumSquaredErrors() < stepResiduals;
+  }
+
+  /**
    * The significant trend of {@code counts}, oldest first, each over {@code subIntervalSeconds};
    * empty when there are too few counts or the slope is within {@link #MIN_T} standard errors of zero.
    */

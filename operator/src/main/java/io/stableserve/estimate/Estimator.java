@@ -86,8 +86,14 @@ public final class Estimator {
     }
     double[] counts = intervals.stream().mapToDouble(IntervalSample::arrivals).toArray();
     Optional<RateChange> rise = RateChange.find(counts, r);
-    // After a step the rate since is flat: a line through the whole window would read the step as a ramp.
-    int since = rise.map(c -> (int) Math.min(counts.length, Math.round(c.secondsAgo() / r))).orElse(counts.length);
+    if (rise.isEmpty()) {
+      rise = recentRise(counts, r, rate, burstiness);
+    }
+    // After a step the rate since is flat: a line through the whole window would read the step as a
+    // ramp. A ramp, though, is often found as a rise too; the line is taken through the whole window
+    // when it fits the counts better than the step does.
+    boolean ramp = rise.isPresent() && ArrivalTrend.rampRatherThanStep(counts, r, rise.get());
+    int since = rise.filter(c -> !ramp).map(c -> (int) Math.min(counts.length, Math.round(c.secondsAgo() / r))).orElse(counts.length);
     Optional<ArrivalTrend> trend = ArrivalTrend.fit(java.util.Arrays.copyOfRange(counts, counts.length - since, counts.length), r);
     trend.ifPresent(l -> notes.add(String.format(Locale.ROOT,
         "arrivals trend by %+.3g req/s per minute (%.1f standard errors), %.3g req/s now on the line: scale-ups size for the rate a start-up ahead",
@@ -114,6 +120,43 @@ public final class Estimator {
             Math.round(arrivals.requests())))
         : Optional.empty();
     return Optional.of(new WorkloadEstimate(prompt.get(), output.get(), statistics));
+  }
+
+  /** The recent span is the window's last fifth, at least this many sub-intervals. */
+  static final int RECENT_INTERVALS = 2;
+  /** Standard errors the recent rate must stand above the window's mean to count as a rise. */
+  static final double RECENT_Z = 3;
+
+  /**
+   * The rate over the window's last fifth, as a rise when it stands {@value #RECENT_Z} standard
+   * errors above the window's mean: on a ramp the mean lags by half a window and the likelihood-ratio
+   * split finds no single step, yet the last sub-intervals already say what the load has become. Its
+   * standard error is quasi-Poisson, widened by the counts' index of dispersion.
+   */
+  static Optional<RateChange> recentRise(double[] counts, double subIntervalSeconds, double windowRate, OptionalDouble burstiness) {
+    int k = counts.length;
+    int m = Math.max(RECENT_INTERVALS, (int) Math.ceil(k / 5.0));
+    if (k < RateChange.MIN_INTERVALS || m >= k) {
+      return Optional.empty();
+    }
+    double recent = 0;
+    double before = 0;
+    for (int i = 0; i < k; i++) {
+      if (i >= k - m) {
+        recent += Math.max(0, counts[i]);
+      } else {
+        before += Math.max(0, counts[i]);
+      }
+    }
+    double seconds = m * subIntervalSeconds;
+    double dispersion = Math.max(1, burstiness.orElse(1));
+    double rate = recent / seconds;
+    double se = Math.sqrt(Math.max(recent, 1) * dispersion) / seconds;
+    if (!(rate > windowRate + RECENT_Z * se)) {
+      return Optional.empty();
+    }
+    return Optional.of(new RateChange(seconds, before / ((k - m) * subIntervalSeconds), rate, se, recent,
+        (rate - windowRate) / se, dispersion));
   }
 
   /** Past this relative change, the arriving prompts' mean moves the completed requests' histogram. */

@@ -41,7 +41,7 @@ public record ServiceSettings(ModelKind model, EngineSettings engine, ScalingPol
   /** The behaviour an InferenceService gets when its spec says nothing of it. */
   public static ScalingBehavior defaultBehavior() {
     return new ScalingBehavior(Defaults.scaleUpWindow(), Defaults.scaleDownWindow(), StepLimit.none(), StepLimit.none(),
-        Defaults.replicaStartupTime(), ScalingBehavior.DEFAULT_CONFIDENCE, Defaults.settleTime());
+        Defaults.replicaStartupTime(), ScalingBehavior.DEFAULT_CONFIDENCE, Defaults.settleTime(), Defaults.pollInterval());
   }
 
   public ServiceSettings withModel(ModelKind newModel) {

@@ -43,7 +43,8 @@ final class SpecMapping {
         stepLimit(b.effectiveScaleDown()),
         b.replicaStartupDuration(),
         ScalingBehavior.DEFAULT_CONFIDENCE,
-        b.effectiveScaleUp().settleTimeDuration());
+        b.effectiveScaleUp().settleTimeDuration(),
+        b.pollIntervalDuration());
     if (spec.getReplicas() == null || spec.getReplicas().getMax() == null) {
       throw new IllegalArgumentException("spec.replicas.max is required");
     }

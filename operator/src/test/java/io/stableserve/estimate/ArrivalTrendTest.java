@@ -64,4 +64,27 @@ class ArrivalTrendTest {
     assertThat(r.trend()).isPresent();
     assertThat(r.trend().get().slope()).isPositive();
   }
+
+  @Test
+  void aRiseFoundOnARampIsReadAsARampAndAStepAsAStep() {
+    double[] ramp = {60, 66, 72, 78, 84, 90, 96, 102, 108, 114};
+    double[] step = {60, 61, 59, 60, 62, 180, 181, 179, 180, 182};
+    RateChange half = new RateChange(50, 6, 10, 0.5, 500, 20, 1);
+    assertThat(ArrivalTrend.rampRatherThanStep(ramp, 10, half)).isTrue();
+    assertThat(ArrivalTrend.rampRatherThanStep(step, 10, half)).isFalse();
+  }
+
+  @Test
+  void theWindowsLastFifthStandingAboveItsMeanIsARise() {
+    // a steady 30 req/s for eight sub-intervals of 30 s, then 45 req/s: the mean lags
+    double[] counts = {900, 900, 900, 900, 900, 900, 900, 900, 1350, 1350};
+    double mean = java.util.Arrays.stream(counts).sum() / 300;
+    RateChange r = Estimator.recentRise(counts, 30, mean, java.util.OptionalDouble.of(1)).orElseThrow();
+    assertThat(r.rateAfter()).isCloseTo(45, within(1e-9));
+    assertThat(r.secondsAgo()).isEqualTo(60);
+    assertThat(Estimator.recentRise(counts, 30, mean, java.util.OptionalDouble.of(1e6)))
+        .as("bursty counts: the same lift is within their noise").isEmpty();
+    double[] flat = {900, 910, 890, 900, 905, 895, 900, 900, 905, 895};
+    assertThat(Estimator.recentRise(flat, 30, 30, java.util.OptionalDouble.of(1))).isEmpty();
+  }
 }

@@ -65,7 +65,7 @@ class SloPipelineTest {
   }
 
   @Test
-  void aMeasuredTtftAboveThePredictionRaisesTheFactorAndTheCount() {
+  void aMeasuredTtftAboveThePredictionRaisesTheFactorAndThePrediction() {
     Evaluation plain = ScalingPipeline.evaluate(observation(Optional.empty(), OptionalDouble.empty()), settings(),
         ServiceMemory.empty(), ReplicaCounts.allReady(4), NOW);
     assertThat(plain.ttft()).isPresent();
@@ -75,18 +75,22 @@ class SloPipelineTest {
     // Window after window the same measurement: the factor climbs, at most ×2 a window, and the count with it.
     ServiceMemory remembered = ServiceMemory.empty();
     Evaluation slow = null;
-    for (int w = 0; w < 8; w++) {
-      slow = ScalingPipeline.evaluate(observation(Optional.of(ttft(9000, 8, 12)), OptionalDouble.empty()), settings(),
+    for (int w = 0; w < 12; w++) {
+      slow = ScalingPipeline.evaluate(observation(Optional.of(ttft(9000, 30, 40)), OptionalDouble.empty()), settings(),
           remembered, ReplicaCounts.allReady(4), NOW.plusSeconds(15L * w));
       remembered = remembered.after(slow, false, NOW.plusSeconds(15L * w));
     }
     assertThat(slow.ttft().get().observedSeconds().orElseThrow()).isGreaterThan(predicted);
     assertThat(slow.ttft().get().factor()).isGreaterThan(4);
-    assertThat(slow.decision().desiredReplicas()).isGreaterThan(plain.decision().desiredReplicas());
+    assertThat(slow.decision().desiredReplicas()).isGreaterThanOrEqualTo(plain.decision().desiredReplicas());
+    Evaluation slowAtPlainCount = ScalingPipeline.evaluate(observation(Optional.empty(), OptionalDouble.empty()), settings(),
+        remembered, ReplicaCounts.allReady(4), NOW.plusSeconds(200));
+    assertThat(slowAtPlainCount.decision().predictedTtftSeconds().getAsDouble())
+        .as("the calibrated prediction at the same count").isGreaterThan(plain.decision().predictedTtftSeconds().getAsDouble());
 
     assertThat(remembered.ttftFactor()).isEqualTo(slow.ttft().get().factor());
     Evaluation next = ScalingPipeline.evaluate(observation(Optional.empty(), OptionalDouble.empty()), settings(), remembered,
-        ReplicaCounts.allReady(4), NOW.plusSeconds(150));
+        ReplicaCounts.allReady(4), NOW.plusSeconds(200));
     assertThat(next.ttft().get().factor()).as("kept while nothing new is measured").isEqualTo(remembered.ttftFactor());
   }
 
