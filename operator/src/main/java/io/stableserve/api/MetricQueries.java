@@ -78,6 +78,33 @@ public class MetricQueries {
       + "arrivals too, add the same gauge to inSystem.")
   private String gatewayQueue;
 
+  @Size(min = 1, max = 4096)
+  @JsonPropertyDescription("The TTFT percentile users get, in seconds, for the SLO's calibration, e.g. a gateway's "
+      + "histogram_quantile(0.99, sum by (le) (rate(gateway_ttft_seconds_bucket{$selector}[$window]))), which counts the "
+      + "time requests wait at the gateway too. Default: vLLM's vllm:time_to_first_token_seconds histogram.")
+  private String ttft;
+
+  @Size(min = 1, max = 4096)
+  @JsonPropertyDescription("Mean prompt length of the requests starting now, in tokens. Default: "
+      + "increase(vllm:prompt_tokens_total) over the TTFT histogram's count in the window's last two sub-intervals.")
+  private String recentPromptTokens;
+
+  public String getTtft() {
+    return ttft;
+  }
+
+  public void setTtft(String ttft) {
+    this.ttft = ttft;
+  }
+
+  public String getRecentPromptTokens() {
+    return recentPromptTokens;
+  }
+
+  public void setRecentPromptTokens(String recentPromptTokens) {
+    this.recentPromptTokens = recentPromptTokens;
+  }
+
   public String getGatewayQueue() {
     return gatewayQueue;
   }
@@ -220,6 +247,8 @@ public class MetricQueries {
     put(given, "step-seconds", stepSeconds);
     put(given, "replicas", replicas);
     put(given, "gateway-queue", gatewayQueue);
+    put(given, "ttft", ttft);
+    put(given, "recent-prompt-tokens", recentPromptTokens);
     return given;
   }
 

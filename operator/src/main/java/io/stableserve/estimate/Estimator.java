@@ -33,7 +33,7 @@ public final class Estimator {
     }
     return new ServiceEstimate(o.at(), o.window().length(), arrivals, workload, o.engine().kvCache(), step, o.engine().preemptionsPerSecond(),
         o.occupancy().kvCacheUsage(), o.occupancy().running(), o.occupancy().waiting(), o.occupancy().leastWaiting(), o.occupancy().replicas(), o.names(), notes,
-        o.occupancy().gatewayQueue(), o.engine().ttft());
+        o.occupancy().gatewayQueue(), o.engine().ttft(), o.engine().ttftPercentileOverride());
   }
 
   /**

@@ -47,7 +47,8 @@ public record ServiceEstimate(
     VllmMetricNames metricNames,
     List<String> notes,
     OptionalDouble gatewayQueue,
-    Optional<WindowHistogram> ttft) {
+    Optional<WindowHistogram> ttft,
+    OptionalDouble ttftPercentileOverride) {
 
   public ServiceEstimate {
     if (at == null || window == null || arrivals == null || metricNames == null) {
@@ -61,6 +62,7 @@ public record ServiceEstimate(
     leastWaiting = leastWaiting == null ? OptionalDouble.empty() : leastWaiting;
     gatewayQueue = gatewayQueue == null ? OptionalDouble.empty() : gatewayQueue;
     ttft = ttft == null ? Optional.empty() : ttft;
+    ttftPercentileOverride = ttftPercentileOverride == null ? OptionalDouble.empty() : ttftPercentileOverride;
     if (!(running >= 0) || !(waiting >= 0) || Double.isInfinite(running) || Double.isInfinite(waiting)) {
       throw new IllegalArgumentException("running and waiting must be finite counts >= 0, got " + running + " and " + waiting);
     }

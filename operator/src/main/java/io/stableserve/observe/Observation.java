@@ -132,13 +132,20 @@ public record Observation(
    * @param tokensPerStep mean tokens computed per step, from {@code vllm:iteration_tokens_total}
    * @param stepSeconds mean inter-token latency over the window (decode step time)
    * @param ttft the time-to-first-token histogram over the window ({@code vllm:time_to_first_token_seconds})
+   * @param ttftPercentileOverride the TTFT percentile from a user query, seconds, when one is configured
    */
   public record EngineSignals(Optional<KvCacheCapacity> kvCache, OptionalDouble preemptionsPerSecond,
-      OptionalDouble stepsPerSecond, OptionalDouble tokensPerStep, OptionalDouble stepSeconds, Optional<WindowHistogram> ttft) {
+      OptionalDouble stepsPerSecond, OptionalDouble tokensPerStep, OptionalDouble stepSeconds, Optional<WindowHistogram> ttft,
+      OptionalDouble ttftPercentileOverride) {
 
     public EngineSignals(Optional<KvCacheCapacity> kvCache, OptionalDouble preemptionsPerSecond, OptionalDouble stepsPerSecond,
         OptionalDouble tokensPerStep, OptionalDouble stepSeconds) {
-      this(kvCache, preemptionsPerSecond, stepsPerSecond, tokensPerStep, stepSeconds, Optional.empty());
+      this(kvCache, preemptionsPerSecond, stepsPerSecond, tokensPerStep, stepSeconds, Optional.empty(), OptionalDouble.empty());
+    }
+
+    public EngineSignals(Optional<KvCacheCapacity> kvCache, OptionalDouble preemptionsPerSecond, OptionalDouble stepsPerSecond,
+        OptionalDouble tokensPerStep, OptionalDouble stepSeconds, Optional<WindowHistogram> ttft) {
+      this(kvCache, preemptionsPerSecond, stepsPerSecond, tokensPerStep, stepSeconds, ttft, OptionalDouble.empty());
     }
 
     public EngineSignals {
@@ -148,6 +155,7 @@ public record Observation(
       tokensPerStep = Objects.requireNonNullElse(tokensPerStep, OptionalDouble.empty());
       stepSeconds = Objects.requireNonNullElse(stepSeconds, OptionalDouble.empty());
       ttft = Objects.requireNonNullElse(ttft, Optional.empty());
+      ttftPercentileOverride = Objects.requireNonNullElse(ttftPercentileOverride, OptionalDouble.empty());
     }
 
     /** Nothing known beyond the preemption rate. */

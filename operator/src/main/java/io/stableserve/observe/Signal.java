@@ -38,7 +38,10 @@ public enum Signal {
   STEP_SECONDS("decode step time (s)"),
   /** Serving replicas (engines) seen: the number of {@code vllm:num_requests_running} series. */
   REPLICAS("replicas seen in metrics"),
-  /** Time to first token, the histogram {@code vllm:time_to_first_token_seconds}; what users get, for the SLO's calibration. */
+  /**
+   * Time to first token, the histogram {@code vllm:time_to_first_token_seconds}: what users get, for
+   * the SLO's calibration. An override gives the percentile itself, in seconds (e.g. a gateway's).
+   */
   TTFT("time to first token (s)"),
   /**
    * Mean prompt length of the requests that started recently (the window's last two sub-intervals):

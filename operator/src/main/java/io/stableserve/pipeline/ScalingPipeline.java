@@ -142,8 +142,9 @@ public final class ScalingPipeline {
     double prefill = prefillSeconds(workload, engine, capacity);
     double predicted = TtftApproximation.ttftQuantile(Math.max(1, replicas.ready()), estimate.arrivalRate(), capacity.stableRate(),
         slo.percentile(), estimate.arrivals().burstiness().orElse(1), SERVICE_SCV, 1, prefill);
-    OptionalDouble observed = estimate.ttft().filter(h -> h.count() >= 2 / (1 - slo.percentile()))
-        .map(h -> h.quantile(slo.percentile())).orElse(OptionalDouble.empty());
+    OptionalDouble observed = estimate.ttftPercentileOverride().isPresent() ? estimate.ttftPercentileOverride()
+        : estimate.ttft().filter(h -> h.count() >= 2 / (1 - slo.percentile()))
+            .map(h -> h.quantile(slo.percentile())).orElse(OptionalDouble.empty());
     return TtftCalibration.update(remembered, observed, predicted, prefill);
   }
 

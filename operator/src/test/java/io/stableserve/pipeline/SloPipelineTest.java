@@ -104,4 +104,15 @@ class SloPipelineTest {
     assertThat(held.decision().desiredReplicas()).isGreaterThan(without.decision().desiredReplicas());
     assertThat(held.decision().message()).contains("6000 requests queued");
   }
+
+  @Test
+  void aGatewaysTtftPercentileReplacesVllmsHistogram() {
+    Observation o = observation(Optional.of(ttft(9000, 0.01, 0.02)), OptionalDouble.empty());
+    Observation withGateway = new Observation(o.at(), o.window(), o.names(), o.flow(), o.occupancy(), o.lengths(),
+        new Observation.EngineSignals(Optional.empty(), OptionalDouble.of(0), OptionalDouble.empty(), OptionalDouble.empty(),
+            OptionalDouble.empty(), Optional.empty(), OptionalDouble.of(7.5)),
+        o.intervals(), o.newestSampleAge(), o.notes());
+    Evaluation e = ScalingPipeline.evaluate(withGateway, settings(), ServiceMemory.empty(), ReplicaCounts.allReady(4), NOW);
+    assertThat(e.ttft().get().observedSeconds()).hasValue(7.5);
+  }
 }

@@ -241,7 +241,8 @@ public final class PrometheusObserver implements Observer {
             : absent(Signal.STEP_SECONDS);
       }
 
-      Optional<WindowHistogram> ttft = histogram(Signal.TTFT, VllmMetricCatalog.TTFT);
+      OptionalDouble ttftOverride = overridden(Signal.TTFT);
+      Optional<WindowHistogram> ttft = ttftOverride.isPresent() ? Optional.empty() : histogram(Signal.TTFT, VllmMetricCatalog.TTFT);
       OptionalDouble recentPrompt = overridden(Signal.RECENT_PROMPT_TOKENS);
       if (recentPrompt.isEmpty()) {
         recentPrompt = names.contains(VllmMetricCatalog.PROMPT_TOKENS_TOTAL) && names.contains(VllmMetricCatalog.TTFT + "_count")
@@ -256,7 +257,8 @@ public final class PrometheusObserver implements Observer {
           new Observation.RequestFlow(completions, inSystemNow, intervals.inSystemAtStart, arrivalsOverride),
           new Observation.Occupancy(replicas, runningNow, waitingNow, leastWaiting, kvUsage, gatewayQueue),
           new Observation.TokenLengths(prompt, output, meanPrompt, meanOutput, recentPrompt),
-          new Observation.EngineSignals(kvCache, preemptions, steps, tokensPerStep, stepSeconds, ttft), intervals.samples, age, notes);
+          new Observation.EngineSignals(kvCache, preemptions, steps, tokensPerStep, stepSeconds, ttft, ttftOverride), intervals.samples,
+          age, notes);
     }
 
     /** The vLLM metric names that have samples for the selector now. */
