@@ -1,5 +1,8 @@
 package io.stableserve.e2e;
 
+import io.stableserve.api.SloSpec;
+import io.stableserve.api.TtftObjective;
+
 import io.stableserve.sim.StabilityModels;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -26,6 +29,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -120,6 +124,16 @@ public final class ClosedLoop implements AutoCloseable {
 
   /** The same with replicas (and a declared engine) of {@code engine}. */
   public Served deploy(String namespace, Mode mode, double rate, Workload workload, long seed, EngineConfig engine) {
+    return deploy(namespace, mode, rate, workload, seed, engine, Optional.empty());
+  }
+
+  /** The same with a TTFT objective in the InferenceService's spec. */
+  public Served deploy(String namespace, Mode mode, double rate, Workload workload, long seed, Optional<TtftObjective> slo) {
+    return deploy(namespace, mode, rate, workload, seed, ENGINE, slo);
+  }
+
+  private Served deploy(String namespace, Mode mode, double rate, Workload workload, long seed, EngineConfig engine,
+      Optional<TtftObjective> slo) {
     cluster.client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata()
         .build()).create();
     Deployment d = cluster.sampleDeployment(namespace);
@@ -135,6 +149,7 @@ public final class ClosedLoop implements AutoCloseable {
       deployments.add(fleet);
     }
     InferenceService service = service(namespace, mode, engine);
+    slo.ifPresent(o -> service.getSpec().setSlo(new SloSpec(o)));
     cluster.client().resource(service).create();
     return new Served(this, namespace, service.getMetadata().getName(), fleet);
   }

@@ -1,5 +1,7 @@
 package io.stableserve.e2e;
 
+import io.stableserve.api.TtftObjective;
+
 import io.stableserve.api.Mode;
 import io.stableserve.solve.Capacity;
 import java.io.PrintStream;
@@ -7,6 +9,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.OptionalDouble;
+import java.util.Optional;
 
 /**
  * The closed loop in three acts, about three minutes of wall time: one vLLM Deployment (simulated
@@ -19,13 +23,17 @@ import java.util.Locale;
  *   <li>prompts become long (1,500–2,500 tokens) at the same rate: the KV cache becomes the
  *       bottleneck and the count rises again.</li>
  * </ol>
- * Prints a live table every two seconds and {@code kubectl get} lines at each act, then {@code kubectl
- * describe}-style output, and writes a chart. Usage: {@code Demo [CHART.png]} (default
+ * The service has a TTFT objective (p99 under {@value #TTFT_TARGET_SECONDS} s). Prints a live table every
+ * two seconds (with the TTFT p99 the replicas measure) and {@code kubectl get} lines at each act, then
+ * {@code kubectl describe}-style output (with the SLO's measured, predicted and calibrated TTFT), and
+ * writes a chart with a panel per quantity. Usage: {@code Demo [CHART.png]} (default
  * {@code target/demo/closed-loop.png} under the working directory).
  */
 public final class Demo {
 
   private static final double BASE = 1.65;
+  static final double TTFT_TARGET_SECONDS = 2;
+  static final double TTFT_PERCENTILE = 0.99;
 
   public static void main(String[] args) {
     System.setProperty("java.awt.headless", "true");
@@ -40,10 +48,13 @@ public final class Demo {
     out.printf(Locale.ROOT, "expected: %.1f req/s -> %d replica(s); %.1f req/s -> %d; long prompts at %.1f req/s -> %d%n%n",
         BASE, ClosedLoop.replicasFor(BASE, ClosedLoop.SHORT), 3 * BASE, ClosedLoop.replicasFor(3 * BASE, ClosedLoop.SHORT),
         BASE, ClosedLoop.replicasFor(BASE, ClosedLoop.LONG));
+    out.printf(Locale.ROOT, "SLO: TTFT p%.0f <= %.0f s (spec.slo.ttft); the count never falls below ρ's%n%n", TTFT_PERCENTILE * 100,
+        TTFT_TARGET_SECONDS);
     out.println("starting the API server mock, Prometheus and the operator ...");
     try (ClosedLoop loop = ClosedLoop.start(work)) {
       out.printf("cluster %s, Prometheus %s, operator log %s%n%n", loop.cluster().url(), loop.prometheus().url(), loop.operator().log());
-      Served served = loop.deploy("llm", Mode.Enforce, BASE, ClosedLoop.SHORT, 7);
+      Served served = loop.deploy("llm", Mode.Enforce, BASE, ClosedLoop.SHORT, 7,
+          Optional.of(new TtftObjective(Math.round(TTFT_TARGET_SECONDS) + "s", TTFT_PERCENTILE)));
       out.println(Served.Row.header());
       Instant start = Instant.now();
       try (Timeline timeline = new Timeline(served, 2000, row -> Timeline.print(out, row))) {
@@ -61,7 +72,7 @@ public final class Demo {
         out.println();
         out.println("$ kubectl describe inferenceservice -n llm " + served.service().getMetadata().getName());
         out.print(served.describe());
-        Path png = timeline.chart(chart, "StableServe closed loop: arrival rate, stable capacity, replicas, queue");
+        Path png = timeline.chart(chart, "StableServe closed loop", OptionalDouble.of(TTFT_TARGET_SECONDS));
         out.println();
         out.println("chart written to " + png);
       }

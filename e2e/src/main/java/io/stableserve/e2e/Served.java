@@ -174,6 +174,10 @@ public final class Served {
   }
 
   /** A {@code kubectl describe inferenceservice}-style account: spec in short, status, conditions, events. */
+  private static String seconds(Double s) {
+    return s == null ? "-" : String.format(Locale.ROOT, "%.2f s", s);
+  }
+
   public String describe() {
     InferenceService s = service();
     InferenceServiceStatus st = s.getStatus();
@@ -200,6 +204,13 @@ public final class Served {
       if (c.getConstraints() != null) {
         c.getConstraints().forEach(k -> b.append(String.format(Locale.ROOT, "    %-12s %.3g req/s%n", k.getName(), k.getRate())));
       }
+    }
+    if (st.getTtft() != null) {
+      var tt = st.getTtft();
+      b.append(String.format(Locale.ROOT, "  TTFT:       p%s target %.3g s; measured %s, predicted for the replicas that served %s, "
+          + "at the desired count %s; calibration factor %.2f%n", tt.getPercentile() == null ? "-" : String.format(Locale.ROOT, "%.0f", tt.getPercentile() * 100),
+          tt.getTargetSeconds(), seconds(tt.getObservedSeconds()), seconds(tt.getPredictedSeconds()), seconds(tt.getPredictedAtDesiredSeconds()),
+          tt.getCalibrationFactor()));
     }
     if (st.getUtilization() != null) {
       b.append(String.format(Locale.ROOT, "  Utilisation: %.3g%n", st.getUtilization()));

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalDouble;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -58,30 +59,43 @@ public final class Timeline implements AutoCloseable {
     return lastError;
   }
 
-  /** Writes arrival rate, stable capacity, replicas and queue over time as a PNG. */
-  public Path chart(Path png, String title) {
+  /**
+   * Writes the rows as a PNG, one panel per quantity, each with one unit: rates and capacity (req/s),
+   * replicas, the queue (requests), and TTFT (s) against the SLO's target when there is one.
+   */
+  public Path chart(Path png, String title, OptionalDouble ttftTarget) {
     List<Served.Row> all = rows();
     if (all.isEmpty()) {
       throw new IllegalStateException("no samples to chart for " + served.namespace());
     }
     double t0 = all.get(0).time();
     double[] t = all.stream().mapToDouble(r -> r.time() - t0).toArray();
-    XYChart chart = new XYChartBuilder().width(1000).height(560).title(title)
-        .xAxisTitle("time (s)").yAxisTitle("req/s, replicas, requests queued").build();
-    chart.getStyler().setMarkerSize(0);
-    add(chart, "arrival rate (req/s)", t, all.stream().mapToDouble(Served.Row::arrivalRate).toArray());
-    add(chart, "stable capacity of ready replicas (req/s)", t,
+    XYChart rates = panel(title + ": arrivals and capacity", "req/s");
+    add(rates, "arrival rate offered", t, all.stream().mapToDouble(Served.Row::arrivalRate).toArray());
+    add(rates, "λ̂ (the operator's estimate)", t, all.stream().mapToDouble(r -> Double.isNaN(r.observedRate()) ? 0 : r.observedRate()).toArray());
+    add(rates, "stable capacity of ready replicas", t,
         all.stream().mapToDouble(r -> Double.isNaN(r.stableCapacity()) ? 0 : r.stableCapacity()).toArray());
-    add(chart, "replicas (spec)", t, all.stream().mapToDouble(Served.Row::desired).toArray());
-    add(chart, "replicas ready", t, all.stream().mapToDouble(Served.Row::ready).toArray());
-    add(chart, "queue (requests)", t, all.stream().mapToDouble(Served.Row::queue).toArray());
+    XYChart replicas = panel("replicas", "replicas");
+    add(replicas, "spec", t, all.stream().mapToDouble(Served.Row::desired).toArray());
+    add(replicas, "ready", t, all.stream().mapToDouble(Served.Row::ready).toArray());
+    XYChart queue = panel("queue", "requests waiting");
+    add(queue, "waiting in the replicas", t, all.stream().mapToDouble(Served.Row::queue).toArray());
+    XYChart ttft = panel("time to first token", "seconds");
+    add(ttft, "TTFT p99 measured", t, all.stream().mapToDouble(r -> Double.isNaN(r.ttftP99()) ? 0 : r.ttftP99()).toArray());
+    ttftTarget.ifPresent(target -> add(ttft, "SLO target", t, all.stream().mapToDouble(r -> target).toArray()));
     try {
       Files.createDirectories(png.toAbsolutePath().getParent());
-      BitmapEncoder.saveBitmap(chart, png.toString(), BitmapEncoder.BitmapFormat.PNG);
+      BitmapEncoder.saveBitmap(List.of(rates, replicas, queue, ttft), 4, 1, png.toString(), BitmapEncoder.BitmapFormat.PNG);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the chart " + png, e);
     }
     return png.toString().endsWith(".png") ? png : Path.of(png + ".png");
+  }
+
+  private static XYChart panel(String title, String unit) {
+    XYChart chart = new XYChartBuilder().width(1000).height(260).title(title).xAxisTitle("time (s)").yAxisTitle(unit).build();
+    chart.getStyler().setMarkerSize(0);
+    return chart;
   }
 
   private static void add(XYChart chart, String name, double[] x, double[] y) {

@@ -199,6 +199,52 @@ class ClosedLoopTest {
     }
   }
 
+  /**
+   * With a TTFT objective, a ramp and then a shift to long prompts at the same rate. On the ramp
+   * (0.8 to 4 req/s over 60 s) the operator reaches the count the final rate needs before the
+   * ramp has been over for a start-up and a window; the status reports the objective with the
+   * measured TTFT. At the shift, the prompt lengths in status follow the requests that start (vLLM's
+   * prompt_tokens_total at first token) within a few polls, before the long requests complete and
+   * fill the window's histogram, and the count rises to the scheduler model's for long prompts.
+   */
+  @Test
+  void withAnSloARampIsFollowedAndAShiftToLongPromptsShowsAtOnce() {
+    Served s = loop.deploy("slo", Mode.Enforce, 0.8, ClosedLoop.SHORT, 11,
+        java.util.Optional.of(new io.stableserve.api.TtftObjective("2s", 0.99)));
+    try {
+      settled(s, 1);
+      double top = 4.0;
+      for (int step = 1; step <= 12; step++) {
+        s.load().set(0.8 + (top - 0.8) * step / 12, ClosedLoop.SHORT);
+        Served.sleep(Duration.ofSeconds(5));
+      }
+      int needed = ClosedLoop.replicasFor(top, ClosedLoop.SHORT);
+      InferenceService ramped = s.await("at least " + needed + " replicas for " + top + " req/s",
+          x -> x.getStatus().getReplicas() != null && x.getStatus().getReplicas() >= needed, Duration.ofSeconds(40));
+      assertThat(ramped.getStatus().getTtft()).as("status.ttft with the objective").isNotNull();
+      assertThat(ramped.getStatus().getTtft().getTargetSeconds()).isEqualTo(2.0);
+      assertThat(ramped.getStatus().getTtft().getPercentile()).isEqualTo(0.99);
+
+      double rate = 1.5;
+      s.load().set(rate, ClosedLoop.SHORT);
+      InferenceService calm = s.await("a window of short prompts at " + rate + " req/s",
+          x -> x.getStatus().getWorkload() != null && x.getStatus().getWorkload().getPromptTokensMean() < 1000, Duration.ofSeconds(60));
+      Instant shift = Instant.now();
+      s.load().set(rate, ClosedLoop.LONG);
+      InferenceService shifted = s.await("prompt lengths of the long prompts starting now",
+          x -> x.getStatus().getWorkload().getPromptTokensMean() > 1500, Duration.ofSeconds(20));
+      assertThat(Duration.between(shift, Instant.now())).as("the mix shows before a 20 s window could fill")
+          .isLessThan(Duration.ofSeconds(20));
+      assertThat(shifted.getStatus().getWorkload().getPromptTokensMean())
+          .isGreaterThan(calm.getStatus().getWorkload().getPromptTokensMean() * 2);
+      int longNeeded = ClosedLoop.replicasFor(rate, ClosedLoop.LONG);
+      s.await("at least " + longNeeded + " replicas for long prompts at " + rate + " req/s",
+          x -> x.getStatus().getReplicas() != null && x.getStatus().getReplicas() >= longNeeded, Duration.ofSeconds(90));
+    } finally {
+      loop.retire(s);
+    }
+  }
+
   /** A constraint's rate per replica in status; +∞ when it is not listed. */
   static double rate(InferenceService s, String constraint) {
     return s.getStatus().getCapacity().getConstraints().stream().filter(c -> constraint.equals(c.getName()))
