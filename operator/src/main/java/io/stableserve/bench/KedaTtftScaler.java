@@ -66,7 +66,7 @@ public final class KedaTtftScaler implements Autoscaler {
   static double p90(FleetMetrics metrics) {
     return metrics.increase(RATE_WINDOW_SECONDS)
         .filter(i -> i.ttft() != null)
-        .map(i -> HistogramQuantile.of(QUANTILE, i.ttft()))
+        .map(i -> i.ttft().quantile(QUANTILE).orElse(Double.NaN))
         .orElse(Double.NaN);
   }
 

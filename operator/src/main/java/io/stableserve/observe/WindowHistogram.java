@@ -56,38 +56,51 @@ public record WindowHistogram(String metric, List<Bucket> buckets, double sum, d
   }
 
   /**
-   * The q-quantile as Prometheus's {@code histogram_quantile} gives it: linear interpolation inside
-   * the bucket that holds it, from 0 for the first bucket; the largest finite bound when it falls in
-   * the +Inf bucket. Empty when nothing was counted.
+   * PromQL's {@code histogram_quantile(q, ...)} on this increase (a rate divides every bucket by the
+   * same W, which does not move the quantile), as Prometheus documents it ({@code bucketQuantile}):
+   * q below 0 gives −∞ and above 1 +∞; empty (Prometheus's NaN) when the highest bucket is not
+   * {@code le="+Inf"}, there are fewer than two buckets, or nothing was observed; the rank q·(the
+   * +Inf count) is found in the first bucket that reaches it and interpolated linearly from that
+   * bucket's lower bound (the previous {@code le}, 0 for the first) to its {@code le}; a rank in the
+   * +Inf bucket gives the largest finite {@code le}; cumulative counts that go down are raised to the
+   * previous count first.
    */
   public java.util.OptionalDouble quantile(double q) {
-    if (!(q >= 0 && q <= 1)) {
-      throw new IllegalArgumentException("quantile must be in [0, 1], got " + q);
+    if (q < 0) {
+      return java.util.OptionalDouble.of(Double.NEGATIVE_INFINITY);
+    }
+    if (q > 1) {
+      return java.util.OptionalDouble.of(Double.POSITIVE_INFINITY);
     }
     List<Bucket> sorted = buckets.stream().sorted(java.util.Comparator.comparingDouble(Bucket::upperBound)).toList();
-    if (sorted.isEmpty()) {
+    int n = sorted.size();
+    if (n < 2 || !Double.isInfinite(sorted.get(n - 1).upperBound())) {
       return java.util.OptionalDouble.empty();
     }
-    double total = Double.isInfinite(sorted.get(sorted.size() - 1).upperBound())
-        ? sorted.get(sorted.size() - 1).cumulativeCount() : Math.max(count, sorted.get(sorted.size() - 1).cumulativeCount());
-    if (!(total > 0)) {
+    double[] counts = new double[n];
+    double max = Double.NEGATIVE_INFINITY;
+    for (int i = 0; i < n; i++) {
+      max = Math.max(max, sorted.get(i).cumulativeCount());
+      counts[i] = max;
+    }
+    double observations = counts[n - 1];
+    if (!(observations > 0)) {
       return java.util.OptionalDouble.empty();
     }
-    double rank = q * total;
-    double lowerBound = 0;
-    double lowerCount = 0;
-    for (Bucket b : sorted) {
-      if (b.cumulativeCount() >= rank) {
-        if (Double.isInfinite(b.upperBound())) {
-          return java.util.OptionalDouble.of(lowerBound);
-        }
-        double inBucket = b.cumulativeCount() - lowerCount;
-        double share = inBucket > 0 ? (rank - lowerCount) / inBucket : 1;
-        return java.util.OptionalDouble.of(lowerBound + (b.upperBound() - lowerBound) * share);
-      }
-      lowerBound = Double.isInfinite(b.upperBound()) ? lowerBound : b.upperBound();
-      lowerCount = b.cumulativeCount();
+    double rank = q * observations;
+    int b = 0;
+    while (b < n - 1 && counts[b] < rank) {
+      b++;
     }
-    return java.util.OptionalDouble.of(lowerBound);
+    if (b == n - 1) {
+      return java.util.OptionalDouble.of(sorted.get(n - 2).upperBound());
+    }
+    if (b == 0 && sorted.get(0).upperBound() <= 0) {
+      return java.util.OptionalDouble.of(sorted.get(0).upperBound());
+    }
+    double start = b > 0 ? sorted.get(b - 1).upperBound() : 0;
+    double inBucket = counts[b] - (b > 0 ? counts[b - 1] : 0);
+    double within = rank - (b > 0 ? counts[b - 1] : 0);
+    return java.util.OptionalDouble.of(start + (sorted.get(b).upperBound() - start) * (within / inBucket));
   }
 }

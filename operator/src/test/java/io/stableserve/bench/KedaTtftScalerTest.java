@@ -30,24 +30,24 @@ class KedaTtftScalerTest {
   @Test
   void histogramQuantileInterpolatesInsideTheBucketThatHoldsTheRank() {
     // rank 90: the le=5 bucket (85 → 95) holds it; 2.5 + (5 − 2.5) · (90 − 85) / 10 = 3.75
-    assertThat(HistogramQuantile.of(0.9, HAND)).isCloseTo(3.75, within(1e-12));
+    assertThat(HAND.quantile(0.9).orElse(Double.NaN)).isCloseTo(3.75, within(1e-12));
     // rank 50: the le=1 bucket (30 → 60); 0.5 + 0.5 · 20 / 30
-    assertThat(HistogramQuantile.of(0.5, HAND)).isCloseTo(0.5 + 0.5 * 20 / 30, within(1e-12));
+    assertThat(HAND.quantile(0.5).orElse(Double.NaN)).isCloseTo(0.5 + 0.5 * 20 / 30, within(1e-12));
     // rank 10: the first bucket, from 0; 0.5 · 10 / 30
-    assertThat(HistogramQuantile.of(0.1, HAND)).isCloseTo(0.5 * 10 / 30, within(1e-12));
+    assertThat(HAND.quantile(0.1).orElse(Double.NaN)).isCloseTo(0.5 * 10 / 30, within(1e-12));
     // rank 99 falls in +Inf: the largest finite bound
-    assertThat(HistogramQuantile.of(0.99, HAND)).isEqualTo(5.0);
-    assertThat(HistogramQuantile.of(1.5, HAND)).isEqualTo(Double.POSITIVE_INFINITY);
-    assertThat(HistogramQuantile.of(-0.5, HAND)).isEqualTo(Double.NEGATIVE_INFINITY);
+    assertThat(HAND.quantile(0.99).orElse(Double.NaN)).isEqualTo(5.0);
+    assertThat(HAND.quantile(1.5).orElse(Double.NaN)).isEqualTo(Double.POSITIVE_INFINITY);
+    assertThat(HAND.quantile(-0.5).orElse(Double.NaN)).isEqualTo(Double.NEGATIVE_INFINITY);
   }
 
   @Test
   void histogramQuantileIsNaNWithoutObservationsOrWithoutAnInfBucket() {
     WindowHistogram empty = new WindowHistogram("x", List.of(new WindowHistogram.Bucket(1, 0),
         new WindowHistogram.Bucket(Double.POSITIVE_INFINITY, 0)), 0, 0);
-    assertThat(HistogramQuantile.of(0.9, empty)).isNaN();
+    assertThat(empty.quantile(0.9).orElse(Double.NaN)).isNaN();
     WindowHistogram noInf = new WindowHistogram("x", List.of(new WindowHistogram.Bucket(1, 5), new WindowHistogram.Bucket(2, 10)), 12, 10);
-    assertThat(HistogramQuantile.of(0.9, noInf)).isNaN();
+    assertThat(noInf.quantile(0.9).orElse(Double.NaN)).isNaN();
   }
 
   @Test
