@@ -1,5 +1,7 @@
 package io.stableserve.bench;
 
+import io.stableserve.testing.FixedArrivals;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -9,11 +11,8 @@ import io.stableserve.sim.EngineSetup;
 import io.stableserve.sim.Fleet;
 import io.stableserve.sim.FleetSpec;
 import io.stableserve.sim.Router;
-import io.stableserve.sim.arrivals.Arrival;
-import io.stableserve.sim.arrivals.RequestSource;
 import io.stableserve.solve.EngineConfig;
 import io.stableserve.solve.StepTimeModel;
-import java.util.ArrayDeque;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -61,28 +60,6 @@ class KedaTtftScalerTest {
   }
 
   /** A fixed list of arrivals of 100 prompt tokens and 3 output tokens. */
-  private static RequestSource arrivals(double... times) {
-    ArrayDeque<Arrival> queue = new ArrayDeque<>();
-    for (double t : times) {
-      queue.add(new Arrival(t, 100, 3));
-    }
-    return new RequestSource() {
-      @Override
-      public double nextTime() {
-        return queue.isEmpty() ? Double.POSITIVE_INFINITY : queue.peek().time();
-      }
-
-      @Override
-      public Arrival next() {
-        return queue.poll();
-      }
-
-      @Override
-      public String describe() {
-        return "fixed";
-      }
-    };
-  }
 
   /**
    * One replica whose steps take 0.125 s with a budget of 512 tokens; ten requests of 100 prompt
@@ -93,7 +70,7 @@ class KedaTtftScalerTest {
    */
   private static FleetMetrics fleetMetrics() {
     EngineSetup engine = EngineSetup.of(EngineConfig.of(16 * 4000, 512, new StepTimeModel(0.125, 0, 0)));
-    Fleet fleet = new Fleet(FleetSpec.of(engine, 0), arrivals(1, 1, 1, 1, 1, 1, 1, 1, 1, 1), new Router.LeastOutstanding(), 1, 1);
+    Fleet fleet = new Fleet(FleetSpec.of(engine, 0), FixedArrivals.at(1, 1, 1, 1, 1, 1, 1, 1, 1, 1), new Router.LeastOutstanding(), 1, 1);
     FleetMetrics m = new FleetMetrics(600);
     for (double t : new double[] {0, 15, 60}) {
       fleet.advanceTo(t);
@@ -123,7 +100,7 @@ class KedaTtftScalerTest {
   @Test
   void aMinuteWithoutFirstTokensReadsZeroAndTheRuleIsAveragedOver45Seconds() {
     EngineSetup engine = EngineSetup.of(EngineConfig.of(16 * 4000, 512, new StepTimeModel(0.125, 0, 0)));
-    Fleet fleet = new Fleet(FleetSpec.of(engine, 0), arrivals(1, 1, 1, 1, 1, 1, 1, 1, 1, 1), new Router.LeastOutstanding(), 1, 1);
+    Fleet fleet = new Fleet(FleetSpec.of(engine, 0), FixedArrivals.at(1, 1, 1, 1, 1, 1, 1, 1, 1, 1), new Router.LeastOutstanding(), 1, 1);
     FleetMetrics m = new FleetMetrics(600);
     KedaTtftScaler keda = new KedaTtftScaler(range, 1, 0.25, HpaBehavior.defaults());
     double[] smoothed = new double[4];

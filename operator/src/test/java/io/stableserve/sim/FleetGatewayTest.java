@@ -1,15 +1,14 @@
 package io.stableserve.sim;
 
+import io.stableserve.testing.FixedArrivals;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import io.stableserve.sim.arrivals.Arrival;
-import io.stableserve.sim.arrivals.RequestSource;
 import io.stableserve.sim.metrics.VllmMetricsSnapshot;
 import io.stableserve.solve.EngineConfig;
 import io.stableserve.solve.StepTimeModel;
-import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -28,31 +27,9 @@ class FleetGatewayTest {
   private static final EngineSetup ENGINE = EngineSetup.of(EngineConfig.of(16 * 4000, 512, new StepTimeModel(0.125, 0, 0)));
 
   /** A fixed list of arrivals. */
-  private static RequestSource arrivals(double... times) {
-    ArrayDeque<Arrival> queue = new ArrayDeque<>();
-    for (double t : times) {
-      queue.add(new Arrival(t, 100, 3));
-    }
-    return new RequestSource() {
-      @Override
-      public double nextTime() {
-        return queue.isEmpty() ? Double.POSITIVE_INFINITY : queue.peek().time();
-      }
-
-      @Override
-      public Arrival next() {
-        return queue.poll();
-      }
-
-      @Override
-      public String describe() {
-        return "fixed";
-      }
-    };
-  }
 
   private static Fleet fleet(FleetSpec spec, int replicas) {
-    return new Fleet(spec, arrivals(0.5, 0.5, 0.5, 0.5, 0.5, 0.625), new Router.LeastOutstanding(), replicas, 1);
+    return new Fleet(spec, FixedArrivals.at(0.5, 0.5, 0.5, 0.5, 0.5, 0.625), new Router.LeastOutstanding(), replicas, 1);
   }
 
   @Test
@@ -104,7 +81,7 @@ class FleetGatewayTest {
   @Test
   void heldRequestsGoToTheReplicasWithRoomAndANewReplicaTakesThemWhenReady() {
     // A second replica asked for at 0 s serves from 0.7 s.
-    Fleet f = new Fleet(FleetSpec.of(ENGINE, 0.7).withGateway(1), arrivals(0.5, 0.5, 0.5, 0.5, 0.5),
+    Fleet f = new Fleet(FleetSpec.of(ENGINE, 0.7).withGateway(1), FixedArrivals.at(0.5, 0.5, 0.5, 0.5, 0.5),
         new Router.LeastOutstanding(), 1, 1);
     f.scaleTo(2);
     f.advanceTo(0.5);
