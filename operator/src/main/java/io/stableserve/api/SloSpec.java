@@ -11,7 +11,7 @@ public class SloSpec {
   @Required
   @JsonPropertyDescription("Time to first token: the replica count becomes the fewest whose predicted TTFT percentile "
       + "meets the target (a queueing approximation calibrated online on vLLM's TTFT histogram), instead of "
-      + "ceil(lambda / (rho * mu)); a queue that exists is drained within a replica start-up and the target.")
+      + "ceil(lambda / (rho * mu)); a backlog is drained within ttft.drainTime of the replicas added for it serving.")
   private TtftObjective ttft;
 
   public SloSpec() {}

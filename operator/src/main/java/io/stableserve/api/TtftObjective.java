@@ -29,6 +29,15 @@ public class TtftObjective {
   @JsonPropertyDescription("Which percentile of TTFT, between 0.5 and 0.9999. Default 0.99.")
   private Double percentile = Double.valueOf(Defaults.TTFT_PERCENTILE);
 
+  @Size(max = Durations.MAX_LENGTH)
+  @ValidationRule(value = Durations.RULE, message = Durations.MESSAGE)
+  @ValidationRule(value = "duration(self) >= duration('5s') && duration(self) <= duration('10m')",
+      message = "must be between 5s and 10m")
+  @JsonPropertyDescription("A backlog, more requests queued than are served within the target, is drained within this "
+      + "time of the replicas added for it serving: the shorter, the more replicas a backlog adds. A duration, "
+      + "5s to 10m. Default " + Defaults.TTFT_DRAIN_TIME + ".")
+  private String drainTime;
+
   public TtftObjective() {}
 
   public TtftObjective(String target, Double percentile) {
@@ -43,8 +52,9 @@ public class TtftObjective {
     }
     Duration d = Durations.parse(target, "slo.ttft.target");
     double p = percentile == null ? Double.parseDouble(Defaults.TTFT_PERCENTILE) : percentile;
+    Duration drain = drainTime == null ? Defaults.ttftDrainTime() : Durations.parse(drainTime, "slo.ttft.drainTime");
     try {
-      return new TtftSlo(d.toMillis() / 1000.0, p);
+      return new TtftSlo(d.toMillis() / 1000.0, p, drain.toMillis() / 1000.0);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("spec.slo.ttft: " + e.getMessage(), e);
     }
@@ -61,6 +71,14 @@ public class TtftObjective {
 
   public void setTarget(String target) {
     this.target = target;
+  }
+
+  public String getDrainTime() {
+    return drainTime;
+  }
+
+  public void setDrainTime(String drainTime) {
+    this.drainTime = drainTime;
   }
 
   public Double getPercentile() {

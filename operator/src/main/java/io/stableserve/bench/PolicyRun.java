@@ -59,9 +59,10 @@ public final class PolicyRun {
       int queue = s.waiting() + s.atRouter();
       if (t <= horizon) {
         peakQueue = Math.max(peakQueue, queue);
-        if (queue > 0 && Double.isNaN(backlogStart)) {
+        boolean late = s.longestWait() > setup.ttftTargetSeconds();
+        if (late && Double.isNaN(backlogStart)) {
           backlogStart = t;
-        } else if (queue == 0 && !Double.isNaN(backlogStart)) {
+        } else if (!late && !Double.isNaN(backlogStart)) {
           longestBacklog = Math.max(longestBacklog, t - backlogStart);
           backlogStart = Double.NaN;
         }

@@ -15,8 +15,9 @@ import java.util.List;
  *     a request still unfinished at the end of the run counts as a miss
  * @param ttftP99 the 99th percentile of TTFT in seconds (infinite when more than 1% never
  *     finished)
- * @param longestBacklogSeconds the longest stretch during which the waiting queue (engines' waiting
- *     queues plus requests held at the router or gateway) never emptied, at 1 s samples
+ * @param longestBacklogSeconds the longest stretch during which some request without its first token
+ *     (in an engine's waiting queue or held at the router or gateway) had waited longer than the TTFT
+ *     target, at 1 s samples: arrivals outrunning service, not the requests that arrive during a step
  * @param peakQueue the most requests waiting at one sample
  * @param scalingActions decisions that changed the replica count
  * @param preemptions preemptions over all replicas

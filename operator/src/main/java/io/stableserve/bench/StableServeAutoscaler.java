@@ -57,10 +57,9 @@ public final class StableServeAutoscaler implements Autoscaler {
   public static final double SUB_INTERVAL_SECONDS = 30;
 
   private final ServiceSettings settings;
+  private final boolean gateway;
   private final StateStore<String> memories = new InMemoryStateStore<>();
   private Evaluation last;
-  private FleetMetrics current;
-  private final Observer observer = w -> observe(current, w);
 
   public StableServeAutoscaler(ReplicaRange range, double targetUtilization, Duration startupTime, EngineConfig engine,
       ModelKind model) {
@@ -78,6 +77,7 @@ public final class StableServeAutoscaler implements Autoscaler {
     }
     this.settings = settings(range, targetUtilization, startupTime, engine, model, settleTime,
         new ObservationWindow(Duration.ofMillis(Math.round(windowSeconds * 1000)), Duration.ofMillis(Math.round(SUB_INTERVAL_SECONDS * 1000))));
+    this.gateway = false;
   }
 
   /**
@@ -92,16 +92,22 @@ public final class StableServeAutoscaler implements Autoscaler {
     if (s.sloPercentile().isPresent()) {
       a = a.withSlo(new TtftSlo(setup.ttftTargetSeconds(), s.sloPercentile().getAsDouble()));
     }
-    return a;
+    return setup.stage().gatewayWaitingLimit().isPresent() ? a.readingTheGateway() : a;
   }
 
-  private StableServeAutoscaler(ServiceSettings settings) {
+  private StableServeAutoscaler(ServiceSettings settings, boolean gateway) {
     this.settings = settings;
+    this.gateway = gateway;
   }
 
   /** The same autoscaler with a TTFT objective. */
   public StableServeAutoscaler withSlo(TtftSlo slo) {
-    return new StableServeAutoscaler(settings.withPolicy(settings.policy().withSlo(Optional.of(slo))));
+    return new StableServeAutoscaler(settings.withPolicy(settings.policy().withSlo(Optional.of(slo))), gateway);
+  }
+
+  /** The same autoscaler reading a gateway's held requests, as a service with a gateway metrics query does. */
+  public StableServeAutoscaler readingTheGateway() {
+    return new StableServeAutoscaler(settings, true);
   }
 
   /** The pipeline's settings the benchmark's StableServe runs with: the defaults, but for what is named. */
@@ -130,14 +136,14 @@ public final class StableServeAutoscaler implements Autoscaler {
   public int decide(FleetMetrics metrics, int specReplicas, int readyReplicas) {
     Instant now = Instant.ofEpochMilli(Math.round(metrics.now() * 1000));
     ServiceMemory memory = last == null ? ServiceMemory.takingOver(specReplicas, now) : memories.load(NAME);
-    current = metrics;
+    Observer observer = w -> observe(metrics, w, gateway);
     last = ScalingPipeline.observeAndEvaluate(observer, settings, memory, new ReplicaCounts(specReplicas, readyReplicas), now);
     memories.store(NAME, memory.after(last, last.decision().scales(), now));
     return last.decision().desiredReplicas();
   }
 
   /** What the observe stage would read from Prometheus about the fleet, for the configured window. */
-  static Observation observe(FleetMetrics metrics, ObservationWindow config) throws MetricsUnavailableException {
+  static Observation observe(FleetMetrics metrics, ObservationWindow config, boolean gateway) throws MetricsUnavailableException {
     double resolution = config.resolutionSeconds();
     List<FleetMetrics.Increase> parts = List.of();
     for (double w = config.seconds(); w >= resolution && parts.isEmpty(); w -= resolution) {
@@ -147,14 +153,15 @@ public final class StableServeAutoscaler implements Autoscaler {
       throw new MetricsUnavailableException(MetricsProblem.NO_DATA, Signal.COMPLETIONS, null,
           "no counter samples cover a sub-interval of the window yet");
     }
-    return observation(metrics, parts);
+    return observation(metrics, parts, gateway);
   }
 
   /**
-   * What the observe stage would have read from Prometheus for this window, with a gateway's metrics
-   * read too: requests held in front of the replicas count as arrivals and as queued.
+   * What the observe stage would have read from Prometheus for this window. Requests held in front of
+   * the replicas count as arrivals; with {@code gateway}, the gateway's held count is read as its
+   * queue metric too.
    */
-  static Observation observation(FleetMetrics metrics, List<FleetMetrics.Increase> parts) {
+  static Observation observation(FleetMetrics metrics, List<FleetMetrics.Increase> parts, boolean gateway) {
     double from = parts.get(0).from();
     double to = parts.get(parts.size() - 1).to();
     FleetMetrics.Counters start = metrics.countersAt(from);
@@ -186,7 +193,7 @@ public final class StableServeAutoscaler implements Autoscaler {
         new Observation.RequestFlow(completions, end.inSystem() + end.atGateway(), OptionalDouble.of(start.inSystem() + start.atGateway()),
             OptionalDouble.empty()),
         new Observation.Occupancy(pods, running, waiting, pods == 0 ? OptionalDouble.empty() : OptionalDouble.of(leastWaiting), perPod,
-            OptionalDouble.of(end.atGateway())),
+            gateway ? OptionalDouble.of(end.atGateway()) : OptionalDouble.empty()),
         new Observation.TokenLengths(Optional.of(sum(parts, true)), Optional.of(sum(parts, false)), OptionalDouble.empty(),
             OptionalDouble.empty(), recentPromptMean(parts)),
         new Observation.EngineSignals(Optional.empty(), OptionalDouble.of(preemptions / seconds), OptionalDouble.empty(),

@@ -10,10 +10,19 @@ package io.stableserve.decide;
  * @param prefillSeconds the time a request's prefill takes once it has a place in the batch
  * @param burstFactor the calibration factor k of the TTFT approximation, learned from vLLM's TTFT
  *     histogram (1 when none)
+ * @param gateway whether requests wait at a gateway whose queue is read, from where any replica,
+ *     a new one too, takes them; without one a request waits in the replica it was routed to
+ * @param everyReplicaQueued whether every replica had requests waiting (false when unknown)
  */
-public record Queueing(double queued, double arrivalScv, double serviceScv, double prefillSeconds, double burstFactor) {
+public record Queueing(double queued, double arrivalScv, double serviceScv, double prefillSeconds, double burstFactor,
+    boolean gateway, boolean everyReplicaQueued) {
 
   private static final Queueing NONE = new Queueing(0, 1, 1, 0, 1);
+
+  /** Requests that wait in the replicas they were routed to: no gateway. */
+  public Queueing(double queued, double arrivalScv, double serviceScv, double prefillSeconds, double burstFactor) {
+    this(queued, arrivalScv, serviceScv, prefillSeconds, burstFactor, false, false);
+  }
 
   public Queueing {
     for (double v : new double[] {queued, arrivalScv, serviceScv, prefillSeconds}) {

@@ -143,10 +143,29 @@ public final class ScalingPolicy {
     boolean forecast = lambdaAhead > lambdaUp;
     double lambdaSized = Math.max(lambdaUp, lambdaAhead);
     int neededUp = lambdaSized > lambda ? count(lambdaSized, capacity, queueing) : needed;
-    // With an SLO, the backlog that exists must drain too: within a start-up and the target.
-    double drainSeconds = ahead + slo.map(TtftSlo::targetSeconds).orElse(0.0);
-    int neededToDrain = slo.isPresent() && queueing.queued() > 0
-        ? atLeastOne(Math.ceil((lambdaSized + queueing.queued() / drainSeconds) / mu)) : 0;
+    int neededToDrain = 0;
+    double projectedQueue = 0;
+    double drainSeconds = slo.map(TtftSlo::drainSeconds).orElse(0.0);
+    if (slo.isPresent() && queueing.queued() > 0) {
+      // The backlog grows while arrivals outrun the ready replicas, until the replicas asked for now
+      // serve, a start-up from now; from then it drains within the drain time. Up to the target's
+      // worth of arrivals in the queue is no backlog: they are served within the target.
+      double startup = behavior.startupTime().toMillis() / 1000.0;
+      projectedQueue = queueing.queued() + Math.max(0, lambdaUp - replicas.ready() * mu) * startup;
+      double backlog = projectedQueue - lambdaUp * slo.get().targetSeconds();
+      if (backlog > 0) {
+        int forArrivals = count(lambdaSized, capacity, queueing);
+        neededToDrain = saturatingAdd(forArrivals, Math.ceil(backlog / (drainSeconds * mu)));
+        if (!queueing.gateway()) {
+          // A request waits in the replica it was routed to. New replicas drain those queues only by
+          // taking every new arrival, so that the queued replicas serve their queues alone: that needs
+          // every replica queued (else arrivals already have one without a queue), and no more than
+          // the ready replicas plus those the arrivals need.
+          neededToDrain = queueing.everyReplicaQueued()
+              ? Math.min(neededToDrain, saturatingAdd(replicas.ready(), Math.ceil(lambdaSized / mu))) : 0;
+        }
+      }
+    }
 
     int recommendation;
     DecisionReason reason;
@@ -164,8 +183,8 @@ public final class ScalingPolicy {
           ramp.get().slope() * 60, lambdaAhead, ahead, neededUp));
     }
     if (neededToDrain > neededUp) {
-      why.append(String.format(Locale.ROOT, "; %.0f requests queued drain within %.0f s with %d", queueing.queued(), drainSeconds,
-          neededToDrain));
+      why.append(String.format(Locale.ROOT, "; %.0f requests queued, %.0f when the replicas asked for now serve, drain within %.0f s with %d",
+          queueing.queued(), projectedQueue, drainSeconds, neededToDrain));
       neededUp = neededToDrain;
     }
     int fewest = count(Math.max(0, lambdaUp - z * sigmaUp), capacity, queueing);
@@ -304,6 +323,11 @@ public final class ScalingPolicy {
         queueing.burstFactor(), queueing.prefillSeconds(), stable, bounds.max());
     // ρ stays the floor: it is the headroom for μ̂'s own error, which the approximation does not see.
     return Math.max(forTtft, replicasFor(rate, capacity));
+  }
+
+  private static int saturatingAdd(int replicas, double more) {
+    double sum = replicas + more;
+    return sum >= Integer.MAX_VALUE / 2.0 ? Integer.MAX_VALUE / 2 : (int) sum;
   }
 
   private static int atLeastOne(double replicas) {

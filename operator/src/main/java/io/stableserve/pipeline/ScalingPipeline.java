@@ -125,7 +125,8 @@ public final class ScalingPipeline {
   static Queueing queueing(ServiceEstimate estimate, WorkloadEstimate workload, ResolvedEngine engine, Capacity capacity,
       double factor) {
     return new Queueing(estimate.queued(), estimate.arrivals().burstiness().orElse(1), SERVICE_SCV,
-        prefillSeconds(workload, engine, capacity), factor);
+        prefillSeconds(workload, engine, capacity), factor, estimate.gatewayQueue().isPresent(),
+        estimate.everyReplicaQueued());
   }
 
   /** A request's prefill once it is in the batch: its chunks, each a step at the capacity's step time. */

@@ -31,6 +31,8 @@ public final class Defaults {
   public static final String REPLICA_STARTUP_TIME = "5m";
   /** The TTFT percentile of an SLO that names none. */
   public static final String TTFT_PERCENTILE = "0.99";
+  /** With an SLO, a backlog drains within this time of the replicas asked for serving. */
+  public static final String TTFT_DRAIN_TIME = "30s";
   /** The fewest replicas. */
   public static final String MIN_REPLICAS = "1";
 
@@ -40,6 +42,10 @@ public final class Defaults {
 
   public static double ttftPercentile() {
     return Double.parseDouble(TTFT_PERCENTILE);
+  }
+
+  public static Duration ttftDrainTime() {
+    return Durations.parse(TTFT_DRAIN_TIME, "slo.ttft.drainTime");
   }
 
   public static Duration window() {

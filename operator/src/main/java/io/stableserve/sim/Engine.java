@@ -389,6 +389,21 @@ public final class Engine {
     return waiting.size();
   }
 
+  /**
+   * How long the longest-waiting request without a first token has waited since it arrived at the
+   * service (time held in front of the engine included), or 0 when none waits.
+   */
+  public double longestWaitForFirstToken(double at) {
+    double longest = 0;
+    for (int i = 0; i < waiting.size(); i++) {
+      int r = waiting.get(i);
+      if (generated[r] == 0) {
+        longest = Math.max(longest, at - origin[r]);
+      }
+    }
+    return longest;
+  }
+
   /** Requests in the engine: running plus waiting. */
   public int inSystem() {
     return runningCount + waiting.size();

@@ -327,6 +327,7 @@ public final class Fleet {
     int starting = 0, serving = 0, draining = 0, running = 0, waiting = 0;
     long preemptions = 0, completed = 0;
     double usage = 0;
+    double longestWait = atRouter.isEmpty() ? 0 : now - atRouter.peek().arrival().time();
     for (Replica r : replicas) {
       Engine e = r.engine();
       preemptions += e.preemptions();
@@ -343,10 +344,11 @@ public final class Fleet {
       if (r.state() == Replica.State.READY || r.state() == Replica.State.DRAINING) {
         running += e.running();
         waiting += e.waiting();
+        longestWait = Math.max(longestWait, e.longestWaitForFirstToken(now));
       }
     }
     return new FleetSample(now, starting, serving, draining, running, waiting, atRouter.size(),
-        serving == 0 ? 0 : usage / serving, arrivals, completed, preemptions, gpuSeconds());
+        serving == 0 ? 0 : usage / serving, arrivals, completed, preemptions, gpuSeconds(), longestWait);
   }
 
   /** The vLLM {@code /metrics} page of a live replica, by name. */

@@ -39,7 +39,7 @@ class StableServeAutoscalerTest {
     for (int t = 0; t <= 300; t += 15) {
       m.record(counters(t, 10L * t, 20 + 2 * t / 15.0));
     }
-    ServiceEstimate estimate = Estimator.estimate(StableServeAutoscaler.observe(m, CONFIG));
+    ServiceEstimate estimate = Estimator.estimate(StableServeAutoscaler.observe(m, CONFIG, false));
     assertThat(estimate.arrivalRate()).isCloseTo(10 + 2 / 15.0, Offset.offset(1e-9));
     assertThat(estimate.arrivals().standardError()).as("every 30 s sub-interval has the same rate").isCloseTo(0, Offset.offset(1e-9));
     assertThat(estimate.workload().orElseThrow().prompt().mean()).isEqualTo(350);

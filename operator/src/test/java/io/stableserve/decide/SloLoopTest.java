@@ -77,19 +77,53 @@ class SloLoopTest {
   }
 
   @Test
-  void withAnSloAQueueThatExistsIsDrainedWithinAStartUp() {
+  void withAnSloABacklogAtAGatewayDrainsWithinTheDrainTime() {
     ScalingPolicy policy = new ScalingPolicy(WIDE, 0.8, BEHAVIOR, Optional.of(SLO));
-    Queueing calm = new Queueing(0, 1, 1, 0.2, 1);
-    int without = decide(policy, LoadReading.measured(new ArrivalRate(10, 0.001), CAPACITY, calm), 6).desiredReplicas();
-    Queueing backlog = new Queueing(1220, 1, 1, 0.2, 1);
-    Decision d = decide(policy, LoadReading.measured(new ArrivalRate(10, 0.001), CAPACITY, backlog), 6);
-    // (10 + 1220 / (120 + 2)) / 2 = 10 replicas
-    assertThat(d.desiredReplicas()).isEqualTo(Math.max(without, 10));
-    assertThat(d.desiredReplicas()).isGreaterThan(without);
-    assertThat(d.message()).contains("1220 requests queued drain within 122 s");
+    int without = decide(policy, LoadReading.measured(new ArrivalRate(10, 0.001), CAPACITY, new Queueing(0, 1, 1, 0.2, 1)), 6)
+        .desiredReplicas();
+    Queueing held = new Queueing(1220, 1, 1, 0.2, 1, true, false);
+    Decision d = decide(policy, LoadReading.measured(new ArrivalRate(10, 0.001), CAPACITY, held), 6);
+    // 6 ready replicas serve 12 req/s > 10: the queue does not grow. 10·2 s of it is served within the
+    // target; the other 1200 drain in 30 s at 2 req/s per replica: 20 more.
+    assertThat(d.desiredReplicas()).isEqualTo(without + 20);
+    assertThat(d.message()).contains("1220 requests queued, 1220 when the replicas asked for now serve, drain within 30 s");
 
     ScalingPolicy noSlo = new ScalingPolicy(WIDE, 0.8, BEHAVIOR);
-    assertThat(decide(noSlo, LoadReading.measured(new ArrivalRate(10, 0.001), CAPACITY, backlog), 7).desiredReplicas())
+    assertThat(decide(noSlo, LoadReading.measured(new ArrivalRate(10, 0.001), CAPACITY, held), 7).desiredReplicas())
         .as("without an SLO, ρ as before").isEqualTo(7);
+  }
+
+  @Test
+  void theBacklogGrowsUntilTheReplicasAskedForServe() {
+    ScalingPolicy policy = new ScalingPolicy(WIDE, 0.8, BEHAVIOR, Optional.of(SLO));
+    int forArrivals = decide(policy, LoadReading.measured(new ArrivalRate(20, 0.001), CAPACITY, new Queueing(0, 1, 1, 0.2, 1)), 6)
+        .desiredReplicas();
+    Decision d = decide(policy, LoadReading.measured(new ArrivalRate(20, 0.001), CAPACITY, new Queueing(100, 1, 1, 0.2, 1, true, false)), 6);
+    // 6 ready serve 12 of 20 req/s: 8 req/s more queue for the 120 s start-up, 1060 in all; 20·2 s of it
+    // is served within the target; 1020 drain in 30 s at 2 req/s per replica: 17 more.
+    assertThat(d.desiredReplicas()).isEqualTo(forArrivals + 17);
+  }
+
+  @Test
+  void aQueueServedWithinTheTargetIsNoBacklog() {
+    ScalingPolicy policy = new ScalingPolicy(WIDE, 0.8, BEHAVIOR, Optional.of(SLO));
+    int without = decide(policy, LoadReading.measured(new ArrivalRate(10, 0.001), CAPACITY, new Queueing(0, 1, 1, 0.2, 1)), 6)
+        .desiredReplicas();
+    Decision d = decide(policy, LoadReading.measured(new ArrivalRate(10, 0.001), CAPACITY, new Queueing(15, 1, 1, 0.2, 1, true, true)), 6);
+    assertThat(d.desiredReplicas()).as("15 waiting at 10 req/s are within 2 s of arrivals").isEqualTo(without);
+  }
+
+  @Test
+  void aQueueInsideTheReplicasDrainsOnlyByTakingEveryNewArrival() {
+    ScalingPolicy policy = new ScalingPolicy(WIDE, 0.8, BEHAVIOR, Optional.of(SLO));
+    int without = decide(policy, LoadReading.measured(new ArrivalRate(10, 0.001), CAPACITY, new Queueing(0, 1, 1, 0.2, 1)), 6)
+        .desiredReplicas();
+    Decision everyQueued = decide(policy,
+        LoadReading.measured(new ArrivalRate(10, 0.001), CAPACITY, new Queueing(1220, 1, 1, 0.2, 1, false, true)), 6);
+    assertThat(everyQueued.desiredReplicas()).as("the 6 queued replicas, and 5 new ones that take all 10 req/s")
+        .isEqualTo(Math.max(without, 11));
+    Decision someIdle = decide(policy,
+        LoadReading.measured(new ArrivalRate(10, 0.001), CAPACITY, new Queueing(1220, 1, 1, 0.2, 1, false, false)), 6);
+    assertThat(someIdle.desiredReplicas()).as("a replica without a queue already takes the arrivals").isEqualTo(without);
   }
 }
