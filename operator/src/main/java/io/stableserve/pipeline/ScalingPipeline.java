@@ -99,12 +99,14 @@ public final class ScalingPipeline {
     Queueing queueing = Queueing.none();
     Optional<TtftCalibration> ttft = Optional.empty();
     if (policy.slo().isPresent()) {
-      // Only a window the same replicas served through, with no standing queue, says what their steady
-      // state gives; with replicas starting or a backlog draining, TTFT measures the transient.
-      // A window younger than asked for (a new service) has too few requests and no burstiness yet.
+      // Only a window the same replicas served through, with no standing queue and arrivals at one
+      // rate, says what their steady state gives; with replicas starting, a backlog draining or the
+      // rate moving, TTFT measures the transient. A window younger than asked for (a new service) has
+      // too few requests and no burstiness yet.
       boolean backlog = estimate.queued() > estimate.arrivalRate() * policy.slo().get().targetSeconds();
+      boolean moving = estimate.arrivals().rise().isPresent() || estimate.arrivals().trend().isPresent();
       boolean young = estimate.window().compareTo(settings.window().length()) < 0;
-      TtftCalibration calibration = !backlog && !young
+      TtftCalibration calibration = !backlog && !moving && !young
           && steady(replicas, memory.lastScale(), now, observation.window().length().plus(policy.behavior().startupTime()))
           ? calibrate(policy.slo().get(), estimate, workload.get(), engine, capacity.capacity(), replicas, memory.ttftFactor())
           : TtftCalibration.kept(memory.ttftFactor());

@@ -95,6 +95,24 @@ class SloPipelineTest {
   }
 
   @Test
+  void aWindowWhoseRateMovesDoesNotCalibrate() {
+    Observation flat = observation(Optional.of(ttft(9000, 30, 40)), OptionalDouble.empty());
+    List<Observation.IntervalSample> rising = new ArrayList<>();
+    for (int k = 9; k >= 0; k--) {
+      rising.add(Observation.IntervalSample.arrivalsOnly(NOW.minusSeconds(30L * k), 600 + 60 * (9 - k)));
+    }
+    Observation ramp = new Observation(flat.at(), flat.window(), flat.names(), flat.flow(), flat.occupancy(), flat.lengths(),
+        flat.engine(), rising, flat.newestSampleAge(), flat.notes());
+
+    Evaluation steady = ScalingPipeline.evaluate(flat, settings(), ServiceMemory.empty(), ReplicaCounts.allReady(4), NOW);
+    assertThat(steady.ttft().get().factor()).as("a steady window moves the factor").isGreaterThan(1);
+    Evaluation moving = ScalingPipeline.evaluate(ramp, settings(), ServiceMemory.empty(), ReplicaCounts.allReady(4), NOW);
+    assertThat(moving.estimate().orElseThrow().arrivals().trend()).as("the ramp is seen").isPresent();
+    assertThat(moving.ttft().get().factor()).as("TTFT on a ramp measures the transient: k kept").isEqualTo(1);
+    assertThat(moving.ttft().get().updated()).isFalse();
+  }
+
+  @Test
   void requestsHeldAtTheGatewayAreQueuedAndDrained() {
     Evaluation without = ScalingPipeline.evaluate(observation(Optional.empty(), OptionalDouble.empty()), settings(),
         ServiceMemory.empty(), ReplicaCounts.allReady(4), NOW);
