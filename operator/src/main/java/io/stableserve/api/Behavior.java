@@ -1,6 +1,7 @@
 package io.stableserve.api;
 
 import io.stableserve.settings.Defaults;
+import io.stableserve.settings.DurationBounds;
 import io.stableserve.settings.Durations;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
@@ -22,14 +23,16 @@ public class Behavior {
   @Default(Defaults.REPLICA_STARTUP_TIME)
   @Size(max = Durations.MAX_LENGTH)
   @ValidationRule(value = Durations.RULE, message = Durations.MESSAGE)
+  @ValidationRule(value = DurationBounds.REPLICA_STARTUP_RULE, message = DurationBounds.REPLICA_STARTUP_MESSAGE)
   @JsonPropertyDescription("How long a new replica takes to serve (image pull, model load, warm-up). Replicas "
-      + "younger than this count as capacity that is coming, so they are not asked for again. Default 5m.")
+      + "younger than this count as capacity that is coming, so they are not asked for again. 1s to 1h. Default 5m.")
   private String replicaStartupTime = Defaults.REPLICA_STARTUP_TIME;
 
   @Default(Defaults.POLL_INTERVAL)
   @Size(max = Durations.MAX_LENGTH)
   @ValidationRule(value = Durations.RULE, message = Durations.MESSAGE)
-  @JsonPropertyDescription("How often the service is evaluated, a duration such as 15s. Default 15s.")
+  @ValidationRule(value = DurationBounds.POLL_INTERVAL_RULE, message = DurationBounds.POLL_INTERVAL_MESSAGE)
+  @JsonPropertyDescription("How often the service is evaluated, a duration such as 15s, 1s to 10m. Default 15s.")
   private String pollInterval = Defaults.POLL_INTERVAL;
 
   public ScaleUpRules effectiveScaleUp() {
@@ -41,11 +44,13 @@ public class Behavior {
   }
 
   public Duration replicaStartupDuration() {
-    return Durations.parse(replicaStartupTime == null ? Defaults.REPLICA_STARTUP_TIME : replicaStartupTime, "behavior.replicaStartupTime");
+    return Durations.parse(replicaStartupTime == null ? Defaults.REPLICA_STARTUP_TIME : replicaStartupTime, "behavior.replicaStartupTime",
+        DurationBounds.REPLICA_STARTUP_MIN, DurationBounds.REPLICA_STARTUP_MAX);
   }
 
   public Duration pollIntervalDuration() {
-    return Durations.parse(pollInterval == null ? Defaults.POLL_INTERVAL : pollInterval, "behavior.pollInterval");
+    return Durations.parse(pollInterval == null ? Defaults.POLL_INTERVAL : pollInterval, "behavior.pollInterval",
+        DurationBounds.POLL_INTERVAL_MIN, DurationBounds.POLL_INTERVAL_MAX);
   }
 
   public ScaleUpRules getScaleUp() {

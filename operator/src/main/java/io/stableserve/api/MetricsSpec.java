@@ -1,6 +1,7 @@
 package io.stableserve.api;
 
 import io.stableserve.settings.Defaults;
+import io.stableserve.settings.DurationBounds;
 import io.stableserve.settings.Durations;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
@@ -41,7 +42,8 @@ public class MetricsSpec {
   @Default(Defaults.METRICS_TIMEOUT)
   @Size(max = Durations.MAX_LENGTH)
   @ValidationRule(value = Durations.RULE, message = Durations.MESSAGE)
-  @JsonPropertyDescription("Timeout of one Prometheus query, a duration such as 10s or 1m. Default 10s.")
+  @ValidationRule(value = DurationBounds.TIMEOUT_RULE, message = DurationBounds.TIMEOUT_MESSAGE)
+  @JsonPropertyDescription("Timeout of one Prometheus query, a duration such as 10s, 1s to 1m. Default 10s.")
   private String timeout = Defaults.METRICS_TIMEOUT;
 
   @Required
@@ -55,19 +57,20 @@ public class MetricsSpec {
   @Default(Defaults.WINDOW)
   @Size(max = Durations.MAX_LENGTH)
   @ValidationRule(value = Durations.RULE, message = Durations.MESSAGE)
+  @ValidationRule(value = DurationBounds.WINDOW_RULE, message = DurationBounds.WINDOW_MESSAGE)
   @JsonPropertyDescription("Estimation window for rates and moments, a duration such as 5m. Longer is steadier, "
-      + "shorter reacts faster. Default 5m.")
+      + "shorter reacts faster. 10s to 1h. Default 5m.")
   private String window = Defaults.WINDOW;
 
   @JsonPropertyDescription("PromQL that replaces the built-in query of a signal, e.g. arrivals from a gateway counter.")
   private MetricQueries queries;
 
   public Duration timeoutDuration() {
-    return Durations.parse(timeout == null ? Defaults.METRICS_TIMEOUT : timeout, "metrics.timeout");
+    return Durations.parse(timeout == null ? Defaults.METRICS_TIMEOUT : timeout, "metrics.timeout", DurationBounds.TIMEOUT_MIN, DurationBounds.TIMEOUT_MAX);
   }
 
   public Duration windowDuration() {
-    return Durations.parse(window == null ? Defaults.WINDOW : window, "metrics.window");
+    return Durations.parse(window == null ? Defaults.WINDOW : window, "metrics.window", DurationBounds.WINDOW_MIN, DurationBounds.WINDOW_MAX);
   }
 
   /** The query overrides; empty where the spec gives none. */

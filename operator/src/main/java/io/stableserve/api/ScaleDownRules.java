@@ -1,6 +1,7 @@
 package io.stableserve.api;
 
 import io.stableserve.settings.Defaults;
+import io.stableserve.settings.DurationBounds;
 import io.stableserve.settings.Durations;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
@@ -18,8 +19,9 @@ public class ScaleDownRules implements ScalingRules {
   @Default(Defaults.SCALE_DOWN_WINDOW)
   @Size(max = Durations.MAX_LENGTH)
   @ValidationRule(value = Durations.RULE, message = Durations.MESSAGE)
+  @ValidationRule(value = DurationBounds.STABILIZATION_RULE, message = DurationBounds.STABILIZATION_MESSAGE)
   @JsonPropertyDescription("Stabilization window: the decision uses the highest recommendation of this "
-      + "past span, so brief dips and spikes do not make replicas flap. Default 5m, like the HPA.")
+      + "past span, so brief dips and spikes do not make replicas flap. 0s to 1h. Default 5m, like the HPA.")
   private String stabilizationWindow = Defaults.SCALE_DOWN_WINDOW;
 
   @Min(1)
@@ -34,7 +36,8 @@ public class ScaleDownRules implements ScalingRules {
 
   @Override
   public Duration stabilizationWindowDuration() {
-    return Durations.parse(stabilizationWindow == null ? Defaults.SCALE_DOWN_WINDOW : stabilizationWindow, "behavior.scaleDown.stabilizationWindow");
+    return Durations.parse(stabilizationWindow == null ? Defaults.SCALE_DOWN_WINDOW : stabilizationWindow, "behavior.scaleDown.stabilizationWindow",
+        DurationBounds.STABILIZATION_MIN, DurationBounds.STABILIZATION_MAX);
   }
 
   public String getStabilizationWindow() {

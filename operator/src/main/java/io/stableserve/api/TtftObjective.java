@@ -9,6 +9,7 @@ import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.stableserve.decide.TtftSlo;
 import io.stableserve.settings.Defaults;
+import io.stableserve.settings.DurationBounds;
 import io.stableserve.settings.Durations;
 import java.time.Duration;
 
@@ -19,8 +20,7 @@ public class TtftObjective {
   @Required
   @Size(max = Durations.MAX_LENGTH)
   @ValidationRule(value = Durations.RULE, message = Durations.MESSAGE)
-  @ValidationRule(value = "duration(self) >= duration('10ms') && duration(self) <= duration('10m')",
-      message = "must be between 10ms and 10m")
+  @ValidationRule(value = DurationBounds.TTFT_TARGET_RULE, message = DurationBounds.TTFT_TARGET_MESSAGE)
   @JsonPropertyDescription("The TTFT the percentile must stay under, a duration such as 2s or 500ms (10ms to 10m).")
   private String target;
 
@@ -31,8 +31,7 @@ public class TtftObjective {
 
   @Size(max = Durations.MAX_LENGTH)
   @ValidationRule(value = Durations.RULE, message = Durations.MESSAGE)
-  @ValidationRule(value = "duration(self) >= duration('5s') && duration(self) <= duration('10m')",
-      message = "must be between 5s and 10m")
+  @ValidationRule(value = DurationBounds.DRAIN_RULE, message = DurationBounds.DRAIN_MESSAGE)
   @JsonPropertyDescription("A backlog, more requests queued than are served within the target, is drained within this "
       + "time of the replicas added for it serving: the shorter, the more replicas a backlog adds. A duration, "
       + "5s to 10m. Default " + Defaults.TTFT_DRAIN_TIME + ".")
@@ -50,9 +49,11 @@ public class TtftObjective {
     if (target == null) {
       throw new IllegalArgumentException("spec.slo.ttft.target is required, e.g. 2s");
     }
-    Duration d = Durations.parse(target, "slo.ttft.target");
+    Duration d = Durations.parse(target, "slo.ttft.target", DurationBounds.TTFT_TARGET_MIN,
+        DurationBounds.TTFT_TARGET_MAX);
     double p = percentile == null ? Double.parseDouble(Defaults.TTFT_PERCENTILE) : percentile;
-    Duration drain = drainTime == null ? Defaults.ttftDrainTime() : Durations.parse(drainTime, "slo.ttft.drainTime");
+    Duration drain = drainTime == null ? Defaults.ttftDrainTime() : Durations.parse(drainTime, "slo.ttft.drainTime",
+        DurationBounds.DRAIN_MIN, DurationBounds.DRAIN_MAX);
     try {
       return new TtftSlo(d.toMillis() / 1000.0, p, drain.toMillis() / 1000.0);
     } catch (IllegalArgumentException e) {

@@ -6,8 +6,11 @@ import java.util.regex.Matcher;
 /** Durations as the spec writes them: Go/Prometheus style, e.g. {@code 15s}, {@code 5m}, {@code 1m30s}, {@code 500ms}. */
 public final class Durations {
 
-  /** One or more number-unit pairs, units ms, s, m, h. */
-  public static final String PATTERN = "^([0-9]+(ms|s|m|h))+$";
+  /**
+   * One or more number-unit pairs, units ms, s, m, h, each number at most six digits: with the
+   * length limit that keeps every duration inside the range CEL's duration() can hold.
+   */
+  public static final String PATTERN = "^([0-9]{1,6}(ms|s|m|h))+$";
 
   /** The CRD's CEL rule for a duration field. */
   public static final String RULE = "self.matches('" + PATTERN + "')";
@@ -16,7 +19,7 @@ public final class Durations {
 
   public static final int MAX_LENGTH = 32;
 
-  private static final java.util.regex.Pattern PART = java.util.regex.Pattern.compile("([0-9]+)(ms|s|m|h)");
+  private static final java.util.regex.Pattern PART = java.util.regex.Pattern.compile("([0-9]{1,6})(ms|s|m|h)");
   private static final java.util.regex.Pattern WHOLE = java.util.regex.Pattern.compile(PATTERN);
 
   private Durations() {}
@@ -28,17 +31,13 @@ public final class Durations {
    */
   public static Duration parse(String text, String field) {
     if (text == null || !WHOLE.matcher(text).matches()) {
-      throw new IllegalArgumentException(field + ": '" + text + "' is not a duration; write e.g. 15s, 5m, 1m30s or 500ms");
+      throw new IllegalArgumentException(field + ": '" + text
+          + "' is not a duration; write e.g. 15s, 5m, 1m30s or 500ms, each number at most six digits");
     }
     Duration total = Duration.ZERO;
     Matcher m = PART.matcher(text);
     while (m.find()) {
-      long n;
-      try {
-        n = Long.parseLong(m.group(1));
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(field + ": '" + text + "' is too long a duration", e);
-      }
+      long n = Long.parseLong(m.group(1));
       total = total.plus(switch (m.group(2)) {
         case "ms" -> Duration.ofMillis(n);
         case "s" -> Duration.ofSeconds(n);
@@ -47,6 +46,20 @@ public final class Durations {
       });
     }
     return total;
+  }
+
+  /**
+   * Parses {@code text} and checks it against the field's bounds (both inclusive, written as the
+   * spec writes durations).
+   *
+   * @throws IllegalArgumentException naming the field and its bounds
+   */
+  public static Duration parse(String text, String field, String min, String max) {
+    Duration d = parse(text, field);
+    if (d.compareTo(parse(min, "minimum")) < 0 || d.compareTo(parse(max, "maximum")) > 0) {
+      throw new IllegalArgumentException(field + ": must be between " + min + " and " + max + ", got " + text);
+    }
+    return d;
   }
 
   /** Formats a duration the way the spec writes it, e.g. {@code 1m30s}; whole milliseconds only. */

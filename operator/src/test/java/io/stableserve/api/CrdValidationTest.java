@@ -79,6 +79,26 @@ class CrdValidationTest {
             "spec.slo.ttft.target: must be between 10ms and 10m"),
         Arguments.of("SLO percentile 99 (a percentage)", VALID + "slo: {ttft: {target: 2s, percentile: 99}}\n",
             "spec.slo.ttft.percentile: must be between 0.5 and 0.9999"),
+        Arguments.of("poll interval of 0s", VALID + "behavior: {pollInterval: 0s}\n",
+            "spec.behavior.pollInterval: must be between 1s and 10m"),
+        Arguments.of("poll interval of 1ms", VALID + "behavior: {pollInterval: 1ms}\n",
+            "spec.behavior.pollInterval: must be between 1s and 10m"),
+        Arguments.of("poll interval of a day", VALID + "behavior: {pollInterval: 24h}\n",
+            "spec.behavior.pollInterval: must be between 1s and 10m"),
+        Arguments.of("window beyond any clock", TARGET + "replicas: {max: 8}\n" + METRICS.replace("selector", "window: 9999999999999h\n  selector"),
+            "spec.metrics.window: must be a duration such as 15s, 5m, 1m30s or 500ms"),
+        Arguments.of("window of 1s", TARGET + "replicas: {max: 8}\n" + METRICS.replace("selector", "window: 1s\n  selector"),
+            "spec.metrics.window: must be between 10s and 1h"),
+        Arguments.of("timeout of 0s", TARGET + "replicas: {max: 8}\n" + METRICS.replace("selector", "timeout: 0s\n  selector"),
+            "spec.metrics.timeout: must be between 1s and 1m"),
+        Arguments.of("start-up of two days", VALID + "behavior: {replicaStartupTime: 48h}\n",
+            "spec.behavior.replicaStartupTime: must be between 1s and 1h"),
+        Arguments.of("scale-down window of a day", VALID + "behavior: {scaleDown: {stabilizationWindow: 24h}}\n",
+            "spec.behavior.scaleDown.stabilizationWindow: must be between 0s and 1h"),
+        Arguments.of("scale-up window of a day", VALID + "behavior: {scaleUp: {stabilizationWindow: 24h}}\n",
+            "spec.behavior.scaleUp.stabilizationWindow: must be between 0s and 1h"),
+        Arguments.of("settle time of an hour", VALID + "behavior: {scaleUp: {settleTime: 1h}}\n",
+            "spec.behavior.scaleUp.settleTime: must be between 0s and 10m"),
         Arguments.of("SLO drain time of 1s", VALID + "slo: {ttft: {target: 2s, drainTime: 1s}}\n",
             "spec.slo.ttft.drainTime: must be between 5s and 10m"),
         Arguments.of("SLO drain time of an hour", VALID + "slo: {ttft: {target: 2s, drainTime: 1h}}\n",
@@ -154,8 +174,12 @@ class CrdValidationTest {
               scaleUp: {stabilizationWindow: 0s, maxReplicasPerStep: 4, maxPercentPerStep: 200}
               scaleDown: {stabilizationWindow: 10m, maxPercentPerStep: 10}
               replicaStartupTime: 8m
-              pollInterval: 500ms
+              pollInterval: 5s
             """),
+        Arguments.of("durations at their bounds", TARGET + "replicas: {max: 8}\n"
+            + METRICS.replace("selector", "window: 1h\n  timeout: 1s\n  selector")
+            + "behavior: {pollInterval: 1s, replicaStartupTime: 1h, scaleUp: {stabilizationWindow: 0s, settleTime: 10m}, "
+            + "scaleDown: {stabilizationWindow: 1h}}\nslo: {ttft: {target: 10ms, drainTime: 5s}}\n"),
         Arguments.of("every default applied", VALID + "behavior: {scaleUp: {}, scaleDown: {}}\nengine: {stepTime: {baseSeconds: 0.02}}\n"),
         Arguments.of("LeaderWorkerSet target", "scaleTargetRef: {apiVersion: leaderworkerset.x-k8s.io/v1, kind: LeaderWorkerSet, name: llama-70b}\n"
             + "replicas: {max: 4}\n" + METRICS));
