@@ -43,7 +43,11 @@ import java.util.OptionalDouble;
  * engine settings (M, chunk, caps, step-time coefficients) are given, as a user may give them in the
  * spec; every other setting is the InferenceService's default ({@link Defaults}) unless named.
  *
- * <p>Before the window has filled it uses what there is; with no counter sample yet the observer
+ * <p>Before the window has filled it uses what there is, as a window of that length: the run stands
+ * for taking over a service already serving this load, whose history a real Prometheus would hold,
+ * and the simulated fleet has none before the run's start. (The operator holds on a window less
+ * than half covered, {@link ScalingPipeline#MIN_COVERAGE}; here that would hold through the first
+ * 150 s for want of a history the real service has.) With no counter sample yet the observer
  * reports no data and the operator holds. Its first decision starts the scale-down window from the
  * replicas the service has, as a newly created HPA does, so that taking over a running service does
  * not scale it down at once.

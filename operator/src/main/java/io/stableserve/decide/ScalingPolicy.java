@@ -28,7 +28,8 @@ import java.util.OptionalInt;
  *       scale-up no higher than the smallest of the scale-up window.</li>
  *   <li>Step limits, then {@code [min, max]}; the last one that changed the count is reported.</li>
  *   <li>Without usable metrics: hold the current count (clamped to {@code [min, max]}), never
- *       scale down, record nothing.</li>
+ *       scale down, and record the current count as the recommendation, so that the scale-down
+ *       window after the metrics return covers the time without them.</li>
  * </ol>
  * Replicas asked for but not ready are counted as capacity that is coming while they are within
  * the start-up time of the last scale-up: n is compared with the spec replicas, so they are not
@@ -112,7 +113,10 @@ public final class ScalingPolicy {
     if (limit != ScalingLimit.NONE) {
       message += String.format(Locale.ROOT, "; %d is outside [%d, %d], so %d", current, bounds.min(), bounds.max(), desired);
     }
-    StabilizationState next = desired > current ? state.withLastScaleUp(now) : state;
+    // The hold is a recommendation of the current count: a scale-down after the metrics return waits
+    // for the scale-down window to pass over it, rather than finding the window empty.
+    StabilizationState next = state.record(new RecommendedCount(now, current), behavior.retention());
+    next = desired > current ? next.withLastScaleUp(now) : next;
     return new Decision(now, current, desired, DecisionReason.METRICS_UNAVAILABLE, message, limit, OptionalInt.empty(),
         StabilityVerdict.UNKNOWN, "no metrics to judge stability by: " + u.reason(), coming, stalled,
         OptionalDouble.empty(), next);

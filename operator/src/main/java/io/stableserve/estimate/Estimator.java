@@ -31,9 +31,27 @@ public final class Estimator {
     if (step.isEmpty()) {
       notes.add("step time not observable: no inter-token latency and no engine steps in the window");
     }
-    return new ServiceEstimate(o.at(), o.window().length(), arrivals, workload, o.engine().kvCache(), step, o.engine().preemptionsPerSecond(),
+    return new ServiceEstimate(o.at(), covered(o), arrivals, workload, o.engine().kvCache(), step, o.engine().preemptionsPerSecond(),
         o.occupancy().kvCacheUsage(), o.occupancy().running(), o.occupancy().waiting(), o.occupancy().leastWaiting(), o.occupancy().replicas(), o.names(), notes,
         o.occupancy().gatewayQueue(), o.engine().ttft(), o.engine().ttftPercentileOverride());
+  }
+
+  /**
+   * The part of the window the sub-intervals cover: all of it, unless sub-intervals are missing, as
+   * after a scrape or Prometheus outage, or for a service younger than the window. Without any
+   * sub-interval it cannot be told, and the whole window is taken.
+   */
+  static java.time.Duration covered(Observation o) {
+    int expected = expectedIntervals(o);
+    int present = o.intervals().size();
+    if (present == 0 || present >= expected) {
+      return o.window().length();
+    }
+    return o.window().resolution().multipliedBy(present);
+  }
+
+  private static int expectedIntervals(Observation o) {
+    return (int) Math.max(1, o.window().length().toMillis() / o.window().resolution().toMillis());
   }
 
   /**
@@ -42,6 +60,10 @@ public final class Estimator {
    * sub-intervals and at least one arrival, else the Poisson √max(A, 1) / W.
    */
   static ArrivalEstimate arrivals(Observation o, List<String> notes) {
+    java.time.Duration covered = covered(o);
+    if (covered.compareTo(o.window().length()) < 0) {
+      return partialWindow(o, covered, notes);
+    }
     double w = o.window().length().toMillis() / 1000.0;
     double completionsPerSecond = o.flow().completions() / w;
     double growth = 0;
@@ -120,6 +142,23 @@ public final class Estimator {
             Math.round(arrivals.requests())))
         : Optional.empty();
     return Optional.of(new WorkloadEstimate(prompt.get(), output.get(), statistics));
+  }
+
+  /**
+   * A window with sub-intervals missing: Prometheus's {@code increase} over the whole window counts
+   * only what the covered part saw, so dividing it by the whole window would read the rate low by
+   * the share that is missing. λ̂ is the covered sub-intervals' arrivals over the time they cover.
+   */
+  private static ArrivalEstimate partialWindow(Observation o, java.time.Duration covered, List<String> notes) {
+    double seconds = covered.toMillis() / 1000.0;
+    double arrived = o.intervals().stream().mapToDouble(s -> Math.max(0, s.arrivals())).sum();
+    double rate = o.flow().arrivalsOverride().isPresent() ? o.flow().arrivalsOverride().getAsDouble() : arrived / seconds;
+    notes.add(String.format(Locale.ROOT, "the window has data for %.0f s of %.0f s (%d of %d sub-intervals): rates are over the covered part",
+        seconds, o.window().seconds(), o.intervals().size(), expectedIntervals(o)));
+    double standardError = Math.sqrt(Math.max(arrived, 1)) / seconds;
+    return new ArrivalEstimate(rate, standardError, ArrivalEstimate.UncertaintyBasis.POISSON,
+        o.flow().arrivalsOverride().isPresent() ? ArrivalEstimate.Source.OVERRIDE : ArrivalEstimate.Source.COMPLETIONS_PLUS_BACKLOG,
+        o.flow().completions() / seconds, 0, OptionalDouble.empty(), arrived, seconds, Optional.empty(), Optional.empty());
   }
 
   /** The recent span is the window's last fifth, at least this many sub-intervals. */

@@ -24,6 +24,12 @@ public enum MetricsProblem {
   /** Series exist but their newest sample is older than the allowed staleness: scraping stopped. */
   STALE("StaleMetrics",
       "check that Prometheus still scrapes the vLLM pods (targets page) and that the pods are up"),
+  /**
+   * Part of the window has no data: after a scrape or Prometheus outage, or for a service younger
+   * than its window. Too little of it to size on.
+   */
+  PARTIAL_WINDOW("PartialWindow",
+      "wait while the window fills; if it does not within one window, check that Prometheus scrapes the vLLM pods"),
   /** The answer was not what the Prometheus HTTP API returns (not JSON, wrong result type, a value that is not a number, or a value that makes no sense such as a negative rate). */
   MALFORMED("MalformedMetrics",
       "check that the URL points at Prometheus (not at a vLLM pod or a proxy page) and that the series are vLLM's");

@@ -25,6 +25,7 @@ import io.stableserve.observe.Observer;
 import io.stableserve.solve.Capacity;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -37,6 +38,9 @@ import java.util.OptionalDouble;
  * with the reason, never a scale-down.
  */
 public final class ScalingPipeline {
+
+  /** A window with data for less than this share of it holds the count. */
+  public static final double MIN_COVERAGE = 0.5;
 
   private ScalingPipeline() {}
 
@@ -65,6 +69,13 @@ public final class ScalingPipeline {
     Objects.requireNonNull(observation, "observation");
     ScalingPolicy policy = settings.policy();
     ServiceEstimate estimate = Estimator.estimate(observation);
+    double coverage = estimate.window().toMillis() / (double) observation.window().length().toMillis();
+    if (coverage < MIN_COVERAGE) {
+      return held(policy, now, replicas, memory, Optional.of(estimate), Optional.empty(),
+          new Evaluation.MetricsFailure(MetricsProblem.PARTIAL_WINDOW.reason(), String.format(Locale.ROOT,
+              "the window has data for %d s of %d s, less than %.0f%% of it: holding until it fills",
+              estimate.window().toSeconds(), observation.window().length().toSeconds(), 100 * MIN_COVERAGE)));
+    }
     ResolvedEngine engine;
     try {
       engine = settings.engine().resolve(estimate);

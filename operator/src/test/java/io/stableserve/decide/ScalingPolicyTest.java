@@ -456,7 +456,11 @@ class ScalingPolicyTest {
       assertThat(d.modelReplicas()).isEmpty();
       assertThat(d.utilization()).isEmpty();
       assertThat(d.message()).contains("PrometheusUnreachable: connection refused").contains("holding 8 replicas");
-      assertThat(d.state()).as("nothing is recorded without a measurement").isEqualTo(lowHistory);
+      assertThat(d.state().recommendations()).as("the hold is recorded as a recommendation of the current count")
+          .contains(new RecommendedCount(T0, 8));
+      Decision back = decide(policy(NO_WINDOWS.withScaleDownWindow(Duration.ofMinutes(5))), T0.plusSeconds(15),
+          LoadReading.measured(new ArrivalRate(1, 0.01), CAPACITY), 8, d.state());
+      assertThat(back.desiredReplicas()).as("metrics back, low load: the scale-down window covers the hold").isEqualTo(8);
     }
 
     @Test

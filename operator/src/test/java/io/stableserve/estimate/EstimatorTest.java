@@ -85,17 +85,22 @@ class EstimatorTest {
   }
 
   @Test
-  void withFewSubIntervalsTheErrorIsPoisson() {
-    ServiceEstimate e = Estimator.estimate(observation(400, 10, OptionalDouble.of(10), counts(200, 200), true, Optional.empty(),
+  void aWindowWithSubIntervalsMissingReadsTheRateOverTheCoveredPartWithAPoissonError() {
+    // After an outage only the last 2 of the 10 sub-intervals have data: increase() over the whole
+    // window saw those 20 s only, so 400 arrivals are 20 req/s, not 4.
+    ServiceEstimate e = Estimator.estimate(observation(400, 10, OptionalDouble.empty(), counts(200, 200), true, Optional.empty(),
         OptionalDouble.of(0.02), OptionalDouble.empty()));
+    assertThat(e.window()).isEqualTo(Duration.ofSeconds(20));
+    assertThat(e.arrivalRate()).isCloseTo(20, within(1e-12));
     assertThat(e.arrivals().basis()).isEqualTo(ArrivalEstimate.UncertaintyBasis.POISSON);
-    assertThat(e.arrivals().standardError()).isCloseTo(Math.sqrt(400) / 100, within(1e-12));
+    assertThat(e.arrivals().standardError()).isCloseTo(Math.sqrt(400) / 20, within(1e-12));
     assertThat(e.arrivals().burstiness()).isEmpty();
+    assertThat(e.notes()).anyMatch(n -> n.contains("data for 20 s of 100 s"));
   }
 
   @Test
   void aShrinkingBacklogWithNoCompletionsReadsAsZeroWithANote() {
-    ServiceEstimate e = Estimator.estimate(observation(0, 0, OptionalDouble.of(5), counts(0, 0, 0, 0, 0), false, Optional.empty(),
+    ServiceEstimate e = Estimator.estimate(observation(0, 0, OptionalDouble.of(5), counts(0, 0, 0, 0, 0, 0, 0, 0, 0, 0), false, Optional.empty(),
         OptionalDouble.empty(), OptionalDouble.empty()));
     assertThat(e.arrivalRate()).isZero();
     assertThat(e.arrivals().standardError()).isEqualTo(1.0 / 100);
