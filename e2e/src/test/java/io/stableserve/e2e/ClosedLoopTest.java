@@ -276,11 +276,7 @@ class ClosedLoopTest {
   void prometheusStoppedHoldsTheCountAndItRecoversWhenPrometheusIsBack() {
     Served s = loop.deploy("outage", Mode.Enforce, 4.5, ClosedLoop.SHORT, 3);
     try {
-      int expected = ClosedLoop.replicasFor(4.5, ClosedLoop.SHORT);
-      s.await("Stable=True at " + expected + " replicas", x -> x.getStatus().getReplicas() == expected
-          && x.getStatus().isTrue(Conditions.STABLE), Duration.ofSeconds(150));
-
-      loop.prometheus().stop();
+      int expected = stableThenPrometheusStopped(s);
       try {
         InferenceService down = s.await("MetricsAvailable=False", x -> x.getStatus().condition(Conditions.METRICS_AVAILABLE)
             .map(c -> Conditions.FALSE.equals(c.getStatus())).orElse(false), Duration.ofSeconds(30));
@@ -297,5 +293,41 @@ class ClosedLoopTest {
     } finally {
       loop.retire(s);
     }
+  }
+
+  @Test
+  void anOutageLongerThanTheWindowNeverScalesDownOnTheWindowThatFollows() {
+    Served s = loop.deploy("long-outage", Mode.Enforce, 4.5, ClosedLoop.SHORT, 3);
+    try {
+      int expected = stableThenPrometheusStopped(s);
+      try {
+        s.load().set(1.0, ClosedLoop.SHORT);
+        // 30 s without Prometheus against a 20 s window: the first window after it is partly empty.
+        Served.sleep(Duration.ofSeconds(30));
+        assertThat(s.specReplicas()).as("replicas held while Prometheus is down").isEqualTo(expected);
+      } finally {
+        loop.prometheus().restart();
+      }
+      s.await("MetricsAvailable=True again", x -> {
+        assertThat(s.specReplicas()).as("no scale-down before the metrics are back").isEqualTo(expected);
+        return x.getStatus().isTrue(Conditions.METRICS_AVAILABLE);
+      }, Duration.ofSeconds(90));
+      // The holds are recommendations of the current count: the 30 s scale-down window covers them.
+      Served.sleep(Duration.ofSeconds(15));
+      assertThat(s.specReplicas()).as("no scale-down within the scale-down window after the outage").isEqualTo(expected);
+      s.await("scaled down to the lower load once the window has passed", x -> x.getStatus().getReplicas() < expected,
+          Duration.ofSeconds(120));
+    } finally {
+      loop.retire(s);
+    }
+  }
+
+  /** Waits for the 4.5 req/s service to be stable at its count, then stops Prometheus; returns the count. */
+  private int stableThenPrometheusStopped(Served s) {
+    int expected = ClosedLoop.replicasFor(4.5, ClosedLoop.SHORT);
+    s.await("Stable=True at " + expected + " replicas", x -> x.getStatus().getReplicas() == expected
+        && x.getStatus().isTrue(Conditions.STABLE), Duration.ofSeconds(150));
+    loop.prometheus().stop();
+    return expected;
   }
 }

@@ -40,6 +40,10 @@ public final class Conditions {
   public static final String RECONCILED = "Reconciled";
   public static final String RECOMMENDING = "Recommending";
   public static final String INVALID_SPEC = "InvalidSpec";
+  /** A call to the API server failed in a way the reconcile could not handle; it is retried with back-off. */
+  public static final String RECONCILE_ERROR = "ReconcileError";
+  /** The target has 0 replicas, set by someone else: scaling is paused, as the HPA pauses. */
+  public static final String SCALING_DISABLED = "ScalingDisabled";
 
   // MetricsAvailable: the observe stage's MetricsProblem reasons, and the operator's own.
   public static final String METRICS_FOUND = "MetricsFound";
@@ -49,6 +53,7 @@ public final class Conditions {
   public static final String QUERY_ERROR = "QueryError";
   public static final String NO_DATA = "NoData";
   public static final String STALE_METRICS = "StaleMetrics";
+  public static final String PARTIAL_WINDOW = "PartialWindow";
   public static final String MALFORMED_METRICS = "MalformedMetrics";
   public static final String SECRET_NOT_FOUND = "SecretNotFound";
   public static final String ENGINE_UNKNOWN = io.stableserve.pipeline.Evaluation.MetricsFailure.ENGINE_UNKNOWN;
@@ -58,6 +63,8 @@ public final class Conditions {
   public static final String TARGET_NOT_FOUND = "TargetNotFound";
   public static final String TARGET_NOT_SCALABLE = "TargetNotScalable";
   public static final String CONFLICTING_AUTOSCALER = "ConflictingAutoscaler";
+  /** An older InferenceService already scales the same target. */
+  public static final String TARGET_CLAIMED = "TargetClaimed";
   public static final String FORBIDDEN = "Forbidden";
 
   // Stable: the decide stage's StabilityVerdict reasons.
@@ -98,10 +105,11 @@ public final class Conditions {
 
   private static Map<String, List<String>> reasons() {
     Map<String, List<String>> m = new LinkedHashMap<>();
-    m.put(READY, List.of(RECONCILED, RECOMMENDING, INVALID_SPEC));
+    m.put(READY, List.of(RECONCILED, RECOMMENDING, INVALID_SPEC, FAILED_RESCALE, RECONCILE_ERROR, SCALING_DISABLED));
     m.put(METRICS_AVAILABLE, List.of(METRICS_FOUND, PROMETHEUS_UNREACHABLE, PROMETHEUS_TIMEOUT, PROMETHEUS_HTTP_ERROR,
-        QUERY_ERROR, NO_DATA, STALE_METRICS, MALFORMED_METRICS, SECRET_NOT_FOUND, ENGINE_UNKNOWN));
-    m.put(TARGET_RESOLVED, List.of(TARGET_FOUND, TARGET_NOT_FOUND, TARGET_NOT_SCALABLE, CONFLICTING_AUTOSCALER, FORBIDDEN));
+        QUERY_ERROR, NO_DATA, STALE_METRICS, PARTIAL_WINDOW, MALFORMED_METRICS, SECRET_NOT_FOUND, ENGINE_UNKNOWN));
+    m.put(TARGET_RESOLVED, List.of(TARGET_FOUND, TARGET_NOT_FOUND, TARGET_NOT_SCALABLE, CONFLICTING_AUTOSCALER, TARGET_CLAIMED,
+        FORBIDDEN));
     m.put(STABLE, List.of(BELOW_STABILITY_BOUND, BETWEEN_BOUNDS, ABOVE_INSTABILITY_BOUND, METRICS_UNAVAILABLE));
     m.put(SCALING_LIMITED, List.of(NOT_LIMITED, TOO_FEW_REPLICAS, TOO_MANY_REPLICAS, SCALE_UP_LIMIT, SCALE_DOWN_LIMIT));
     return Collections.unmodifiableMap(m);

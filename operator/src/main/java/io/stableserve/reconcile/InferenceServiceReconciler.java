@@ -12,6 +12,7 @@ import io.stableserve.pipeline.StateStore;
 
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.stableserve.actuate.ScaleFailedException;
@@ -37,6 +38,7 @@ import io.stableserve.report.StatusReport;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -87,7 +89,8 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
   public UpdateControl<InferenceService> reconcile(InferenceService service, Context<InferenceService> context) {
     long started = System.nanoTime();
     try {
-      Duration next = reconcileOnce(service);
+      Duration next = reconcileOnce(service, context == null ? List.of()
+          : context.getPrimaryCache().list(service.getMetadata().getNamespace()).toList());
       metrics.reconciled(true, seconds(started));
       return UpdateControl.patchStatus(service).rescheduleAfter(next);
     } catch (RuntimeException e) {
@@ -96,7 +99,25 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
     }
   }
 
-  private Duration reconcileOnce(InferenceService service) {
+  /**
+   * A reconcile that threw (an API server error it could not handle): the status says so instead of
+   * keeping the last pass's Ready, and JOSDK retries with back-off.
+   */
+  @Override
+  public ErrorStatusUpdateControl<InferenceService> updateErrorStatus(InferenceService service, Context<InferenceService> context,
+      Exception e) {
+    InferenceServiceStatus previous = service.getStatus();
+    InferenceServiceStatus status = StatusReport.begin(previous, service.getMetadata().getGeneration());
+    String message = "reconcile failed, retrying with back-off: " + e.getClass().getSimpleName() + ": " + e.getMessage();
+    StatusReport.reconcileError(status, message, service.getMetadata().getGeneration(), clock.instant());
+    new ChangeEvents(events, service, previous).whenConditionTurnsFalse(Conditions.READY, Conditions.RECONCILE_ERROR,
+        EventRecorder.WARNING, Conditions.RECONCILE_ERROR, message);
+    service.setStatus(status);
+    return ErrorStatusUpdateControl.patchStatus(service);
+  }
+
+  /** @param inNamespace the InferenceServices of the service's namespace, for the one-claim-per-target check */
+  private Duration reconcileOnce(InferenceService service, List<InferenceService> inNamespace) {
     Instant now = clock.instant();
     Long generation = service.getMetadata().getGeneration();
     String namespace = service.getMetadata().getNamespace();
@@ -136,7 +157,12 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
       return invalid(service, previous, status, e.getMessage(), generation, now, poll);
     }
 
-    TargetResolution resolution = targets.resolve(namespace, spec.getScaleTargetRef());
+    Optional<InferenceService> claimed = TargetClaims.olderClaim(service, inNamespace);
+    TargetResolution resolution = claimed.isPresent()
+        ? new TargetResolution.Unresolved(Conditions.TARGET_CLAIMED, "InferenceService " + claimed.get().getMetadata().getName()
+            + " already scales " + spec.getScaleTargetRef() + " (the oldest claim wins): delete one of them or point "
+            + "spec.scaleTargetRef elsewhere")
+        : targets.resolve(namespace, spec.getScaleTargetRef());
     if (resolution instanceof TargetResolution.Unresolved u) {
       StatusReport.targetUnresolved(status, u.reason(), u.message(), generation, now);
       changes.whenConditionTurnsFalse(Conditions.TARGET_RESOLVED, u.reason(), EventRecorder.WARNING, u.reason(), u.message());
@@ -144,6 +170,15 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
       return poll;
     }
     ScaleTarget target = ((TargetResolution.Resolved) resolution).target();
+    if (target.replicas().spec() == 0) {
+      // Someone scaled the target to zero by hand: as the HPA does, that pauses scaling until the
+      // target has a replica again, rather than undoing it.
+      String message = target.ref() + " has 0 replicas: scaling is paused until it has at least one (scale it up to resume)";
+      StatusReport.scalingDisabled(status, target, message, generation, now);
+      changes.whenConditionTurnsFalse(Conditions.READY, Conditions.SCALING_DISABLED, EventRecorder.NORMAL,
+          Conditions.SCALING_DISABLED, message);
+      return poll;
+    }
 
     Evaluation evaluation;
     try {
@@ -156,6 +191,7 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
     Decision decision = evaluation.decision();
     boolean recommend = spec.effectiveMode() == Mode.Recommend;
     boolean applied = false;
+    Optional<String> scaleFailure = Optional.empty();
     if (!recommend && decision.scales()) {
       try {
         targets.scale(namespace, spec.getScaleTargetRef(), decision.desiredReplicas());
@@ -163,7 +199,10 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
         changes.always(EventRecorder.NORMAL, Conditions.SUCCESSFUL_RESCALE, String.format(Locale.ROOT,
             "New size: %d; reason: %s: %s", decision.desiredReplicas(), decision.reason().machineName(), decision.message()));
       } catch (ScaleFailedException e) {
-        changes.always(EventRecorder.WARNING, Conditions.FAILED_RESCALE, e.getMessage());
+        scaleFailure = Optional.of(e.getMessage());
+        // Once per run of failures, not once per poll: Ready=False with this reason says it goes on.
+        changes.whenConditionTurnsFalse(Conditions.READY, Conditions.FAILED_RESCALE, EventRecorder.WARNING,
+            Conditions.FAILED_RESCALE, e.getMessage());
         LOG.warn("{}/{}: {}", namespace, name, e.getMessage());
       }
     } else if (recommend && decision.scales()) {
@@ -174,6 +213,7 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
     }
 
     StatusReport.evaluated(status, target, evaluation, applied, recommend, generation, now);
+    scaleFailure.ifPresent(f -> StatusReport.scaleFailed(status, f, generation, now));
     memories.store(service, memory.after(evaluation, applied, now));
     reportEvents(changes, memory, evaluation);
     adviseEngine(changes, status, evaluation);
@@ -241,7 +281,11 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
     StatusReport.invalidSpec(status, message, generation, now);
     new ChangeEvents(events, service, previous).whenConditionTurnsFalse(Conditions.READY, Conditions.INVALID_SPEC,
         EventRecorder.WARNING, Conditions.INVALID_SPEC, message);
-    LOG.warn("{}/{}: invalid spec: {}", service.getMetadata().getNamespace(), service.getMetadata().getName(), message);
+    if (StatusReport.saidAlready(previous, Conditions.READY, Conditions.INVALID_SPEC, message, generation)) {
+      LOG.debug("{}/{}: invalid spec: {}", service.getMetadata().getNamespace(), service.getMetadata().getName(), message);
+    } else {
+      LOG.warn("{}/{}: invalid spec: {}", service.getMetadata().getNamespace(), service.getMetadata().getName(), message);
+    }
     return poll;
   }
 

@@ -52,6 +52,36 @@ public final class StatusReport {
   }
 
   /** The target could not be used: TargetResolved=False, Ready=False with the same reason; no decision. */
+  /** The target was scaled to 0 by someone else: found, not scaled. */
+  public static void scalingDisabled(InferenceServiceStatus s, ScaleTarget target, String message, Long generation, Instant now) {
+    s.setReplicas(0);
+    condition(s, Conditions.of(Conditions.TARGET_RESOLVED, true, Conditions.TARGET_FOUND,
+        target.ref() + ": 0 replicas", generation, now));
+    condition(s, Conditions.of(Conditions.READY, false, Conditions.SCALING_DISABLED, message, generation, now));
+  }
+
+  /** The reconcile threw: Ready=False until a pass completes. */
+  public static void reconcileError(InferenceServiceStatus s, String message, Long generation, Instant now) {
+    condition(s, Conditions.of(Conditions.READY, false, Conditions.RECONCILE_ERROR, message, generation, now));
+  }
+
+  /** The decision was made but writing it to /scale failed: Ready=False until a write succeeds. */
+  public static void scaleFailed(InferenceServiceStatus s, String message, Long generation, Instant now) {
+    condition(s, Conditions.of(Conditions.READY, false, Conditions.FAILED_RESCALE, message, generation, now));
+    if (s.getLastDecision() != null) {
+      s.getLastDecision().setApplied(false);
+    }
+  }
+
+  /** Whether {@code previous} already had condition {@code type} False for this reason, message and generation. */
+  public static boolean saidAlready(InferenceServiceStatus previous, String type, String reason, String message, Long generation) {
+    if (previous == null) {
+      return false;
+    }
+    return previous.condition(type).filter(c -> Conditions.FALSE.equals(c.getStatus()) && reason.equals(c.getReason())
+        && message.equals(c.getMessage()) && java.util.Objects.equals(generation, c.getObservedGeneration())).isPresent();
+  }
+
   public static void targetUnresolved(InferenceServiceStatus s, String reason, String message, Long generation, Instant now) {
     condition(s, Conditions.of(Conditions.TARGET_RESOLVED, false, reason, message, generation, now));
     condition(s, Conditions.of(Conditions.READY, false, reason, "not scaling: " + message, generation, now));

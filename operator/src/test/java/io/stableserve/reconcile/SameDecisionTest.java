@@ -3,15 +3,13 @@ package io.stableserve.reconcile;
 import io.stableserve.observe.ObservationWindow;
 
 import io.stableserve.testing.EngineSpecs;
+import io.stableserve.testing.FixedTargets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import io.stableserve.actuate.ScaleFailedException;
-import io.stableserve.actuate.ScaleTarget;
 import io.stableserve.actuate.ScaleTargets;
-import io.stableserve.actuate.TargetResolution;
 import io.stableserve.api.InferenceService;
 import io.stableserve.api.InferenceServiceSpec;
 import io.stableserve.api.MetricsSpec;
@@ -75,17 +73,7 @@ class SameDecisionTest {
 
   static Seen operator(EngineConfig engine, Function<PrometheusSource, Observer> replay) {
     List<Integer> written = new ArrayList<>();
-    ScaleTargets targets = new ScaleTargets() {
-      @Override
-      public TargetResolution resolve(String namespace, ScaleTargetRef ref) {
-        return new TargetResolution.Resolved(new ScaleTarget(namespace, ref, ReplicaCounts.allReady(REPLICAS)));
-      }
-
-      @Override
-      public void scale(String namespace, ScaleTargetRef ref, int replicas) throws ScaleFailedException {
-        written.add(replicas);
-      }
-    };
+    ScaleTargets targets = FixedTargets.at(REPLICAS, written::add);
     InferenceServiceReconciler reconciler = new InferenceServiceReconciler(targets, replay, (ns, ref) -> "",
         (about, type, reason, message) -> { }, new MetricsRecorder(new PrometheusRegistry()), EngineAdvisor.none(),
         Clock.fixed(NOW, ZoneOffset.UTC));

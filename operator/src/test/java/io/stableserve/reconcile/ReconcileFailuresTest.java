@@ -1,0 +1,116 @@
+package io.stableserve.reconcile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.stableserve.actuate.ScaleFailedException;
+import io.stableserve.actuate.ScaleTargets;
+import io.stableserve.actuate.TargetResolution;
+import io.stableserve.api.Conditions;
+import io.stableserve.api.InferenceService;
+import io.stableserve.api.ScaleTargetRef;
+import io.stableserve.bench.ServiceLoop;
+import io.stableserve.observe.Observation;
+import io.stableserve.observe.Observer;
+import io.stableserve.observe.prometheus.PrometheusSource;
+import io.stableserve.report.MetricsRecorder;
+import io.stableserve.solve.EngineConfig;
+import io.stableserve.testing.FixedTargets;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+
+/** What the status and the Events say when the API server fails the operator, or someone else moves the target. */
+class ReconcileFailuresTest {
+
+  record Recorded(String type, String reason) {}
+
+  final List<Recorded> events = new ArrayList<>();
+  final List<Integer> writes = new ArrayList<>();
+  final ServiceLoop.Service service = ServiceLoop.create(4, 11).services().get(0);
+  final EngineConfig engine = ServiceLoop.engineOf(service);
+  final Observation recorded = ServiceLoop.observation(service, SameDecisionTest.NOW);
+  final Function<PrometheusSource, Observer> replay = source -> window -> recorded;
+
+  InferenceServiceReconciler reconciler(ScaleTargets targets) {
+    return new InferenceServiceReconciler(targets, replay, (ns, ref) -> "",
+        (about, type, reason, message) -> events.add(new Recorded(type, reason)), new MetricsRecorder(new PrometheusRegistry()),
+        EngineAdvisor.none(), Clock.fixed(SameDecisionTest.NOW, ZoneOffset.UTC));
+  }
+
+  InferenceService svc() {
+    InferenceService s = new InferenceService();
+    s.getMetadata().setName("llama");
+    s.getMetadata().setNamespace("llm");
+    s.getMetadata().setGeneration(1L);
+    s.setSpec(SameDecisionTest.spec(engine));
+    return s;
+  }
+
+  long count(String reason) {
+    return events.stream().filter(e -> e.reason().equals(reason)).count();
+  }
+
+  @Test
+  void aFailedScaleWriteIsReadyFalseAndOneWarningNotOnePerPoll() {
+    InferenceServiceReconciler r = reconciler(FixedTargets.at(SameDecisionTest.MAX, to -> {
+      writes.add(to);
+      throw new ScaleFailedException("setting Deployment/llama to " + to + " replicas through /scale failed: HTTP 500", null);
+    }));
+    InferenceService s = svc();
+    r.reconcile(s, null);
+    assertThat(writes).as("the decision asked for a new count").hasSize(1);
+    assertThat(s.getStatus().condition(Conditions.READY).orElseThrow().getReason()).isEqualTo(Conditions.FAILED_RESCALE);
+    assertThat(s.getStatus().condition(Conditions.READY).orElseThrow().getStatus()).isEqualTo(Conditions.FALSE);
+    assertThat(s.getStatus().getLastDecision().getApplied()).isFalse();
+    r.reconcile(s, null);
+    r.reconcile(s, null);
+    assertThat(writes).as("each poll tries again").hasSize(3);
+    assertThat(count(Conditions.FAILED_RESCALE)).as("one Warning for the run of failures").isEqualTo(1);
+  }
+
+  @Test
+  void anApiServerErrorTheReconcileCannotHandleSaysSoInStatus() {
+    ScaleTargets broken = new ScaleTargets() {
+      @Override
+      public TargetResolution resolve(String namespace, ScaleTargetRef ref) {
+        throw new KubernetesClientException("Internal error", 500, null);
+      }
+
+      @Override
+      public void scale(String namespace, ScaleTargetRef ref, int replicas) {
+        writes.add(replicas);
+      }
+    };
+    InferenceServiceReconciler r = reconciler(FixedTargets.at(2, writes::add));
+    InferenceService s = svc();
+    r.reconcile(s, null);
+    assertThat(s.getStatus().isTrue(Conditions.READY)).as("a first pass that went well").isTrue();
+
+    InferenceServiceReconciler failing = reconciler(broken);
+    assertThatThrownBy(() -> failing.reconcile(s, null)).isInstanceOf(KubernetesClientException.class);
+    var control = failing.updateErrorStatus(s, null, new KubernetesClientException("Internal error", 500, null));
+    InferenceService patched = control.getResource().orElseThrow();
+    assertThat(patched.getStatus().condition(Conditions.READY).orElseThrow().getStatus()).isEqualTo(Conditions.FALSE);
+    assertThat(patched.getStatus().condition(Conditions.READY).orElseThrow().getReason()).isEqualTo(Conditions.RECONCILE_ERROR);
+    assertThat(patched.getStatus().condition(Conditions.READY).orElseThrow().getMessage()).contains("Internal error");
+    failing.updateErrorStatus(patched, null, new KubernetesClientException("Internal error", 500, null));
+    assertThat(count(Conditions.RECONCILE_ERROR)).isEqualTo(1);
+  }
+
+  @Test
+  void aTargetScaledToZeroByHandPausesScalingInsteadOfBeingUndone() {
+    InferenceServiceReconciler r = reconciler(FixedTargets.at(0, writes::add));
+    InferenceService s = svc();
+    r.reconcile(s, null);
+    r.reconcile(s, null);
+    assertThat(writes).as("0 replicas is left alone").isEmpty();
+    assertThat(s.getStatus().condition(Conditions.READY).orElseThrow().getReason()).isEqualTo(Conditions.SCALING_DISABLED);
+    assertThat(count(Conditions.SCALING_DISABLED)).isEqualTo(1);
+  }
+}
