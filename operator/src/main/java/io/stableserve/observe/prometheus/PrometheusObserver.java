@@ -546,8 +546,12 @@ public final class PrometheusObserver implements Observer {
      * What a counter's series added in each sub-interval, from their raw values at the step times
      * (the newest scrape at or before each step), so that sub-interval counts are exact rather than
      * extrapolated as {@code increase()} extrapolates them. A value below the previous one is a
-     * reset (the new value counts from 0); a series that first appears after {@code start} counts
-     * its whole value (a new replica); a series that disappears adds nothing afterwards.
+     * reset (the new value counts from 0). A series' first sample adds nothing, wherever it falls:
+     * what it counted before is unknown, and taking its whole value would read a pod that comes
+     * back after its series went stale, or a new replica whose first scrape came late, as a burst
+     * of its lifetime's requests. The increase across a gap in a series is spread over the
+     * sub-intervals of the gap rather than read as one sub-interval's burst. A series that
+     * disappears adds nothing afterwards.
      */
     private Map<Instant, Double> counterIncreases(Signal signal, String promql, Instant start) throws MetricsUnavailableException {
       Map<Instant, Double> out = new TreeMap<>();
@@ -555,8 +559,10 @@ public final class PrometheusObserver implements Observer {
       for (Instant t = first; !t.isAfter(at); t = t.plus(observed.resolution())) {
         out.put(t, 0.0);
       }
-      for (Series series : api.queryRange(promql, start, at, observed.resolution(), signal)) {
+      Duration r = observed.resolution();
+      for (Series series : api.queryRange(promql, start, at, r, signal)) {
         double last = Double.NaN;
+        Instant lastTime = null;
         for (Point p : series.points()) {
           double v = p.value();
           if (Double.isNaN(v)) {
@@ -566,14 +572,18 @@ public final class PrometheusObserver implements Observer {
             throw PrometheusClient.malformed(promql, signal, "counter value " + v + " at " + p.timestamp());
           }
           Instant t = p.timestamp().truncatedTo(ChronoUnit.MILLIS);
-          if (Double.isNaN(last)) {
-            if (t.isAfter(start) && out.containsKey(t)) {
-              out.merge(t, v, Double::sum);
+          if (!Double.isNaN(last)) {
+            double added = v >= last ? v - last : v;
+            long steps = Math.max(1, Duration.between(lastTime, t).toMillis() / r.toMillis());
+            for (long k = 0; k < steps; k++) {
+              Instant in = t.minus(r.multipliedBy(k));
+              if (out.containsKey(in)) {
+                out.merge(in, added / steps, Double::sum);
+              }
             }
-          } else if (out.containsKey(t)) {
-            out.merge(t, v >= last ? v - last : v, Double::sum);
           }
           last = v;
+          lastTime = t;
         }
       }
       return out;

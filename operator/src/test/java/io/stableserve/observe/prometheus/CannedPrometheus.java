@@ -111,6 +111,22 @@ final class CannedPrometheus implements PrometheusApi {
     return "{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[{\"metric\":{},\"values\":[" + points + "]}]}}";
   }
 
+  /** One series of a range answer, labelled {@code pod}, from start every step seconds; a null value is a missing point. */
+  static String series(String pod, double startSeconds, double stepSeconds, Double... values) {
+    List<String> points = new ArrayList<>();
+    for (int i = 0; i < values.length; i++) {
+      if (values[i] != null) {
+        points.add("[" + String.format(Locale.ROOT, "%.3f", startSeconds + i * stepSeconds) + "," + quote(values[i]) + "]");
+      }
+    }
+    return "{\"metric\":{\"pod\":\"" + pod + "\"},\"values\":[" + String.join(",", points) + "]}";
+  }
+
+  /** A range answer of the given series. */
+  static String matrixOf(String... series) {
+    return "{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[" + String.join(",", series) + "]}}";
+  }
+
   static String error(String type, String message) {
     return "{\"status\":\"error\",\"errorType\":\"" + type + "\",\"error\":\"" + message + "\"}";
   }

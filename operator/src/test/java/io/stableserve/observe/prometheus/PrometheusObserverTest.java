@@ -156,4 +156,41 @@ class PrometheusObserverTest {
     assertThat(q.get(Signal.PROMPT_TOKENS)).isEqualTo("sum by (le) (increase(vllm:request_prompt_tokens_bucket" + SEL + "[300s]))");
     assertThat(q.get(Signal.KV_CACHE_TOKENS)).contains("and on (job, instance)");
   }
+
+  /** Completions counted from four pods' counters over the 5-minute window, in 30 s sub-intervals. */
+  static double[] arrivalsFrom(String... counters) throws MetricsUnavailableException {
+    double start = NOW.getEpochSecond() - 300;
+    Double[] zeros = new Double[11];
+    java.util.Arrays.fill(zeros, 0.0);
+    CannedPrometheus p = v0()
+        .answerRange(contains("vllm:request_success_total"), CannedPrometheus.matrixOf(counters))
+        .answerRange(contains("vllm:num_requests_running"), CannedPrometheus.matrixOf(CannedPrometheus.series("all", start, 30, zeros)));
+    return observe(p, config()).intervals().stream().mapToDouble(Observation.IntervalSample::arrivals).toArray();
+  }
+
+  @Test
+  void aCounterResetAFirstSampleAndAGapAreReadWithoutABurst() throws Exception {
+    double start = NOW.getEpochSecond() - 300;
+    double[] a = arrivalsFrom(
+        CannedPrometheus.series("steady", start, 30, 0.0, 10.0, 20.0, 30.0, 40.0, 50.0, 60.0, 70.0, 80.0, 90.0, 100.0),
+        // restarted before the third sub-interval ended: 5 since the reset
+        CannedPrometheus.series("restarted", start, 30, 500.0, 510.0, 520.0, 5.0, 15.0, 25.0, 35.0, 45.0, 55.0, 65.0, 75.0),
+        // back after its series went stale, or a new replica scraped late: its lifetime count is no burst
+        CannedPrometheus.series("returning", start, 30, null, null, null, null, null, null, 5000.0, 5010.0, 5020.0, 5030.0, 5040.0),
+        // three scrapes missing: the 40 it added are spread over the four sub-intervals they span
+        CannedPrometheus.series("gap", start, 30, 0.0, 10.0, 20.0, null, null, null, 60.0, 70.0, 80.0, 90.0, 100.0));
+    assertThat(a).containsExactly(30, 30, 25, 30, 30, 30, 40, 40, 40, 40);
+  }
+
+  @Test
+  void anInfiniteCounterIsMalformedAndANaNPointIsSkipped() throws Exception {
+    double start = NOW.getEpochSecond() - 300;
+    double[] withNaN = arrivalsFrom(CannedPrometheus.series("nan", start, 30, 0.0, 10.0, Double.NaN, 30.0, 40.0, 50.0, 60.0, 70.0,
+        80.0, 90.0, 100.0));
+    assertThat(withNaN).containsExactly(10, 10, 10, 10, 10, 10, 10, 10, 10, 10);
+    MetricsUnavailableException e = assertThrows(MetricsUnavailableException.class, () -> arrivalsFrom(
+        CannedPrometheus.series("inf", start, 30, 0.0, 10.0, Double.POSITIVE_INFINITY, 30.0, 40.0, 50.0, 60.0, 70.0, 80.0, 90.0,
+            100.0)));
+    assertThat(e.problem()).isEqualTo(MetricsProblem.MALFORMED);
+  }
 }
