@@ -7,6 +7,10 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class EngineRecommendation {
 
+  @JsonPropertyDescription("Why there is no advice yet: it waits for a full window with enough completed requests, "
+      + "since advice from a few requests wanders.")
+  private String waitingFor;
+
   @JsonPropertyDescription("The vLLM setting, e.g. max_num_seqs or max_num_batched_tokens.")
   private String setting;
 
@@ -71,5 +75,13 @@ public class EngineRecommendation {
 
   public void setGain(Double gain) {
     this.gain = gain;
+  }
+
+  public String getWaitingFor() {
+    return waitingFor;
+  }
+
+  public void setWaitingFor(String waitingFor) {
+    this.waitingFor = waitingFor;
   }
 }

@@ -216,7 +216,7 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
     scaleFailure.ifPresent(f -> StatusReport.scaleFailed(status, f, generation, now));
     memories.store(service, memory.after(evaluation, applied, now));
     reportEvents(changes, memory, evaluation);
-    adviseEngine(changes, status, evaluation);
+    adviseEngine(changes, status, evaluation, settings.window().length());
 
     metrics.decided(namespace, name, spec.effectiveTargetUtilization(), decision, evaluation.metricsFailure().isEmpty(),
         evaluation.estimate().map(e -> java.util.OptionalDouble.of(e.arrivalRate())).orElse(java.util.OptionalDouble.empty()),
@@ -248,9 +248,21 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
             c.capacity().stableRate(), c.explanation())));
   }
 
-  private void adviseEngine(ChangeEvents changes, InferenceServiceStatus status, Evaluation evaluation) {
+  /** Advice waits for a full window with at least this many completed requests. */
+  static final long MIN_REQUESTS_FOR_ADVICE = 200;
+
+  private void adviseEngine(ChangeEvents changes, InferenceServiceStatus status, Evaluation evaluation, Duration window) {
     if (evaluation.capacity().isEmpty() || evaluation.engine().isEmpty()
         || evaluation.estimate().flatMap(ServiceEstimate::workload).isEmpty()) {
+      return;
+    }
+    ServiceEstimate estimate = evaluation.estimate().get();
+    long completed = Math.round(estimate.workload().get().prompt().requests());
+    if (estimate.window().compareTo(window) < 0 || completed < MIN_REQUESTS_FOR_ADVICE) {
+      EngineRecommendation waiting = new EngineRecommendation();
+      waiting.setWaitingFor(String.format(Locale.ROOT, "a full %d s window with at least %d completed requests (%d s, %d so far)",
+          window.toSeconds(), MIN_REQUESTS_FOR_ADVICE, estimate.window().toSeconds(), completed));
+      status.setEngineRecommendation(waiting);
       return;
     }
     Optional<EngineAdvice> advice = advisor.advise(evaluation.estimate().get().workload().get(),

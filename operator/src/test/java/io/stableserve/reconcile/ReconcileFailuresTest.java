@@ -38,9 +38,13 @@ class ReconcileFailuresTest {
   final Function<PrometheusSource, Observer> replay = source -> window -> recorded;
 
   InferenceServiceReconciler reconciler(ScaleTargets targets) {
-    return new InferenceServiceReconciler(targets, replay, (ns, ref) -> "",
+    return reconciler(targets, replay, EngineAdvisor.none());
+  }
+
+  InferenceServiceReconciler reconciler(ScaleTargets targets, Function<PrometheusSource, Observer> observers, EngineAdvisor advisor) {
+    return new InferenceServiceReconciler(targets, observers, (ns, ref) -> "",
         (about, type, reason, message) -> events.add(new Recorded(type, reason)), new MetricsRecorder(new PrometheusRegistry()),
-        EngineAdvisor.none(), Clock.fixed(SameDecisionTest.NOW, ZoneOffset.UTC));
+        advisor, Clock.fixed(SameDecisionTest.NOW, ZoneOffset.UTC));
   }
 
   InferenceService svc() {
@@ -112,5 +116,24 @@ class ReconcileFailuresTest {
     assertThat(writes).as("0 replicas is left alone").isEmpty();
     assertThat(s.getStatus().condition(Conditions.READY).orElseThrow().getReason()).isEqualTo(Conditions.SCALING_DISABLED);
     assertThat(count(Conditions.SCALING_DISABLED)).isEqualTo(1);
+  }
+
+  @Test
+  void engineAdviceWaitsForAFullWindowAndSaysSo() {
+    EngineAdvisor always = (workload, config, capacity) -> java.util.Optional.of(new EngineAdvice("max_num_seqs", 128,
+        java.util.OptionalLong.of(64), capacity.stableRate(), 2 * capacity.stableRate()));
+    Observation partial = new Observation(recorded.at(), recorded.window(), recorded.names(), recorded.flow(), recorded.occupancy(),
+        recorded.lengths(), recorded.engine(), recorded.intervals().subList(recorded.intervals().size() / 2 - 1,
+            recorded.intervals().size()), recorded.newestSampleAge(), recorded.notes());
+    InferenceService young = svc();
+    reconciler(FixedTargets.at(2, writes::add), source -> window -> partial, always).reconcile(young, null);
+    assertThat(young.getStatus().getEngineRecommendation().getSetting()).isNull();
+    assertThat(young.getStatus().getEngineRecommendation().getWaitingFor()).startsWith("a full 300 s window");
+    assertThat(count(Conditions.ENGINE_RECOMMENDATION)).isZero();
+
+    InferenceService full = svc();
+    reconciler(FixedTargets.at(2, writes::add), replay, always).reconcile(full, null);
+    assertThat(full.getStatus().getEngineRecommendation().getSetting()).isEqualTo("max_num_seqs");
+    assertThat(count(Conditions.ENGINE_RECOMMENDATION)).isEqualTo(1);
   }
 }
