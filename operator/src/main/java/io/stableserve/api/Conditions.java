@@ -95,6 +95,8 @@ public final class Conditions {
   public static final String SUCCESSFUL_RESCALE = "SuccessfulRescale";
   /** Writing /scale failed. */
   public static final String FAILED_RESCALE = "FailedRescale";
+  /** The target's replicas changed without StableServe: GitOps re-applying replicas, a manual scale. */
+  public static final String REPLICAS_CHANGED_ELSEWHERE = "ReplicasChangedElsewhere";
   /** An engine setting would widen the stable region by more than 5%. */
   public static final String ENGINE_RECOMMENDATION = "EngineRecommendation";
   /** Preemptions were observed and the stable rate corrected for them. */
@@ -118,7 +120,7 @@ public final class Conditions {
   /** Reasons of decisions and Events. */
   public static final List<String> EVENT_REASONS = List.of(LOAD_ABOVE_TARGET, LOAD_BELOW_TARGET, AT_TARGET,
       WITHIN_MARGIN, SCALE_UP_SETTLING, SCALE_DOWN_STABILIZATION, SCALE_UP_STABILIZATION, IDLE, METRICS_UNAVAILABLE,
-      SUCCESSFUL_RESCALE, FAILED_RESCALE, ENGINE_RECOMMENDATION, PREEMPTING);
+      SUCCESSFUL_RESCALE, FAILED_RESCALE, REPLICAS_CHANGED_ELSEWHERE, ENGINE_RECOMMENDATION, PREEMPTING);
 
   private Conditions() {}
 

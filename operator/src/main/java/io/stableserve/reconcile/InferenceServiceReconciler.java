@@ -170,6 +170,11 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
       return poll;
     }
     ScaleTarget target = ((TargetResolution.Resolved) resolution).target();
+    // In Recommend mode the replicas are someone else's to set.
+    changedElsewhere(previous, target).filter(m -> spec.effectiveMode() != Mode.Recommend).ifPresent(message -> {
+      changes.always(EventRecorder.WARNING, Conditions.REPLICAS_CHANGED_ELSEWHERE, message);
+      LOG.warn("{}/{}: {}", namespace, name, message);
+    });
     if (target.replicas().spec() == 0) {
       // Someone scaled the target to zero by hand: as the HPA does, that pauses scaling until the
       // target has a replica again, rather than undoing it.
@@ -231,6 +236,25 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
       LOG.debug("{}/{}: {}", namespace, name, decision.message());
     }
     return poll;
+  }
+
+  /**
+   * The target's replicas are not what the last pass left them at: something else wrote them.
+   * StableServe still decides from the count it finds; the Event says who to look for.
+   */
+  static Optional<String> changedElsewhere(InferenceServiceStatus previous, ScaleTarget target) {
+    if (previous == null || previous.getReplicas() == null || previous.getLastDecision() == null) {
+      return Optional.empty();
+    }
+    boolean written = Boolean.TRUE.equals(previous.getLastDecision().getApplied());
+    Integer left = written ? previous.getLastDecision().getTo() : previous.getReplicas();
+    int now = target.replicas().spec();
+    if (left == null || left == now) {
+      return Optional.empty();
+    }
+    return Optional.of(String.format(Locale.ROOT, "%s has %d replicas where StableServe left %d: something else sets them "
+        + "(a GitOps tool re-applying spec.replicas, kubectl scale, another controller); leave spec.replicas out of the "
+        + "applied manifest, or run StableServe in Recommend mode", target.ref(), now, left));
   }
 
   private static void reportEvents(ChangeEvents changes, ServiceMemory memory, Evaluation evaluation) {

@@ -136,4 +136,31 @@ class ReconcileFailuresTest {
     assertThat(full.getStatus().getEngineRecommendation().getSetting()).isEqualTo("max_num_seqs");
     assertThat(count(Conditions.ENGINE_RECOMMENDATION)).isEqualTo(1);
   }
+
+  @Test
+  void replicasSetBySomeoneElseAreAnEventEachTimeTheyChange() {
+    int[] replicas = {SameDecisionTest.MAX};
+    ScaleTargets moving = new ScaleTargets() {
+      @Override
+      public io.stableserve.actuate.TargetResolution resolve(String namespace, ScaleTargetRef ref) {
+        return new io.stableserve.actuate.TargetResolution.Resolved(new io.stableserve.actuate.ScaleTarget(namespace, ref,
+            io.stableserve.decide.ReplicaCounts.allReady(replicas[0])));
+      }
+
+      @Override
+      public void scale(String namespace, ScaleTargetRef ref, int to) {
+        writes.add(to);
+        replicas[0] = to;
+      }
+    };
+    InferenceServiceReconciler r = reconciler(moving);
+    InferenceService s = svc();
+    r.reconcile(s, null);
+    r.reconcile(s, null);
+    assertThat(count(Conditions.REPLICAS_CHANGED_ELSEWHERE)).as("its own writes are not someone else's").isZero();
+    int left = replicas[0];
+    replicas[0] = left + 7;
+    r.reconcile(s, null);
+    assertThat(count(Conditions.REPLICAS_CHANGED_ELSEWHERE)).isEqualTo(1);
+  }
 }
