@@ -163,4 +163,20 @@ class ReconcileFailuresTest {
     r.reconcile(s, null);
     assertThat(count(Conditions.REPLICAS_CHANGED_ELSEWHERE)).isEqualTo(1);
   }
+
+  @Test
+  void aMissingTokenSecretHoldsTheReplicasAndNamesTheSecret() {
+    InferenceServiceReconciler r = new InferenceServiceReconciler(FixedTargets.at(SameDecisionTest.MAX, writes::add), replay,
+        (ns, ref) -> {
+          throw new SecretReader.SecretUnavailableException("Secret llm/prom-token has no key token");
+        },
+        (about, type, reason, message) -> events.add(new Recorded(type, reason)), new MetricsRecorder(new PrometheusRegistry()),
+        EngineAdvisor.none(), Clock.fixed(SameDecisionTest.NOW, ZoneOffset.UTC));
+    InferenceService s = svc();
+    s.getSpec().getMetrics().setBearerTokenSecretRef(new io.stableserve.api.SecretKeyRef("prom-token", "token"));
+    r.reconcile(s, null);
+    assertThat(writes).as("no metrics: the 100 replicas are held, not scaled down").isEmpty();
+    assertThat(s.getStatus().condition(Conditions.METRICS_AVAILABLE).orElseThrow().getReason()).isEqualTo(Conditions.SECRET_NOT_FOUND);
+    assertThat(s.getStatus().condition(Conditions.METRICS_AVAILABLE).orElseThrow().getMessage()).contains("prom-token");
+  }
 }
