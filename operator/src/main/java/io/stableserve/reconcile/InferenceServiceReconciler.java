@@ -273,7 +273,7 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
   }
 
   /** Advice waits for a full window with at least this many completed requests. */
-  static final long MIN_REQUESTS_FOR_ADVICE = 200;
+  static final long MIN_REQUESTS_FOR_ADVICE = 50;
 
   private void adviseEngine(ChangeEvents changes, InferenceServiceStatus status, Evaluation evaluation, Duration window) {
     if (evaluation.capacity().isEmpty() || evaluation.engine().isEmpty()

@@ -333,7 +333,7 @@ class OperatorIntegrationTest {
     assertThat(s.getStatus().getPreemption().getMeasuredAt()).isNotNull();
     assertThat(s.getStatus().getCapacity().getStableRatePerReplica()).isCloseTo(real, org.assertj.core.data.Percentage.withPercentage(15));
     assertThat(events(ns, Conditions.PREEMPTING)).hasSize(1);
-    assertThat(s.getStatus().getEngineRecommendation().getSetting()).isEqualTo("max_num_seqs");
+    assertThat(s.getStatus().getEngineRecommendation().getSetting()).as("advice, not %s", s.getStatus().getEngineRecommendation().getWaitingFor()).isEqualTo("max_num_seqs");
     assertThat(s.getStatus().getEngineRecommendation().getGain()).isCloseTo(0.2, org.assertj.core.data.Offset.offset(1e-9));
     assertThat(events(ns, Conditions.ENGINE_RECOMMENDATION)).hasSize(1)
         .allSatisfy(e -> assertThat(e.getMessage()).startsWith("max_num_seqs=24 (now 256) would raise the stable rate per replica"));
