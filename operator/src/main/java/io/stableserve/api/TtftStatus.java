@@ -22,7 +22,7 @@ public class TtftStatus {
   private Double predictedSeconds;
 
   @JsonPropertyDescription("The calibration factor k on the approximation's wait, learned from observed against "
-      + "predicted, within [0.1, 10]; 1 until measured.")
+      + "predicted, within [0.05, 10]; 1 until measured.")
   private Double calibrationFactor;
 
   @JsonPropertyDescription("The predicted TTFT percentile at the desired replica count, with the calibration, seconds.")

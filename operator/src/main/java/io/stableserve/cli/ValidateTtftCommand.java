@@ -120,7 +120,7 @@ public final class ValidateTtftCommand implements Callable<Integer> {
 
   /**
    * k that matches the p99, with a star when the operator's calibration would not learn it (a wait
-   * under 50 ms), and the value it would be clamped to when outside [0.1, 10].
+   * under 50 ms), and the value it would be clamped to when outside [0.05, 10].
    */
   private static String factor(TtftValidation.Row row) {
     double k = row.factorForP99();
@@ -131,7 +131,7 @@ public final class ValidateTtftCommand implements Callable<Integer> {
       return String.format(Locale.ROOT, "%.2f*", k);
     }
     double clamped = Math.max(TtftCalibration.MIN_FACTOR, Math.min(TtftCalibration.MAX_FACTOR, k));
-    return clamped == k ? String.format(Locale.ROOT, "%.2f", k) : String.format(Locale.ROOT, "%.2f → %.1f", k, clamped);
+    return clamped == k ? String.format(Locale.ROOT, "%.2f", k) : String.format(Locale.ROOT, "%.3f → %.2f", k, clamped);
   }
 
   private static String seconds(double s) {
