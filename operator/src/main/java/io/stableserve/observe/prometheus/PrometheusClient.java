@@ -74,7 +74,8 @@ public final class PrometheusClient implements PrometheusApi {
     this.authorization = config.bearerToken().map(t -> "Bearer " + t).orElse(null);
     HttpClient.Builder builder = HttpClient.newBuilder()
         .connectTimeout(config.timeout())
-        .followRedirects(HttpClient.Redirect.NORMAL);
+        // A redirect would carry the bearer token and the queries to an address nobody configured.
+        .followRedirects(HttpClient.Redirect.NEVER);
     config.caCertificatePem().ifPresent(pem -> builder.sslContext(trusting(pem)));
     this.http = builder.build();
   }
@@ -174,6 +175,10 @@ public final class PrometheusClient implements PrometheusApi {
 
   /** Reads a Prometheus API answer; package-visible so that canned answers can be tested without a server. */
   static JsonNode answer(int status, String body, String promql, Signal signal) throws MetricsUnavailableException {
+    if (status >= 300 && status < 400) {
+      throw new MetricsUnavailableException(MetricsProblem.HTTP_ERROR, signal, promql, "HTTP " + status
+          + " is a redirect, and redirects are not followed; set metrics.prometheusUrl to the final address, the one it redirects to");
+    }
     JsonNode root = null;
     try {
       root = body == null || body.isBlank() ? null : JSON.readTree(body);

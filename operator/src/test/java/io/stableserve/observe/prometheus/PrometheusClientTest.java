@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -15,7 +16,9 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
@@ -121,12 +124,19 @@ class PrometheusClientTest {
 
   @Nested
   class OverHttp {
-    HttpServer server;
+    final List<HttpServer> servers = new ArrayList<>();
     final AtomicReference<String> authorization = new AtomicReference<>();
 
+    URI serve(HttpHandler handler) throws Exception {
+      HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+      server.createContext("/", handler);
+      server.start();
+      servers.add(server);
+      return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    }
+
     URI serve(int status, String body, long delayMillis) throws Exception {
-      server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-      server.createContext("/", exchange -> {
+      return serve(exchange -> {
         try (exchange) {
           authorization.set(exchange.getRequestHeaders().getFirst("Authorization"));
           exchange.getRequestBody().readAllBytes();
@@ -140,15 +150,11 @@ class PrometheusClientTest {
           Thread.currentThread().interrupt();
         }
       });
-      server.start();
-      return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
 
     @AfterEach
     void stop() {
-      if (server != null) {
-        server.stop(0);
-      }
+      servers.forEach(server -> server.stop(0));
     }
 
     @Test
@@ -174,6 +180,33 @@ class PrometheusClientTest {
       PrometheusClient client = new PrometheusClient(PrometheusSource.of(url, ""));
       assertThat(assertThrows(MetricsUnavailableException.class, () -> client.query("1", Instant.now(), null)).problem())
           .isEqualTo(MetricsProblem.HTTP_ERROR);
+    }
+
+    @Test
+    void aRedirectIsNotFollowedAndWhereItLeadsIsNotRepeated() throws Exception {
+      AtomicInteger requestsElsewhere = new AtomicInteger();
+      URI elsewhere = serve(exchange -> {
+        try (exchange) {
+          requestsElsewhere.incrementAndGet();
+          exchange.sendResponseHeaders(500, -1);
+        }
+      });
+      String location = elsewhere + "/internal/api/v1/query";
+      URI url = serve(exchange -> {
+        try (exchange) {
+          exchange.getRequestBody().readAllBytes();
+          byte[] page = ("<a href=\"" + location + "\">Moved here</a>").getBytes(StandardCharsets.UTF_8);
+          exchange.getResponseHeaders().add("Location", location);
+          exchange.sendResponseHeaders(307, page.length);
+          exchange.getResponseBody().write(page);
+        }
+      });
+      PrometheusClient client = new PrometheusClient(PrometheusSource.of(url, "").withBearerToken("s3cret"));
+      MetricsUnavailableException e = assertThrows(MetricsUnavailableException.class, () -> client.query("1", Instant.now(), null));
+      assertThat(e.problem()).isEqualTo(MetricsProblem.HTTP_ERROR);
+      assertThat(e.getMessage()).contains("HTTP 307").contains("not followed").contains("set metrics.prometheusUrl to the final address")
+          .doesNotContain(location).doesNotContain(":" + elsewhere.getPort()).doesNotContain("Moved here");
+      assertThat(requestsElsewhere).hasValue(0);
     }
 
     @Test
