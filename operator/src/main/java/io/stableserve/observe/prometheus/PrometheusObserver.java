@@ -397,7 +397,7 @@ public final class PrometheusObserver implements Observer {
         try {
           bound = le.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(le);
         } catch (NumberFormatException e) {
-          throw PrometheusClient.malformed(bucketQuery, signal, "bucket bound le=\"" + le + "\" is not a number");
+          throw PrometheusClient.malformed(bucketQuery, signal, "a bucket's le label is not a number");
         }
         OptionalDouble count = checked(signal, bucketQuery, s.value());
         buckets.add(new WindowHistogram.Bucket(bound, count.orElse(0)));

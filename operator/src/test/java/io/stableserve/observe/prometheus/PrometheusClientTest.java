@@ -70,7 +70,8 @@ class PrometheusClientTest {
     void badDataIsAQueryError() {
       MetricsUnavailableException e = failure(400, CannedPrometheus.error("bad_data", "1:5: parse error: unexpected end of input"));
       assertThat(e.problem()).isEqualTo(MetricsProblem.QUERY_ERROR);
-      assertThat(e.getMessage()).contains("parse error").contains("(query: up)").contains("fix the series selector");
+      assertThat(e.getMessage()).contains("(bad_data)").contains("(query: up)").contains("fix the series selector")
+          .doesNotContain("parse error");
     }
 
     @Test
@@ -101,13 +102,44 @@ class PrometheusClientTest {
     void htmlWithStatus200IsMalformed() {
       MetricsUnavailableException e = failure(200, "<html><body>Grafana</body></html>");
       assertThat(e.problem()).isEqualTo(MetricsProblem.MALFORMED);
-      assertThat(e.getMessage()).contains("not a Prometheus API JSON object").contains("<html>");
+      assertThat(e.getMessage()).contains("not a Prometheus API JSON object").contains("33 bytes")
+          .doesNotContain("<html>").doesNotContain("Grafana");
     }
 
     @Test
     void aValueThatIsNotANumberIsMalformed() {
       String body = "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[{\"metric\":{},\"value\":[1,\"lots\"]}]}}";
-      assertThat(failure(200, body).getMessage()).contains("'lots' is not a number");
+      assertThat(failure(200, body).getMessage()).contains("is not a number").doesNotContain("lots");
+    }
+
+    @Test
+    void anErrorPageIsDescribedByStatusAndLengthNotRepeated() {
+      MetricsUnavailableException e = failure(502, "<html>upstream internal-db.corp:5432 refused</html>");
+      assertThat(e.problem()).isEqualTo(MetricsProblem.HTTP_ERROR);
+      assertThat(e.getMessage()).contains("HTTP 502").contains("51 bytes").contains("not repeated")
+          .doesNotContain("internal-db").doesNotContain("refused");
+    }
+
+    @Test
+    void prometheusErrorTextAndUnknownErrorTypesAreNotRepeated() {
+      MetricsUnavailableException e = failure(500, CannedPrometheus.error("admin-password-hunter2", "root:x:0:0"));
+      assertThat(e.problem()).isEqualTo(MetricsProblem.HTTP_ERROR);
+      assertThat(e.getMessage()).contains("HTTP 500").contains("unknown type").doesNotContain("hunter2").doesNotContain("root:x");
+    }
+
+    @Test
+    void aResultTypeOrStatusNotOfTheApiIsNotRepeated() {
+      String oddType = "{\"status\":\"success\",\"data\":{\"resultType\":\"s3cr3t\",\"result\":[]}}";
+      assertThat(failure(200, oddType).getMessage()).contains("unknown result type").doesNotContain("s3cr3t");
+      assertThat(failure(200, "{\"status\":\"s3cr3t\",\"data\":{}}").getMessage()).contains("neither success nor error")
+          .doesNotContain("s3cr3t");
+    }
+
+    @Test
+    void onlyTheMediaTypeOfAContentTypeIsTold() {
+      assertThat(PrometheusClient.mediaType("Text/HTML; charset=utf-8; session=abc123")).isEqualTo("text/html");
+      assertThat(PrometheusClient.mediaType("<script>alert(1)</script>")).isEqualTo("an unreadable content type");
+      assertThat(PrometheusClient.mediaType(null)).isEqualTo("no content type");
     }
 
     @Test
@@ -207,6 +239,23 @@ class PrometheusClientTest {
       assertThat(e.getMessage()).contains("HTTP 307").contains("not followed").contains("set metrics.prometheusUrl to the final address")
           .doesNotContain(location).doesNotContain(":" + elsewhere.getPort()).doesNotContain("Moved here");
       assertThat(requestsElsewhere).hasValue(0);
+    }
+
+    @Test
+    void anErrorAnswerIsToldByStatusMediaTypeAndLength() throws Exception {
+      URI url = serve(exchange -> {
+        try (exchange) {
+          exchange.getRequestBody().readAllBytes();
+          byte[] page = "<h1>Bad gateway</h1><p>backend 10.0.3.7 down</p>".getBytes(StandardCharsets.UTF_8);
+          exchange.getResponseHeaders().add("Content-Type", "text/html; charset=utf-8");
+          exchange.sendResponseHeaders(502, page.length);
+          exchange.getResponseBody().write(page);
+        }
+      });
+      PrometheusClient client = new PrometheusClient(PrometheusSource.of(url, ""));
+      MetricsUnavailableException e = assertThrows(MetricsUnavailableException.class, () -> client.query("1", Instant.now(), null));
+      assertThat(e.problem()).isEqualTo(MetricsProblem.HTTP_ERROR);
+      assertThat(e.getMessage()).contains("HTTP 502").contains("(text/html, 48 bytes)").doesNotContain("10.0.3.7").doesNotContain("Bad gateway");
     }
 
     @Test

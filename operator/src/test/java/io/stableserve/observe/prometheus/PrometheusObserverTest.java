@@ -150,6 +150,18 @@ class PrometheusObserverTest {
   }
 
   @Test
+  void aBucketBoundThatIsNotANumberIsMalformedWithoutRepeatingIt() {
+    CannedPrometheus prometheus = v0()
+        .answerFirst(startsWith("count by (__name__)"), names("vllm:num_requests_running", "vllm:num_requests_waiting",
+            "vllm:request_success_total", "vllm:request_prompt_tokens_bucket"))
+        .answerFirst(startsWith("sum by (le) (increase(vllm:request_prompt_tokens_bucket"),
+            vector(Map.entry(Map.of("le", "tenant-acme-internal"), 3.0)));
+    MetricsUnavailableException e = assertThrows(MetricsUnavailableException.class, () -> observe(prometheus, config()));
+    assertThat(e.problem()).isEqualTo(MetricsProblem.MALFORMED);
+    assertThat(e.getMessage()).contains("le label is not a number").doesNotContain("tenant-acme");
+  }
+
+  @Test
   void theDocumentedQueriesUseTheSelectorAndWindow() {
     Map<Signal, String> q = PrometheusObserver.queries(config(), WINDOW);
     assertThat(q.get(Signal.COMPLETIONS)).isEqualTo("sum(increase(vllm:request_success_total" + SEL + "[300s]))");
