@@ -7,6 +7,7 @@ import io.stableserve.observe.Signal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -16,6 +17,7 @@ import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -30,8 +32,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
@@ -46,6 +56,16 @@ import org.slf4j.LoggerFactory;
  * required.
  */
 public final class PrometheusClient implements PrometheusApi {
+
+  /**
+   * The largest answer read; the first byte past it ends the read, and the query fails. The
+   * largest answer the observe stage asks for is the success counter of every replica over the
+   * window (a range query of some 11 points): about 1 KiB a series, some 5 MiB for 1,000 replicas
+   * with five finished_reason values each. 16 MiB leaves room for that while bounding what a
+   * wrong URL or an override that does not aggregate can make the operator hold: these bytes and
+   * their JSON tree.
+   */
+  static final int MAX_ANSWER_BYTES = 16 * 1024 * 1024;
 
   private static final Logger LOG = LoggerFactory.getLogger(PrometheusClient.class);
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -193,29 +213,121 @@ public final class PrometheusClient implements PrometheusApi {
     if (authorization != null) {
       request.header("Authorization", authorization);
     }
-    HttpResponse<byte[]> response;
+    // The request's own timeout ends at the response headers; waiting on the whole exchange bounds a body that trickles in too.
+    CompletableFuture<HttpResponse<Optional<byte[]>>> exchange = http.sendAsync(request.build(),
+        info -> new CappedBody(MAX_ANSWER_BYTES, info.headers().firstValueAsLong("Content-Length").orElse(-1)));
+    HttpResponse<Optional<byte[]>> response;
     try {
-      response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-    } catch (HttpConnectTimeoutException e) {
-      throw new MetricsUnavailableException(MetricsProblem.TIMEOUT, signal, promql,
-          "no connection to " + base + " within " + timeout.toMillis() + " ms", e);
-    } catch (HttpTimeoutException e) {
+      response = exchange.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      exchange.cancel(true);
       throw new MetricsUnavailableException(MetricsProblem.TIMEOUT, signal, promql,
           "Prometheus at " + base + " did not answer within " + timeout.toMillis() + " ms", e);
-    } catch (ConnectException e) {
-      throw new MetricsUnavailableException(MetricsProblem.PROMETHEUS_UNREACHABLE, signal, promql,
-          "cannot connect to " + base + ": " + describe(e), e);
-    } catch (SSLException e) {
-      throw new MetricsUnavailableException(MetricsProblem.PROMETHEUS_UNREACHABLE, signal, promql,
-          "TLS with " + base + " failed (is the CA certificate the one that signs Prometheus's?): " + describe(e), e);
-    } catch (IOException e) {
-      throw new MetricsUnavailableException(MetricsProblem.PROMETHEUS_UNREACHABLE, signal, promql,
-          "request to " + base + " failed: " + describe(e), e);
+    } catch (ExecutionException e) {
+      throw failed(e.getCause(), promql, signal);
     } catch (InterruptedException e) {
+      exchange.cancel(true);
       Thread.currentThread().interrupt();
       throw new MetricsUnavailableException(MetricsProblem.TIMEOUT, signal, promql, "interrupted while waiting for Prometheus", e);
     }
-    return new HttpAnswer(response.statusCode(), response.headers().firstValue("Content-Type").orElse(null), response.body());
+    String contentType = response.headers().firstValue("Content-Type").orElse(null);
+    if (response.body().isEmpty()) {
+      LOG.debug("Prometheus answer refused (HTTP {}, {}, over {} bytes) to query {}", response.statusCode(), mediaType(contentType),
+          MAX_ANSWER_BYTES, promql);
+      throw malformed(promql, signal, "the answer is larger than " + MAX_ANSWER_BYTES / (1024 * 1024)
+          + " MiB, more than any query of the observe stage needs (does an override lack an aggregation such as sum(...)?);"
+          + " it was not read further");
+    }
+    return new HttpAnswer(response.statusCode(), contentType, response.body().get());
+  }
+
+  private MetricsUnavailableException failed(Throwable failure, String promql, Signal signal) {
+    Throwable e = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    if (e instanceof HttpConnectTimeoutException) {
+      return new MetricsUnavailableException(MetricsProblem.TIMEOUT, signal, promql,
+          "no connection to " + base + " within " + timeout.toMillis() + " ms", e);
+    }
+    if (e instanceof HttpTimeoutException) {
+      return new MetricsUnavailableException(MetricsProblem.TIMEOUT, signal, promql,
+          "Prometheus at " + base + " did not answer within " + timeout.toMillis() + " ms", e);
+    }
+    if (e instanceof ConnectException) {
+      return new MetricsUnavailableException(MetricsProblem.PROMETHEUS_UNREACHABLE, signal, promql,
+          "cannot connect to " + base + ": " + describe(e), e);
+    }
+    if (e instanceof SSLException || e.getCause() instanceof SSLException) {
+      return new MetricsUnavailableException(MetricsProblem.PROMETHEUS_UNREACHABLE, signal, promql,
+          "TLS with " + base + " failed (is the CA certificate the one that signs Prometheus's?): " + describe(e), e);
+    }
+    return new MetricsUnavailableException(MetricsProblem.PROMETHEUS_UNREACHABLE, signal, promql,
+        "request to " + base + " failed: " + describe(e), e);
+  }
+
+  /**
+   * Collects a body of at most {@code cap} bytes: the first byte past it (or a declared length
+   * past it) cancels the read and gives an empty result, so that an answer too large never takes
+   * more memory than the cap.
+   */
+  static final class CappedBody implements HttpResponse.BodySubscriber<Optional<byte[]>> {
+    private final int cap;
+    private final long declaredLength;
+    private final ByteArrayOutputStream bytes;
+    private final CompletableFuture<Optional<byte[]>> body = new CompletableFuture<>();
+    private Flow.Subscription subscription;
+
+    /** @param declaredLength the Content-Length, -1 when none was given */
+    CappedBody(int cap, long declaredLength) {
+      this.cap = cap;
+      this.declaredLength = declaredLength;
+      this.bytes = new ByteArrayOutputStream(declaredLength >= 0 && declaredLength <= cap ? (int) declaredLength : 8192);
+    }
+
+    @Override
+    public CompletionStage<Optional<byte[]>> getBody() {
+      return body;
+    }
+
+    @Override
+    public void onSubscribe(Flow.Subscription s) {
+      subscription = s;
+      if (declaredLength > cap) {
+        tooLarge();
+      } else {
+        s.request(1);
+      }
+    }
+
+    @Override
+    public void onNext(List<ByteBuffer> buffers) {
+      if (body.isDone()) {
+        return;
+      }
+      for (ByteBuffer buffer : buffers) {
+        if (buffer.remaining() > cap - bytes.size()) {
+          tooLarge();
+          return;
+        }
+        byte[] chunk = new byte[buffer.remaining()];
+        buffer.get(chunk);
+        bytes.write(chunk, 0, chunk.length);
+      }
+      subscription.request(1);
+    }
+
+    @Override
+    public void onError(Throwable failure) {
+      body.completeExceptionally(failure);
+    }
+
+    @Override
+    public void onComplete() {
+      body.complete(Optional.of(bytes.toByteArray()));
+    }
+
+    private void tooLarge() {
+      subscription.cancel();
+      body.complete(Optional.empty());
+    }
   }
 
   /** Reads a Prometheus API answer; package-visible so that canned answers can be tested without a server. */

@@ -10,14 +10,20 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -155,6 +161,59 @@ class PrometheusClientTest {
   }
 
   @Nested
+  class CappedBodies {
+    final List<Long> requested = new ArrayList<>();
+    boolean cancelled;
+
+    PrometheusClient.CappedBody subscribed(int cap, long declaredLength) {
+      PrometheusClient.CappedBody body = new PrometheusClient.CappedBody(cap, declaredLength);
+      body.onSubscribe(new Flow.Subscription() {
+        @Override
+        public void request(long n) {
+          requested.add(n);
+        }
+
+        @Override
+        public void cancel() {
+          cancelled = true;
+        }
+      });
+      return body;
+    }
+
+    @Test
+    void aBodyWithinTheCapIsKeptWhole() {
+      PrometheusClient.CappedBody body = subscribed(1000, -1);
+      body.onNext(List.of(ByteBuffer.wrap(new byte[600]), ByteBuffer.wrap(new byte[400])));
+      body.onComplete();
+      assertThat(cancelled).isFalse();
+      assertThat(body.getBody().toCompletableFuture().join()).hasValueSatisfying(b -> assertThat(b).hasSize(1000));
+    }
+
+    @Test
+    void theFirstBytePastTheCapCancelsTheReadAndKeepsNothing() {
+      PrometheusClient.CappedBody body = subscribed(1000, -1);
+      body.onNext(List.of(ByteBuffer.wrap(new byte[600])));
+      assertThat(cancelled).isFalse();
+      ByteBuffer crossing = ByteBuffer.wrap(new byte[401]);
+      body.onNext(List.of(crossing));
+      body.onNext(List.of(ByteBuffer.wrap(new byte[600])));
+      assertThat(cancelled).isTrue();
+      assertThat(crossing.position()).as("the buffer that crosses the cap is not copied").isZero();
+      assertThat(requested).as("no more asked for after the cap").containsExactly(1L, 1L);
+      assertThat(body.getBody().toCompletableFuture().join()).isEmpty();
+    }
+
+    @Test
+    void aDeclaredLengthPastTheCapIsRefusedBeforeAByteIsRead() {
+      PrometheusClient.CappedBody body = subscribed(1000, 1001);
+      assertThat(cancelled).isTrue();
+      assertThat(requested).isEmpty();
+      assertThat(body.getBody().toCompletableFuture().join()).isEmpty();
+    }
+  }
+
+  @Nested
   class OverHttp {
     final List<HttpServer> servers = new ArrayList<>();
     final AtomicReference<String> authorization = new AtomicReference<>();
@@ -204,6 +263,109 @@ class PrometheusClientTest {
       MetricsUnavailableException e = assertThrows(MetricsUnavailableException.class, () -> client.query("1", Instant.now(), null));
       assertThat(e.problem()).isEqualTo(MetricsProblem.TIMEOUT);
       assertThat(e.getMessage()).contains("300 ms");
+    }
+
+    /** Sends the headers at once, then a space every {@code pauseMillis} until {@code spaces} are sent or the client has gone. */
+    URI serveTrickle(long declaredLength, int spaces, long pauseMillis) throws Exception {
+      return serve(exchange -> {
+        try (exchange) {
+          exchange.getRequestBody().readAllBytes();
+          exchange.sendResponseHeaders(200, declaredLength);
+          for (int i = 0; i < spaces; i++) {
+            exchange.getResponseBody().write(' ');
+            exchange.getResponseBody().flush();
+            Thread.sleep(pauseMillis);
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        } catch (IOException e) {
+          // the client stopped reading
+        }
+      });
+    }
+
+    @Test
+    void aBodyThatTricklesInIsATimeout() throws Exception {
+      URI url = serveTrickle(0, 20, 100);
+      PrometheusClient client = new PrometheusClient(PrometheusSource.of(url, "").withTimeout(Duration.ofMillis(300)));
+      long started = System.nanoTime();
+      MetricsUnavailableException e = assertThrows(MetricsUnavailableException.class, () -> client.query("1", Instant.now(), null));
+      assertThat(e.problem()).isEqualTo(MetricsProblem.TIMEOUT);
+      assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(1_500));
+    }
+
+    /** Serves a valid answer padded with spaces to {@code length} bytes, chunked, without a Content-Length. */
+    URI servePadded(int length) throws Exception {
+      byte[] answer = CannedPrometheus.value(1).getBytes(StandardCharsets.UTF_8);
+      return serve(exchange -> {
+        try (exchange) {
+          exchange.getRequestBody().readAllBytes();
+          exchange.sendResponseHeaders(200, 0);
+          byte[] spaces = new byte[64 * 1024];
+          Arrays.fill(spaces, (byte) ' ');
+          for (int left = length - answer.length; left > 0; left -= spaces.length) {
+            exchange.getResponseBody().write(spaces, 0, Math.min(left, spaces.length));
+          }
+          exchange.getResponseBody().write(answer);
+        } catch (IOException e) {
+          // the client stopped reading
+        }
+      });
+    }
+
+    @Test
+    void anAnswerOfExactlyTheCapIsRead() throws Exception {
+      PrometheusClient client = new PrometheusClient(PrometheusSource.of(servePadded(PrometheusClient.MAX_ANSWER_BYTES), ""));
+      assertThat(client.query("1", Instant.now(), null)).singleElement().satisfies(s -> assertThat(s.value()).isEqualTo(1));
+    }
+
+    @Test
+    void anAnswerPastTheCapIsMalformed() throws Exception {
+      PrometheusClient client = new PrometheusClient(PrometheusSource.of(servePadded(PrometheusClient.MAX_ANSWER_BYTES + 1), ""));
+      MetricsUnavailableException e = assertThrows(MetricsUnavailableException.class, () -> client.query("1", Instant.now(), null));
+      assertThat(e.problem()).isEqualTo(MetricsProblem.MALFORMED);
+      assertThat(e.getMessage()).contains("larger than 16 MiB").contains("not read further");
+    }
+
+    @Test
+    void aDeclaredLengthPastTheCapIsRefusedWithoutWaitingForTheBody() throws Exception {
+      URI url = serveTrickle(PrometheusClient.MAX_ANSWER_BYTES + 1L, 60, 50);
+      PrometheusClient client = new PrometheusClient(PrometheusSource.of(url, ""));
+      long started = System.nanoTime();
+      MetricsUnavailableException e = assertThrows(MetricsUnavailableException.class, () -> client.query("1", Instant.now(), null));
+      assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
+      assertThat(e.problem()).isEqualTo(MetricsProblem.MALFORMED);
+      assertThat(e.getMessage()).contains("larger than 16 MiB");
+    }
+
+    @Test
+    void aClosedPortIsUnreachable() throws Exception {
+      URI url = serve(exchange -> exchange.close());
+      servers.remove(0).stop(0);
+      PrometheusClient client = new PrometheusClient(PrometheusSource.of(url, ""));
+      MetricsUnavailableException e = assertThrows(MetricsUnavailableException.class, () -> client.query("1", Instant.now(), null));
+      assertThat(e.problem()).isEqualTo(MetricsProblem.PROMETHEUS_UNREACHABLE);
+      assertThat(e.getMessage()).contains("cannot connect to " + url);
+    }
+
+    @Test
+    void tlsToAPlainHttpServerIsUnreachableNamingTls() throws Exception {
+      try (ServerSocket plain = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        Thread answering = new Thread(() -> {
+          try (Socket socket = plain.accept()) {
+            socket.getOutputStream().write("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+          } catch (IOException e) {
+            // the client gave up
+          }
+        });
+        answering.start();
+        URI url = URI.create("https://127.0.0.1:" + plain.getLocalPort());
+        PrometheusClient client = new PrometheusClient(PrometheusSource.of(url, ""));
+        MetricsUnavailableException e = assertThrows(MetricsUnavailableException.class, () -> client.query("1", Instant.now(), null));
+        assertThat(e.problem()).isEqualTo(MetricsProblem.PROMETHEUS_UNREACHABLE);
+        assertThat(e.getMessage()).contains("TLS with " + url);
+        answering.join(5_000);
+      }
     }
 
     @Test
