@@ -93,14 +93,12 @@ public final class PrometheusClient implements PrometheusApi {
   public record Point(Instant timestamp, double value) {}
 
   private final URI base;
-  private final Duration timeout;
   private final String authorization;
   private final HttpClient http;
 
   public PrometheusClient(PrometheusSource config) {
     String url = config.prometheusUrl().toString();
     this.base = URI.create(url.endsWith("/") ? url : url + "/");
-    this.timeout = config.timeout();
     this.authorization = config.bearerToken().map(t -> "Bearer " + t).orElse(null);
     HttpClient.Builder builder = HttpClient.newBuilder()
         .connectTimeout(config.timeout())
@@ -135,17 +133,17 @@ public final class PrometheusClient implements PrometheusApi {
 
   /** An instant query evaluated at {@code time}. */
   @Override
-  public List<Sample> query(String promql, Instant time, Signal signal) throws MetricsUnavailableException {
-    return read(post("api/v1/query", Map.of("query", promql, "time", seconds(time)), promql, signal), promql, signal,
+  public List<Sample> query(String promql, Instant time, Signal signal, Duration timeout) throws MetricsUnavailableException {
+    return read(post("api/v1/query", Map.of("query", promql, "time", seconds(time)), promql, signal, timeout), promql, signal,
         PrometheusClient::instant);
   }
 
   /** A range query over [start, end] at {@code step}. */
   @Override
-  public List<Series> queryRange(String promql, Instant start, Instant end, Duration step, Signal signal)
+  public List<Series> queryRange(String promql, Instant start, Instant end, Duration step, Signal signal, Duration timeout)
       throws MetricsUnavailableException {
     return read(post("api/v1/query_range", Map.of("query", promql, "start", seconds(start), "end", seconds(end),
-        "step", seconds(step)), promql, signal), promql, signal, PrometheusClient::range);
+        "step", seconds(step)), promql, signal, timeout), promql, signal, PrometheusClient::range);
   }
 
   /** Reads the answer to an instant query: HTTP status and body as Prometheus sent them. */
@@ -203,7 +201,7 @@ public final class PrometheusClient implements PrometheusApi {
     return series;
   }
 
-  private HttpAnswer post(String path, Map<String, String> form, String promql, Signal signal)
+  private HttpAnswer post(String path, Map<String, String> form, String promql, Signal signal, Duration timeout)
       throws MetricsUnavailableException {
     HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path))
         .timeout(timeout)
@@ -224,7 +222,7 @@ public final class PrometheusClient implements PrometheusApi {
       throw new MetricsUnavailableException(MetricsProblem.TIMEOUT, signal, promql,
           "Prometheus at " + base + " did not answer within " + timeout.toMillis() + " ms", e);
     } catch (ExecutionException e) {
-      throw failed(e.getCause(), promql, signal);
+      throw failed(e.getCause(), promql, signal, timeout);
     } catch (InterruptedException e) {
       exchange.cancel(true);
       Thread.currentThread().interrupt();
@@ -241,7 +239,7 @@ public final class PrometheusClient implements PrometheusApi {
     return new HttpAnswer(response.statusCode(), contentType, response.body().get());
   }
 
-  private MetricsUnavailableException failed(Throwable failure, String promql, Signal signal) {
+  private MetricsUnavailableException failed(Throwable failure, String promql, Signal signal, Duration timeout) {
     Throwable e = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
     if (e instanceof HttpConnectTimeoutException) {
       return new MetricsUnavailableException(MetricsProblem.TIMEOUT, signal, promql,

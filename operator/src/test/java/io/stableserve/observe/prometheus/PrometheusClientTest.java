@@ -32,6 +32,8 @@ import org.junit.jupiter.api.Test;
 
 class PrometheusClientTest {
 
+  static final Duration TIMEOUT = PrometheusSource.DEFAULT_TIMEOUT;
+
   static MetricsUnavailableException failure(int status, String body) {
     return assertThrows(MetricsUnavailableException.class, () -> PrometheusClient.instantAnswer(status, body, "up", Signal.RUNNING));
   }
@@ -252,15 +254,16 @@ class PrometheusClientTest {
     void theBearerTokenIsSent() throws Exception {
       URI url = serve(200, CannedPrometheus.value(1), 0);
       PrometheusClient client = new PrometheusClient(PrometheusSource.of(url, "").withBearerToken("s3cret"));
-      assertThat(client.query("1", Instant.now(), null)).hasSize(1);
+      assertThat(client.query("1", Instant.now(), null, TIMEOUT)).hasSize(1);
       assertThat(authorization.get()).isEqualTo("Bearer s3cret");
     }
 
     @Test
-    void aSlowPrometheusIsATimeout() throws Exception {
+    void aSlowPrometheusIsATimeoutAfterTheQuerysOwnTimeout() throws Exception {
       URI url = serve(200, CannedPrometheus.value(1), 2_000);
-      PrometheusClient client = new PrometheusClient(PrometheusSource.of(url, "").withTimeout(Duration.ofMillis(300)));
-      MetricsUnavailableException e = assertThrows(MetricsUnavailableException.class, () -> client.query("1", Instant.now(), null));
+      PrometheusClient client = new PrometheusClient(PrometheusSource.of(url, "").withTimeout(Duration.ofSeconds(10)));
+      MetricsUnavailableException e = assertThrows(MetricsUnavailableException.class,
+          () -> client.query("1", Instant.now(), null, Duration.ofMillis(300)));
       assertThat(e.problem()).isEqualTo(MetricsProblem.TIMEOUT);
       assertThat(e.getMessage()).contains("300 ms");
     }
@@ -287,9 +290,10 @@ class PrometheusClientTest {
     @Test
     void aBodyThatTricklesInIsATimeout() throws Exception {
       URI url = serveTrickle(0, 20, 100);
-      PrometheusClient client = new PrometheusClient(PrometheusSource.of(url, "").withTimeout(Duration.ofMillis(300)));
+      PrometheusClient client = new PrometheusClient(PrometheusSource.of(url, ""));
       long started = System.nanoTime();
-      MetricsUnavailableException e = assertThrows(MetricsUnavailableException.class, () -> client.query("1", Instant.now(), null));
+      MetricsUnavailableException e = assertThrows(MetricsUnavailableException.class,
+          () -> client.query("1", Instant.now(), null, Duration.ofMillis(300)));
       assertThat(e.problem()).isEqualTo(MetricsProblem.TIMEOUT);
       assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(1_500));
     }
@@ -316,13 +320,13 @@ class PrometheusClientTest {
     @Test
     void anAnswerOfExactlyTheCapIsRead() throws Exception {
       PrometheusClient client = new PrometheusClient(PrometheusSource.of(servePadded(PrometheusClient.MAX_ANSWER_BYTES), ""));
-      assertThat(client.query("1", Instant.now(), null)).singleElement().satisfies(s -> assertThat(s.value()).isEqualTo(1));
+      assertThat(client.query("1", Instant.now(), null, TIMEOUT)).singleElement().satisfies(s -> assertThat(s.value()).isEqualTo(1));
     }
 
     @Test
     void anAnswerPastTheCapIsMalformed() throws Exception {
       PrometheusClient client = new PrometheusClient(PrometheusSource.of(servePadded(PrometheusClient.MAX_ANSWER_BYTES + 1), ""));
-      MetricsUnavailableException e = assertThrows(MetricsUnavailableException.class, () -> client.query("1", Instant.now(), null));
+      MetricsUnavailableException e = assertThrows(MetricsUnavailableException.class, () -> client.query("1", Instant.now(), null, TIMEOUT));
       assertThat(e.problem()).isEqualTo(MetricsProblem.MALFORMED);
       assertThat(e.getMessage()).contains("larger than 16 MiB").contains("not read further");
     }
@@ -332,7 +336,7 @@ class PrometheusClientTest {
       URI url = serveTrickle(PrometheusClient.MAX_ANSWER_BYTES + 1L, 60, 50);
       PrometheusClient client = new PrometheusClient(PrometheusSource.of(url, ""));
       long started = System.nanoTime();
-      MetricsUnavailableException e = assertThrows(MetricsUnavailableException.class, () -> client.query("1", Instant.now(), null));
+      MetricsUnavailableException e = assertThrows(MetricsUnavailableException.class, () -> client.query("1", Instant.now(), null, TIMEOUT));
       assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
       assertThat(e.problem()).isEqualTo(MetricsProblem.MALFORMED);
       assertThat(e.getMessage()).contains("larger than 16 MiB");
@@ -343,7 +347,7 @@ class PrometheusClientTest {
       URI url = serve(exchange -> exchange.close());
       servers.remove(0).stop(0);
       PrometheusClient client = new PrometheusClient(PrometheusSource.of(url, ""));
-      MetricsUnavailableException e = assertThrows(MetricsUnavailableException.class, () -> client.query("1", Instant.now(), null));
+      MetricsUnavailableException e = assertThrows(MetricsUnavailableException.class, () -> client.query("1", Instant.now(), null, TIMEOUT));
       assertThat(e.problem()).isEqualTo(MetricsProblem.PROMETHEUS_UNREACHABLE);
       assertThat(e.getMessage()).contains("cannot connect to " + url);
     }
@@ -361,7 +365,7 @@ class PrometheusClientTest {
         answering.start();
         URI url = URI.create("https://127.0.0.1:" + plain.getLocalPort());
         PrometheusClient client = new PrometheusClient(PrometheusSource.of(url, ""));
-        MetricsUnavailableException e = assertThrows(MetricsUnavailableException.class, () -> client.query("1", Instant.now(), null));
+        MetricsUnavailableException e = assertThrows(MetricsUnavailableException.class, () -> client.query("1", Instant.now(), null, TIMEOUT));
         assertThat(e.problem()).isEqualTo(MetricsProblem.PROMETHEUS_UNREACHABLE);
         assertThat(e.getMessage()).contains("TLS with " + url);
         answering.join(5_000);
@@ -372,7 +376,7 @@ class PrometheusClientTest {
     void aForbiddenAnswerIsAnHttpError() throws Exception {
       URI url = serve(403, "forbidden", 0);
       PrometheusClient client = new PrometheusClient(PrometheusSource.of(url, ""));
-      assertThat(assertThrows(MetricsUnavailableException.class, () -> client.query("1", Instant.now(), null)).problem())
+      assertThat(assertThrows(MetricsUnavailableException.class, () -> client.query("1", Instant.now(), null, TIMEOUT)).problem())
           .isEqualTo(MetricsProblem.HTTP_ERROR);
     }
 
@@ -396,7 +400,7 @@ class PrometheusClientTest {
         }
       });
       PrometheusClient client = new PrometheusClient(PrometheusSource.of(url, "").withBearerToken("s3cret"));
-      MetricsUnavailableException e = assertThrows(MetricsUnavailableException.class, () -> client.query("1", Instant.now(), null));
+      MetricsUnavailableException e = assertThrows(MetricsUnavailableException.class, () -> client.query("1", Instant.now(), null, TIMEOUT));
       assertThat(e.problem()).isEqualTo(MetricsProblem.HTTP_ERROR);
       assertThat(e.getMessage()).contains("HTTP 307").contains("not followed").contains("set metrics.prometheusUrl to the final address")
           .doesNotContain(location).doesNotContain(":" + elsewhere.getPort()).doesNotContain("Moved here");
@@ -415,7 +419,7 @@ class PrometheusClientTest {
         }
       });
       PrometheusClient client = new PrometheusClient(PrometheusSource.of(url, ""));
-      MetricsUnavailableException e = assertThrows(MetricsUnavailableException.class, () -> client.query("1", Instant.now(), null));
+      MetricsUnavailableException e = assertThrows(MetricsUnavailableException.class, () -> client.query("1", Instant.now(), null, TIMEOUT));
       assertThat(e.problem()).isEqualTo(MetricsProblem.HTTP_ERROR);
       assertThat(e.getMessage()).contains("HTTP 502").contains("(text/html, 48 bytes)").doesNotContain("10.0.3.7").doesNotContain("Bad gateway");
     }
