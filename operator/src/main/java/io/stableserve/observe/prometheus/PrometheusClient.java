@@ -97,15 +97,25 @@ public final class PrometheusClient implements PrometheusApi {
   private final HttpClient http;
 
   public PrometheusClient(PrometheusSource config) {
+    this(config, httpClient(config));
+  }
+
+  /** A client of {@code config}'s Prometheus over {@code http}, which other sources of the same endpoint may share. */
+  PrometheusClient(PrometheusSource config, HttpClient http) {
     String url = config.prometheusUrl().toString();
     this.base = URI.create(url.endsWith("/") ? url : url + "/");
     this.authorization = config.bearerToken().map(t -> "Bearer " + t).orElse(null);
+    this.http = http;
+  }
+
+  /** An HTTP client for {@code config}'s endpoint: its CA and connect timeout; the bearer token goes on each request. */
+  static HttpClient httpClient(PrometheusSource config) {
     HttpClient.Builder builder = HttpClient.newBuilder()
         .connectTimeout(config.timeout())
         // A redirect would carry the bearer token and the queries to an address nobody configured.
         .followRedirects(HttpClient.Redirect.NEVER);
     config.caCertificatePem().ifPresent(pem -> builder.sslContext(trusting(pem)));
-    this.http = builder.build();
+    return builder.build();
   }
 
   /**
