@@ -267,8 +267,10 @@ public final class PrometheusClient implements PrometheusApi {
       return new MetricsUnavailableException(MetricsProblem.PROMETHEUS_UNREACHABLE, signal, promql,
           "TLS with " + base + " failed (is the CA certificate the one that signs Prometheus's?): " + describe(e), e);
     }
+    // Once connected, the JDK's message may quote what the server sent (an invalid status line is its banner): name the failure only.
+    LOG.debug("request to {} failed", base, e);
     return new MetricsUnavailableException(MetricsProblem.PROMETHEUS_UNREACHABLE, signal, promql,
-        "request to " + base + " failed: " + describe(e), e);
+        "request to " + base + " failed: " + e.getClass().getSimpleName() + " (the operator logs the detail at DEBUG)", e);
   }
 
   /**

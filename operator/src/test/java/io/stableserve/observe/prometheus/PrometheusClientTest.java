@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -218,6 +219,7 @@ class PrometheusClientTest {
   @Nested
   class OverHttp {
     final List<HttpServer> servers = new ArrayList<>();
+    final List<ServerSocket> sockets = new ArrayList<>();
     final AtomicReference<String> authorization = new AtomicReference<>();
 
     URI serve(HttpHandler handler) throws Exception {
@@ -245,9 +247,18 @@ class PrometheusClientTest {
       });
     }
 
+    /** How one query to the Prometheus at {@code url} fails. */
+    MetricsUnavailableException failureAt(URI url) {
+      PrometheusClient client = new PrometheusClient(PrometheusSource.of(url, ""));
+      return assertThrows(MetricsUnavailableException.class, () -> client.query("1", Instant.now(), null, TIMEOUT));
+    }
+
     @AfterEach
-    void stop() {
+    void stop() throws IOException {
       servers.forEach(server -> server.stop(0));
+      for (ServerSocket socket : sockets) {
+        socket.close();
+      }
     }
 
     @Test
@@ -325,8 +336,7 @@ class PrometheusClientTest {
 
     @Test
     void anAnswerPastTheCapIsMalformed() throws Exception {
-      PrometheusClient client = new PrometheusClient(PrometheusSource.of(servePadded(PrometheusClient.MAX_ANSWER_BYTES + 1), ""));
-      MetricsUnavailableException e = assertThrows(MetricsUnavailableException.class, () -> client.query("1", Instant.now(), null, TIMEOUT));
+      MetricsUnavailableException e = failureAt(servePadded(PrometheusClient.MAX_ANSWER_BYTES + 1));
       assertThat(e.problem()).isEqualTo(MetricsProblem.MALFORMED);
       assertThat(e.getMessage()).contains("larger than 16 MiB").contains("not read further");
     }
@@ -334,9 +344,8 @@ class PrometheusClientTest {
     @Test
     void aDeclaredLengthPastTheCapIsRefusedWithoutWaitingForTheBody() throws Exception {
       URI url = serveTrickle(PrometheusClient.MAX_ANSWER_BYTES + 1L, 60, 50);
-      PrometheusClient client = new PrometheusClient(PrometheusSource.of(url, ""));
       long started = System.nanoTime();
-      MetricsUnavailableException e = assertThrows(MetricsUnavailableException.class, () -> client.query("1", Instant.now(), null, TIMEOUT));
+      MetricsUnavailableException e = failureAt(url);
       assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
       assertThat(e.problem()).isEqualTo(MetricsProblem.MALFORMED);
       assertThat(e.getMessage()).contains("larger than 16 MiB");
@@ -346,38 +355,48 @@ class PrometheusClientTest {
     void aClosedPortIsUnreachable() throws Exception {
       URI url = serve(exchange -> exchange.close());
       servers.remove(0).stop(0);
-      PrometheusClient client = new PrometheusClient(PrometheusSource.of(url, ""));
-      MetricsUnavailableException e = assertThrows(MetricsUnavailableException.class, () -> client.query("1", Instant.now(), null, TIMEOUT));
+      MetricsUnavailableException e = failureAt(url);
       assertThat(e.problem()).isEqualTo(MetricsProblem.PROMETHEUS_UNREACHABLE);
       assertThat(e.getMessage()).contains("cannot connect to " + url);
     }
 
+    /** A TCP server on 127.0.0.1 that writes {@code reply} to the first connection, whatever it is sent, until the client closes it. */
+    int sayingOnce(String reply) throws IOException {
+      ServerSocket listening = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+      sockets.add(listening);
+      Thread answering = new Thread(() -> {
+        try (Socket socket = listening.accept()) {
+          socket.getOutputStream().write(reply.getBytes(StandardCharsets.US_ASCII));
+          socket.getOutputStream().flush();
+          socket.getInputStream().transferTo(OutputStream.nullOutputStream());
+        } catch (IOException e) {
+          // the client gave up
+        }
+      });
+      answering.setDaemon(true);
+      answering.start();
+      return listening.getLocalPort();
+    }
+
     @Test
     void tlsToAPlainHttpServerIsUnreachableNamingTls() throws Exception {
-      try (ServerSocket plain = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-        Thread answering = new Thread(() -> {
-          try (Socket socket = plain.accept()) {
-            socket.getOutputStream().write("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-          } catch (IOException e) {
-            // the client gave up
-          }
-        });
-        answering.start();
-        URI url = URI.create("https://127.0.0.1:" + plain.getLocalPort());
-        PrometheusClient client = new PrometheusClient(PrometheusSource.of(url, ""));
-        MetricsUnavailableException e = assertThrows(MetricsUnavailableException.class, () -> client.query("1", Instant.now(), null, TIMEOUT));
-        assertThat(e.problem()).isEqualTo(MetricsProblem.PROMETHEUS_UNREACHABLE);
-        assertThat(e.getMessage()).contains("TLS with " + url);
-        answering.join(5_000);
-      }
+      URI url = URI.create("https://127.0.0.1:" + sayingOnce("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n"));
+      MetricsUnavailableException e = failureAt(url);
+      assertThat(e.problem()).isEqualTo(MetricsProblem.PROMETHEUS_UNREACHABLE);
+      assertThat(e.getMessage()).contains("TLS with " + url);
+    }
+
+    @Test
+    void whatAServerThatIsNotHttpSaysIsNotRepeated() throws Exception {
+      URI url = URI.create("http://127.0.0.1:" + sayingOnce("SSH-2.0-OpenSSH_9.6 internal-bastion\r\n"));
+      MetricsUnavailableException e = failureAt(url);
+      assertThat(e.problem()).isEqualTo(MetricsProblem.PROMETHEUS_UNREACHABLE);
+      assertThat(e.getMessage()).contains("ProtocolException").doesNotContain("OpenSSH").doesNotContain("bastion");
     }
 
     @Test
     void aForbiddenAnswerIsAnHttpError() throws Exception {
-      URI url = serve(403, "forbidden", 0);
-      PrometheusClient client = new PrometheusClient(PrometheusSource.of(url, ""));
-      assertThat(assertThrows(MetricsUnavailableException.class, () -> client.query("1", Instant.now(), null, TIMEOUT)).problem())
-          .isEqualTo(MetricsProblem.HTTP_ERROR);
+      assertThat(failureAt(serve(403, "forbidden", 0)).problem()).isEqualTo(MetricsProblem.HTTP_ERROR);
     }
 
     @Test
@@ -418,8 +437,7 @@ class PrometheusClientTest {
           exchange.getResponseBody().write(page);
         }
       });
-      PrometheusClient client = new PrometheusClient(PrometheusSource.of(url, ""));
-      MetricsUnavailableException e = assertThrows(MetricsUnavailableException.class, () -> client.query("1", Instant.now(), null, TIMEOUT));
+      MetricsUnavailableException e = failureAt(url);
       assertThat(e.problem()).isEqualTo(MetricsProblem.HTTP_ERROR);
       assertThat(e.getMessage()).contains("HTTP 502").contains("(text/html, 48 bytes)").doesNotContain("10.0.3.7").doesNotContain("Bad gateway");
     }
