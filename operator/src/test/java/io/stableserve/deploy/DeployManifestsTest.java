@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
@@ -106,10 +107,12 @@ class DeployManifestsTest {
 
   @Test
   void everyManifestParsesIntoFabric8Types() throws IOException {
-    Map<String, Class<?>> typed = Map.of("Namespace", Namespace.class, "ServiceAccount", ServiceAccount.class,
-        "ClusterRole", ClusterRole.class, "Role", Role.class, "RoleBinding", RoleBinding.class,
-        "ClusterRoleBinding", ClusterRoleBinding.class, "Deployment", Deployment.class, "Service", Service.class,
-        "CustomResourceDefinition", CustomResourceDefinition.class, "Secret", io.fabric8.kubernetes.api.model.Secret.class);
+    Map<String, Class<?>> typed = Map.ofEntries(Map.entry("Namespace", Namespace.class),
+        Map.entry("ServiceAccount", ServiceAccount.class), Map.entry("ClusterRole", ClusterRole.class), Map.entry("Role", Role.class),
+        Map.entry("RoleBinding", RoleBinding.class), Map.entry("ClusterRoleBinding", ClusterRoleBinding.class),
+        Map.entry("Deployment", Deployment.class), Map.entry("Service", Service.class),
+        Map.entry("CustomResourceDefinition", CustomResourceDefinition.class),
+        Map.entry("Secret", io.fabric8.kubernetes.api.model.Secret.class), Map.entry("NetworkPolicy", NetworkPolicy.class));
     List<Path> files = yamlFiles();
     assertThat(files).hasSizeGreaterThanOrEqualTo(20);
     int documents = 0;
@@ -127,7 +130,7 @@ class DeployManifestsTest {
         if (typed.containsKey(kind)) {
           assertThat(resource).as("%s in %s", kind, file).isInstanceOf(typed.get(kind));
         } else {
-          assertThat(kind).as("an untyped kind in %s", file).isIn("Kustomization", "ServiceMonitor");
+          assertThat(kind).as("an untyped kind in %s", file).isIn("Kustomization", "Component", "ServiceMonitor");
           assertThat(resource).isInstanceOf(GenericKubernetesResource.class);
         }
       }
@@ -239,6 +242,21 @@ class DeployManifestsTest {
         .map(o -> Serialization.jsonMapper().convertValue(o, Service.class)).findFirst().orElseThrow();
     assertThat(metrics.getSpec().getSelector()).isEqualTo(d.getSpec().getSelector().getMatchLabels());
     assertThat(metrics.getSpec().getPorts()).singleElement().satisfies(p -> assertThat(p.getTargetPort().getStrVal()).isEqualTo("metrics"));
+  }
+
+  @Test
+  void egressPolicyComponentSelectsTheOperatorPodsAndLimitsEgressOnly() {
+    Path component = DEPLOY.resolve("components/egress-policy");
+    ObjectNode kustomization = Kustomize.readDocuments(component.resolve("kustomization.yaml")).get(0);
+    assertThat(kustomization.path("kind").asText()).isEqualTo("Component");
+    assertThat(kustomization.path("resources")).extracting(JsonNode::asText).containsExactly("networkpolicy.yaml");
+    NetworkPolicy policy = Serialization.jsonMapper().convertValue(
+        Kustomize.readDocuments(component.resolve("networkpolicy.yaml")).get(0), NetworkPolicy.class);
+    Deployment operator = deployment(Kustomize.build(ALL_NAMESPACES));
+    assertThat(policy.getMetadata().getNamespace()).isEqualTo(operator.getMetadata().getNamespace());
+    assertThat(policy.getSpec().getPodSelector().getMatchLabels()).isEqualTo(operator.getSpec().getTemplate().getMetadata().getLabels());
+    assertThat(policy.getSpec().getPolicyTypes()).containsExactly("Egress");
+    assertThat(policy.getSpec().getEgress()).as("DNS, the API server, Prometheus").hasSize(3);
   }
 
   @Test

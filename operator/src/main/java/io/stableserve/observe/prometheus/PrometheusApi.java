@@ -7,11 +7,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
-/** The two Prometheus API calls the observe stage makes; {@link PrometheusClient} is the HTTP one. */
+/**
+ * The two Prometheus API calls the observe stage makes; {@link PrometheusClient} is the HTTP one.
+ * {@code timeout} bounds the whole answer, body included.
+ */
 public interface PrometheusApi {
 
-  List<PrometheusClient.Sample> query(String promql, Instant time, Signal signal) throws MetricsUnavailableException;
-
-  List<PrometheusClient.Series> queryRange(String promql, Instant start, Instant end, Duration step, Signal signal)
+  List<PrometheusClient.Sample> query(String promql, Instant time, Signal signal, Duration timeout)
       throws MetricsUnavailableException;
+
+  List<PrometheusClient.Series> queryRange(String promql, Instant start, Instant end, Duration step, Signal signal,
+      Duration timeout) throws MetricsUnavailableException;
 }

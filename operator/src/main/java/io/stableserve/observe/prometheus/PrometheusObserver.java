@@ -37,6 +37,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.Objects;
+import java.util.function.LongSupplier;
 
 /**
  * The observe stage against Prometheus: probes which vLLM names the service exports (V1 and V0),
@@ -48,9 +49,19 @@ public final class PrometheusObserver implements Observer {
   /** How far back a service's series are looked for to tell stale metrics from missing ones. */
   static final Duration STALENESS_HORIZON = Duration.ofHours(1);
 
+  /**
+   * One observe may take this many times metrics.timeout in all; then the queries not yet sent are
+   * not sent and the observe fails as a timeout (the operator holds the replica count). An observe
+   * sends some 20 queries, so without it a slow Prometheus held a reconcile for 20 timeouts. Three
+   * lets one query take the whole timeout and the rest still finish (a healthy Prometheus answers
+   * all of them within a fraction of one), and bounds the wait at 30 s with the default 10 s.
+   */
+  static final int OBSERVE_DEADLINE_TIMEOUTS = 3;
+
   private final PrometheusSource source;
   private final PrometheusApi api;
   private final Clock clock;
+  private final LongSupplier nanoTime;
 
   /** An observer of {@code source} over HTTP, with one client for all its observations. */
   public PrometheusObserver(PrometheusSource source) {
@@ -62,9 +73,15 @@ public final class PrometheusObserver implements Observer {
    * @param clock gives the evaluation time (the end of the window)
    */
   public PrometheusObserver(PrometheusSource source, PrometheusApi api, Clock clock) {
+    this(source, api, clock, System::nanoTime);
+  }
+
+  /** @param nanoTime a monotonic clock in nanoseconds that the observe's deadline is kept by (tests pass their own) */
+  PrometheusObserver(PrometheusSource source, PrometheusApi api, Clock clock, LongSupplier nanoTime) {
     this.source = Objects.requireNonNull(source, "Prometheus source");
     this.api = Objects.requireNonNull(api, "Prometheus API");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.nanoTime = Objects.requireNonNull(nanoTime, "monotonic clock");
   }
 
   public PrometheusSource source() {
@@ -73,7 +90,71 @@ public final class PrometheusObserver implements Observer {
 
   @Override
   public Observation observe(ObservationWindow window) throws MetricsUnavailableException {
-    return new Run(source, window, api, clock.instant().truncatedTo(ChronoUnit.MILLIS)).observe();
+    return new Run(source, window, new DeadlineQueries(api, source.timeout(), nanoTime), clock.instant().truncatedTo(ChronoUnit.MILLIS))
+        .observe();
+  }
+
+  /**
+   * The queries of one observe under its deadline, {@value #OBSERVE_DEADLINE_TIMEOUTS} × metrics.timeout
+   * from the first: none is sent after it, and each waits at most the smaller of metrics.timeout and
+   * the time left.
+   */
+  private static final class DeadlineQueries {
+    private final PrometheusApi api;
+    private final Duration timeout;
+    private final Duration total;
+    private final LongSupplier nanoTime;
+    private final long deadline;
+    private int sent;
+
+    DeadlineQueries(PrometheusApi api, Duration timeout, LongSupplier nanoTime) {
+      this.api = api;
+      this.timeout = timeout;
+      this.total = timeout.multipliedBy(OBSERVE_DEADLINE_TIMEOUTS);
+      this.nanoTime = nanoTime;
+      this.deadline = nanoTime.getAsLong() + total.toNanos();
+    }
+
+    List<Sample> query(String promql, Instant time, Signal signal) throws MetricsUnavailableException {
+      Duration wait = nextWait(promql, signal);
+      try {
+        return api.query(promql, time, signal, wait);
+      } catch (MetricsUnavailableException e) {
+        throw cutShort(e, wait, promql, signal);
+      }
+    }
+
+    List<Series> queryRange(String promql, Instant start, Instant end, Duration step, Signal signal)
+        throws MetricsUnavailableException {
+      Duration wait = nextWait(promql, signal);
+      try {
+        return api.queryRange(promql, start, end, step, signal, wait);
+      } catch (MetricsUnavailableException e) {
+        throw cutShort(e, wait, promql, signal);
+      }
+    }
+
+    private Duration nextWait(String promql, Signal signal) throws MetricsUnavailableException {
+      long left = deadline - nanoTime.getAsLong();
+      if (left <= 0) {
+        throw passed(promql, signal, null);
+      }
+      sent++;
+      return left < timeout.toNanos() ? Duration.ofNanos(left) : timeout;
+    }
+
+    /** A query that timed out on the time left rather than on metrics.timeout is the deadline's doing. */
+    private MetricsUnavailableException cutShort(MetricsUnavailableException e, Duration wait, String promql, Signal signal) {
+      boolean deadlineTimedItOut = e.problem() == MetricsProblem.TIMEOUT && wait.compareTo(timeout) < 0
+          && nanoTime.getAsLong() - deadline >= 0;
+      return deadlineTimedItOut ? passed(promql, signal, e) : e;
+    }
+
+    private MetricsUnavailableException passed(String promql, Signal signal, Throwable cause) {
+      return new MetricsUnavailableException(MetricsProblem.TIMEOUT, signal, promql, "the observe's deadline of "
+          + PrometheusSource.promDuration(total) + " (" + OBSERVE_DEADLINE_TIMEOUTS + " × metrics.timeout) passed with "
+          + sent + " queries sent; the rest were not sent", cause);
+    }
   }
 
   /** The PromQL built for each signal from the selector and the window (for docs, logs and tests). */
@@ -143,7 +224,7 @@ public final class PrometheusObserver implements Observer {
   private static final class Run {
     private final PrometheusSource config;
     private final ObservationWindow observed;
-    private final PrometheusApi api;
+    private final DeadlineQueries api;
     private final Instant at;
     private final Queries window;
     private final Queries step;
@@ -153,7 +234,7 @@ public final class PrometheusObserver implements Observer {
     private final List<String> notes = new ArrayList<>();
     private Set<String> names = Set.of();
 
-    Run(PrometheusSource config, ObservationWindow observed, PrometheusApi api, Instant at) {
+    Run(PrometheusSource config, ObservationWindow observed, DeadlineQueries api, Instant at) {
       this.config = config;
       this.observed = observed;
       this.api = api;
@@ -397,7 +478,7 @@ public final class PrometheusObserver implements Observer {
         try {
           bound = le.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(le);
         } catch (NumberFormatException e) {
-          throw PrometheusClient.malformed(bucketQuery, signal, "bucket bound le=\"" + le + "\" is not a number");
+          throw PrometheusClient.malformed(bucketQuery, signal, "a bucket's le label is not a number");
         }
         OptionalDouble count = checked(signal, bucketQuery, s.value());
         buckets.add(new WindowHistogram.Bucket(bound, count.orElse(0)));

@@ -24,6 +24,27 @@ final class CannedPrometheus implements PrometheusApi {
   private final List<Rule> instant = new ArrayList<>();
   private final List<Rule> range = new ArrayList<>();
   final List<String> asked = new ArrayList<>();
+  /** The timeout each query was sent with, in the order asked. */
+  final List<Duration> timeouts = new ArrayList<>();
+  private Duration eachQueryTakes = Duration.ZERO;
+  private long nanos;
+
+  /** Each query moves {@link #nanoTime} on by {@code duration}, as a Prometheus that slow would. */
+  CannedPrometheus eachQueryTaking(Duration duration) {
+    eachQueryTakes = duration;
+    return this;
+  }
+
+  /** A monotonic clock that only the queries move. */
+  long nanoTime() {
+    return nanos;
+  }
+
+  private void ask(String promql, Duration timeout) {
+    asked.add(promql);
+    timeouts.add(timeout);
+    nanos += eachQueryTakes.toNanos();
+  }
 
   CannedPrometheus answer(Predicate<String> query, String body) {
     instant.add(new Rule(query, 200, body));
@@ -32,7 +53,11 @@ final class CannedPrometheus implements PrometheusApi {
 
   /** A rule tried before every rule given so far. */
   CannedPrometheus answerFirst(Predicate<String> query, String body) {
-    instant.add(0, new Rule(query, 200, body));
+    return answerFirst(query, 200, body);
+  }
+
+  CannedPrometheus answerFirst(Predicate<String> query, int status, String body) {
+    instant.add(0, new Rule(query, status, body));
     return this;
   }
 
@@ -63,8 +88,9 @@ final class CannedPrometheus implements PrometheusApi {
   }
 
   @Override
-  public List<PrometheusClient.Sample> query(String promql, Instant time, Signal signal) throws MetricsUnavailableException {
-    asked.add(promql);
+  public List<PrometheusClient.Sample> query(String promql, Instant time, Signal signal, Duration timeout)
+      throws MetricsUnavailableException {
+    ask(promql, timeout);
     for (Rule r : instant) {
       if (r.matches().test(promql)) {
         return PrometheusClient.instantAnswer(r.status(), r.body(), promql, signal);
@@ -74,9 +100,9 @@ final class CannedPrometheus implements PrometheusApi {
   }
 
   @Override
-  public List<PrometheusClient.Series> queryRange(String promql, Instant start, Instant end, Duration step, Signal signal)
-      throws MetricsUnavailableException {
-    asked.add(promql);
+  public List<PrometheusClient.Series> queryRange(String promql, Instant start, Instant end, Duration step, Signal signal,
+      Duration timeout) throws MetricsUnavailableException {
+    ask(promql, timeout);
     for (Rule r : range) {
       if (r.matches().test(promql)) {
         return PrometheusClient.rangeAnswer(r.status(), r.body(), promql, signal);

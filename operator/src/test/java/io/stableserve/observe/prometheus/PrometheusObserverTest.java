@@ -7,6 +7,14 @@ import io.stableserve.observe.Signal;
 import io.stableserve.observe.VllmMetricNames;
 
 import io.stableserve.observe.ObservationWindow;
+import io.stableserve.decide.DecisionReason;
+import io.stableserve.decide.ReplicaCounts;
+import io.stableserve.decide.ReplicaRange;
+import io.stableserve.estimate.EngineSettings;
+import io.stableserve.pipeline.Evaluation;
+import io.stableserve.pipeline.ScalingPipeline;
+import io.stableserve.pipeline.ServiceMemory;
+import io.stableserve.pipeline.ServiceSettings;
 
 import static io.stableserve.observe.prometheus.CannedPrometheus.contains;
 import static io.stableserve.observe.prometheus.CannedPrometheus.is;
@@ -147,6 +155,59 @@ class PrometheusObserverTest {
     MetricsUnavailableException e = assertThrows(MetricsUnavailableException.class, () -> observe(prometheus, config()));
     assertThat(e.problem()).isEqualTo(MetricsProblem.MALFORMED);
     assertThat(e.getMessage()).contains("above 1");
+  }
+
+  @Test
+  void aBucketBoundThatIsNotANumberIsMalformedWithoutRepeatingIt() {
+    CannedPrometheus prometheus = v0()
+        .answerFirst(startsWith("count by (__name__)"), names("vllm:num_requests_running", "vllm:num_requests_waiting",
+            "vllm:request_success_total", "vllm:request_prompt_tokens_bucket"))
+        .answerFirst(startsWith("sum by (le) (increase(vllm:request_prompt_tokens_bucket"),
+            vector(Map.entry(Map.of("le", "tenant-acme-internal"), 3.0)));
+    MetricsUnavailableException e = assertThrows(MetricsUnavailableException.class, () -> observe(prometheus, config()));
+    assertThat(e.problem()).isEqualTo(MetricsProblem.MALFORMED);
+    assertThat(e.getMessage()).contains("le label is not a number").doesNotContain("tenant-acme");
+  }
+
+  /** Observes through {@code prometheus}, whose queries move the clock the deadline is kept by. */
+  static PrometheusObserver timed(CannedPrometheus prometheus) {
+    return new PrometheusObserver(config(), prometheus, Clock.fixed(NOW, ZoneOffset.UTC), prometheus::nanoTime);
+  }
+
+  @Test
+  void noQueryIsSentAfterTheObservesDeadlineAndTheObserveFailsAsATimeout() {
+    // 10 s timeout, 30 s deadline: the queries sent at 0, 4, ..., 28 s are answered; the one due at 32 s is not sent.
+    CannedPrometheus slow = v0().eachQueryTaking(Duration.ofSeconds(4));
+    MetricsUnavailableException e = assertThrows(MetricsUnavailableException.class, () -> timed(slow).observe(WINDOW));
+    assertThat(e.problem()).isEqualTo(MetricsProblem.TIMEOUT);
+    assertThat(e.getMessage()).contains("deadline of 30s (3 × metrics.timeout) passed with 8 queries sent");
+    assertThat(slow.asked()).hasSize(8);
+  }
+
+  @Test
+  void eachQueryWaitsAtMostTheSmallerOfTheTimeoutAndTheTimeLeft() {
+    CannedPrometheus slow = v0().eachQueryTaking(Duration.ofSeconds(12));
+    assertThrows(MetricsUnavailableException.class, () -> timed(slow).observe(WINDOW));
+    assertThat(slow.timeouts).containsExactly(Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(6));
+  }
+
+  @Test
+  void aQueryCutShortByTheDeadlineFailsNamingTheDeadline() {
+    CannedPrometheus slow = v0().eachQueryTaking(Duration.ofSeconds(12))
+        .answerFirst(is("max(timestamp(vllm:num_requests_running" + SEL + "))"), 503, CannedPrometheus.error("timeout", "timed out"));
+    MetricsUnavailableException e = assertThrows(MetricsUnavailableException.class, () -> timed(slow).observe(WINDOW));
+    assertThat(e.problem()).isEqualTo(MetricsProblem.TIMEOUT);
+    assertThat(e.getMessage()).contains("deadline of 30s");
+  }
+
+  @Test
+  void aPassedDeadlineHoldsTheReplicaCount() {
+    CannedPrometheus slow = v0().eachQueryTaking(Duration.ofSeconds(4));
+    Evaluation evaluation = ScalingPipeline.observeAndEvaluate(timed(slow),
+        ServiceSettings.defaults(new ReplicaRange(1, 50), EngineSettings.none()), ServiceMemory.empty(), ReplicaCounts.allReady(7), NOW);
+    assertThat(evaluation.metricsFailure()).hasValueSatisfying(f -> assertThat(f.reason()).isEqualTo("PrometheusTimeout"));
+    assertThat(evaluation.decision().desiredReplicas()).isEqualTo(7);
+    assertThat(evaluation.decision().reason()).isEqualTo(DecisionReason.METRICS_UNAVAILABLE);
   }
 
   @Test
