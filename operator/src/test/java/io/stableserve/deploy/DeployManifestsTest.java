@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
@@ -106,10 +107,10 @@ class DeployManifestsTest {
 
   @Test
   void everyManifestParsesIntoFabric8Types() throws IOException {
-    Map<String, Class<?>> typed = Map.of("Namespace", Namespace.class, "ServiceAccount", ServiceAccount.class,
-        "ClusterRole", ClusterRole.class, "Role", Role.class, "RoleBinding", RoleBinding.class,
-        "ClusterRoleBinding", ClusterRoleBinding.class, "Deployment", Deployment.class, "Service", Service.class,
-        "CustomResourceDefinition", CustomResourceDefinition.class, "Secret", io.fabric8.kubernetes.api.model.Secret.class);
+    Map<String, Class<?>> typed = Stream.of(Namespace.class, ServiceAccount.class, ClusterRole.class, Role.class,
+            RoleBinding.class, ClusterRoleBinding.class, Deployment.class, Service.class, CustomResourceDefinition.class,
+            io.fabric8.kubernetes.api.model.Secret.class, PodDisruptionBudget.class)
+        .collect(Collectors.toMap(Class::getSimpleName, c -> c));
     List<Path> files = yamlFiles();
     assertThat(files).hasSizeGreaterThanOrEqualTo(20);
     int documents = 0;
@@ -239,6 +240,24 @@ class DeployManifestsTest {
         .map(o -> Serialization.jsonMapper().convertValue(o, Service.class)).findFirst().orElseThrow();
     assertThat(metrics.getSpec().getSelector()).isEqualTo(d.getSpec().getSelector().getMatchLabels());
     assertThat(metrics.getSpec().getPorts()).singleElement().satisfies(p -> assertThat(p.getTargetPort().getStrVal()).isEqualTo("metrics"));
+  }
+
+  @Test
+  void aDisruptionBudgetLetsDrainsEvictOneOperatorPodAtATime() {
+    for (Path overlay : List.of(ALL_NAMESPACES, ONE_NAMESPACE)) {
+      List<ObjectNode> objects = Kustomize.build(overlay);
+      Deployment d = deployment(objects);
+      List<PodDisruptionBudget> budgets = objects.stream().filter(o -> o.path("kind").asText().equals("PodDisruptionBudget"))
+          .map(o -> Serialization.jsonMapper().convertValue(o, PodDisruptionBudget.class)).toList();
+      assertThat(budgets).as("disruption budgets of %s", overlay).singleElement().satisfies(pdb -> {
+        assertThat(pdb.getMetadata().getNamespace()).isEqualTo(OPERATOR_NAMESPACE);
+        assertThat(pdb.getSpec().getSelector().getMatchLabels()).isEqualTo(d.getSpec().getSelector().getMatchLabels());
+        assertThat(pdb.getSpec().getMinAvailable().getIntVal()).isEqualTo(1);
+        assertThat(pdb.getSpec().getMaxUnavailable()).isNull();
+        assertThat(d.getSpec().getReplicas()).as("replicas above minAvailable, or every eviction is refused")
+            .isGreaterThan(pdb.getSpec().getMinAvailable().getIntVal());
+      });
+    }
   }
 
   @Test
