@@ -230,6 +230,10 @@ class DeployManifestsTest {
     assertThat(c.getPorts()).extracting(p -> p.getName() + ":" + p.getContainerPort())
         .containsExactlyInAnyOrder("metrics:8080", "health:8081");
     assertThat(c.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
+    // Liveness waits for the startup probe, which allows for the SDK's cache sync (up to 2 minutes) and the JVM.
+    assertThat(c.getStartupProbe().getHttpGet().getPath()).isEqualTo("/healthz");
+    assertThat(c.getStartupProbe().getHttpGet().getPort().getStrVal()).isEqualTo("health");
+    assertThat(c.getStartupProbe().getPeriodSeconds() * c.getStartupProbe().getFailureThreshold()).isGreaterThanOrEqualTo(180);
     assertThat(c.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
     assertThat(c.getLivenessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("health");
     assertThat(c.getArgs()).contains("run", "--metrics-port=8080", "--health-port=8081");

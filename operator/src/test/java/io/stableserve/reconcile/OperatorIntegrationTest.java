@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBui
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.stableserve.api.Behavior;
 import io.stableserve.api.Conditions;
@@ -192,6 +193,7 @@ class OperatorIntegrationTest {
     double mu = first.getStatus().getCapacity().getStableRatePerReplica();
     assertThat(first.getStatus().getCapacity().getKvCacheTokensSource()).hasToString("Given");
     assertThat(first.getStatus().getObservedGeneration()).isEqualTo(svc.getMetadata().getGeneration());
+    assertThat(operator.loop().expects(new ResourceID(ns, ns))).as("liveness watches the reconciliations").isTrue();
 
     // 3.5 replicas' worth of load at ρ: four replicas
     engines.get(ns).setRate(3.5 * RHO * mu);
