@@ -376,6 +376,25 @@ class OperatorIntegrationTest {
   }
 
   @Test
+  void aDeletedServiceLosesItsSeriesAndIsNoLongerAwaitedByLiveness() throws IOException {
+    String ns = "deleted";
+    deployment(ns, 1);
+    client.resource(service(ns, ns, deadPrometheus(), Mode.Enforce)).create();
+    String series = "{name=\"" + ns + "\",namespace=\"" + ns + "\"}";
+    awaitTrue(() -> scrape().contains(io.stableserve.api.OperatorMetrics.DESIRED_REPLICAS + series), Duration.ofSeconds(30),
+        () -> "no series of " + ns + "; last decision: " + lastDecision(ns));
+    ResourceID id = new ResourceID(ns, ns);
+    assertThat(operator.loop().expects(id)).as("the liveness watch sees the operator's reconciliations").isTrue();
+
+    client.resources(InferenceService.class).inNamespace(ns).withName(ns).delete();
+    awaitTrue(() -> !scrape().contains("namespace=\"" + ns + "\""), Duration.ofSeconds(30),
+        () -> "series of the deleted " + ns + " remain");
+    awaitTrue(() -> !operator.loop().expects(id), Duration.ofSeconds(10), () -> "liveness still expects the deleted " + ns);
+    assertThat(client.resources(InferenceService.class).inNamespace(ns).withName(ns).get()).as("no finalizer held it").isNull();
+    assertThat(operator.alive()).isTrue();
+  }
+
+  @Test
   void statefulSetAndLeaderWorkerSetTargetsAreRaisedToMinThroughTheirScale() throws IOException {
     String ns = "kinds";
     client.apps().statefulSets().inNamespace(ns).resource(new StatefulSetBuilder()

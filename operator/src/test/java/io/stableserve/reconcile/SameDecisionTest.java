@@ -94,7 +94,7 @@ class SameDecisionTest {
     svc.getMetadata().setNamespace("llm");
     svc.getMetadata().setGeneration(1L);
     svc.setSpec(spec(engine));
-    reconciler.reconcile(svc, null);
+    reconciler.reconcile(svc, notDeleted());
     int desired = svc.getStatus().getDesiredReplicas();
     assertThat(written).as("Enforce mode writes what it decided, once, when it scales")
         .isEqualTo(desired == REPLICAS ? List.of() : List.of(desired));
@@ -146,5 +146,18 @@ class SameDecisionTest {
 
   static {
     Locale.setDefault(Locale.ROOT);
+  }
+
+  /** The reconciler asks its context only whether the service was deleted. */
+  @SuppressWarnings("unchecked")
+  static io.javaoperatorsdk.operator.api.reconciler.Context<InferenceService> notDeleted() {
+    return (io.javaoperatorsdk.operator.api.reconciler.Context<InferenceService>) java.lang.reflect.Proxy.newProxyInstance(
+        SameDecisionTest.class.getClassLoader(), new Class<?>[] {io.javaoperatorsdk.operator.api.reconciler.Context.class},
+        (proxy, method, args) -> {
+          if (method.getName().equals("isPrimaryResourceDeleted")) {
+            return false;
+          }
+          throw new UnsupportedOperationException(method.getName());
+        });
   }
 }
