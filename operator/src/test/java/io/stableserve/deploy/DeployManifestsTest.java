@@ -93,15 +93,68 @@ class DeployManifestsTest {
   void rendererAgreesWithKubectlKustomize() throws Exception {
     assumeTrue(kubectlKustomizeWorks(), "kubectl with kustomize is not installed here; the renderer is compared with it where it is");
     for (Path overlay : List.of(ALL_NAMESPACES, ONE_NAMESPACE)) {
-      List<ObjectNode> ours = Kustomize.build(overlay);
-      List<ObjectNode> theirs = kubectlKustomize(overlay);
-      assertThat(theirs).extracting(Kustomize::id).as("objects and order of %s", overlay)
-          .containsExactlyElementsOf(ours.stream().map(Kustomize::id).toList());
-      for (int i = 0; i < ours.size(); i++) {
-        assertThat(ours.get(i).equals(DeployManifestsTest::sameNumber, theirs.get(i)))
-            .as("%s renders %s as kubectl kustomize does", overlay, Kustomize.id(ours.get(i)))
-            .isTrue();
+      assertRendersAsKubectlKustomize(overlay);
+    }
+  }
+
+  /**
+   * A release pins the operator image by digest with {@code kustomize edit set image} in
+   * {@code deploy/base}, which writes an {@code images} entry; install.yaml is then rendered with it.
+   */
+  @Test
+  void anImagePinnedByDigestRendersAsNameAtDigest() throws Exception {
+    String digest = "sha256:" + "0123456789abcdef".repeat(4);
+    Path release = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "release-overlay");
+    try {
+      Files.writeString(release.resolve("kustomization.yaml"), String.join("\n",
+          "apiVersion: kustomize.config.k8s.io/v1beta1",
+          "kind: Kustomization",
+          "resources:",
+          "- " + release.relativize(ALL_NAMESPACES.toAbsolutePath().normalize()),
+          "images:",
+          "- name: stableserve/stableserve-operator",
+          "  newName: registry.example.com/stableserve-operator",
+          "  newTag: 0.1.0",
+          "  digest: " + digest, ""));
+      List<ObjectNode> objects = Kustomize.build(release);
+      assertThat(deployment(objects).getSpec().getTemplate().getSpec().getContainers()).singleElement()
+          .satisfies(c -> assertThat(c.getImage()).isEqualTo("registry.example.com/stableserve-operator:0.1.0@" + digest));
+      assertThat(Kustomize.build(ALL_NAMESPACES)).as("only the Deployment changes")
+          .containsAll(objects.stream().filter(o -> !o.path("kind").asText().equals("Deployment")).toList());
+      if (kubectlKustomizeWorks()) {
+        assertRendersAsKubectlKustomize(release);
       }
+    } finally {
+      Files.deleteIfExists(release.resolve("kustomization.yaml"));
+      Files.delete(release);
+    }
+  }
+
+  @Test
+  void imagesEntriesRenameRetagAndPinOnlyTheImageTheyName() {
+    ObjectNode pin = Serialization.jsonMapper().createObjectNode().put("name", "stableserve/stableserve-operator")
+        .put("digest", "sha256:ab");
+    assertThat(Kustomize.imageReference("stableserve/stableserve-operator:0.1.0", pin)).isEqualTo("stableserve/stableserve-operator@sha256:ab");
+    assertThat(Kustomize.imageReference("stableserve/stableserve-operator", pin)).isEqualTo("stableserve/stableserve-operator@sha256:ab");
+    assertThat(Kustomize.imageReference("stableserve/other:0.1.0", pin)).isEqualTo("stableserve/other:0.1.0");
+    ObjectNode move = Serialization.jsonMapper().createObjectNode().put("name", "stableserve/stableserve-operator")
+        .put("newName", "registry.example.com:5000/stableserve-operator");
+    assertThat(Kustomize.imageReference("stableserve/stableserve-operator:0.1.0", move))
+        .isEqualTo("registry.example.com:5000/stableserve-operator:0.1.0");
+    assertThat(Kustomize.imageReference("registry.example.com:5000/stableserve-operator", move.put("name",
+        "registry.example.com:5000/stableserve-operator").put("newTag", "0.2.0")))
+        .isEqualTo("registry.example.com:5000/stableserve-operator:0.2.0");
+  }
+
+  private static void assertRendersAsKubectlKustomize(Path overlay) throws Exception {
+    List<ObjectNode> ours = Kustomize.build(overlay);
+    List<ObjectNode> theirs = kubectlKustomize(overlay);
+    assertThat(theirs).extracting(Kustomize::id).as("objects and order of %s", overlay)
+        .containsExactlyElementsOf(ours.stream().map(Kustomize::id).toList());
+    for (int i = 0; i < ours.size(); i++) {
+      assertThat(ours.get(i).equals(DeployManifestsTest::sameNumber, theirs.get(i)))
+          .as("%s renders %s as kubectl kustomize does", overlay, Kustomize.id(ours.get(i)))
+          .isTrue();
     }
   }
 
