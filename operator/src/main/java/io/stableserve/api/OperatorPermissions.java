@@ -36,16 +36,15 @@ public final class OperatorPermissions {
   public static final String LWS_GROUP = "leaderworkerset.x-k8s.io";
   public static final String KEDA_GROUP = "keda.sh";
 
-  private static final Set<String> READ = Set.of("get", "list", "watch");
-  private static final Set<String> SCALE = Set.of("get", "update", "patch");
+  private static final Set<String> SCALE = Set.of("get", "patch");
 
   public static final List<Permission> ALL = List.of(
-      new Permission(Scope.WATCHED_NAMESPACES, InferenceService.GROUP, InferenceService.PLURAL, READ,
-          "watch InferenceServices"),
+      new Permission(Scope.WATCHED_NAMESPACES, InferenceService.GROUP, InferenceService.PLURAL, Set.of("list", "watch"),
+          "watch InferenceServices (the informer lists, then watches)"),
       new Permission(Scope.WATCHED_NAMESPACES, InferenceService.GROUP, InferenceService.PLURAL + "/status",
-          Set.of("get", "update", "patch"), "write their status"),
+          Set.of("patch"), "write their status (a merge patch of status)"),
       new Permission(Scope.WATCHED_NAMESPACES, SCALE_GROUP_APPS, "deployments/scale", SCALE,
-          "read and set the replicas of Deployment targets"),
+          "read and set the replicas of Deployment targets (a merge patch of spec.replicas)"),
       new Permission(Scope.WATCHED_NAMESPACES, SCALE_GROUP_APPS, "statefulsets/scale", SCALE,
           "read and set the replicas of StatefulSet targets"),
       new Permission(Scope.WATCHED_NAMESPACES, LWS_GROUP, "leaderworkersets/scale", SCALE,
@@ -56,14 +55,15 @@ public final class OperatorPermissions {
           "resolve StatefulSet targets and count replicas still starting"),
       new Permission(Scope.WATCHED_NAMESPACES, LWS_GROUP, "leaderworkersets", Set.of("get"),
           "resolve LeaderWorkerSet targets and count replicas still starting"),
-      new Permission(Scope.WATCHED_NAMESPACES, "autoscaling", "horizontalpodautoscalers", READ,
+      new Permission(Scope.WATCHED_NAMESPACES, "autoscaling", "horizontalpodautoscalers", Set.of("list"),
           "detect an HPA that scales the same target"),
-      new Permission(Scope.WATCHED_NAMESPACES, KEDA_GROUP, "scaledobjects", READ,
+      new Permission(Scope.WATCHED_NAMESPACES, KEDA_GROUP, "scaledobjects", Set.of("list"),
           "detect a KEDA ScaledObject that scales the same target"),
-      new Permission(Scope.WATCHED_NAMESPACES, "", "events", Set.of("create", "patch"),
-          "report decisions and problems as Events on the InferenceService"),
-      new Permission(Scope.OPERATOR_NAMESPACE, "coordination.k8s.io", "leases", Set.of("get", "create", "update"),
-          "leader election between operator replicas"));
+      new Permission(Scope.WATCHED_NAMESPACES, "", "events", Set.of("create"),
+          "report decisions and problems as Events on the InferenceService (each Event is new)"),
+      new Permission(Scope.OPERATOR_NAMESPACE, "coordination.k8s.io", "leases", Set.of("get", "create", "patch", "update"),
+          "leader election between operator replicas: the lock reads, creates and renews (patch) its Lease; update is"
+              + " never called, but the Java Operator SDK refuses to elect unless it is granted"));
 
   /**
    * Secrets are not in {@link #ALL}: the operator reads only the Secrets an InferenceService names
@@ -74,9 +74,4 @@ public final class OperatorPermissions {
       Set.of("get"), "read the bearer token and CA named in metrics (granted per namespace, per name)");
 
   private OperatorPermissions() {}
-
-  /** Whether the operator is meant to use {@code verb} on {@code resource} of {@code apiGroup}. */
-  public static boolean uses(String apiGroup, String resource, String verb) {
-    return ALL.stream().anyMatch(p -> p.apiGroup().equals(apiGroup) && p.resource().equals(resource) && p.verbs().contains(verb));
-  }
 }

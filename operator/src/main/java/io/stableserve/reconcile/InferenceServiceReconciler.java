@@ -57,7 +57,7 @@ import org.slf4j.LoggerFactory;
  * (or the reason changing), the service becoming unstable, a preemption correction starting, a new
  * engine recommendation above 5% gain, and in Recommend mode a new recommended count.
  */
-@ControllerConfiguration(name = InferenceServiceReconciler.NAME)
+@ControllerConfiguration(name = InferenceServiceReconciler.NAME, triggerReconcilerOnAllEvents = true)
 public final class InferenceServiceReconciler implements Reconciler<InferenceService> {
 
   public static final String NAME = "inferenceservice";
@@ -87,10 +87,14 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
 
   @Override
   public UpdateControl<InferenceService> reconcile(InferenceService service, Context<InferenceService> context) {
+    // Called for deletions too (triggerReconcilerOnAllEvents): a gone service's series go, no finalizer needed.
+    if (context.isPrimaryResourceDeleted() || service.isMarkedForDeletion()) {
+      metrics.forget(service.getMetadata().getNamespace(), service.getMetadata().getName());
+      return UpdateControl.noUpdate();
+    }
     long started = System.nanoTime();
     try {
-      Duration next = reconcileOnce(service, context == null ? List.of()
-          : context.getPrimaryCache().list(service.getMetadata().getNamespace()).toList());
+      Duration next = reconcileOnce(service, context.getPrimaryCache().list(service.getMetadata().getNamespace()).toList());
       metrics.reconciled(true, seconds(started));
       return UpdateControl.patchStatus(service).rescheduleAfter(next);
     } catch (RuntimeException e) {

@@ -46,14 +46,19 @@ public final class StableServeOperator implements AutoCloseable {
   }
 
   private final Operator operator;
+  private final ReconcileLoopWatch loop;
 
-  private StableServeOperator(Operator operator) {
+  private StableServeOperator(Operator operator, ReconcileLoopWatch loop) {
     this.operator = operator;
+    this.loop = loop;
   }
 
   public static StableServeOperator start(KubernetesClient client, MetricsRecorder metrics, Settings settings) {
+    // Liveness is about real time, whatever clock the decisions are made at.
+    ReconcileLoopWatch loop = new ReconcileLoopWatch(Clock.systemUTC(), settings.maxReconcileInterval(), ReconcileLoopWatch.GRACE);
     Operator operator = new Operator(o -> {
       o.withKubernetesClient(client)
+          .withMetrics(loop)
           .withCloseClientOnStop(false)
           .withUseSSAToPatchPrimaryResource(false)
           .checkingCRDAndValidateLocalModel(settings.checkCrd());
@@ -71,17 +76,26 @@ public final class StableServeOperator implements AutoCloseable {
       c.withReconciliationMaxInterval(settings.maxReconcileInterval());
     });
     operator.start();
-    return new StableServeOperator(operator);
+    return new StableServeOperator(operator, loop);
   }
 
-  /** The operator has started (it may still be waiting for the Lease). */
+  /**
+   * Started, and the reconcile loop makes progress ({@link ReconcileLoopWatch}); a standby replica
+   * waiting for the Lease is alive. Informers that are not watching do not count against it: the
+   * SDK exits the process itself when an informer stops for good, and one that is reconnecting
+   * waits for the API server, which a restart would not bring back; readiness reports it.
+   */
   public boolean alive() {
-    return operator.getRuntimeInfo().isStarted();
+    return operator.getRuntimeInfo().isStarted() && loop.progressing();
   }
 
   /** Started, and every informer is connected and synced. */
   public boolean ready() {
     return operator.getRuntimeInfo().isStarted() && operator.getRuntimeInfo().allEventSourcesAreHealthy();
+  }
+
+  ReconcileLoopWatch loop() {
+    return loop;
   }
 
   @Override

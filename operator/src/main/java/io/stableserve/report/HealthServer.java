@@ -8,7 +8,10 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.function.BooleanSupplier;
 
-/** {@code /healthz} (liveness) and {@code /readyz} (readiness) on their own port. */
+/**
+ * {@code /healthz} (liveness: started and the reconcile loop progressing) and {@code /readyz}
+ * (readiness: started and serving) on their own port; 200 when true, 503 when not.
+ */
 public final class HealthServer implements AutoCloseable {
 
   private final HttpServer server;
@@ -19,8 +22,8 @@ public final class HealthServer implements AutoCloseable {
 
   public static HealthServer start(int port, BooleanSupplier alive, BooleanSupplier ready) throws IOException {
     HttpServer server = HttpServer.create(new InetSocketAddress(port), 0);
-    server.createContext("/healthz", exchange -> answer(exchange, alive.getAsBoolean()));
-    server.createContext("/readyz", exchange -> answer(exchange, ready.getAsBoolean()));
+    server.createContext("/healthz", exchange -> answer(exchange, alive.getAsBoolean(), "not alive"));
+    server.createContext("/readyz", exchange -> answer(exchange, ready.getAsBoolean(), "not ready"));
     server.start();
     return new HealthServer(server);
   }
@@ -29,8 +32,8 @@ public final class HealthServer implements AutoCloseable {
     return server.getAddress().getPort();
   }
 
-  private static void answer(HttpExchange exchange, boolean ok) throws IOException {
-    byte[] body = (ok ? "ok\n" : "not ready\n").getBytes(StandardCharsets.UTF_8);
+  private static void answer(HttpExchange exchange, boolean ok, String failure) throws IOException {
+    byte[] body = (ok ? "ok\n" : failure + "\n").getBytes(StandardCharsets.UTF_8);
     exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
     exchange.sendResponseHeaders(ok ? 200 : 503, body.length);
     try (OutputStream out = exchange.getResponseBody()) {

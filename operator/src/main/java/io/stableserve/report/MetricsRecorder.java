@@ -10,6 +10,7 @@ import static io.stableserve.api.OperatorMetrics.LABEL_RESULT;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.core.metrics.StatefulMetric;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Unit;
 import io.stableserve.api.ConstraintStatus;
@@ -18,12 +19,21 @@ import io.stableserve.decide.Decision;
 import io.stableserve.decide.StabilityVerdict;
 import io.stableserve.solve.Capacity;
 import io.stableserve.solve.ConstraintRate;
+import java.util.HashSet;
+import java.util.List;
 import java.util.OptionalDouble;
+import java.util.Set;
 
 /**
  * Records the operator's own metrics under the names of {@link OperatorMetrics}: reconciliations
  * and their duration, and per InferenceService (labels {@code namespace}, {@code name}) the figures
  * it decided by.
+ *
+ * <p>A per-service series exists only while its figure is known: a figure the last decision did not
+ * have (no metrics, no solved capacity) is removed, not left at its last value nor set to NaN. A
+ * removed series goes stale in Prometheus at the next scrape, so graphs show a gap and
+ * {@code absent()} sees it; a NaN would be a sample that poisons sums over services and never
+ * crosses an alert threshold, and a kept value would claim a measurement that was not made.
  */
 public final class MetricsRecorder {
 
@@ -45,6 +55,8 @@ public final class MetricsRecorder {
   private final Gauge metricsAvailable;
   private final Gauge preemptionRate;
   private final Counter decisions;
+  /** Every metric labelled by service, namespace and name its first two labels. */
+  private final List<StatefulMetric<?, ?>> perService;
 
   public MetricsRecorder(PrometheusRegistry registry) {
     this.registry = registry;
@@ -67,6 +79,8 @@ public final class MetricsRecorder {
     preemptionRate = perService(OperatorMetrics.PREEMPTION_RATE, "Preemptions per second over the window, summed over replicas");
     decisions = Counter.builder().name(OperatorMetrics.SCALING_DECISIONS).help("Replica changes decided, by direction and reason")
         .labelNames(LABEL_NAMESPACE, LABEL_NAME, LABEL_DIRECTION, LABEL_REASON).register(registry);
+    perService = List.of(arrivalRate, stableRate, constraintRate, bottleneck, utilization, targetUtilization, replicas,
+        desired, stable, metricsAvailable, preemptionRate, decisions);
   }
 
   private Gauge perService(String name, String help) {
@@ -104,23 +118,43 @@ public final class MetricsRecorder {
     if (decision.scales()) {
       decisions.labelValues(namespace, name, decision.scalesUp() ? "up" : "down", decision.reason().machineName()).inc();
     }
-    preemptionsPerSecond.ifPresent(p -> preemptionRate.labelValues(namespace, name).set(p));
-    lambda.ifPresent(l -> arrivalRate.labelValues(namespace, name).set(l));
-    if (lambda.isEmpty() || capacity == null) {
-      return;
+    setOrRemove(preemptionRate, namespace, name, preemptionsPerSecond);
+    setOrRemove(arrivalRate, namespace, name, lambda);
+    setOrRemove(stableRate, namespace, name, capacity == null ? OptionalDouble.empty() : OptionalDouble.of(capacity.stableRate()));
+    setOrRemove(utilization, namespace, name, lambda.isPresent() && capacity != null && decision.currentReplicas() > 0
+        ? OptionalDouble.of(lambda.getAsDouble() / (decision.currentReplicas() * capacity.stableRate()))
+        : OptionalDouble.empty());
+    Set<String> constraints = new HashSet<>();
+    if (capacity != null) {
+      String binding = ConstraintStatus.nameOf(capacity.bottleneck());
+      for (ConstraintRate r : capacity.constraints()) {
+        String c = ConstraintStatus.nameOf(r.constraint());
+        constraints.add(c);
+        constraintRate.labelValues(namespace, name, c).set(r.ratePerSecond());
+        bottleneck.labelValues(namespace, name, c).set(c.equals(binding) ? 1 : 0);
+      }
     }
-    double l = lambda.getAsDouble();
-    stableRate.labelValues(namespace, name).set(capacity.stableRate());
-    if (decision.currentReplicas() > 0) {
-      utilization.labelValues(namespace, name).set(l / (decision.currentReplicas() * capacity.stableRate()));
+    for (Gauge perConstraint : List.of(constraintRate, bottleneck)) {
+      perConstraint.removeIf(labels -> of(labels, namespace, name) && !constraints.contains(labels.get(2)));
+    }
+  }
+
+  /** Removes every series of the InferenceService {@code namespace/name}: it is gone. */
+  public void forget(String namespace, String name) {
+    for (StatefulMetric<?, ?> metric : perService) {
+      metric.removeIf(labels -> of(labels, namespace, name));
+    }
+  }
+
+  private static void setOrRemove(Gauge gauge, String namespace, String name, OptionalDouble value) {
+    if (value.isPresent()) {
+      gauge.labelValues(namespace, name).set(value.getAsDouble());
     } else {
-      utilization.remove(namespace, name);
+      gauge.remove(namespace, name);
     }
-    String binding = ConstraintStatus.nameOf(capacity.bottleneck());
-    for (ConstraintRate r : capacity.constraints()) {
-      String c = ConstraintStatus.nameOf(r.constraint());
-      constraintRate.labelValues(namespace, name, c).set(r.ratePerSecond());
-      bottleneck.labelValues(namespace, name, c).set(c.equals(binding) ? 1 : 0);
-    }
+  }
+
+  private static boolean of(List<String> labels, String namespace, String name) {
+    return labels.get(0).equals(namespace) && labels.get(1).equals(name);
   }
 }

@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
@@ -93,26 +94,77 @@ class DeployManifestsTest {
   void rendererAgreesWithKubectlKustomize() throws Exception {
     assumeTrue(kubectlKustomizeWorks(), "kubectl with kustomize is not installed here; the renderer is compared with it where it is");
     for (Path overlay : List.of(ALL_NAMESPACES, ONE_NAMESPACE)) {
-      List<ObjectNode> ours = Kustomize.build(overlay);
-      List<ObjectNode> theirs = kubectlKustomize(overlay);
-      assertThat(theirs).extracting(Kustomize::id).as("objects and order of %s", overlay)
-          .containsExactlyElementsOf(ours.stream().map(Kustomize::id).toList());
-      for (int i = 0; i < ours.size(); i++) {
-        assertThat(ours.get(i).equals(DeployManifestsTest::sameNumber, theirs.get(i)))
-            .as("%s renders %s as kubectl kustomize does", overlay, Kustomize.id(ours.get(i)))
-            .isTrue();
+      assertRendersAsKubectlKustomize(overlay);
+    }
+  }
+
+  /**
+   * A release pins the operator image by digest with {@code kustomize edit set image} in
+   * {@code deploy/base}, which writes an {@code images} entry; install.yaml is then rendered with it.
+   */
+  @Test
+  void anImagePinnedByDigestRendersAsNameAtDigest() throws Exception {
+    String digest = "sha256:" + "0123456789abcdef".repeat(4);
+    Path release = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "release-overlay");
+    try {
+      Files.writeString(release.resolve("kustomization.yaml"), String.join("\n",
+          "apiVersion: kustomize.config.k8s.io/v1beta1",
+          "kind: Kustomization",
+          "resources:",
+          "- " + release.relativize(ALL_NAMESPACES.toAbsolutePath().normalize()),
+          "images:",
+          "- name: stableserve/stableserve-operator",
+          "  newName: registry.example.com/stableserve-operator",
+          "  newTag: 0.1.0",
+          "  digest: " + digest, ""));
+      List<ObjectNode> objects = Kustomize.build(release);
+      assertThat(deployment(objects).getSpec().getTemplate().getSpec().getContainers()).singleElement()
+          .satisfies(c -> assertThat(c.getImage()).isEqualTo("registry.example.com/stableserve-operator:0.1.0@" + digest));
+      assertThat(Kustomize.build(ALL_NAMESPACES)).as("only the Deployment changes")
+          .containsAll(objects.stream().filter(o -> !o.path("kind").asText().equals("Deployment")).toList());
+      if (kubectlKustomizeWorks()) {
+        assertRendersAsKubectlKustomize(release);
       }
+    } finally {
+      Files.deleteIfExists(release.resolve("kustomization.yaml"));
+      Files.delete(release);
+    }
+  }
+
+  @Test
+  void imagesEntriesRenameRetagAndPinOnlyTheImageTheyName() {
+    ObjectNode pin = Serialization.jsonMapper().createObjectNode().put("name", "stableserve/stableserve-operator")
+        .put("digest", "sha256:ab");
+    assertThat(Kustomize.imageReference("stableserve/stableserve-operator:0.1.0", pin)).isEqualTo("stableserve/stableserve-operator@sha256:ab");
+    assertThat(Kustomize.imageReference("stableserve/stableserve-operator", pin)).isEqualTo("stableserve/stableserve-operator@sha256:ab");
+    assertThat(Kustomize.imageReference("stableserve/other:0.1.0", pin)).isEqualTo("stableserve/other:0.1.0");
+    ObjectNode move = Serialization.jsonMapper().createObjectNode().put("name", "stableserve/stableserve-operator")
+        .put("newName", "registry.example.com:5000/stableserve-operator");
+    assertThat(Kustomize.imageReference("stableserve/stableserve-operator:0.1.0", move))
+        .isEqualTo("registry.example.com:5000/stableserve-operator:0.1.0");
+    assertThat(Kustomize.imageReference("registry.example.com:5000/stableserve-operator", move.put("name",
+        "registry.example.com:5000/stableserve-operator").put("newTag", "0.2.0")))
+        .isEqualTo("registry.example.com:5000/stableserve-operator:0.2.0");
+  }
+
+  private static void assertRendersAsKubectlKustomize(Path overlay) throws Exception {
+    List<ObjectNode> ours = Kustomize.build(overlay);
+    List<ObjectNode> theirs = kubectlKustomize(overlay);
+    assertThat(theirs).extracting(Kustomize::id).as("objects and order of %s", overlay)
+        .containsExactlyElementsOf(ours.stream().map(Kustomize::id).toList());
+    for (int i = 0; i < ours.size(); i++) {
+      assertThat(ours.get(i).equals(DeployManifestsTest::sameNumber, theirs.get(i)))
+          .as("%s renders %s as kubectl kustomize does", overlay, Kustomize.id(ours.get(i)))
+          .isTrue();
     }
   }
 
   @Test
   void everyManifestParsesIntoFabric8Types() throws IOException {
-    Map<String, Class<?>> typed = Map.ofEntries(Map.entry("Namespace", Namespace.class),
-        Map.entry("ServiceAccount", ServiceAccount.class), Map.entry("ClusterRole", ClusterRole.class), Map.entry("Role", Role.class),
-        Map.entry("RoleBinding", RoleBinding.class), Map.entry("ClusterRoleBinding", ClusterRoleBinding.class),
-        Map.entry("Deployment", Deployment.class), Map.entry("Service", Service.class),
-        Map.entry("CustomResourceDefinition", CustomResourceDefinition.class),
-        Map.entry("Secret", io.fabric8.kubernetes.api.model.Secret.class), Map.entry("NetworkPolicy", NetworkPolicy.class));
+    Map<String, Class<?>> typed = Stream.of(Namespace.class, ServiceAccount.class, ClusterRole.class, Role.class,
+            RoleBinding.class, ClusterRoleBinding.class, Deployment.class, Service.class, CustomResourceDefinition.class,
+            io.fabric8.kubernetes.api.model.Secret.class, PodDisruptionBudget.class, NetworkPolicy.class)
+        .collect(Collectors.toMap(Class::getSimpleName, c -> c));
     List<Path> files = yamlFiles();
     assertThat(files).hasSizeGreaterThanOrEqualTo(20);
     int documents = 0;
@@ -232,6 +284,10 @@ class DeployManifestsTest {
     assertThat(c.getPorts()).extracting(p -> p.getName() + ":" + p.getContainerPort())
         .containsExactlyInAnyOrder("metrics:8080", "health:8081");
     assertThat(c.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
+    // Liveness waits for the startup probe, which allows for the SDK's cache sync (up to 2 minutes) and the JVM.
+    assertThat(c.getStartupProbe().getHttpGet().getPath()).isEqualTo("/healthz");
+    assertThat(c.getStartupProbe().getHttpGet().getPort().getStrVal()).isEqualTo("health");
+    assertThat(c.getStartupProbe().getPeriodSeconds() * c.getStartupProbe().getFailureThreshold()).isGreaterThanOrEqualTo(180);
     assertThat(c.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
     assertThat(c.getLivenessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("health");
     assertThat(c.getArgs()).contains("run", "--metrics-port=8080", "--health-port=8081");
@@ -257,6 +313,24 @@ class DeployManifestsTest {
     assertThat(policy.getSpec().getPodSelector().getMatchLabels()).isEqualTo(operator.getSpec().getTemplate().getMetadata().getLabels());
     assertThat(policy.getSpec().getPolicyTypes()).containsExactly("Egress");
     assertThat(policy.getSpec().getEgress()).as("DNS, the API server, Prometheus").hasSize(3);
+  }
+
+  @Test
+  void aDisruptionBudgetLetsDrainsEvictOneOperatorPodAtATime() {
+    for (Path overlay : List.of(ALL_NAMESPACES, ONE_NAMESPACE)) {
+      List<ObjectNode> objects = Kustomize.build(overlay);
+      Deployment d = deployment(objects);
+      List<PodDisruptionBudget> budgets = objects.stream().filter(o -> o.path("kind").asText().equals("PodDisruptionBudget"))
+          .map(o -> Serialization.jsonMapper().convertValue(o, PodDisruptionBudget.class)).toList();
+      assertThat(budgets).as("disruption budgets of %s", overlay).singleElement().satisfies(pdb -> {
+        assertThat(pdb.getMetadata().getNamespace()).isEqualTo(OPERATOR_NAMESPACE);
+        assertThat(pdb.getSpec().getSelector().getMatchLabels()).isEqualTo(d.getSpec().getSelector().getMatchLabels());
+        assertThat(pdb.getSpec().getMinAvailable().getIntVal()).isEqualTo(1);
+        assertThat(pdb.getSpec().getMaxUnavailable()).isNull();
+        assertThat(d.getSpec().getReplicas()).as("replicas above minAvailable, or every eviction is refused")
+            .isGreaterThan(pdb.getSpec().getMinAvailable().getIntVal());
+      });
+    }
   }
 
   @Test

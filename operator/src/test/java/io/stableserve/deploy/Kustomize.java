@@ -25,7 +25,8 @@ import java.util.TreeMap;
 /**
  * Renders a kustomize directory the way {@code kubectl kustomize} does, for the part of kustomize
  * that {@code deploy/} uses: {@code resources} (files and directories with their own
- * kustomization) and inline JSON 6902 {@code patches} with a kind/name target. Anything else in a
+ * kustomization), inline JSON 6902 {@code patches} with a kind/name target, and {@code images},
+ * which a release writes with {@code kustomize edit set image} to pin the operator image by digest. Anything else in a
  * kustomization is refused, so the layout cannot silently outgrow this renderer. Output order is
  * kustomize's legacy order (namespaces, CRDs and RBAC first). {@code DeployManifestsTest} compares
  * the result with {@code kubectl kustomize} where kubectl is installed.
@@ -39,7 +40,7 @@ final class Kustomize {
       .enable(YAMLGenerator.Feature.LITERAL_BLOCK_STYLE)
       .disable(YAMLGenerator.Feature.SPLIT_LINES));
 
-  private static final Set<String> SUPPORTED_KEYS = Set.of("apiVersion", "kind", "resources", "patches");
+  private static final Set<String> SUPPORTED_KEYS = Set.of("apiVersion", "kind", "resources", "patches", "images");
 
   /** kustomize's legacy order: these kinds first, in this order; then other kinds; then the webhooks. */
   private static final List<String> ORDER_FIRST = List.of("Namespace", "ResourceQuota", "StorageClass",
@@ -135,7 +136,45 @@ final class Kustomize {
     for (JsonNode patch : kustomization.path("patches")) {
       applyPatch(file, patch, objects);
     }
+    for (JsonNode image : kustomization.path("images")) {
+      if (!image.path("name").isTextual() || !(image.has("newName") || image.has("newTag") || image.has("digest"))) {
+        throw new IllegalStateException(file + ": an images entry needs a name and a newName, newTag or digest");
+      }
+      objects.forEach(o -> setImage(o, image));
+    }
     return objects;
+  }
+
+  /** Sets the image of every container under {@code node} whose image name is {@code image.name}. */
+  private static void setImage(JsonNode node, JsonNode image) {
+    node.fields().forEachRemaining(field -> {
+      boolean containers = field.getKey().equals("containers") || field.getKey().equals("initContainers");
+      for (JsonNode child : field.getValue().isArray() ? field.getValue() : List.of(field.getValue())) {
+        if (containers && child instanceof ObjectNode container && container.path("image").isTextual()) {
+          container.put("image", imageReference(container.get("image").asText(), image));
+        } else if (child.isContainerNode()) {
+          setImage(child, image);
+        }
+      }
+    });
+  }
+
+  /** {@code reference} renamed, retagged or pinned as the images entry says, when its name is the entry's. */
+  static String imageReference(String reference, JsonNode image) {
+    int at = reference.indexOf('@');
+    String withoutDigest = at >= 0 ? reference.substring(0, at) : reference;
+    int colon = withoutDigest.lastIndexOf(':');
+    boolean tagged = colon > withoutDigest.lastIndexOf('/');
+    String name = tagged ? withoutDigest.substring(0, colon) : withoutDigest;
+    if (!name.equals(image.get("name").asText())) {
+      return reference;
+    }
+    String newName = image.path("newName").asText(name);
+    if (!image.has("newTag") && !image.has("digest")) {
+      return newName + reference.substring(name.length());
+    }
+    return newName + (image.has("newTag") ? ":" + image.get("newTag").asText() : "")
+        + (image.has("digest") ? "@" + image.get("digest").asText() : "");
   }
 
   private static void applyPatch(Path file, JsonNode patch, List<ObjectNode> objects) {

@@ -6,7 +6,6 @@ import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.stableserve.observe.prometheus.PrometheusObservers;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -29,21 +28,9 @@ class OperatorProcessTest {
 
   @Test
   void servesHealthReadinessAndMetricsAndHoldsTheLease() throws Exception {
-    // JOSDK asks, before electing, whether it may use Leases; the CRUD mock cannot answer that itself.
-    server.expect().post().withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
-        .andReturn(201, new io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder()
-            .withNewMetadata().endMetadata().withNewSpec().withNamespace("ops").endSpec()
-            .withNewStatus().withIncomplete(false)
-            .addNewResourceRule().withApiGroups("coordination.k8s.io").withResources("leases")
-            .withVerbs("get", "create", "update").endResourceRule()
-            .endStatus().build())
-        .always();
+    LeaseAccess.allow(server, "ops");
     StableServeOperator.Settings settings = new StableServeOperator.Settings(Set.of("llm"),
-        // exitOnStopLeading off: the test stops the operator, which must not end the test JVM
-        Optional.of(new LeaderElectionConfiguration("stableserve-operator", "ops",
-            LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE, LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
-            LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE, "test-replica", null, false)),
-        false, new PrometheusObservers(),
+        Optional.of(LeaseAccess.election("ops", "test-replica")), false, new PrometheusObservers(),
         EngineAdvisor.none(), Clock.systemUTC(), Duration.ofMinutes(2));
     try (OperatorProcess process = OperatorProcess.start(client, settings, 0, 0)) {
       assertThat(get(process.healthPort(), "/healthz").statusCode()).isEqualTo(200);
@@ -55,7 +42,7 @@ class OperatorProcessTest {
       Instant deadline = Instant.now().plusSeconds(20);
       Lease lease = null;
       while (Instant.now().isBefore(deadline) && (lease == null || lease.getSpec().getHolderIdentity() == null)) {
-        lease = client.leases().inNamespace("ops").withName("stableserve-operator").get();
+        lease = client.leases().inNamespace("ops").withName(LeaseAccess.LEASE_NAME).get();
         Thread.sleep(200);
       }
       assertThat(lease).as("the leader-election Lease").isNotNull();

@@ -17,6 +17,7 @@ import io.stableserve.observe.Observer;
 import io.stableserve.observe.prometheus.PrometheusSource;
 import io.stableserve.report.MetricsRecorder;
 import io.stableserve.solve.EngineConfig;
+import io.stableserve.testing.Contexts;
 import io.stableserve.testing.FixedTargets;
 import java.time.Clock;
 import java.time.ZoneOffset;
@@ -67,13 +68,13 @@ class ReconcileFailuresTest {
       throw new ScaleFailedException("setting Deployment/llama to " + to + " replicas through /scale failed: HTTP 500", null);
     }));
     InferenceService s = svc();
-    r.reconcile(s, null);
+    r.reconcile(s, Contexts.notDeleted());
     assertThat(writes).as("the decision asked for a new count").hasSize(1);
     assertThat(s.getStatus().condition(Conditions.READY).orElseThrow().getReason()).isEqualTo(Conditions.FAILED_RESCALE);
     assertThat(s.getStatus().condition(Conditions.READY).orElseThrow().getStatus()).isEqualTo(Conditions.FALSE);
     assertThat(s.getStatus().getLastDecision().getApplied()).isFalse();
-    r.reconcile(s, null);
-    r.reconcile(s, null);
+    r.reconcile(s, Contexts.notDeleted());
+    r.reconcile(s, Contexts.notDeleted());
     assertThat(writes).as("each poll tries again").hasSize(3);
     assertThat(count(Conditions.FAILED_RESCALE)).as("one Warning for the run of failures").isEqualTo(1);
   }
@@ -93,11 +94,11 @@ class ReconcileFailuresTest {
     };
     InferenceServiceReconciler r = reconciler(FixedTargets.at(2, writes::add));
     InferenceService s = svc();
-    r.reconcile(s, null);
+    r.reconcile(s, Contexts.notDeleted());
     assertThat(s.getStatus().isTrue(Conditions.READY)).as("a first pass that went well").isTrue();
 
     InferenceServiceReconciler failing = reconciler(broken);
-    assertThatThrownBy(() -> failing.reconcile(s, null)).isInstanceOf(KubernetesClientException.class);
+    assertThatThrownBy(() -> failing.reconcile(s, Contexts.notDeleted())).isInstanceOf(KubernetesClientException.class);
     var control = failing.updateErrorStatus(s, null, new KubernetesClientException("Internal error", 500, null));
     InferenceService patched = control.getResource().orElseThrow();
     assertThat(patched.getStatus().condition(Conditions.READY).orElseThrow().getStatus()).isEqualTo(Conditions.FALSE);
@@ -111,8 +112,8 @@ class ReconcileFailuresTest {
   void aTargetScaledToZeroByHandPausesScalingInsteadOfBeingUndone() {
     InferenceServiceReconciler r = reconciler(FixedTargets.at(0, writes::add));
     InferenceService s = svc();
-    r.reconcile(s, null);
-    r.reconcile(s, null);
+    r.reconcile(s, Contexts.notDeleted());
+    r.reconcile(s, Contexts.notDeleted());
     assertThat(writes).as("0 replicas is left alone").isEmpty();
     assertThat(s.getStatus().condition(Conditions.READY).orElseThrow().getReason()).isEqualTo(Conditions.SCALING_DISABLED);
     assertThat(count(Conditions.SCALING_DISABLED)).isEqualTo(1);
@@ -126,13 +127,13 @@ class ReconcileFailuresTest {
         recorded.lengths(), recorded.engine(), recorded.intervals().subList(recorded.intervals().size() / 2 - 1,
             recorded.intervals().size()), recorded.newestSampleAge(), recorded.notes());
     InferenceService young = svc();
-    reconciler(FixedTargets.at(2, writes::add), source -> window -> partial, always).reconcile(young, null);
+    reconciler(FixedTargets.at(2, writes::add), source -> window -> partial, always).reconcile(young, Contexts.notDeleted());
     assertThat(young.getStatus().getEngineRecommendation().getSetting()).isNull();
     assertThat(young.getStatus().getEngineRecommendation().getWaitingFor()).startsWith("a full 300 s window");
     assertThat(count(Conditions.ENGINE_RECOMMENDATION)).isZero();
 
     InferenceService full = svc();
-    reconciler(FixedTargets.at(2, writes::add), replay, always).reconcile(full, null);
+    reconciler(FixedTargets.at(2, writes::add), replay, always).reconcile(full, Contexts.notDeleted());
     assertThat(full.getStatus().getEngineRecommendation().getSetting()).isEqualTo("max_num_seqs");
     assertThat(count(Conditions.ENGINE_RECOMMENDATION)).isEqualTo(1);
   }
@@ -155,12 +156,12 @@ class ReconcileFailuresTest {
     };
     InferenceServiceReconciler r = reconciler(moving);
     InferenceService s = svc();
-    r.reconcile(s, null);
-    r.reconcile(s, null);
+    r.reconcile(s, Contexts.notDeleted());
+    r.reconcile(s, Contexts.notDeleted());
     assertThat(count(Conditions.REPLICAS_CHANGED_ELSEWHERE)).as("its own writes are not someone else's").isZero();
     int left = replicas[0];
     replicas[0] = left + 7;
-    r.reconcile(s, null);
+    r.reconcile(s, Contexts.notDeleted());
     assertThat(count(Conditions.REPLICAS_CHANGED_ELSEWHERE)).isEqualTo(1);
   }
 
@@ -174,9 +175,23 @@ class ReconcileFailuresTest {
         EngineAdvisor.none(), Clock.fixed(SameDecisionTest.NOW, ZoneOffset.UTC));
     InferenceService s = svc();
     s.getSpec().getMetrics().setBearerTokenSecretRef(new io.stableserve.api.SecretKeyRef("prom-token", "token"));
-    r.reconcile(s, null);
+    r.reconcile(s, Contexts.notDeleted());
     assertThat(writes).as("no metrics: the 100 replicas are held, not scaled down").isEmpty();
     assertThat(s.getStatus().condition(Conditions.METRICS_AVAILABLE).orElseThrow().getReason()).isEqualTo(Conditions.SECRET_NOT_FOUND);
     assertThat(s.getStatus().condition(Conditions.METRICS_AVAILABLE).orElseThrow().getMessage()).contains("prom-token");
+  }
+
+  @Test
+  void aSecondInferenceServiceOnTheSameTargetWritesNothingAndSaysWhoHasIt() {
+    InferenceService first = svc();
+    first.getMetadata().setName("first");
+    first.getMetadata().setCreationTimestamp("2026-11-30T10:00:00Z");
+    InferenceService second = svc();
+    second.getMetadata().setCreationTimestamp("2026-11-30T11:00:00Z");
+    reconciler(FixedTargets.at(SameDecisionTest.MAX, writes::add)).reconcile(second, Contexts.notDeleted(List.of(first, second)));
+    assertThat(writes).isEmpty();
+    var resolved = second.getStatus().condition(Conditions.TARGET_RESOLVED).orElseThrow();
+    assertThat(resolved.getReason()).isEqualTo(Conditions.TARGET_CLAIMED);
+    assertThat(resolved.getMessage()).contains("InferenceService first");
   }
 }

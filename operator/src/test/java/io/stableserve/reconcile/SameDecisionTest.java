@@ -2,6 +2,7 @@ package io.stableserve.reconcile;
 
 import io.stableserve.observe.ObservationWindow;
 
+import io.stableserve.testing.Contexts;
 import io.stableserve.testing.EngineSpecs;
 import io.stableserve.testing.FixedTargets;
 
@@ -82,7 +83,7 @@ class SameDecisionTest {
     svc.getMetadata().setNamespace("llm");
     svc.getMetadata().setGeneration(1L);
     svc.setSpec(spec(engine));
-    reconciler.reconcile(svc, null);
+    reconciler.reconcile(svc, Contexts.notDeleted());
     int desired = svc.getStatus().getDesiredReplicas();
     assertThat(written).as("Enforce mode writes what it decided, once, when it scales")
         .isEqualTo(desired == REPLICAS ? List.of() : List.of(desired));
