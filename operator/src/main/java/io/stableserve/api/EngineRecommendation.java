@@ -7,8 +7,8 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class EngineRecommendation {
 
-  @JsonPropertyDescription("Why there is no advice yet: it waits for a full window with enough completed requests, "
-      + "since advice from a few requests wanders.")
+  @JsonPropertyDescription("Why there is no new advice: it waits for a full window whose prompt and output means are "
+      + "known within 10%, since advice from a few requests wanders. The last advice, if any, stays.")
   private String waitingFor;
 
   @JsonPropertyDescription("The vLLM setting, e.g. max_num_seqs or max_num_batched_tokens.")

@@ -30,7 +30,9 @@ import io.stableserve.decide.Decision;
 import io.stableserve.decide.DecisionReason;
 import io.stableserve.correct.CapacitySource;
 import io.stableserve.correct.CorrectedCapacity;
+import io.stableserve.estimate.BinnedLengths;
 import io.stableserve.estimate.ServiceEstimate;
+import io.stableserve.estimate.WorkloadEstimate;
 import io.stableserve.observe.prometheus.PrometheusSource;
 import io.stableserve.report.EventRecorder;
 import io.stableserve.report.MetricsRecorder;
@@ -276,8 +278,11 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
             c.capacity().stableRate(), c.explanation())));
   }
 
-  /** Advice waits for a full window with at least this many completed requests. */
-  static final long MIN_REQUESTS_FOR_ADVICE = 50;
+  /**
+   * Advice waits for a full window whose prompt and output means are known within this share (one
+   * standard error): advice searched on a few requests' lengths wanders from window to window.
+   */
+  static final double ADVICE_MEAN_ERROR = 0.10;
 
   private void adviseEngine(ChangeEvents changes, InferenceServiceStatus status, Evaluation evaluation, Duration window) {
     if (evaluation.capacity().isEmpty() || evaluation.engine().isEmpty()
@@ -285,11 +290,15 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
       return;
     }
     ServiceEstimate estimate = evaluation.estimate().get();
-    long completed = Math.round(estimate.workload().get().prompt().requests());
-    if (estimate.window().compareTo(window) < 0 || completed < MIN_REQUESTS_FOR_ADVICE) {
-      EngineRecommendation waiting = new EngineRecommendation();
-      waiting.setWaitingFor(String.format(Locale.ROOT, "a full %d s window with at least %d completed requests (%d s, %d so far)",
-          window.toSeconds(), MIN_REQUESTS_FOR_ADVICE, estimate.window().toSeconds(), completed));
+    WorkloadEstimate lengths = estimate.workload().get();
+    double error = Math.max(relativeError(lengths.prompt()), relativeError(lengths.output()));
+    if (estimate.window().compareTo(window) < 0 || !(error <= ADVICE_MEAN_ERROR)) {
+      // The last advice stays, so that advice that comes back unchanged is not announced again.
+      EngineRecommendation waiting = Optional.ofNullable(status.getEngineRecommendation()).orElseGet(EngineRecommendation::new);
+      waiting.setWaitingFor(String.format(Locale.ROOT,
+          "a full %d s window whose prompt and output means are known within %.0f%% (now %d s, ±%.0f%% from %d completed requests)",
+          window.toSeconds(), 100 * ADVICE_MEAN_ERROR, estimate.window().toSeconds(), 100 * error,
+          Math.round(lengths.prompt().requests())));
       status.setEngineRecommendation(waiting);
       return;
     }
@@ -314,6 +323,10 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
           a.setting(), a.value(), a.currentValue().isPresent() ? " (now " + a.currentValue().getAsLong() + ")" : "",
           a.currentStableRate(), a.recommendedStableRate(), 100 * a.gain()));
     }
+  }
+
+  private static double relativeError(BinnedLengths lengths) {
+    return lengths.mean() > 0 ? lengths.meanStandardError() / lengths.mean() : Double.POSITIVE_INFINITY;
   }
 
   private Duration invalid(InferenceService service, InferenceServiceStatus previous, InferenceServiceStatus status,

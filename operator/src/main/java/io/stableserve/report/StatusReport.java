@@ -51,7 +51,6 @@ public final class StatusReport {
     condition(s, Conditions.of(Conditions.READY, false, Conditions.INVALID_SPEC, message, generation, now));
   }
 
-  /** The target could not be used: TargetResolved=False, Ready=False with the same reason; no decision. */
   /** The target was scaled to 0 by someone else: found, not scaled. */
   public static void scalingDisabled(InferenceServiceStatus s, ScaleTarget target, String message, Long generation, Instant now) {
     s.setReplicas(0);
@@ -82,6 +81,7 @@ public final class StatusReport {
         && message.equals(c.getMessage()) && java.util.Objects.equals(generation, c.getObservedGeneration())).isPresent();
   }
 
+  /** The target could not be used: TargetResolved=False, Ready=False with the same reason; no decision. */
   public static void targetUnresolved(InferenceServiceStatus s, String reason, String message, Long generation, Instant now) {
     condition(s, Conditions.of(Conditions.TARGET_RESOLVED, false, reason, message, generation, now));
     condition(s, Conditions.of(Conditions.READY, false, reason, "not scaling: " + message, generation, now));

@@ -132,9 +132,28 @@ class ReconcileFailuresTest {
     assertThat(young.getStatus().getEngineRecommendation().getWaitingFor()).startsWith("a full 300 s window");
     assertThat(count(Conditions.ENGINE_RECOMMENDATION)).isZero();
 
+    // A full window, but of five requests' lengths: their means are not known well enough to advise on.
+    Observation.TokenLengths l = recorded.lengths();
+    Observation few = new Observation(recorded.at(), recorded.window(), recorded.names(), recorded.flow(), recorded.occupancy(),
+        Observation.TokenLengths.of(scaledTo(l.prompt().orElseThrow(), 5), scaledTo(l.output().orElseThrow(), 5)), recorded.engine(),
+        recorded.intervals(), recorded.newestSampleAge(), recorded.notes());
+    InferenceService thin = svc();
+    reconciler(FixedTargets.at(2, writes::add), source -> window -> few, always).reconcile(thin, Contexts.notDeleted());
+    assertThat(thin.getStatus().getEngineRecommendation().getSetting()).isNull();
+    assertThat(thin.getStatus().getEngineRecommendation().getWaitingFor()).contains("from 5 completed requests");
+    assertThat(count(Conditions.ENGINE_RECOMMENDATION)).isZero();
+
     InferenceService full = svc();
     reconciler(FixedTargets.at(2, writes::add), replay, always).reconcile(full, Contexts.notDeleted());
     assertThat(full.getStatus().getEngineRecommendation().getSetting()).isEqualTo("max_num_seqs");
+    assertThat(count(Conditions.ENGINE_RECOMMENDATION)).isEqualTo(1);
+    assertThat(full.getStatus().getEngineRecommendation().getWaitingFor()).isNull();
+
+    // A window that cannot advise keeps the last advice, so the same advice after it is no new Event.
+    reconciler(FixedTargets.at(2, writes::add), source -> window -> partial, always).reconcile(full, Contexts.notDeleted());
+    assertThat(full.getStatus().getEngineRecommendation().getSetting()).isEqualTo("max_num_seqs");
+    assertThat(full.getStatus().getEngineRecommendation().getWaitingFor()).isNotNull();
+    reconciler(FixedTargets.at(2, writes::add), replay, always).reconcile(full, Contexts.notDeleted());
     assertThat(count(Conditions.ENGINE_RECOMMENDATION)).isEqualTo(1);
   }
 
@@ -193,5 +212,11 @@ class ReconcileFailuresTest {
     var resolved = second.getStatus().condition(Conditions.TARGET_RESOLVED).orElseThrow();
     assertThat(resolved.getReason()).isEqualTo(Conditions.TARGET_CLAIMED);
     assertThat(resolved.getMessage()).contains("InferenceService first");
+  }
+
+  static io.stableserve.observe.WindowHistogram scaledTo(io.stableserve.observe.WindowHistogram h, double count) {
+    double f = count / h.count();
+    return new io.stableserve.observe.WindowHistogram(h.metric(), h.buckets().stream()
+        .map(b -> new io.stableserve.observe.WindowHistogram.Bucket(b.upperBound(), b.cumulativeCount() * f)).toList(), h.sum() * f, count);
   }
 }
