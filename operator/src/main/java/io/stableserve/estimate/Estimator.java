@@ -57,19 +57,20 @@ public final class Estimator {
   /**
    * λ̂ = (C + N(t) − N(t − W)) / W, clamped at 0; its standard error is the spread of the
    * sub-interval rates sd(A_k / r) / √K when there are at least {@value #MIN_INTERVALS_FOR_SPREAD}
-   * sub-intervals and at least one arrival, else the Poisson √max(A, 1) / W.
+   * sub-intervals and at least one arrival, else the Poisson √max(A, 1) / W. A window with
+   * sub-intervals missing reads λ̂ as the covered sub-intervals' arrivals over the time they cover:
+   * Prometheus's {@code increase} over the whole window counts only what the covered part saw, so
+   * dividing it by the whole window would read the rate low by the share that is missing.
    */
   static ArrivalEstimate arrivals(Observation o, List<String> notes) {
     java.time.Duration covered = covered(o);
-    if (covered.compareTo(o.window().length()) < 0) {
-      return partialWindow(o, covered, notes);
-    }
-    double w = o.window().length().toMillis() / 1000.0;
+    boolean partial = covered.compareTo(o.window().length()) < 0;
+    double w = covered.toMillis() / 1000.0;
     double completionsPerSecond = o.flow().completions() / w;
     double growth = 0;
     if (o.flow().inSystemAtStart().isPresent()) {
       growth = (o.flow().inSystemNow() - o.flow().inSystemAtStart().getAsDouble()) / w;
-    } else {
+    } else if (!partial) {
       notes.add("backlog growth unknown (no running + waiting sample at the start of the window): arrivals read as completions");
     }
     double rate;
@@ -77,6 +78,11 @@ public final class Estimator {
     if (o.flow().arrivalsOverride().isPresent()) {
       rate = o.flow().arrivalsOverride().getAsDouble();
       source = ArrivalEstimate.Source.OVERRIDE;
+    } else if (partial) {
+      rate = o.intervals().stream().mapToDouble(s -> Math.max(0, s.arrivals())).sum() / w;
+      source = ArrivalEstimate.Source.COMPLETIONS_PLUS_BACKLOG;
+      notes.add(String.format(Locale.ROOT, "the window has data for %.0f s of %.0f s (%d of %d sub-intervals): rates are over the covered part",
+          w, o.window().seconds(), o.intervals().size(), expectedIntervals(o)));
     } else {
       rate = completionsPerSecond + growth;
       source = ArrivalEstimate.Source.COMPLETIONS_PLUS_BACKLOG;
@@ -142,23 +148,6 @@ public final class Estimator {
             Math.round(arrivals.requests())))
         : Optional.empty();
     return Optional.of(new WorkloadEstimate(prompt.get(), output.get(), statistics));
-  }
-
-  /**
-   * A window with sub-intervals missing: Prometheus's {@code increase} over the whole window counts
-   * only what the covered part saw, so dividing it by the whole window would read the rate low by
-   * the share that is missing. λ̂ is the covered sub-intervals' arrivals over the time they cover.
-   */
-  private static ArrivalEstimate partialWindow(Observation o, java.time.Duration covered, List<String> notes) {
-    double seconds = covered.toMillis() / 1000.0;
-    double arrived = o.intervals().stream().mapToDouble(s -> Math.max(0, s.arrivals())).sum();
-    double rate = o.flow().arrivalsOverride().isPresent() ? o.flow().arrivalsOverride().getAsDouble() : arrived / seconds;
-    notes.add(String.format(Locale.ROOT, "the window has data for %.0f s of %.0f s (%d of %d sub-intervals): rates are over the covered part",
-        seconds, o.window().seconds(), o.intervals().size(), expectedIntervals(o)));
-    double standardError = Math.sqrt(Math.max(arrived, 1)) / seconds;
-    return new ArrivalEstimate(rate, standardError, ArrivalEstimate.UncertaintyBasis.POISSON,
-        o.flow().arrivalsOverride().isPresent() ? ArrivalEstimate.Source.OVERRIDE : ArrivalEstimate.Source.COMPLETIONS_PLUS_BACKLOG,
-        o.flow().completions() / seconds, 0, OptionalDouble.empty(), arrived, seconds, Optional.empty(), Optional.empty());
   }
 
   /** The recent span is the window's last fifth, at least this many sub-intervals. */
