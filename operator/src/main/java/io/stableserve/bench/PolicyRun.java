@@ -59,7 +59,7 @@ public final class PolicyRun {
       int queue = s.waiting() + s.atRouter();
       if (t <= horizon) {
         peakQueue = Math.max(peakQueue, queue);
-        boolean late = s.longestWait() > setup.ttftTargetSeconds();
+        boolean late = fleet.longestWaitForFirstToken() > setup.ttftTargetSeconds();
         if (late && Double.isNaN(backlogStart)) {
           backlogStart = t;
         } else if (!late && !Double.isNaN(backlogStart)) {

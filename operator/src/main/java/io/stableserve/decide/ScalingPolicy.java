@@ -159,14 +159,14 @@ public final class ScalingPolicy {
       double backlog = projectedQueue - lambdaUp * slo.get().targetSeconds();
       if (backlog > 0) {
         int forArrivals = count(lambdaSized, capacity, queueing);
-        neededToDrain = saturatingAdd(forArrivals, Math.ceil(backlog / (drainSeconds * mu)));
+        neededToDrain = saturated(forArrivals + Math.ceil(backlog / (drainSeconds * mu)));
         if (!queueing.gateway()) {
           // A request waits in the replica it was routed to. New replicas drain those queues only by
           // taking every new arrival, so that the queued replicas serve their queues alone: that needs
           // every replica queued (else arrivals already have one without a queue), and no more than
           // the ready replicas plus those the arrivals need.
           neededToDrain = queueing.everyReplicaQueued()
-              ? Math.min(neededToDrain, saturatingAdd(replicas.ready(), Math.ceil(lambdaSized / mu))) : 0;
+              ? Math.min(neededToDrain, saturated(replicas.ready() + Math.ceil(lambdaSized / mu))) : 0;
         }
       }
     }
@@ -329,13 +329,13 @@ public final class ScalingPolicy {
     return Math.max(forTtft, replicasFor(rate, capacity));
   }
 
-  private static int saturatingAdd(int replicas, double more) {
-    double sum = replicas + more;
-    return sum >= Integer.MAX_VALUE / 2.0 ? Integer.MAX_VALUE / 2 : (int) sum;
+  /** A replica count that saturates instead of overflowing (the bounds cap it anyway). */
+  private static int saturated(double replicas) {
+    return replicas >= Integer.MAX_VALUE / 2.0 ? Integer.MAX_VALUE / 2 : (int) replicas;
   }
 
   private static int atLeastOne(double replicas) {
-    return replicas >= Integer.MAX_VALUE / 2.0 ? Integer.MAX_VALUE / 2 : Math.max(1, (int) replicas);
+    return Math.max(1, saturated(replicas));
   }
 
   static String percentileName(TtftSlo slo) {

@@ -302,8 +302,8 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
       status.setEngineRecommendation(waiting);
       return;
     }
-    Optional<EngineAdvice> advice = advisor.advise(evaluation.estimate().get().workload().get(),
-        evaluation.engine().get().config(), evaluation.capacity().get().capacity());
+    Optional<EngineAdvice> advice = advisor.advise(lengths, evaluation.engine().get().config(),
+        evaluation.capacity().get().capacity());
     if (advice.isEmpty()) {
       status.setEngineRecommendation(null);
       return;
@@ -332,9 +332,9 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
   private Duration invalid(InferenceService service, InferenceServiceStatus previous, InferenceServiceStatus status,
       String message, Long generation, Instant now, Duration poll) {
     StatusReport.invalidSpec(status, message, generation, now);
-    new ChangeEvents(events, service, previous).whenConditionTurnsFalse(Conditions.READY, Conditions.INVALID_SPEC,
-        EventRecorder.WARNING, Conditions.INVALID_SPEC, message);
-    if (StatusReport.saidAlready(previous, Conditions.READY, Conditions.INVALID_SPEC, message, generation)) {
+    ChangeEvents changes = new ChangeEvents(events, service, previous);
+    changes.whenConditionTurnsFalse(Conditions.READY, Conditions.INVALID_SPEC, EventRecorder.WARNING, Conditions.INVALID_SPEC, message);
+    if (changes.saidAlready(Conditions.READY, Conditions.INVALID_SPEC, message, generation)) {
       LOG.debug("{}/{}: invalid spec: {}", service.getMetadata().getNamespace(), service.getMetadata().getName(), message);
     } else {
       LOG.warn("{}/{}: invalid spec: {}", service.getMetadata().getNamespace(), service.getMetadata().getName(), message);

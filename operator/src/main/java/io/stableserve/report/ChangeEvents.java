@@ -83,11 +83,23 @@ public final class ChangeEvents {
         && Math.abs(value - before.getValue()) <= SAME_ADVICE * before.getValue();
   }
 
+  /**
+   * Whether the status the service came with already said condition {@code type} False for this
+   * reason and message at this generation: what is logged once per generation.
+   */
+  public boolean saidAlready(String type, String reason, String message, Long generation) {
+    return previousCondition(type, "False", reason)
+        .filter(c -> message.equals(c.getMessage()) && Objects.equals(generation, c.getObservedGeneration())).isPresent();
+  }
+
   private boolean conditionWas(String type, String status, String reason) {
+    return previousCondition(type, status, reason).isPresent();
+  }
+
+  private Optional<Condition> previousCondition(String type, String status, String reason) {
     if (previous == null) {
-      return false;
+      return Optional.empty();
     }
-    Optional<Condition> c = previous.condition(type);
-    return c.isPresent() && status.equals(c.get().getStatus()) && reason.equals(c.get().getReason());
+    return previous.condition(type).filter(c -> status.equals(c.getStatus()) && reason.equals(c.getReason()));
   }
 }

@@ -67,18 +67,6 @@ public final class StatusReport {
   /** The decision was made but writing it to /scale failed: Ready=False until a write succeeds. */
   public static void scaleFailed(InferenceServiceStatus s, String message, Long generation, Instant now) {
     condition(s, Conditions.of(Conditions.READY, false, Conditions.FAILED_RESCALE, message, generation, now));
-    if (s.getLastDecision() != null) {
-      s.getLastDecision().setApplied(false);
-    }
-  }
-
-  /** Whether {@code previous} already had condition {@code type} False for this reason, message and generation. */
-  public static boolean saidAlready(InferenceServiceStatus previous, String type, String reason, String message, Long generation) {
-    if (previous == null) {
-      return false;
-    }
-    return previous.condition(type).filter(c -> Conditions.FALSE.equals(c.getStatus()) && reason.equals(c.getReason())
-        && message.equals(c.getMessage()) && java.util.Objects.equals(generation, c.getObservedGeneration())).isPresent();
   }
 
   /** The target could not be used: TargetResolved=False, Ready=False with the same reason; no decision. */

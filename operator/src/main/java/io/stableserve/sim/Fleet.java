@@ -327,7 +327,6 @@ public final class Fleet {
     int starting = 0, serving = 0, draining = 0, running = 0, waiting = 0;
     long preemptions = 0, completed = 0;
     double usage = 0;
-    double longestWait = atRouter.isEmpty() ? 0 : now - atRouter.peek().arrival().time();
     for (Replica r : replicas) {
       Engine e = r.engine();
       preemptions += e.preemptions();
@@ -344,11 +343,25 @@ public final class Fleet {
       if (r.state() == Replica.State.READY || r.state() == Replica.State.DRAINING) {
         running += e.running();
         waiting += e.waiting();
-        longestWait = Math.max(longestWait, e.longestWaitForFirstToken(now));
       }
     }
     return new FleetSample(now, starting, serving, draining, running, waiting, atRouter.size(),
-        serving == 0 ? 0 : usage / serving, arrivals, completed, preemptions, gpuSeconds(), longestWait);
+        serving == 0 ? 0 : usage / serving, arrivals, completed, preemptions, gpuSeconds());
+  }
+
+  /**
+   * How long the longest-waiting request still without a first token, in a serving or draining
+   * engine's queue or held at the router, has waited since it arrived, in seconds (0 when none
+   * waits). Apart from {@link #sample()}, which runs on every scrape, because it walks the queues.
+   */
+  public synchronized double longestWaitForFirstToken() {
+    double longest = atRouter.isEmpty() ? 0 : now - atRouter.peek().arrival().time();
+    for (Replica r : replicas) {
+      if (r.state() == Replica.State.READY || r.state() == Replica.State.DRAINING) {
+        longest = Math.max(longest, r.engine().longestWaitForFirstToken(now));
+      }
+    }
+    return longest;
   }
 
   /** The vLLM {@code /metrics} page of a live replica, by name. */

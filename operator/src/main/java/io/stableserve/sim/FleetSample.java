@@ -11,12 +11,9 @@ package io.stableserve.sim;
  * @param atRouter requests held at the router: because no replica was ready, or at the gateway's
  *     queue while every ready replica had its limit of waiting requests ({@link FleetSpec#gatewayWaitingLimit()})
  * @param meanKvCacheUsage mean KV-cache usage over serving replicas
- * @param longestWait how long the longest-waiting request still without a first token, in an
- *     engine's queue or held at the router, has waited since it arrived, in seconds (0 when none waits)
  */
 public record FleetSample(double time, int starting, int ready, int draining, int running, int waiting,
-    int atRouter, double meanKvCacheUsage, long arrivals, long completed, long preemptions, double gpuSeconds,
-    double longestWait) {
+    int atRouter, double meanKvCacheUsage, long arrivals, long completed, long preemptions, double gpuSeconds) {
 
   /** Requests in the system: running, waiting in engines, and held at the router. */
   public int inSystem() {

@@ -47,6 +47,17 @@ class ChangeEventsTest {
   }
 
   @Test
+  void anInvalidSpecIsSaidOncePerGenerationAndMessage() {
+    InferenceServiceStatus invalid = withCondition(Conditions.READY, false, Conditions.INVALID_SPEC);
+    assertThat(since(null).saidAlready(Conditions.READY, Conditions.INVALID_SPEC, "m", 1L)).isFalse();
+    assertThat(since(invalid).saidAlready(Conditions.READY, Conditions.INVALID_SPEC, "m", 1L)).isTrue();
+    assertThat(since(invalid).saidAlready(Conditions.READY, Conditions.INVALID_SPEC, "m", 2L)).as("a new generation").isFalse();
+    assertThat(since(invalid).saidAlready(Conditions.READY, Conditions.INVALID_SPEC, "other", 1L)).as("another message").isFalse();
+    InferenceServiceStatus ready = withCondition(Conditions.READY, true, Conditions.INVALID_SPEC);
+    assertThat(since(ready).saidAlready(Conditions.READY, Conditions.INVALID_SPEC, "m", 1L)).isFalse();
+  }
+
+  @Test
   void aRescaleIsAlwaysAnEvent() {
     since(null).always(EventRecorder.NORMAL, Conditions.SUCCESSFUL_RESCALE, "New size: 3");
     since(null).always(EventRecorder.NORMAL, Conditions.SUCCESSFUL_RESCALE, "New size: 3");
