@@ -34,32 +34,35 @@ public record ArrivalTrend(double slope, double slopeStandardError, double rateA
   }
 
   /**
-   * Whether a line fits the counts better than the step of {@code rise}: the smaller residual sum of
-   * squares, the line's through all the counts against the step's two flat parts. A ramp found as a
-   * rise is a ramp; a step is not read as one.
+   * Whether a line fits the counts better than any step does: the line's residual sum of squares
+   * against the smallest of the steps' (two flat parts, split at each place in turn). A ramp found
+   * as a rise is a ramp; a step is not read as a ramp, neither once found as a rise nor at its
+   * start, while only the newest counts stand above the rest.
    */
-  public static boolean rampRatherThanStep(double[] counts, double subIntervalSeconds, RateChange rise) {
+  public static boolean rampRatherThanStep(double[] counts) {
     int k = counts.length;
-    int after = (int) Math.min(k, Math.max(1, Math.round(rise.secondsAgo() / subIntervalSeconds)));
     SimpleRegression line = new SimpleRegression();
-    double before = 0;
-    double since = 0;
     for (int i = 0; i < k; i++) {
       line.addData(i, counts[i]);
-      if (i < k - after) {
-        before += counts[i];
-      } else {
-        since += counts[i];
-      }
     }
-    double meanBefore = k - after > 0 ? before / (k - after) : 0;
-    double meanSince = since / after;
-    double stepResiduals = 0;
-    for (int i = 0; i < k; i++) {
-      double d = counts[i] - (i < k - after ? meanBefore : meanSince);
-      stepResiduals += d * d;
+    double bestStep = Double.POSITIVE_INFINITY;
+    for (int split = 1; split < k; split++) {
+      bestStep = Math.min(bestStep, flatResiduals(counts, 0, split) + flatResiduals(counts, split, k));
     }
-    return line.getSumSquaredErrors() < stepResiduals;
+    return line.getSumSquaredErrors() < bestStep;
+  }
+
+  private static double flatResiduals(double[] counts, int from, int to) {
+    double mean = 0;
+    for (int i = from; i < to; i++) {
+      mean += counts[i];
+    }
+    mean /= to - from;
+    double sum = 0;
+    for (int i = from; i < to; i++) {
+      sum += (counts[i] - mean) * (counts[i] - mean);
+    }
+    return sum;
   }
 
   /**

@@ -118,11 +118,17 @@ public final class Estimator {
       rise = recentRise(counts, r, rate, burstiness);
     }
     // After a step the rate since is flat: a line through the whole window would read the step as a
-    // ramp. A ramp, though, is often found as a rise too; the line is taken through the whole window
-    // when it fits the counts better than the step does.
-    boolean ramp = rise.isPresent() && ArrivalTrend.rampRatherThanStep(counts, r, rise.get());
-    int since = rise.filter(c -> !ramp).map(c -> (int) Math.min(counts.length, Math.round(c.secondsAgo() / r))).orElse(counts.length);
-    Optional<ArrivalTrend> trend = ArrivalTrend.fit(java.util.Arrays.copyOfRange(counts, counts.length - since, counts.length), r);
+    // ramp, and so would one through a step's first sub-intervals, before it is found as a rise. The
+    // line is taken through the whole window only when it fits the counts better than any step does;
+    // after a rise found as a step, through the counts since.
+    boolean ramp = ArrivalTrend.rampRatherThanStep(counts);
+    Optional<ArrivalTrend> trend = Optional.empty();
+    if (ramp) {
+      trend = ArrivalTrend.fit(counts, r);
+    } else if (rise.isPresent()) {
+      int since = (int) Math.min(counts.length, Math.round(rise.get().secondsAgo() / r));
+      trend = ArrivalTrend.fit(java.util.Arrays.copyOfRange(counts, counts.length - since, counts.length), r);
+    }
     trend.ifPresent(l -> notes.add(String.format(Locale.ROOT,
         "arrivals trend by %+.3g req/s per minute (%.1f standard errors), %.3g req/s now on the line: scale-ups size for the rate a start-up ahead",
         l.slope() * 60, l.slopeStandardError() == 0 ? Double.POSITIVE_INFINITY : Math.abs(l.slope()) / l.slopeStandardError(), l.rateAtEnd())));

@@ -69,9 +69,44 @@ class ArrivalTrendTest {
   void aRiseFoundOnARampIsReadAsARampAndAStepAsAStep() {
     double[] ramp = {60, 66, 72, 78, 84, 90, 96, 102, 108, 114};
     double[] step = {60, 61, 59, 60, 62, 180, 181, 179, 180, 182};
-    RateChange half = new RateChange(50, 6, 10, 0.5, 500, 20, 1);
-    assertThat(ArrivalTrend.rampRatherThanStep(ramp, 10, half)).isTrue();
-    assertThat(ArrivalTrend.rampRatherThanStep(step, 10, half)).isFalse();
+    assertThat(ArrivalTrend.rampRatherThanStep(ramp)).isTrue();
+    assertThat(ArrivalTrend.rampRatherThanStep(step)).isFalse();
+  }
+
+  @Test
+  void aStepsFirstSubIntervalsAreNoTrend() {
+    // a step in the newest sub-intervals: a line through the window has a slope of many standard
+    // errors, but one step fits the counts better
+    double[] start = {65, 66, 64, 65, 66, 64, 120, 121, 119, 120};
+    assertThat(ArrivalTrend.fit(start, 10)).as("the line alone").isPresent();
+    assertThat(ArrivalTrend.rampRatherThanStep(start)).isFalse();
+  }
+
+  @Test
+  void theEstimatorRarelyReadsAFreshStepAsATrend() {
+    // Poisson counts of 10 sub-intervals of 10 s, 6.6 req/s, then 19.7 req/s for the newest two or
+    // three: whether or not the rise is found yet, a scale-up must not be sized on a line through it.
+    MersenneTwister random = new MersenneTwister(11);
+    PoissonDistribution before = new PoissonDistribution(random, 66, 1e-12, 1000);
+    PoissonDistribution after = new PoissonDistribution(random, 197, 1e-12, 1000);
+    int trends = 0;
+    int windows = 2000;
+    for (int w = 0; w < windows; w++) {
+      int stepped = 2 + w % 2;
+      double[] c = new double[10];
+      double sum = 0;
+      for (int i = 0; i < 10; i++) {
+        c[i] = i < 10 - stepped ? before.sample() : after.sample();
+        sum += c[i];
+      }
+      ArrivalEstimate a = Estimator.arrivals(EstimatorTest.observation(sum, 0, java.util.OptionalDouble.of(0),
+          EstimatorTest.counts(c), true, java.util.Optional.empty(), java.util.OptionalDouble.empty(),
+          java.util.OptionalDouble.empty()), new java.util.ArrayList<>());
+      if (a.trend().isPresent()) {
+        trends++;
+      }
+    }
+    assertThat(trends).as("trends read in %d windows ending in a step", windows).isLessThan(windows / 100);
   }
 
   @Test
