@@ -73,17 +73,19 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
   private final EventRecorder events;
   private final MetricsRecorder metrics;
   private final EngineAdvisor advisor;
+  private final StatusWriter statusWriter;
   private final Clock clock;
 
   /** @param observers the observe stage for a Prometheus source (one observer, and HTTP client, per source) */
   public InferenceServiceReconciler(ScaleTargets targets, Function<PrometheusSource, Observer> observers, SecretReader secrets,
-      EventRecorder events, MetricsRecorder metrics, EngineAdvisor advisor, Clock clock) {
+      EventRecorder events, MetricsRecorder metrics, EngineAdvisor advisor, StatusWriter statusWriter, Clock clock) {
     this.targets = Objects.requireNonNull(targets, "scale targets");
     this.observers = Objects.requireNonNull(observers, "observers");
     this.secrets = Objects.requireNonNull(secrets, "secret reader");
     this.events = Objects.requireNonNull(events, "event recorder");
     this.metrics = Objects.requireNonNull(metrics, "operator metrics");
     this.advisor = Objects.requireNonNull(advisor, "engine advisor");
+    this.statusWriter = Objects.requireNonNull(statusWriter, "status writer");
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
@@ -96,8 +98,19 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
     }
     long started = System.nanoTime();
     try {
-      Duration next = reconcileOnce(service, context.getPrimaryCache().list(service.getMetadata().getNamespace()).toList());
+      boolean[] written = {false};
+      Duration next = reconcileOnce(service, context.getPrimaryCache().list(service.getMetadata().getNamespace()).toList(),
+          () -> {
+            statusWriter.write(service, context);
+            written[0] = true;
+          });
       metrics.reconciled(true, seconds(started));
+      if (written[0]) {
+        // The SDK's own status patch is a diff from the version the pass began with, which the
+        // write before /scale has replaced: the outcome is written the same way instead.
+        statusWriter.write(service, context);
+        return UpdateControl.<InferenceService>noUpdate().rescheduleAfter(next);
+      }
       return UpdateControl.patchStatus(service).rescheduleAfter(next);
     } catch (RuntimeException e) {
       metrics.reconciled(false, seconds(started));
@@ -122,8 +135,11 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
     return ErrorStatusUpdateControl.patchStatus(service);
   }
 
-  /** @param inNamespace the InferenceServices of the service's namespace, for the one-claim-per-target check */
-  private Duration reconcileOnce(InferenceService service, List<InferenceService> inNamespace) {
+  /**
+   * @param inNamespace the InferenceServices of the service's namespace, for the one-claim-per-target check
+   * @param writeStatus writes the status as it stands, before {@code /scale}
+   */
+  private Duration reconcileOnce(InferenceService service, List<InferenceService> inNamespace, Runnable writeStatus) {
     Instant now = clock.instant();
     Long generation = service.getMetadata().getGeneration();
     String namespace = service.getMetadata().getNamespace();
@@ -204,6 +220,11 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
     boolean applied = false;
     Optional<String> scaleFailure = Optional.empty();
     if (!recommend && decision.scales()) {
+      // What this pass decided and remembers is written first: a crash after /scale would otherwise
+      // lose the scale-up time and the recommendation, and the next pass could scale down at once.
+      StatusReport.evaluated(status, target, evaluation, false, false, generation, now);
+      memories.store(service, memory.after(evaluation, true, now));
+      writeStatus.run();
       try {
         targets.scale(namespace, spec.getScaleTargetRef(), decision.desiredReplicas());
         applied = true;
@@ -255,7 +276,9 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
     boolean written = Boolean.TRUE.equals(previous.getLastDecision().getApplied());
     Integer left = written ? previous.getLastDecision().getTo() : previous.getReplicas();
     int now = target.replicas().spec();
-    if (left == null || left == now) {
+    // The last decision's count is StableServe's own even when not marked written: the pass that
+    // wrote it may have stopped between /scale and the status that says so.
+    if (left == null || left == now || Objects.equals(previous.getLastDecision().getTo(), now)) {
       return Optional.empty();
     }
     return Optional.of(String.format(Locale.ROOT, "%s has %d replicas where StableServe left %d: something else sets them "

@@ -66,7 +66,7 @@ public final class StableServeOperator implements AutoCloseable {
     });
     InferenceServiceReconciler reconciler = new InferenceServiceReconciler(
         new KubernetesScaleTargets(client), settings.observers(), new KubernetesSecrets(client),
-        new KubernetesEvents(client, settings.clock()), metrics, settings.advisor(), settings.clock());
+        new KubernetesEvents(client, settings.clock()), metrics, settings.advisor(), StatusWriter.kubernetes(), settings.clock());
     operator.register(reconciler, c -> {
       if (settings.namespaces().isEmpty()) {
         c.watchingAllNamespaces();

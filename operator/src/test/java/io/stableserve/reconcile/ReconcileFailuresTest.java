@@ -10,6 +10,7 @@ import io.stableserve.actuate.ScaleTargets;
 import io.stableserve.actuate.TargetResolution;
 import io.stableserve.api.Conditions;
 import io.stableserve.api.InferenceService;
+import io.stableserve.api.InferenceServiceStatus;
 import io.stableserve.api.ScaleTargetRef;
 import io.stableserve.bench.ServiceLoop;
 import io.stableserve.observe.Observation;
@@ -37,6 +38,13 @@ class ReconcileFailuresTest {
   final EngineConfig engine = ServiceLoop.engineOf(service);
   final Observation recorded = ServiceLoop.observation(service, SameDecisionTest.NOW);
   final Function<PrometheusSource, Observer> replay = source -> window -> recorded;
+  /** Each status written within a pass, as it was sent (a copy). */
+  final List<InferenceServiceStatus> written = new ArrayList<>();
+  StatusWriter statusWrites = (s, context) -> written.add(copy(s.getStatus()));
+
+  static InferenceServiceStatus copy(InferenceServiceStatus status) {
+    return io.fabric8.kubernetes.client.utils.Serialization.clone(status);
+  }
 
   InferenceServiceReconciler reconciler(ScaleTargets targets) {
     return reconciler(targets, replay, EngineAdvisor.none());
@@ -45,7 +53,7 @@ class ReconcileFailuresTest {
   InferenceServiceReconciler reconciler(ScaleTargets targets, Function<PrometheusSource, Observer> observers, EngineAdvisor advisor) {
     return new InferenceServiceReconciler(targets, observers, (ns, ref) -> "",
         (about, type, reason, message) -> events.add(new Recorded(type, reason)), new MetricsRecorder(new PrometheusRegistry()),
-        advisor, Clock.fixed(SameDecisionTest.NOW, ZoneOffset.UTC));
+        advisor, statusWrites, Clock.fixed(SameDecisionTest.NOW, ZoneOffset.UTC));
   }
 
   InferenceService svc() {
@@ -191,7 +199,7 @@ class ReconcileFailuresTest {
           throw new SecretReader.SecretUnavailableException("Secret llm/prom-token has no key token");
         },
         (about, type, reason, message) -> events.add(new Recorded(type, reason)), new MetricsRecorder(new PrometheusRegistry()),
-        EngineAdvisor.none(), Clock.fixed(SameDecisionTest.NOW, ZoneOffset.UTC));
+        EngineAdvisor.none(), statusWrites, Clock.fixed(SameDecisionTest.NOW, ZoneOffset.UTC));
     InferenceService s = svc();
     s.getSpec().getMetrics().setBearerTokenSecretRef(new io.stableserve.api.SecretKeyRef("prom-token", "token"));
     r.reconcile(s, Contexts.notDeleted());
@@ -212,6 +220,60 @@ class ReconcileFailuresTest {
     var resolved = second.getStatus().condition(Conditions.TARGET_RESOLVED).orElseThrow();
     assertThat(resolved.getReason()).isEqualTo(Conditions.TARGET_CLAIMED);
     assertThat(resolved.getMessage()).contains("InferenceService first");
+  }
+
+  @Test
+  void whatAPassDecidedIsWrittenBeforeScaleSoACrashBetweenLosesNothing() {
+    // 100 replicas ready, a load that needs far fewer: the pass scales down.
+    List<InferenceServiceStatus> atTheWrite = new ArrayList<>();
+    InferenceServiceReconciler r = reconciler(FixedTargets.at(SameDecisionTest.MAX, to -> {
+      writes.add(to);
+      atTheWrite.addAll(written);
+    }));
+    InferenceService s = svc();
+    var control = r.reconcile(s, Contexts.notDeleted());
+    assertThat(writes).hasSize(1);
+    int to = writes.get(0);
+    assertThat(atTheWrite).as("the status written before /scale").hasSize(1);
+    InferenceServiceStatus before = atTheWrite.get(0);
+    assertThat(before.getLastDecision().getTo()).isEqualTo(to);
+    assertThat(before.getLastScaleTime()).as("the scale time, which the scale-down window counts from").isNotNull();
+    assertThat(before.getRecommendations()).extracting(io.stableserve.api.Recommendation::getReplicas).contains(to);
+    assertThat(written).as("and the outcome after it").hasSize(2);
+    assertThat(written.get(1).getLastDecision().getApplied()).isTrue();
+    assertThat(control.isPatchStatus()).as("the SDK's patch would diff from the version the pass began with").isFalse();
+
+    // The process stopped after /scale, before the second write: the next pass starts from the first.
+    events.clear();
+    InferenceService restarted = svc();
+    restarted.setStatus(copy(before));
+    InferenceServiceReconciler next = reconciler(FixedTargets.at(to, writes::add));
+    next.reconcile(restarted, Contexts.notDeleted());
+    assertThat(count(Conditions.REPLICAS_CHANGED_ELSEWHERE)).as("its own write, not someone else's").isZero();
+    assertThat(restarted.getStatus().getLastScaleTime()).isEqualTo(before.getLastScaleTime());
+  }
+
+  @Test
+  void aStatusThatCannotBeWrittenStopsThePassBeforeScale() {
+    statusWrites = (s, context) -> {
+      throw new KubernetesClientException("the object has been modified", 409, null);
+    };
+    InferenceServiceReconciler r = reconciler(FixedTargets.at(SameDecisionTest.MAX, writes::add));
+    assertThatThrownBy(() -> r.reconcile(svc(), Contexts.notDeleted())).isInstanceOf(KubernetesClientException.class);
+    assertThat(writes).as("no /scale without its state kept first").isEmpty();
+  }
+
+  @Test
+  void aPassThatDoesNotScaleLeavesTheStatusToTheSdksPatch() {
+    InferenceService s = svc();
+    reconciler(FixedTargets.at(SameDecisionTest.MAX, writes::add)).reconcile(s, Contexts.notDeleted());
+    int to = writes.get(0);
+    written.clear();
+    writes.clear();
+    var again = reconciler(FixedTargets.at(to, writes::add)).reconcile(s, Contexts.notDeleted());
+    assertThat(writes).as("at the count it asked for, the next pass holds").isEmpty();
+    assertThat(written).isEmpty();
+    assertThat(again.isPatchStatus()).isTrue();
   }
 
   static io.stableserve.observe.WindowHistogram scaledTo(io.stableserve.observe.WindowHistogram h, double count) {

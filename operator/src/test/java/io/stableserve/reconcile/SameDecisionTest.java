@@ -77,7 +77,7 @@ class SameDecisionTest {
     ScaleTargets targets = FixedTargets.at(REPLICAS, written::add);
     InferenceServiceReconciler reconciler = new InferenceServiceReconciler(targets, replay, (ns, ref) -> "",
         (about, type, reason, message) -> { }, new MetricsRecorder(new PrometheusRegistry()), EngineAdvisor.none(),
-        Clock.fixed(NOW, ZoneOffset.UTC));
+        (service, context) -> { }, Clock.fixed(NOW, ZoneOffset.UTC));
     InferenceService svc = new InferenceService();
     svc.getMetadata().setName("llama");
     svc.getMetadata().setNamespace("llm");
