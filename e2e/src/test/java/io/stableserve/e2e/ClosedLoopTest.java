@@ -86,9 +86,10 @@ class ClosedLoopTest {
       Served.awaitTrue(() -> s.row().queue() < 5, drain, () -> "the queue did not drain: " + s.row().format());
       List<Served.Row> rows = timeline.rows();
       assertThat(rows).allSatisfy(r -> assertThat(r.queue()).as("queue at %.0f s", r.time()).isLessThan(bound));
-      assertThat(rows).allSatisfy(r -> assertThat(r.desired()).isLessThanOrEqualTo(expected));
-
       List<Event> rescales = s.rescales().subList(before, s.rescales().size());
+      assertThat(rows).as("the count asked for; the rescales said %s", rescales.stream().map(Event::getMessage).toList())
+          .allSatisfy(r -> assertThat(r.desired()).isLessThanOrEqualTo(expected));
+
       assertThat(rescales).as("scale-ups after the step").hasSize(1);
       assertThat(rescales.get(0).getMessage()).startsWith("New size: " + expected + ";").contains("LoadAboveTarget");
       // While the rate since the step was known too roughly to pick one count, the operator held and
