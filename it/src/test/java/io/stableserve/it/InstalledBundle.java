@@ -1,0 +1,168 @@
+package io.stableserve.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
+import io.stableserve.api.InferenceService;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * kube-apiserver with deploy/install.yaml, every sample of deploy/samples and a few more scale
+ * targets, installed once per JVM. v1.20 cannot hold all of the bundle: the CRD goes without its
+ * CEL rules and the PodDisruptionBudget (policy/v1, from 1.21) is left out.
+ */
+final class InstalledBundle {
+
+  static final String SYSTEM = "stableserve-system";
+  static final String ACCOUNT = "stableserve-operator";
+  static final String USER = "system:serviceaccount:" + SYSTEM + ":" + ACCOUNT;
+  static final String WATCHED = "llm";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static KubernetesClient admin;
+
+  private InstalledBundle() {}
+
+  /** The administrator of the server, the bundle installed. */
+  static synchronized KubernetesClient admin() {
+    if (admin == null) {
+      KubernetesClient client = RealApiServers.kubeAdmin();
+      install(client);
+      admin = client;
+    }
+    return admin;
+  }
+
+  /** The objects of a YAML file. */
+  static List<HasMetadata> load(Path file) {
+    return load(admin(), file);
+  }
+
+  private static List<HasMetadata> load(KubernetesClient client, Path file) {
+    try (InputStream in = Files.newInputStream(file)) {
+      return client.load(in).items();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file, e);
+    }
+  }
+
+  private static void install(KubernetesClient admin) {
+    for (HasMetadata object : load(admin, RealApiServers.ROOT.resolve("deploy/install.yaml"))) {
+      if (object.getApiVersion().equals("policy/v1")) {
+        continue;
+      }
+      if (object instanceof CustomResourceDefinition crd) {
+        object = withoutCelRules(crd);
+      }
+      admin.resource(object).fieldManager("stableserve-it").forceConflicts().serverSideApply();
+    }
+    // the kinds the operator may scale besides Deployments, and KEDA's ScaledObject
+    apply(admin, scalableCrd("leaderworkerset.x-k8s.io", "LeaderWorkerSet", "leaderworkersets", "v1"));
+    apply(admin, scalableCrd("keda.sh", "ScaledObject", "scaledobjects", "v1alpha1"));
+    for (String crd : List.of(InferenceService.CRD_NAME, "leaderworkersets.leaderworkerset.x-k8s.io", "scaledobjects.keda.sh")) {
+      admin.apiextensions().v1().customResourceDefinitions().withName(crd)
+          .waitUntilCondition(c -> c != null && c.getStatus() != null && c.getStatus().getConditions().stream()
+              .anyMatch(x -> x.getType().equals("Established") && x.getStatus().equals("True")), 30, TimeUnit.SECONDS);
+    }
+
+    List<Path> samples;
+    try (Stream<Path> files = Files.list(RealApiServers.ROOT.resolve("deploy/samples"))) {
+      samples = files.filter(f -> f.toString().endsWith(".yaml"))
+          .sorted(Comparator.comparing((Path f) -> !f.getFileName().toString().equals("namespace.yaml")).thenComparing(f -> f))
+          .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    // As the README applies them: client-side. v1.20.2 refuses a server-side apply of a port
+    // without its protocol, as the samples write them ("associative list with keys has an element
+    // that omits key field protocol"), a bug of that version.
+    for (Path sample : samples) {
+      for (HasMetadata object : load(admin, sample)) {
+        admin.resource(object).createOr(NonDeletingOperation::update);
+      }
+    }
+    apply(admin, """
+        apiVersion: apps/v1
+        kind: StatefulSet
+        metadata: {name: llama-statefulset, namespace: llm}
+        spec:
+          serviceName: llama
+          replicas: 1
+          selector: {matchLabels: {app: llama-statefulset}}
+          template:
+            metadata: {labels: {app: llama-statefulset}}
+            spec: {containers: [{name: vllm, image: vllm/vllm-openai:v0.11.0}]}
+        ---
+        apiVersion: leaderworkerset.x-k8s.io/v1
+        kind: LeaderWorkerSet
+        metadata: {name: llama-lws, namespace: llm}
+        spec: {replicas: 1}
+        ---
+        apiVersion: stableserve.io/v1alpha1
+        kind: InferenceService
+        metadata: {name: llama-3-1-8b, namespace: llm}
+        spec:
+          scaleTargetRef: {kind: Deployment, name: llama-3-1-8b}
+          replicas: {max: 8}
+          metrics: {prometheusUrl: 'http://prometheus.monitoring:9090', selector: 'namespace="llm"'}
+        """);
+  }
+
+  private static CustomResourceDefinition withoutCelRules(CustomResourceDefinition crd) {
+    JsonNode tree = JSON.valueToTree(crd);
+    strip(tree);
+    return JSON.convertValue(tree, CustomResourceDefinition.class);
+  }
+
+  private static void strip(JsonNode node) {
+    if (node instanceof ObjectNode object) {
+      object.remove("x-kubernetes-validations");
+    }
+    node.forEach(InstalledBundle::strip);
+  }
+
+  private static String scalableCrd(String group, String kind, String plural, String version) {
+    return """
+        apiVersion: apiextensions.k8s.io/v1
+        kind: CustomResourceDefinition
+        metadata: {name: %3$s.%1$s}
+        spec:
+          group: %1$s
+          names: {kind: %2$s, plural: %3$s}
+          scope: Namespaced
+          versions:
+          - name: %4$s
+            served: true
+            storage: true
+            schema:
+              openAPIV3Schema:
+                type: object
+                properties:
+                  spec: {type: object, x-kubernetes-preserve-unknown-fields: true}
+                  status: {type: object, x-kubernetes-preserve-unknown-fields: true}
+            subresources:
+              status: {}
+              scale: {specReplicasPath: .spec.replicas, statusReplicasPath: .status.replicas}
+        """.formatted(group, kind, plural, version);
+  }
+
+  private static void apply(KubernetesClient admin, String yaml) {
+    for (HasMetadata object : admin.load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8))).items()) {
+      admin.resource(object).createOr(NonDeletingOperation::update);
+    }
+  }
+}

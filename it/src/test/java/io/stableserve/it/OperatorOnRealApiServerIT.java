@@ -1,0 +1,169 @@
+package io.stableserve.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.stableserve.api.InferenceService;
+import io.stableserve.api.OperatorPermissions;
+import io.stableserve.observe.prometheus.PrometheusObservers;
+import io.stableserve.reconcile.OperatorProcess;
+import io.stableserve.reconcile.SchedulerEngineAdvisor;
+import io.stableserve.reconcile.StableServeOperator;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The operator, running for up to a minute against kube-apiserver v1.20.2 as its ServiceAccount
+ * (client certificate) with the install bundle's RBAC: the server's audit log shows every request it
+ * made, none refused, each one granted by {@link OperatorPermissions}. The requests are written as a
+ * markdown table to {@code target/operator-on-kube-apiserver.md} and printed.
+ *
+ * <p>No pass scales on this server: the operator lists autoscaling/v2 HorizontalPodAutoscalers
+ * before it scales, and v1.20 serves autoscaling/v2 not yet (404), so that pass ends in a
+ * ReconcileError. The sample services that share one Deployment stop earlier, at TargetClaimed.
+ */
+class OperatorOnRealApiServerIT {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Duration RUN_FOR = Duration.ofSeconds(60);
+
+  /**
+   * Requests that need no rule of the operator's: every authenticated user may make them (the
+   * system:basic-user ClusterRole). The Java Operator SDK checks its own permissions with one.
+   */
+  private static final Set<String> ALLOWED_TO_EVERY_USER = Set.of(
+      "create authorization.k8s.io/selfsubjectrulesreviews", "create authorization.k8s.io/selfsubjectaccessreviews");
+
+  /** The operator lists autoscaling/v2 HPAs, which v1.20 does not serve (it came in 1.23). */
+  private static final String HPA_LIST = "list autoscaling/horizontalpodautoscalers";
+
+  @Test
+  void everyRequestOfTheRunningOperatorIsGrantedAndAllowed() throws Exception {
+    KubernetesClient admin = InstalledBundle.admin();
+    Path audit = RealApiServers.file("kube-audit.log");
+    long offset = Files.exists(audit) ? Files.size(audit) : 0;
+    List<GenericKubernetesResource> services;
+
+    StableServeOperator.Settings settings = new StableServeOperator.Settings(Set.of(),
+        Optional.of(new LeaderElectionConfiguration("stableserve-operator", InstalledBundle.SYSTEM,
+            LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE, LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
+            // not exiting when it stops leading: the test stops it, which must not end the test JVM
+            LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE, "stableserve-it", null, false)),
+        false, new PrometheusObservers(), SchedulerEngineAdvisor.standard(), Clock.systemUTC(), Duration.ofMinutes(2));
+    try (KubernetesClient operator = RealApiServers.kubeOperator();
+         OperatorProcess process = OperatorProcess.start(operator, settings, 0, 0)) {
+      Instant deadline = Instant.now().plus(RUN_FOR);
+      do {
+        Thread.sleep(1000);
+        services = admin.genericKubernetesResources(InferenceService.GROUP + "/" + InferenceService.VERSION, InferenceService.KIND)
+            .inAnyNamespace().list().getItems();
+      } while (Instant.now().isBefore(deadline) && !services.stream().allMatch(OperatorOnRealApiServerIT::hasConditions));
+      Thread.sleep(2000);
+    }
+
+    Lease lease = admin.leases().inNamespace(InstalledBundle.SYSTEM).withName("stableserve-operator").get();
+    assertThat(lease).as("the leader-election Lease").isNotNull();
+    assertThat(lease.getSpec().getHolderIdentity()).isEqualTo("stableserve-it");
+
+    assertThat(services).isNotEmpty().allSatisfy(s -> assertThat(hasConditions(s))
+        .as("status conditions of %s written by the operator", s.getMetadata().getName()).isTrue());
+
+    Map<String, TreeSet<Integer>> requests = new TreeMap<>();
+    Set<String> granted = new TreeSet<>();
+    List<Map.Entry<String, Integer>> refused = new ArrayList<>();
+    List<String> ungranted = new ArrayList<>();
+    List<OperatorPermissions.Permission> permissions = new ArrayList<>(OperatorPermissions.ALL);
+    permissions.add(OperatorPermissions.NAMED_SECRETS);
+    permissions.forEach(p -> p.verbs().forEach(v -> granted.add(v + " " + groupResource(p.apiGroup(), p.resource()))));
+    for (JsonNode event : auditEventsFrom(audit, offset)) {
+      if (!event.at("/user/username").asText().equals(InstalledBundle.USER)) {
+        continue;
+      }
+      JsonNode ref = event.get("objectRef");
+      int code = event.at("/responseStatus/code").asInt();
+      String request = ref == null
+          ? event.get("verb").asText() + " " + event.get("requestURI").asText().replaceAll("\\?.*", "")
+          : event.get("verb").asText() + " " + groupResource(ref.path("apiGroup").asText(),
+              ref.path("resource").asText() + (ref.has("subresource") ? "/" + ref.get("subresource").asText() : ""));
+      requests.computeIfAbsent(request, k -> new TreeSet<>()).add(code);
+      if (code == 403) {
+        refused.add(Map.entry(event.get("requestURI").asText(), code));
+      }
+      if (ref != null && !granted.contains(request) && !ALLOWED_TO_EVERY_USER.contains(request)) {
+        ungranted.add(request);
+      }
+    }
+
+    StringBuilder table = new StringBuilder("Requests of the operator on kube-apiserver v1.20.2 (audit log), as ")
+        .append(InstalledBundle.USER).append("\n\n| Request | Status codes |\n|---|---|\n");
+    requests.forEach((request, codes) -> table.append("| `").append(request).append("` | ").append(codes).append(" |\n"));
+    table.append("\nInferenceService conditions after the run:\n\n");
+    for (GenericKubernetesResource s : services) {
+      table.append("- ").append(s.getMetadata().getName()).append(": ");
+      JSON.valueToTree(s.getAdditionalProperties().get("status")).path("conditions").forEach(c -> table
+          .append(c.path("type").asText()).append('=').append(c.path("status").asText())
+          .append(" (").append(c.path("reason").asText()).append(") "));
+      table.append('\n');
+    }
+    Path file = Path.of("target", "operator-on-kube-apiserver.md");
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, table);
+    System.out.println(table);
+
+    assertThat(requests).as("requests of the operator in the audit log").isNotEmpty();
+    assertThat(requests.keySet()).as("the informer and the leader election ran")
+        .contains("list stableserve.io/inferenceservices", "watch stableserve.io/inferenceservices");
+    assertThat(refused).as("requests of the operator that RBAC refused").isEmpty();
+    assertThat(ungranted).as("requests that OperatorPermissions does not list").isEmpty();
+
+    assertThat(requests.get(HPA_LIST)).as("autoscaling/v2 is not served by v1.20").containsExactly(404);
+    assertThat(services).as("so a pass that reaches the HPA check fails")
+        .anySatisfy(s -> assertThat(JSON.valueToTree(s.getAdditionalProperties().get("status")).path("conditions").toString())
+            .contains("ReconcileError"));
+  }
+
+  private static boolean hasConditions(GenericKubernetesResource service) {
+    return service.getAdditionalProperties().get("status") instanceof Map<?, ?> status
+        && status.get("conditions") instanceof List<?> conditions && !conditions.isEmpty();
+  }
+
+  private static String groupResource(String group, String resource) {
+    return group.isEmpty() ? resource : group + "/" + resource;
+  }
+
+  /** The audit events written after the offset; the server writes them as it answers. */
+  private static List<JsonNode> auditEventsFrom(Path audit, long offset) throws IOException, InterruptedException {
+    Thread.sleep(1000);
+    List<JsonNode> events = new ArrayList<>();
+    try (RandomAccessFile file = new RandomAccessFile(audit.toFile(), "r")) {
+      file.seek(offset);
+      byte[] rest = new byte[(int) (file.length() - offset)];
+      file.readFully(rest);
+      for (String line : new String(rest, StandardCharsets.UTF_8).split("\n")) {
+        if (!line.isBlank()) {
+          events.add(JSON.readTree(line));
+        }
+      }
+    }
+    return events;
+  }
+}
