@@ -61,7 +61,7 @@ class RbacOnRealApiServerIT {
       InferenceService.GROUP, InferenceService.VERSION,
       "apps", "v1",
       OperatorPermissions.LWS_GROUP, "v1",
-      // the operator lists autoscaling/v2, which came in 1.23; v1 is the same resource
+      // the operator lists HPAs as autoscaling/v1 (v2 came in 1.23; both are the same resource)
       "autoscaling", "v1",
       OperatorPermissions.KEDA_GROUP, "v1alpha1",
       "coordination.k8s.io", "v1");

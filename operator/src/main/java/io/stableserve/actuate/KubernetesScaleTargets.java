@@ -2,7 +2,7 @@ package io.stableserve.actuate;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.autoscaling.v1.Scale;
-import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.autoscaling.v1.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.Resource;
@@ -100,10 +100,14 @@ public final class KubernetesScaleTargets implements ScaleTargets {
     return client.genericKubernetesResources(ref.getApiVersion(), ref.getKind()).inNamespace(namespace).withName(ref.getName());
   }
 
-  /** The HPA or ScaledObject in the namespace that scales the same workload, named, if any. */
+  /**
+   * The HPA or ScaledObject in the namespace that scales the same workload, named, if any. HPAs are
+   * listed as {@code autoscaling/v1}, which every Kubernetes version serves and which holds every
+   * HPA whatever version it was written in; the target is all that is read.
+   */
   Optional<String> otherAutoscaler(String namespace, ScaleTargetRef ref) {
     List<String> found = new ArrayList<>();
-    for (HorizontalPodAutoscaler hpa : client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(namespace).list().getItems()) {
+    for (HorizontalPodAutoscaler hpa : client.autoscaling().v1().horizontalPodAutoscalers().inNamespace(namespace).list().getItems()) {
       var target = hpa.getSpec() == null ? null : hpa.getSpec().getScaleTargetRef();
       if (target != null && ref.getKind().equals(target.getKind()) && ref.getName().equals(target.getName())) {
         found.add("HorizontalPodAutoscaler " + hpa.getMetadata().getName());

@@ -45,8 +45,8 @@ class KubernetesScaleTargetsTest {
     server.expect().get().withPath("/apis/apps/v1/namespaces/llm/deployments/vllm/scale")
         .andReturn(200, "{\"apiVersion\":\"autoscaling/v1\",\"kind\":\"Scale\",\"metadata\":{\"name\":\"vllm\"},"
             + "\"spec\":{\"replicas\":3},\"status\":{\"replicas\":3}}").always();
-    server.expect().get().withPath("/apis/autoscaling/v2/namespaces/llm/horizontalpodautoscalers")
-        .andReturn(200, "{\"apiVersion\":\"autoscaling/v2\",\"kind\":\"HorizontalPodAutoscalerList\",\"items\":[]}").always();
+    server.expect().get().withPath("/apis/autoscaling/v1/namespaces/llm/horizontalpodautoscalers")
+        .andReturn(200, "{\"apiVersion\":\"autoscaling/v1\",\"kind\":\"HorizontalPodAutoscalerList\",\"items\":[]}").always();
     // KEDA not installed: its list answers 404
     server.expect().get().withPath("/apis/keda.sh/v1alpha1/namespaces/llm/scaledobjects").andReturn(404, "").always();
     TargetResolution r = new KubernetesScaleTargets(client).resolve("llm", VLLM);

@@ -13,7 +13,7 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
-import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder;
+import io.fabric8.kubernetes.api.model.autoscaling.v1.HorizontalPodAutoscalerBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -281,7 +281,7 @@ class OperatorIntegrationTest {
   void anHpaOnTheSameTargetIsNotFoughtOver() {
     String ns = "hpa";
     deployment(ns, 2);
-    client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(ns).resource(new HorizontalPodAutoscalerBuilder()
+    client.autoscaling().v1().horizontalPodAutoscalers().inNamespace(ns).resource(new HorizontalPodAutoscalerBuilder()
         .withNewMetadata().withName("cpu").withNamespace(ns).endMetadata()
         .withNewSpec().withMinReplicas(1).withMaxReplicas(5)
         .withNewScaleTargetRef().withApiVersion("apps/v1").withKind("Deployment").withName(ns).endScaleTargetRef()
