@@ -42,7 +42,7 @@ public final class OperatorPermissions {
       new Permission(Scope.WATCHED_NAMESPACES, InferenceService.GROUP, InferenceService.PLURAL, Set.of("list", "watch"),
           "watch InferenceServices (the informer lists, then watches)"),
       new Permission(Scope.WATCHED_NAMESPACES, InferenceService.GROUP, InferenceService.PLURAL + "/status",
-          Set.of("patch", "update"), "write their status (a JSON patch of status; in a pass that scales, a PUT before /scale and one after)"),
+          Set.of("patch", "update"), "write their status (a JSON patch of status; in a pass that scales, a PUT before /scale, again if /scale fails)"),
       new Permission(Scope.WATCHED_NAMESPACES, SCALE_GROUP_APPS, "deployments/scale", SCALE,
           "read and set the replicas of Deployment targets (a merge patch of spec.replicas)"),
       new Permission(Scope.WATCHED_NAMESPACES, SCALE_GROUP_APPS, "statefulsets/scale", SCALE,

@@ -106,9 +106,8 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
           });
       metrics.reconciled(true, seconds(started));
       if (written[0]) {
-        // The SDK's own status patch is a diff from the version the pass began with, which the
-        // write before /scale has replaced: the outcome is written the same way instead.
-        statusWriter.write(service, context);
+        // Written already; the SDK's own patch, a diff from the version the pass began with, would
+        // apply to a newer one.
         return UpdateControl.<InferenceService>noUpdate().rescheduleAfter(next);
       }
       return UpdateControl.patchStatus(service).rescheduleAfter(next);
@@ -137,7 +136,7 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
 
   /**
    * @param inNamespace the InferenceServices of the service's namespace, for the one-claim-per-target check
-   * @param writeStatus writes the status as it stands, before {@code /scale}
+   * @param writeStatus writes the status as it stands: before {@code /scale}, and again if it fails
    */
   private Duration reconcileOnce(InferenceService service, List<InferenceService> inNamespace, Runnable writeStatus) {
     Instant now = clock.instant();
@@ -217,25 +216,30 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
     }
     Decision decision = evaluation.decision();
     boolean recommend = spec.effectiveMode() == Mode.Recommend;
-    boolean applied = false;
-    Optional<String> scaleFailure = Optional.empty();
-    if (!recommend && decision.scales()) {
-      // What this pass decided and remembers is written first: a crash after /scale would otherwise
-      // lose the scale-up time and the recommendation, and the next pass could scale down at once.
-      StatusReport.evaluated(status, target, evaluation, false, false, generation, now);
-      memories.store(service, memory.after(evaluation, true, now));
+    boolean scales = !recommend && decision.scales();
+    // A pass that scales writes its status, as it will stand once /scale is written, before /scale:
+    // a crash between the two would otherwise lose the scale time and the recommendation, and the
+    // next pass could scale down at once. One write, so the next pass and the SDK's patches start
+    // from the version written; only a failed /scale writes the status a second time.
+    StatusReport.evaluated(status, target, evaluation, scales, recommend, generation, now);
+    memories.store(service, memory.after(evaluation, scales, now));
+    reportEvents(changes, memory, evaluation);
+    adviseEngine(changes, status, evaluation, settings.window().length());
+    if (scales) {
       writeStatus.run();
       try {
         targets.scale(namespace, spec.getScaleTargetRef(), decision.desiredReplicas());
-        applied = true;
         changes.always(EventRecorder.NORMAL, Conditions.SUCCESSFUL_RESCALE, String.format(Locale.ROOT,
             "New size: %d; reason: %s: %s", decision.desiredReplicas(), decision.reason().machineName(), decision.message()));
       } catch (ScaleFailedException e) {
-        scaleFailure = Optional.of(e.getMessage());
+        StatusReport.evaluated(status, target, evaluation, false, false, generation, now);
+        StatusReport.scaleFailed(status, e.getMessage(), generation, now);
+        memories.store(service, memory.after(evaluation, false, now));
         // Once per run of failures, not once per poll: Ready=False with this reason says it goes on.
         changes.whenConditionTurnsFalse(Conditions.READY, Conditions.FAILED_RESCALE, EventRecorder.WARNING,
             Conditions.FAILED_RESCALE, e.getMessage());
         LOG.warn("{}/{}: {}", namespace, name, e.getMessage());
+        writeStatus.run();
       }
     } else if (recommend && decision.scales()) {
       changes.whenRecommendationChanges(decision.desiredReplicas(), decision.reason().machineName(),
@@ -243,12 +247,6 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
     } else if (decision.reason() == DecisionReason.SCALE_UP_SETTLING) {
       changes.whenSettlingBegins(decision.reason().machineName(), decision.message());
     }
-
-    StatusReport.evaluated(status, target, evaluation, applied, recommend, generation, now);
-    scaleFailure.ifPresent(f -> StatusReport.scaleFailed(status, f, generation, now));
-    memories.store(service, memory.after(evaluation, applied, now));
-    reportEvents(changes, memory, evaluation);
-    adviseEngine(changes, status, evaluation, settings.window().length());
 
     metrics.decided(namespace, name, spec.effectiveTargetUtilization(), decision, evaluation.metricsFailure().isEmpty(),
         evaluation.estimate().map(e -> java.util.OptionalDouble.of(e.arrivalRate())).orElse(java.util.OptionalDouble.empty()),
@@ -276,9 +274,10 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
     boolean written = Boolean.TRUE.equals(previous.getLastDecision().getApplied());
     Integer left = written ? previous.getLastDecision().getTo() : previous.getReplicas();
     int now = target.replicas().spec();
-    // The last decision's count is StableServe's own even when not marked written: the pass that
-    // wrote it may have stopped between /scale and the status that says so.
-    if (left == null || left == now || Objects.equals(previous.getLastDecision().getTo(), now)) {
+    // A pass writes its status before /scale, so a pass that stopped between the two leaves the
+    // target at the decision's "from" count although the status says it was written.
+    boolean notReached = written && Objects.equals(previous.getLastDecision().getFrom(), now);
+    if (left == null || left == now || notReached) {
       return Optional.empty();
     }
     return Optional.of(String.format(Locale.ROOT, "%s has %d replicas where StableServe left %d: something else sets them "

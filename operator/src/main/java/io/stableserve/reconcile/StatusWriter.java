@@ -5,9 +5,9 @@ import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.stableserve.api.InferenceService;
 
 /**
- * Writes a service's status within a pass. A pass that scales writes the status twice: what it
- * decided and remembers (the recommendations, the scale-up time) before {@code /scale}, so that a
- * crash between the two writes loses nothing, and what came of the write after it.
+ * Writes a service's status within a pass. A pass that scales writes it before {@code /scale}, with
+ * what it decided and remembers (the recommendations, the scale time), so that a crash between the
+ * two writes loses nothing; and again only if {@code /scale} fails.
  */
 @FunctionalInterface
 public interface StatusWriter {

@@ -239,18 +239,36 @@ class ReconcileFailuresTest {
     assertThat(before.getLastDecision().getTo()).isEqualTo(to);
     assertThat(before.getLastScaleTime()).as("the scale time, which the scale-down window counts from").isNotNull();
     assertThat(before.getRecommendations()).extracting(io.stableserve.api.Recommendation::getReplicas).contains(to);
-    assertThat(written).as("and the outcome after it").hasSize(2);
-    assertThat(written.get(1).getLastDecision().getApplied()).isTrue();
+    assertThat(written).as("one status write when /scale succeeds").hasSize(1);
     assertThat(control.isPatchStatus()).as("the SDK's patch would diff from the version the pass began with").isFalse();
 
-    // The process stopped after /scale, before the second write: the next pass starts from the first.
+    // The process stopped after /scale: the next pass starts from that status, at the new count.
     events.clear();
     InferenceService restarted = svc();
     restarted.setStatus(copy(before));
-    InferenceServiceReconciler next = reconciler(FixedTargets.at(to, writes::add));
-    next.reconcile(restarted, Contexts.notDeleted());
+    reconciler(FixedTargets.at(to, writes::add)).reconcile(restarted, Contexts.notDeleted());
     assertThat(count(Conditions.REPLICAS_CHANGED_ELSEWHERE)).as("its own write, not someone else's").isZero();
     assertThat(restarted.getStatus().getLastScaleTime()).isEqualTo(before.getLastScaleTime());
+
+    // It stopped before /scale: the next pass finds the old count, names no one else, and writes again.
+    writes.clear();
+    InferenceService notReached = svc();
+    notReached.setStatus(copy(before));
+    reconciler(FixedTargets.at(SameDecisionTest.MAX, writes::add)).reconcile(notReached, Contexts.notDeleted());
+    assertThat(count(Conditions.REPLICAS_CHANGED_ELSEWHERE)).isZero();
+    assertThat(writes).containsExactly(to);
+  }
+
+  @Test
+  void aFailedScaleWriteIsWrittenToStatusASecondTime() {
+    InferenceServiceReconciler r = reconciler(FixedTargets.at(SameDecisionTest.MAX, to -> {
+      throw new ScaleFailedException("setting Deployment/llama to " + to + " replicas through /scale failed: HTTP 500", null);
+    }));
+    r.reconcile(svc(), Contexts.notDeleted());
+    assertThat(written).hasSize(2);
+    assertThat(written.get(0).getLastDecision().getApplied()).as("before /scale").isTrue();
+    assertThat(written.get(1).getLastDecision().getApplied()).as("after it failed").isFalse();
+    assertThat(written.get(1).condition(Conditions.READY).orElseThrow().getReason()).isEqualTo(Conditions.FAILED_RESCALE);
   }
 
   @Test
