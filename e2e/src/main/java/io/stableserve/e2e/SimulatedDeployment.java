@@ -128,7 +128,10 @@ public final class SimulatedDeployment implements AutoCloseable {
     FleetSample s = fleet.sample();
     Integer ready = d.getStatus() == null ? null : d.getStatus().getReadyReplicas();
     Integer replicas = d.getStatus() == null ? null : d.getStatus().getReplicas();
-    if (ready == null || ready != s.ready() || replicas == null || replicas != s.replicas()) {
+    Long observed = d.getStatus() == null ? null : d.getStatus().getObservedGeneration();
+    // A real API server raises the generation on each write of spec.replicas; the controller says it saw it.
+    if (ready == null || ready != s.ready() || replicas == null || replicas != s.replicas()
+        || !java.util.Objects.equals(d.getMetadata().getGeneration(), observed)) {
       d.setStatus(new DeploymentStatusBuilder().withObservedGeneration(d.getMetadata().getGeneration())
           .withReplicas(s.replicas()).withUpdatedReplicas(s.replicas())
           .withReadyReplicas(s.ready()).withAvailableReplicas(s.ready()).build());

@@ -14,9 +14,6 @@ import io.stableserve.observe.prometheus.PrometheusObservers;
 import io.stableserve.reconcile.OperatorProcess;
 import io.stableserve.reconcile.SchedulerEngineAdvisor;
 import io.stableserve.reconcile.StableServeOperator;
-import java.io.IOException;
-import java.io.RandomAccessFile;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -60,8 +57,7 @@ class OperatorOnRealApiServerIT {
   @Test
   void everyRequestOfTheRunningOperatorIsGrantedAndAllowed() throws Exception {
     KubernetesClient admin = InstalledBundle.admin();
-    Path audit = RealApiServers.file("kube-audit.log");
-    long offset = Files.exists(audit) ? Files.size(audit) : 0;
+    long offset = AuditLog.mark();
     List<GenericKubernetesResource> services;
 
     StableServeOperator.Settings settings = new StableServeOperator.Settings(Set.of(),
@@ -95,7 +91,7 @@ class OperatorOnRealApiServerIT {
     List<OperatorPermissions.Permission> permissions = new ArrayList<>(OperatorPermissions.ALL);
     permissions.add(OperatorPermissions.NAMED_SECRETS);
     permissions.forEach(p -> p.verbs().forEach(v -> granted.add(v + " " + groupResource(p.apiGroup(), p.resource()))));
-    for (JsonNode event : auditEventsFrom(audit, offset)) {
+    for (JsonNode event : AuditLog.eventsSince(offset)) {
       if (!event.at("/user/username").asText().equals(InstalledBundle.USER)) {
         continue;
       }
@@ -152,22 +148,5 @@ class OperatorOnRealApiServerIT {
 
   private static String groupResource(String group, String resource) {
     return group.isEmpty() ? resource : group + "/" + resource;
-  }
-
-  /** The audit events written after the offset; the server writes them as it answers. */
-  private static List<JsonNode> auditEventsFrom(Path audit, long offset) throws IOException, InterruptedException {
-    Thread.sleep(1000);
-    List<JsonNode> events = new ArrayList<>();
-    try (RandomAccessFile file = new RandomAccessFile(audit.toFile(), "r")) {
-      file.seek(offset);
-      byte[] rest = new byte[(int) (file.length() - offset)];
-      file.readFully(rest);
-      for (String line : new String(rest, StandardCharsets.UTF_8).split("\n")) {
-        if (!line.isBlank()) {
-          events.add(JSON.readTree(line));
-        }
-      }
-    }
-    return events;
   }
 }

@@ -7,65 +7,44 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.stableserve.api.Conditions;
 import io.stableserve.api.InferenceService;
+import io.stableserve.e2e.SimulatedDeployment;
 import io.stableserve.api.InferenceServiceStatus;
 import io.stableserve.api.Recommendation;
 import io.stableserve.observe.prometheus.PrometheusObservers;
 import io.stableserve.reconcile.OperatorProcess;
 import io.stableserve.reconcile.SchedulerEngineAdvisor;
 import io.stableserve.reconcile.StableServeOperator;
-import io.stableserve.sim.EngineSetup;
-import io.stableserve.sim.Fleet;
-import io.stableserve.sim.FleetClock;
-import io.stableserve.sim.FleetSample;
-import io.stableserve.sim.FleetSpec;
-import io.stableserve.sim.Replica;
-import io.stableserve.sim.Router;
 import io.stableserve.sim.StabilityModels;
-import io.stableserve.sim.arrivals.Arrival;
-import io.stableserve.sim.arrivals.LengthSampler;
-import io.stableserve.sim.arrivals.RequestSource;
-import io.stableserve.sim.metrics.VllmExposition;
 import io.stableserve.solve.Capacity;
 import io.stableserve.solve.EngineConfig;
 import io.stableserve.solve.ModelKind;
 import io.stableserve.solve.Provisioning;
 import io.stableserve.solve.StepTimeModel;
-import io.stableserve.testing.MetricsEndpoint;
 import io.stableserve.testing.PrometheusServer;
 import io.stableserve.workload.IndependentLengths;
 import io.stableserve.workload.LengthDistribution;
 import io.stableserve.workload.Workload;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
-import org.apache.commons.math3.random.MersenneTwister;
-import org.apache.commons.math3.random.RandomGenerator;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -98,8 +77,7 @@ class OperatorScalesOnRealApiServerIT {
   @Test
   void theOperatorScalesARealDeploymentUpAndDownAndKeepsTheScaleDownWindowAcrossARestart() throws Exception {
     KubernetesClient admin = InstalledBundle.admin();
-    Path audit = RealApiServers.file("kube-audit.log");
-    long auditOffset = Files.exists(audit) ? Files.size(audit) : 0;
+    long auditOffset = AuditLog.mark();
 
     Capacity replica = StabilityModels.of(ModelKind.SCHEDULER).solve(SHORT, ENGINE);
     double perReplica = TARGET_UTILIZATION * replica.stableRate();
@@ -130,7 +108,8 @@ class OperatorScalesOnRealApiServerIT {
     admin.resources(InferenceService.class).inNamespace(NAMESPACE).withName(NAME).withTimeout(30, TimeUnit.SECONDS).delete();
 
     try (PrometheusServer prometheus = PrometheusServer.start();
-         SimulatedVllm vllm = new SimulatedVllm(admin, low, 7, prometheus)) {
+         SimulatedDeployment vllm = new SimulatedDeployment(admin, NAMESPACE, NAME, NAME, ENGINE, STARTUP_SECONDS, low,
+             SHORT, 7, 1.0, prometheus::setTargets)) {
       apply(admin, service(prometheus));
       Loop loop = new Loop(admin, vllm);
       Instant windowEnd;
@@ -142,7 +121,7 @@ class OperatorScalesOnRealApiServerIT {
         assertThat(loop.specReplicas()).isEqualTo(1);
 
         // 2. The load rises: the operator writes the model's count through /scale.
-        vllm.setRate(high);
+        vllm.load().set(high, SHORT);
         loop.awaitTrue(() -> loop.specReplicas() == highCount, Duration.ofSeconds(60),
             () -> "the Deployment at " + highCount + " replicas");
         InferenceServiceStatus up = loop.await("Stable=True at " + highCount + " ready replicas",
@@ -152,7 +131,7 @@ class OperatorScalesOnRealApiServerIT {
             .anySatisfy(e -> assertThat(e.getMessage()).contains(String.valueOf(highCount)));
 
         // 3. The load falls: the model's count drops to one; the scale-down window holds three.
-        vllm.setRate(low);
+        vllm.load().set(low, SHORT);
         InferenceServiceStatus held = loop.await("a scale-down held by the window", s -> s.getLastDecision() != null
             && "ScaleDownStabilization".equals(s.getLastDecision().getReason()), Duration.ofSeconds(60));
         assertThat(loop.specReplicas()).as("replicas while the window holds").isEqualTo(highCount);
@@ -202,7 +181,7 @@ class OperatorScalesOnRealApiServerIT {
     // The audit log: the /scale writes were the operator's, as its ServiceAccount, none refused.
     List<JsonNode> scaleWrites = new ArrayList<>();
     List<String> refused = new ArrayList<>();
-    for (JsonNode event : auditEventsFrom(audit, auditOffset)) {
+    for (JsonNode event : AuditLog.eventsSince(auditOffset)) {
       JsonNode ref = event.path("objectRef");
       int code = event.at("/responseStatus/code").asInt();
       if (event.at("/user/username").asText().equals(InstalledBundle.USER) && code == 403) {
@@ -308,7 +287,7 @@ class OperatorScalesOnRealApiServerIT {
   }
 
   /** Reads the service and its Deployment as an administrator. */
-  private record Loop(KubernetesClient admin, SimulatedVllm vllm) {
+  private record Loop(KubernetesClient admin, SimulatedDeployment vllm) {
 
     InferenceService service() {
       return admin.resources(InferenceService.class).inNamespace(NAMESPACE).withName(NAME).get();
@@ -354,7 +333,7 @@ class OperatorScalesOnRealApiServerIT {
           throw new IllegalStateException(e);
         }
       }
-      throw new AssertionError(what.get() + " did not happen within " + timeout + "; offered " + fmt(vllm.rate())
+      throw new AssertionError(what.get() + " did not happen within " + timeout + "; offered " + fmt(vllm.load().rate())
           + " req/s\n" + describe());
     }
 
@@ -368,155 +347,5 @@ class OperatorScalesOnRealApiServerIT {
               e.getReason(), e.getCount() == null ? 1 : e.getCount(), e.getMessage())));
       return b.toString();
     }
-  }
-
-  /**
-   * The Deployment played by the fleet simulator in real time: Poisson arrivals at a rate the test
-   * sets, one loopback {@code /metrics} endpoint in vLLM's format per ready or draining replica, given
-   * to Prometheus's file discovery with a {@code namespace} label, and a loop every 250 ms standing
-   * in for the Deployment controller and the kubelet: it follows {@code spec.replicas} (new replicas
-   * serve after the start-up delay) and writes {@code status} through the status subresource.
-   */
-  private static final class SimulatedVllm implements AutoCloseable, RequestSource {
-
-    private final KubernetesClient admin;
-    private final PrometheusServer prometheus;
-    private final Fleet fleet;
-    private final FleetClock clock;
-    private final RandomGenerator random;
-    private final LengthSampler sampler = LengthSampler.of(SHORT);
-    private final int[] lengths = new int[2];
-    private final Map<String, MetricsEndpoint> endpoints = new LinkedHashMap<>();
-    private final ScheduledExecutorService controller = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "simulated-deployment");
-      t.setDaemon(true);
-      return t;
-    });
-    private double rate;
-    private double next;
-    private int following = 1;
-
-    SimulatedVllm(KubernetesClient admin, double rate, long seed, PrometheusServer prometheus) {
-      this.admin = admin;
-      this.prometheus = prometheus;
-      this.random = new MersenneTwister(seed);
-      this.rate = rate;
-      this.next = exponential();
-      this.fleet = new Fleet(new FleetSpec(EngineSetup.of(ENGINE), STARTUP_SECONDS, NAME, 16_384), this,
-          new Router.RoundRobin(), 1, seed);
-      this.clock = new FleetClock(fleet, 1.0);
-      clock.start(50);
-      controller.scheduleWithFixedDelay(this::syncQuietly, 0, 250, TimeUnit.MILLISECONDS);
-    }
-
-    synchronized double rate() {
-      return rate;
-    }
-
-    /** Arrivals at {@code rate} req/s from now on. */
-    synchronized void setRate(double rate) {
-      this.rate = rate;
-      this.next = Math.max(clock.simulatedTimeNow(), 0) + exponential();
-    }
-
-    private double exponential() {
-      return -Math.log(1 - random.nextDouble()) / rate;
-    }
-
-    @Override
-    public synchronized double nextTime() {
-      return next;
-    }
-
-    @Override
-    public synchronized Arrival next() {
-      sampler.sample(random, lengths);
-      Arrival a = new Arrival(next, lengths[0], lengths[1]);
-      next += exponential();
-      return a;
-    }
-
-    @Override
-    public synchronized String describe() {
-      return String.format(Locale.ROOT, "Poisson %.3g req/s, %s", rate, SHORT.describe());
-    }
-
-    private void syncQuietly() {
-      try {
-        sync();
-      } catch (RuntimeException e) {
-        // a conflict with the operator's write or a slow call: the next tick tries again
-      }
-    }
-
-    private void sync() {
-      Deployment d = admin.apps().deployments().inNamespace(NAMESPACE).withName(NAME).get();
-      int want = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
-      if (want != following) {
-        fleet.scaleTo(want);
-        following = want;
-      }
-      List<String> live = new ArrayList<>();
-      for (Replica r : fleet.liveReplicas()) {
-        if (r.state() == Replica.State.READY || r.state() == Replica.State.DRAINING) {
-          live.add(r.name());
-        }
-      }
-      boolean changed = false;
-      for (String replica : live) {
-        if (!endpoints.containsKey(replica)) {
-          endpoints.put(replica, MetricsEndpoint.start(() -> fleet.metricsPage(replica, VllmExposition.Dialect.V1)));
-          changed = true;
-        }
-      }
-      for (var it = endpoints.entrySet().iterator(); it.hasNext(); ) {
-        var e = it.next();
-        if (!live.contains(e.getKey())) {
-          e.getValue().close();
-          it.remove();
-          changed = true;
-        }
-      }
-      if (changed) {
-        prometheus.setTargets(endpoints.values().stream()
-            .map(e -> new PrometheusServer.Target(e.address(), Map.of("namespace", NAMESPACE))).toList());
-      }
-      FleetSample s = fleet.sample();
-      Integer ready = d.getStatus() == null ? null : d.getStatus().getReadyReplicas();
-      Integer replicas = d.getStatus() == null ? null : d.getStatus().getReplicas();
-      Long observed = d.getStatus() == null ? null : d.getStatus().getObservedGeneration();
-      if (ready == null || ready != s.ready() || replicas == null || replicas != s.replicas()
-          || !d.getMetadata().getGeneration().equals(observed)) {
-        d.setStatus(new DeploymentStatusBuilder().withObservedGeneration(d.getMetadata().getGeneration())
-            .withReplicas(s.replicas()).withUpdatedReplicas(s.replicas())
-            .withReadyReplicas(s.ready()).withAvailableReplicas(s.ready()).build());
-        admin.apps().deployments().inNamespace(NAMESPACE).resource(d).updateStatus();
-      }
-    }
-
-    @Override
-    public void close() {
-      controller.shutdownNow();
-      clock.close();
-      endpoints.values().forEach(MetricsEndpoint::close);
-      endpoints.clear();
-    }
-  }
-
-  /** The audit events written after the offset. */
-  private static List<JsonNode> auditEventsFrom(Path audit, long offset) throws IOException, InterruptedException {
-    Thread.sleep(1000);
-    List<JsonNode> events = new ArrayList<>();
-    try (RandomAccessFile file = new RandomAccessFile(audit.toFile(), "r")) {
-      file.seek(offset);
-      byte[] rest = new byte[(int) (file.length() - offset)];
-      file.readFully(rest);
-      for (String line : new String(rest, StandardCharsets.UTF_8).split("\n")) {
-        if (!line.isBlank()) {
-          events.add(JSON.readTree(line));
-        }
-      }
-    }
-    return events;
   }
 }
