@@ -1,6 +1,7 @@
 package io.stableserve.estimate;
 
 import java.util.Optional;
+import org.apache.commons.math3.stat.StatUtils;
 import org.apache.commons.math3.stat.regression.SimpleRegression;
 
 /**
@@ -52,17 +53,9 @@ public record ArrivalTrend(double slope, double slopeStandardError, double rateA
     return line.getSumSquaredErrors() < bestStep;
   }
 
+  /** The sum of squared deviations of {@code counts[from, to)} from their mean. */
   private static double flatResiduals(double[] counts, int from, int to) {
-    double mean = 0;
-    for (int i = from; i < to; i++) {
-      mean += counts[i];
-    }
-    mean /= to - from;
-    double sum = 0;
-    for (int i = from; i < to; i++) {
-      sum += (counts[i] - mean) * (counts[i] - mean);
-    }
-    return sum;
+    return StatUtils.variance(counts, from, to - from) * (to - from - 1);
   }
 
   /**
