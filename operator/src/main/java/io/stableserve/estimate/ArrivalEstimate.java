@@ -20,7 +20,8 @@ import java.util.OptionalDouble;
  * @param burstiness the index of dispersion of arrival counts over the sub-intervals,
  *     Var(A_k) / E[A_k]: 1 for Poisson arrivals, above 1 for bursty ones; for a renewal process it
  *     tends to the squared coefficient of variation of inter-arrival times as the sub-interval
- *     grows. Empty when fewer than {@link #MIN_INTERVALS_FOR_DISPERSION} sub-intervals or fewer than
+ *     grows. When the counts follow a significant trend, Var(A_k) is their variance around its
+ *     line. Empty when fewer than {@link #MIN_INTERVALS_FOR_DISPERSION} sub-intervals or fewer than
  *     {@link #MIN_ARRIVALS_FOR_DISPERSION} arrivals per sub-interval on average were seen.
  * @param requests A, the arrivals counted in the window
  * @param windowSeconds W

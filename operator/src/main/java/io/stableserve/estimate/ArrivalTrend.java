@@ -53,6 +53,18 @@ public record ArrivalTrend(double slope, double slopeStandardError, double rateA
     return line.getSumSquaredErrors() < bestStep;
   }
 
+  /** The counts' variance around their least-squares line: its residual sum of squares over k − 2. */
+  public static double varianceAroundLine(double[] counts) {
+    if (counts.length < 3) {
+      throw new IllegalArgumentException("a variance around a line needs at least 3 counts, got " + counts.length);
+    }
+    SimpleRegression line = new SimpleRegression();
+    for (int i = 0; i < counts.length; i++) {
+      line.addData(i, counts[i]);
+    }
+    return line.getMeanSquareError();
+  }
+
   /** The sum of squared deviations of {@code counts[from, to)} from their mean. */
   private static double flatResiduals(double[] counts, int from, int to) {
     return StatUtils.variance(counts, from, to - from) * (to - from - 1);

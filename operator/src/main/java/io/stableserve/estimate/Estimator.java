@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
+import org.apache.commons.math3.stat.StatUtils;
 
 /**
  * The estimate stage: from what Prometheus said ({@link Observation}) to what the solver needs
@@ -56,8 +57,8 @@ public final class Estimator {
 
   /**
    * λ̂ = (C + N(t) − N(t − W)) / W, clamped at 0; its standard error is the spread of the
-   * sub-interval rates sd(A_k / r) / √K when there are at least {@value #MIN_INTERVALS_FOR_SPREAD}
-   * sub-intervals and at least one arrival, else the Poisson √max(A, 1) / W. A window with
+   * sub-interval rates sd(A_k / r) / √K (around the trend's line when they follow one) when there
+   * are at least {@value #MIN_INTERVALS_FOR_SPREAD} sub-intervals and at least one arrival, else the Poisson √max(A, 1) / W. A window with
    * sub-intervals missing reads λ̂ as the covered sub-intervals' arrivals over the time they cover:
    * Prometheus's {@code increase} over the whole window counts only what the covered part saw, so
    * dividing it by the whole window would read the rate low by the share that is missing.
@@ -95,14 +96,23 @@ public final class Estimator {
     double r = o.window().resolution().toMillis() / 1000.0;
     List<IntervalSample> intervals = o.intervals();
     int k = intervals.size();
+    double[] counts = intervals.stream().mapToDouble(IntervalSample::arrivals).toArray();
+    // After a step the rate since is flat: a line through the whole window would read the step as a
+    // ramp, and so would one through a step's first sub-intervals, before it is found as a rise. The
+    // line is taken through the whole window only when it fits the counts better than any step does;
+    // after a rise found as a step, through the counts since.
+    boolean ramp = ArrivalTrend.rampRatherThanStep(counts);
+    Optional<ArrivalTrend> ramping = ramp ? ArrivalTrend.fit(counts, r) : Optional.empty();
     double standardError;
     ArrivalEstimate.UncertaintyBasis basis;
     OptionalDouble burstiness = OptionalDouble.empty();
     // With no arrival at all the spread is zero, which would claim certainty: the Poisson error of
     // one arrival in the window is the honest floor then.
     if (k >= MIN_INTERVALS_FOR_SPREAD && requests >= 1) {
-      double mean = intervals.stream().mapToDouble(IntervalSample::arrivals).average().orElseThrow();
-      double variance = intervals.stream().mapToDouble(s -> (s.arrivals() - mean) * (s.arrivals() - mean)).sum() / (k - 1);
+      double mean = StatUtils.mean(counts);
+      // On a ramp the counts spread by the load's own movement, which the trend sizes for; read as
+      // burstiness it would ask the SLO sizing for replicas the ramp never needs.
+      double variance = ramping.isPresent() ? ArrivalTrend.varianceAroundLine(counts) : StatUtils.variance(counts);
       standardError = Math.sqrt(variance) / r / Math.sqrt(k);
       basis = ArrivalEstimate.UncertaintyBasis.SUB_INTERVALS;
       if (k >= ArrivalEstimate.MIN_INTERVALS_FOR_DISPERSION && mean >= ArrivalEstimate.MIN_ARRIVALS_FOR_DISPERSION) {
@@ -112,20 +122,12 @@ public final class Estimator {
       standardError = Math.sqrt(Math.max(requests, 1)) / w;
       basis = ArrivalEstimate.UncertaintyBasis.POISSON;
     }
-    double[] counts = intervals.stream().mapToDouble(IntervalSample::arrivals).toArray();
     Optional<RateChange> rise = RateChange.find(counts, r);
     if (rise.isEmpty()) {
       rise = recentRise(counts, r, rate, burstiness);
     }
-    // After a step the rate since is flat: a line through the whole window would read the step as a
-    // ramp, and so would one through a step's first sub-intervals, before it is found as a rise. The
-    // line is taken through the whole window only when it fits the counts better than any step does;
-    // after a rise found as a step, through the counts since.
-    boolean ramp = ArrivalTrend.rampRatherThanStep(counts);
-    Optional<ArrivalTrend> trend = Optional.empty();
-    if (ramp) {
-      trend = ArrivalTrend.fit(counts, r);
-    } else if (rise.isPresent()) {
+    Optional<ArrivalTrend> trend = ramping;
+    if (!ramp && rise.isPresent()) {
       int since = (int) Math.min(counts.length, Math.round(rise.get().secondsAgo() / r));
       trend = ArrivalTrend.fit(java.util.Arrays.copyOfRange(counts, counts.length - since, counts.length), r);
     }

@@ -110,6 +110,57 @@ class ArrivalTrendTest {
   }
 
   @Test
+  void aPoissonRampIsNoBurstierThanPoisson() {
+    // Poisson counts of 10 sub-intervals on the diurnal day's ramp (25.6 → 127.8 req/s over 10 min,
+    // so 51 req/s across a 5-minute window of 30 s counts): around their mean the counts spread about
+    // 60 times Poisson, which the SLO sizing would read as bursts; around the trend, as Poisson.
+    MersenneTwister random = new MersenneTwister(3);
+    double[] burstiness = new double[500];
+    for (int w = 0; w < burstiness.length; w++) {
+      double sum = 0;
+      double[] c = new double[10];
+      for (int i = 0; i < 10; i++) {
+        double rate = 60 + 5.1 * (i + 0.5);
+        c[i] = new PoissonDistribution(random, rate * 30, 1e-12, 1000).sample();
+        sum += c[i];
+      }
+      ArrivalEstimate a = Estimator.arrivals(EstimatorTest.observation(sum, 0, java.util.OptionalDouble.of(0),
+          EstimatorTest.counts(c), true, java.util.Optional.empty(), java.util.OptionalDouble.empty(),
+          java.util.OptionalDouble.empty()), new java.util.ArrayList<>());
+      assertThat(a.trend()).as("window %d", w).isPresent();
+      burstiness[w] = a.burstiness().getAsDouble();
+      assertThat(a.standardError()).as("window %d: the mean's error is the counts' noise, not the ramp", w)
+          .isLessThan(3 * Math.sqrt(sum) / a.windowSeconds());
+    }
+    assertThat(org.apache.commons.math3.stat.StatUtils.mean(burstiness)).isCloseTo(1, within(0.15));
+    assertThat(org.apache.commons.math3.stat.StatUtils.max(burstiness)).isLessThan(4);
+  }
+
+  @Test
+  void aSteadyWindowsBurstinessIsTheCountsSpreadAroundTheirMean() {
+    // no trend: a burst in one sub-interval stands in the index of dispersion in full
+    double[] counts = {900, 910, 890, 900, 2400, 895, 900, 900, 905, 895};
+    ArrivalEstimate a = Estimator.arrivals(EstimatorTest.observation(java.util.Arrays.stream(counts).sum(), 0,
+        java.util.OptionalDouble.of(0), EstimatorTest.counts(counts), true, java.util.Optional.empty(),
+        java.util.OptionalDouble.empty(), java.util.OptionalDouble.empty()), new java.util.ArrayList<>());
+    assertThat(a.trend()).isEmpty();
+    assertThat(a.burstiness().getAsDouble()).isCloseTo(
+        org.apache.commons.math3.stat.StatUtils.variance(counts) / org.apache.commons.math3.stat.StatUtils.mean(counts), within(1e-9));
+  }
+
+  @Test
+  void theVarianceAroundALineIsItsResidualSumOfSquaresOverKMinus2() {
+    // residuals +1, −1, +1, −1, +1 around the line 10 + 2i... and the line fitted to them
+    double[] counts = {11, 11, 15, 15, 19};
+    org.apache.commons.math3.stat.regression.SimpleRegression line = new org.apache.commons.math3.stat.regression.SimpleRegression();
+    for (int i = 0; i < counts.length; i++) {
+      line.addData(i, counts[i]);
+    }
+    assertThat(ArrivalTrend.varianceAroundLine(counts)).isCloseTo(line.getSumSquaredErrors() / 3, within(1e-12));
+    assertThat(ArrivalTrend.varianceAroundLine(new double[] {3, 5, 7, 9, 11})).isCloseTo(0, within(1e-12));
+  }
+
+  @Test
   void theWindowsLastFifthStandingAboveItsMeanIsARise() {
     // a steady 30 req/s for eight sub-intervals of 30 s, then 45 req/s: the mean lags
     double[] counts = {900, 900, 900, 900, 900, 900, 900, 900, 1350, 1350};
