@@ -208,7 +208,7 @@ public final class CheapestMix {
         demand.neededCapacity()));
     if (demand.slo().isPresent()) {
       TtftSlo slo = demand.slo().get();
-      why.append(String.format(Locale.ROOT, ", predicted P%s TTFT %.3g s ≤ %.3g s", ScalingPolicy.percentileName(slo),
+      why.append(String.format(Locale.ROOT, ", predicted P%s TTFT %.3g s ≤ %.3g s", slo.percentileName(),
           demand.ttft(variants, mix.toArray()), slo.targetSeconds()));
       MixDemand capacityOnly = new MixDemand(demand.arrivalRate(), demand.targetUtilization());
       Search byCapacity = new Search(variants, capacityOnly, mix.toArray(), new double[variants.size()]);
@@ -233,7 +233,7 @@ public final class CheapestMix {
     if (demand.slo().isPresent()) {
       TtftSlo slo = demand.slo().get();
       double ttft = demand.ttft(variants, most);
-      why.append(String.format(Locale.ROOT, ", predicted P%s TTFT %s against %.3g s", ScalingPolicy.percentileName(slo),
+      why.append(String.format(Locale.ROOT, ", predicted P%s TTFT %s against %.3g s", slo.percentileName(),
           Double.isFinite(ttft) ? String.format(Locale.ROOT, "%.3g s", ttft) : "unbounded", slo.targetSeconds()));
       if (demand.queueing().prefillSeconds() >= slo.targetSeconds()) {
         return why.append(String.format(Locale.ROOT, "; the prefill alone takes %.3g s, so no number of replicas meets "
