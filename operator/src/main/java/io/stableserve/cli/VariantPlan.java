@@ -130,22 +130,28 @@ final class VariantPlan {
   List<Window> windows(Trace trace, double windowSeconds) {
     double[] times = trace.arrivalTimes();
     double first = times[0];
-    double end = times[times.length - 1];
+    double span = times[times.length - 1] - first;
+    if (!(span > 0)) {
+      throw new IllegalArgumentException("the trace's arrivals span no time, so it has no rate per window: give --arrival-rate");
+    }
+    int count = Math.max(1, (int) Math.ceil(span / windowSeconds));
     List<Window> out = new ArrayList<>();
     Optional<Mix> current = Optional.empty();
     int i = 0;
-    for (double start = first; start <= end; start += windowSeconds) {
-      double stop = Math.min(start + windowSeconds, end);
-      int count = 0;
-      while (i < times.length && (times[i] < start + windowSeconds)) {
-        count++;
+    for (int k = 0; k < count; k++) {
+      double start = k * windowSeconds;
+      boolean last = k == count - 1;
+      double seconds = last ? span - start : windowSeconds;
+      int arrivals = 0;
+      // The last window keeps the last arrival, which falls on its end.
+      while (i < times.length && (last || times[i] - first < start + windowSeconds)) {
+        arrivals++;
         i++;
       }
-      double seconds = Math.max(stop - start, Math.min(windowSeconds, 1));
-      MixDemand demand = demand(count / seconds);
+      MixDemand demand = demand(arrivals / seconds);
       Mix from = current.orElseGet(() -> CheapestMix.solve(variants, demand, Mix.of(new int[variants.size()])).mix());
       MixDecision d = MixChange.decide(variants, demand, from, settings.startup(), settings.horizon());
-      out.add(new Window(start - first, seconds, demand.arrivalRate(), d));
+      out.add(new Window(start, seconds, demand.arrivalRate(), d));
       current = Optional.of(d.mix());
     }
     return out;
