@@ -132,7 +132,7 @@ public final class CheapestMix {
       for (int n = variant.min(); n <= variant.max(); n++) {
         counts[v] = n;
         double held = capacity + n * variant.stableRate();
-        if (held + restAtMax[depth + 1] < demand.neededCapacity() * (1 - 1e-12)) {
+        if (!demand.enough(held + restAtMax[depth + 1])) {
           continue; // more of this variant is needed
         }
         double spent = cost + cost(v, n);

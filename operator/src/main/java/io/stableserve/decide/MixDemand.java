@@ -36,6 +36,12 @@ public record MixDemand(double arrivalRate, double targetUtilization, Optional<T
     return arrivalRate / targetUtilization;
   }
 
+  /** Whether {@code capacity} (req/s) covers λ̂/ρ. */
+  public boolean enough(double capacity) {
+    // The slack keeps floating-point noise (3 × μ computed as a hair under λ/ρ) from asking for one more.
+    return capacity >= neededCapacity() * (1 - CAPACITY_SLACK);
+  }
+
   /** Whether {@code counts} (one per variant) holds this demand. */
   public boolean heldBy(List<Variant> variants, int[] counts) {
     int replicas = 0;
@@ -44,8 +50,7 @@ public record MixDemand(double arrivalRate, double targetUtilization, Optional<T
       replicas += counts[v];
       capacity += counts[v] * variants.get(v).stableRate();
     }
-    // The slack keeps floating-point noise (3 × μ computed as a hair under λ/ρ) from asking for one more.
-    if (replicas == 0 || capacity < neededCapacity() * (1 - CAPACITY_SLACK)) {
+    if (replicas == 0 || !enough(capacity)) {
       return false;
     }
     return slo.isEmpty() || ttft(variants, counts) <= slo.get().targetSeconds();
