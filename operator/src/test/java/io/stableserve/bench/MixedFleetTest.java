@@ -9,13 +9,14 @@ import io.stableserve.sim.Replica;
 import io.stableserve.sim.Router;
 import io.stableserve.sim.StabilityModels;
 import io.stableserve.sim.arrivals.PoissonSource;
+import io.stableserve.solve.Capacity;
 import io.stableserve.solve.ModelKind;
+import io.stableserve.solve.TtftApproximation;
 import io.stableserve.workload.IndependentLengths;
 import io.stableserve.workload.LengthDistribution;
 import io.stableserve.workload.Workload;
-import io.stableserve.solve.Capacity;
-import io.stableserve.solve.TtftApproximation;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
@@ -75,23 +76,27 @@ class MixedFleetTest {
       expected[i] = mu[i] / total;
       measured[i] = (double) served[i] / all;
     }
-    return new Split(expected, measured);
+    Split split = new Split(expected, measured);
+    System.out.printf(Locale.ROOT, "%s at %.2f of Σμ: shares %s against μ_v/Σμ %s, worst relative error %.1f%%%n", router.name(),
+        load, Arrays.toString(measured), Arrays.toString(expected), 100 * split.worstRelativeError());
+    return split;
   }
 
   static final List<BenchEngine> TWO_OF_EACH = List.of(BenchEngine.H100, BenchEngine.H100, BenchEngine.A100, BenchEngine.A100);
 
   @Test
   void leastOutstandingSpreadsLoadInProportionToCapacity() {
-    // Measured (900 s after a 120 s warm-up, seed 42): the H100s serve 0.349 and 0.348 of the requests at half load
+    // Measured (900 s after a 120 s warm-up, seed 42): the H100s serve 0.351 and 0.348 of the requests at half load
     // and 0.342 and 0.341 at 0.85, against μ_h100/Σμ = 0.337; the A100s 0.150 and 0.151, then 0.159 and 0.158,
-    // against 0.163. The worst relative error is 8.1% at half load and 3.5% at 0.85: least-outstanding gives the
-    // faster replicas a little more than their capacity's share, less so as the load rises.
+    // against 0.163. The worst relative error is 8.1% at half load, 6.2% at 0.7 and 3.5% at 0.85: least-outstanding
+    // gives the faster replicas a little more than their capacity's share, less so as the load rises.
     Split half = split(TWO_OF_EACH, 0.5, new Router.LeastOutstanding(), 900, 42);
+    Split middle = split(TWO_OF_EACH, 0.7, new Router.LeastOutstanding(), 900, 42);
     Split high = split(TWO_OF_EACH, 0.85, new Router.LeastOutstanding(), 900, 42);
     assertThat(half.worstRelativeError()).isLessThan(0.10);
     assertThat(high.worstRelativeError()).isLessThan(0.05);
-    assertThat(high.worstRelativeError()).isLessThan(half.worstRelativeError());
-    for (Split s : List.of(half, high)) {
+    assertThat(middle.worstRelativeError()).isBetween(high.worstRelativeError(), half.worstRelativeError());
+    for (Split s : List.of(half, middle, high)) {
       assertThat(s.measured()[0]).isGreaterThan(s.expected()[0]);
       assertThat(s.measured()[2]).isLessThan(s.expected()[2]);
     }
