@@ -63,10 +63,6 @@ final class VariantPlan {
     this.queueing = new Queueing(0, arrivalScv, 1, prefill, 1);
   }
 
-  List<Variant> variants() {
-    return variants;
-  }
-
   MixDemand demand(double arrivalRate) {
     return new MixDemand(arrivalRate, settings.targetUtilization(), settings.slo(), queueing);
   }
