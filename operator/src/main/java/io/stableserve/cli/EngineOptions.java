@@ -44,6 +44,12 @@ public final class EngineOptions {
       description = "vLLM max_num_batched_tokens (token budget per step).")
   Integer maxBatchedTokens;
 
+  /** Whether any engine option was given. */
+  public boolean given() {
+    return kvTokens != null || chunkTokens != null || stepSeconds != null || stepBase != null || stepPerToken != null
+        || stepPerKvToken != null || maxNumSeqs != null || maxBatchedTokens != null;
+  }
+
   /** What was given, each figure optional: the rest is observed. */
   public EngineSettings settings() {
     return new EngineSettings(kvTokens == null ? OptionalLong.empty() : OptionalLong.of(kvTokens),

@@ -18,7 +18,15 @@ import io.stableserve.solve.SequenceCapSearch;
 import io.stableserve.workload.ArrivalStatistics;
 import io.stableserve.workload.TokenMoments;
 import io.stableserve.workload.Workload;
+import io.stableserve.decide.Mix;
+import io.stableserve.decide.TtftSlo;
+import io.stableserve.settings.Defaults;
+import io.stableserve.settings.Durations;
+import io.stableserve.workload.Trace;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -29,7 +37,9 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code plan}: capacity of one replica and the replicas an arrival rate needs. */
 @Command(name = "plan", mixinStandardHelpOptions = true,
-    description = "Solve the stable region of one replica for a workload, and the replicas an arrival rate needs.")
+    description = {"Solve the stable region of one replica for a workload, and the replicas an arrival rate needs.",
+        "With --variant (repeated, one per GPU type): each variant's stable rate, and the cheapest mix of variants "
+            + "for the arrival rate, or per --window of a trace."})
 public final class PlanCommand implements Callable<Integer> {
 
   static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -60,10 +70,51 @@ public final class PlanCommand implements Callable<Integer> {
       description = "Also search the max_num_seqs that maximises the scheduler model's stable rate, with its gain.")
   boolean recommendEngine;
 
+  @Option(names = "--variant", paramLabel = "KEY=VALUE,...", converter = VariantOption.Converter.class,
+      description = {"A variant (a GPU type) the mix may use; repeat for each. Keys: name, cost (per replica-hour), "
+          + "min (default 0), max (default " + VariantOption.DEFAULT_MAX + "), engine (h100 or a100, the benchmark's), and the "
+          + "engine options without their dashes (kv-tokens, chunk-tokens, step-seconds, step-base, step-per-token, "
+          + "step-per-kv-token, max-num-seqs, max-batched-tokens).",
+          "e.g. --variant name=h100,engine=h100,cost=4.0,max=8 --variant name=a100,engine=a100,cost=1.8"})
+  List<VariantOption> variants = new ArrayList<>();
+
+  @Option(names = "--ttft-target", paramLabel = "S",
+      description = "With --variant: the mix also meets a TTFT SLO of S seconds at --ttft-percentile.")
+  Double ttftTarget;
+
+  @Option(names = "--ttft-percentile", paramLabel = "P", defaultValue = Defaults.TTFT_PERCENTILE,
+      description = "The SLO's TTFT percentile, in (0, 1) (default: ${DEFAULT-VALUE}).")
+  double ttftPercentile;
+
+  @Option(names = "--current", paramLabel = "NAME=N,...", split = ",",
+      description = "With --variant and a rate: the mix running now; prints whether to move to the cheapest, with the "
+          + "start-up cost against the saving over --horizon.")
+  Map<String, Integer> current;
+
+  @Option(names = "--window", paramLabel = "DURATION",
+      description = "With --variant and a --trace: the mix window by window (e.g. 10m), each decided from the one "
+          + "before with the hysteresis between mixes.")
+  String window;
+
+  @Option(names = "--startup-time", paramLabel = "DURATION", defaultValue = Defaults.REPLICA_STARTUP_TIME,
+      description = "With --variant: how long a new replica is paid for before it serves (default: ${DEFAULT-VALUE}).")
+  String startupTime;
+
+  @Option(names = "--horizon", paramLabel = "DURATION", defaultValue = Defaults.MIX_CHANGE_HORIZON,
+      description = "With --variant: a mix that is only cheaper is taken when it saves more over this horizon than "
+          + "its added replicas cost while they start (default: ${DEFAULT-VALUE}).")
+  String horizon;
+
   @Override
   public Integer call() throws Exception {
     double targetUtilization = targetUtilizationOption.value();
     Workload workload = workloadOptions.workload();
+    if (!variants.isEmpty()) {
+      return planMix(workload, targetUtilization);
+    }
+    if (ttftTarget != null || current != null || window != null) {
+      throw new IllegalArgumentException("--ttft-target, --current and --window plan a mix: give the variants with --variant");
+    }
     EngineConfig engine = engineOptions.engine();
     ModelKind kind = model.kind();
     Optional<Saturation> saturated = kind == ModelKind.SCHEDULER
@@ -111,6 +162,47 @@ public final class PlanCommand implements Callable<Integer> {
                 x.maxNumSeqs(), engine.maxNumSeqs().isPresent() ? " (now " + engine.maxNumSeqs().getAsInt() + ")" : "",
                 x.recommended().stableRate(), x.current().stableRate(), 100 * x.gain(), x.memoryBoundSequences()),
             () -> out.println("Engine          no max_num_seqs raises the stable rate by more than 2%"));
+      }
+    }
+    out.flush();
+    return 0;
+  }
+
+  private int planMix(Workload workload, double targetUtilization) throws Exception {
+    if (engineOptions.given()) {
+      throw new IllegalArgumentException("with --variant each variant names its engine: give the engine options inside "
+          + "--variant (e.g. kv-tokens=131072), not as --kv-tokens");
+    }
+    if (recommendEngine) {
+      throw new IllegalArgumentException("--recommend-engine works on one engine, not with --variant");
+    }
+    Optional<TtftSlo> slo = ttftTarget == null ? Optional.empty() : Optional.of(new TtftSlo(ttftTarget, ttftPercentile));
+    VariantPlan plan = new VariantPlan(workload, variants, model.kind(), new VariantPlan.Settings(targetUtilization, slo,
+        Durations.parse(startupTime, "--startup-time"), Durations.parse(horizon, "--horizon")));
+    PrintWriter out = spec.commandLine().getOut();
+    if (window != null) {
+      if (!(workload instanceof Trace trace)) {
+        throw new IllegalArgumentException("--window cuts a trace: give one with --trace");
+      }
+      if (current != null || arrivalRate != null) {
+        throw new IllegalArgumentException("--window takes each window's rate from the trace and starts from the first "
+            + "window's cheapest mix: drop --arrival-rate and --current");
+      }
+      double seconds = Durations.parse(window, "--window").toMillis() / 1000.0;
+      if (json) {
+        out.println(JSON.writeValueAsString(plan.windowsJson(trace, seconds)));
+      } else {
+        plan.printWindows(out, trace, seconds);
+      }
+    } else {
+      double lambda = Optional.ofNullable(arrivalRate)
+          .or(() -> workload.arrivals().map(ArrivalStatistics::ratePerSecond))
+          .orElseThrow(() -> new IllegalArgumentException("give --arrival-rate (or a trace) for the mix to hold"));
+      Optional<Mix> from = Optional.ofNullable(current).map(plan::mixOf);
+      if (json) {
+        out.println(JSON.writeValueAsString(plan.rateJson(lambda, from)));
+      } else {
+        plan.printRate(out, lambda, from);
       }
     }
     out.flush();

@@ -175,7 +175,7 @@ public final class ScalingPolicy {
     DecisionReason reason;
     StringBuilder why = new StringBuilder(slo.isPresent()
         ? String.format(Locale.ROOT, "λ̂ = %.3g req/s with μ̂ = %.3g req/s per replica (%s) needs %d for TTFT p%s ≤ %.3g s",
-            lambda, mu, capacity.bottleneck().description(), needed, percentileName(slo.get()), slo.get().targetSeconds())
+            lambda, mu, capacity.bottleneck().description(), needed, slo.get().percentileName(), slo.get().targetSeconds())
         : String.format(Locale.ROOT, "λ̂ = %.3g req/s at ρ = %.2f of μ̂ = %.3g req/s per replica (%s) needs %d",
             lambda, targetUtilization, mu, capacity.bottleneck().description(), needed));
     if (rise.isPresent() && count(lambdaUp, capacity, queueing) > needed) {
@@ -336,11 +336,6 @@ public final class ScalingPolicy {
 
   private static int atLeastOne(double replicas) {
     return Math.max(1, saturated(replicas));
-  }
-
-  static String percentileName(TtftSlo slo) {
-    double p = slo.percentile() * 100;
-    return p == Math.rint(p) ? String.valueOf((long) p) : String.valueOf(p);
   }
 
   /** ⌈rate / (ρ·μ)⌉, at least 1; saturates instead of overflowing (the bounds cap it anyway). */

@@ -28,4 +28,10 @@ public record TtftSlo(double targetSeconds, double percentile, double drainSecon
       throw new IllegalArgumentException("backlog drain time must be a positive number of seconds, got " + drainSeconds);
     }
   }
+
+  /** The percentile as a name reads it: 99 for 0.99, 99.9 for 0.999. */
+  public String percentileName() {
+    double p = percentile * 100;
+    return p == Math.rint(p) ? String.valueOf((long) p) : String.valueOf(p);
+  }
 }

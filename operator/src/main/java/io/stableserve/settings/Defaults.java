@@ -33,6 +33,11 @@ public final class Defaults {
   public static final String TTFT_PERCENTILE = "0.99";
   /** With an SLO, a backlog drains within this time of the replicas asked for serving. */
   public static final String TTFT_DRAIN_TIME = "30s";
+  /**
+   * A mix of variants that is only cheaper than the current one (the current one holds the load) is
+   * taken when its saving over this horizon exceeds what its added replicas cost while they start.
+   */
+  public static final String MIX_CHANGE_HORIZON = "30m";
   /** The fewest replicas. */
   public static final String MIN_REPLICAS = "1";
 
@@ -70,6 +75,10 @@ public final class Defaults {
 
   public static Duration replicaStartupTime() {
     return Durations.parse(REPLICA_STARTUP_TIME, "replicaStartupTime");
+  }
+
+  public static Duration mixChangeHorizon() {
+    return Durations.parse(MIX_CHANGE_HORIZON, "mixChangeHorizon");
   }
 
   public static Duration metricsTimeout() {

@@ -6,12 +6,15 @@ import io.stableserve.sim.metrics.VllmExposition;
 import io.stableserve.sim.metrics.VllmMetricsSnapshot;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 import org.apache.commons.math3.random.MersenneTwister;
 
 /**
- * N simulated vLLM replicas behind a router, fed by a {@link RequestSource} and advanced in
+ * N simulated vLLM replicas behind a router, of one engine or of several (a mixed fleet: {@link #Fleet(FleetSpec,
+ * RequestSource, Router, List, long)}), fed by a {@link RequestSource} and advanced in
  * simulated time. Replicas can be added (they serve after the start-up delay) and removed (they
  * drain: no new requests, the ones they hold run to completion). Requests that arrive while no
  * replica is ready wait at the router and go out, in order, as soon as one is.
@@ -50,21 +53,38 @@ public final class Fleet {
    * @param seed seeds each replica's step-time noise
    */
   public Fleet(FleetSpec spec, RequestSource source, Router router, int initialReplicas, long seed) {
-    if (initialReplicas < 0) {
-      throw new IllegalArgumentException("initial replicas must be >= 0, got " + initialReplicas);
-    }
+    this(spec, source, router, copies(spec.engine(), initialReplicas), seed);
+  }
+
+  /**
+   * A fleet of mixed engines (several GPU types serving one model): one ready replica per entry of
+   * {@code initialEngines}, in that order. The fleet's own engine ({@link FleetSpec#engine()}) is
+   * what {@link #scaleTo(int)} and {@link #addReplica()} start.
+   */
+  public Fleet(FleetSpec spec, RequestSource source, Router router, List<EngineSetup> initialEngines, long seed) {
     this.spec = spec;
     this.source = source;
     this.router = router;
     this.seed = seed;
-    for (int i = 0; i < initialReplicas; i++) {
-      create(0);
+    for (EngineSetup engine : initialEngines) {
+      create(0, engine);
     }
   }
 
+  private static List<EngineSetup> copies(EngineSetup engine, int replicas) {
+    if (replicas < 0) {
+      throw new IllegalArgumentException("initial replicas must be >= 0, got " + replicas);
+    }
+    return Collections.nCopies(replicas, engine);
+  }
+
   private Replica create(double readyAt) {
+    return create(readyAt, spec.engine());
+  }
+
+  private Replica create(double readyAt, EngineSetup setup) {
     int index = replicas.size();
-    Engine engine = new Engine(spec.engine(), new MersenneTwister(seed * 1_000_003L + index),
+    Engine engine = new Engine(setup, new MersenneTwister(seed * 1_000_003L + index),
         log.listenerFor(index), spec.maxModelLen());
     Replica r = new Replica("replica-" + index, index, engine, now, readyAt);
     replicas.add(r);
@@ -216,21 +236,39 @@ public final class Fleet {
    * are removed newest first, those still starting before those serving, which drain.
    */
   public synchronized void scaleTo(int desired) {
+    scale(desired, spec.engine(), r -> true);
+  }
+
+  /**
+   * As {@link #scaleTo(int)} for the replicas of one engine only (one variant of a mixed fleet):
+   * sets how many replicas running {@code engine} exist and are not draining; the others are left
+   * as they are.
+   */
+  public synchronized void scaleTo(EngineSetup engine, int desired) {
+    scale(desired, engine, r -> r.engine().spec().equals(engine));
+  }
+
+  private void scale(int desired, EngineSetup engine, Predicate<Replica> counted) {
     if (desired < 0) {
       throw new IllegalArgumentException("replica count must be >= 0, got " + desired);
     }
-    int current = desiredCount();
+    int current = desiredCount(counted);
     for (int i = current; i < desired; i++) {
-      create(now + spec.startupSeconds());
+      create(now + spec.startupSeconds(), engine);
     }
     for (int i = desired; i < current; i++) {
-      remove(newest(Replica.State.STARTING).or(() -> newest(Replica.State.READY)).orElseThrow());
+      remove(newest(Replica.State.STARTING, counted).or(() -> newest(Replica.State.READY, counted)).orElseThrow());
     }
   }
 
   /** Adds one replica; returns its name. */
   public synchronized String addReplica() {
     return create(now + spec.startupSeconds()).name();
+  }
+
+  /** Adds one replica running {@code engine}; returns its name. */
+  public synchronized String addReplica(EngineSetup engine) {
+    return create(now + spec.startupSeconds(), engine).name();
   }
 
   /** Removes the named replica: drops it if still starting, drains it if serving. */
@@ -243,9 +281,9 @@ public final class Fleet {
     remove(r);
   }
 
-  private Optional<Replica> newest(Replica.State state) {
+  private Optional<Replica> newest(Replica.State state, Predicate<Replica> among) {
     for (int i = replicas.size() - 1; i >= 0; i--) {
-      if (replicas.get(i).state() == state) {
+      if (replicas.get(i).state() == state && among.test(replicas.get(i))) {
         return Optional.of(replicas.get(i));
       }
     }
@@ -265,10 +303,10 @@ public final class Fleet {
     }
   }
 
-  private int desiredCount() {
+  private int desiredCount(Predicate<Replica> among) {
     int n = 0;
     for (Replica r : replicas) {
-      if (r.state() == Replica.State.STARTING || r.state() == Replica.State.READY) {
+      if ((r.state() == Replica.State.STARTING || r.state() == Replica.State.READY) && among.test(r)) {
         n++;
       }
     }

@@ -418,6 +418,19 @@ public final class TtftValidation {
     return all;
   }
 
+  /** The index of dispersion of a trace's arrivals, counted from its first arrival as {@link #dispersion(List)} counts a run's. */
+  public static double dispersion(double[] arrivalSeconds) {
+    double first = arrivalSeconds[0];
+    long[] bins = new long[(int) Math.floor((arrivalSeconds[arrivalSeconds.length - 1] - first) / DISPERSION_BIN_SECONDS)];
+    for (double t : arrivalSeconds) {
+      int bin = (int) ((t - first) / DISPERSION_BIN_SECONDS);
+      if (bin < bins.length) {
+        bins[bin]++;
+      }
+    }
+    return dispersion(List.of(new Measured(new double[0], new double[0], bins, bins.length * DISPERSION_BIN_SECONDS)));
+  }
+
   /**
    * The arrivals' index of dispersion as the estimator reads it: in each 5-minute window the
    * variance of the 10 counts of 30 s (denominator k − 1) over their mean, when the mean is at least

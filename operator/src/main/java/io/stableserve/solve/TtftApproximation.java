@@ -90,6 +90,43 @@ public final class TtftApproximation {
   }
 
   /**
+   * TTFT's p-quantile over a mix of replicas of different stable rates: {@code counts[v]} replicas
+   * of rate {@code rates[v]}, seconds; +∞ when λ reaches the mix's capacity Σ n_v·μ_v or the mix is
+   * empty.
+   *
+   * <p>The mix is read as N = Σ n_v servers of the capacity-weighted mean rate μ̄ = Σ n_v·μ_v / N,
+   * so that the capacity N·μ̄, the utilisation λ/(N·μ̄) and the spare capacity N·μ̄ − λ are the
+   * mix's own. Why that and not another reading: the wait tail's decay rate (the spare capacity
+   * over (c_a² + c_s²)/2) is the heavy-traffic limit of G/G/n, which depends on the servers only
+   * through their total rate, so it holds for servers of different rates as for equal ones; and
+   * least-outstanding routing loads every replica to the same utilisation (each takes a share of
+   * the arrivals in proportion to its rate, measured in the simulator: docs/variants.md), which is
+   * what Erlang's C assumes of equal servers. What is approximate is the chance of waiting: a
+   * pool of slower and faster servers is not N equal ones. With one variant it is exactly
+   * {@link #ttftQuantile}, and it falls (never rises) as any replica is added, which the mix solver
+   * relies on to stop its search.
+   */
+  public static double mixTtftQuantile(int[] counts, double[] rates, double lambda, double percentile, double arrivalScv,
+      double serviceScv, double factor, double prefillSeconds) {
+    if (counts.length != rates.length) {
+      throw new IllegalArgumentException("one count per rate: " + counts.length + " counts, " + rates.length + " rates");
+    }
+    int servers = 0;
+    double capacity = 0;
+    for (int v = 0; v < counts.length; v++) {
+      if (counts[v] < 0) {
+        throw new IllegalArgumentException("replica counts must be >= 0, got " + counts[v]);
+      }
+      servers += counts[v];
+      capacity += counts[v] * rates[v];
+    }
+    if (servers == 0) {
+      return Double.POSITIVE_INFINITY;
+    }
+    return ttftQuantile(servers, lambda, capacity / servers, percentile, arrivalScv, serviceScv, factor, prefillSeconds);
+  }
+
+  /**
    * The fewest replicas, from {@code from} up to {@code most}, whose TTFT p-quantile is at most
    * {@code targetSeconds}; {@code most + 1} when none up to {@code most} does.
    */

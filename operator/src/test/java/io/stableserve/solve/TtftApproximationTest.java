@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import java.util.Arrays;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /** Erlang C, the wait quantile's closed forms, and the replica search of the TTFT approximation. */
@@ -118,5 +120,38 @@ class TtftApproximationTest {
     assertThatThrownBy(() -> TtftApproximation.waitQuantile(1, 1, 2, 0.9, 1, 1, 0)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> TtftApproximation.ttftQuantile(1, 1, 2, 0.9, 1, 1, 1, -0.1))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void overOneVariantTheMixQuantileIsTheReplicasQuantile() {
+    for (int n = 1; n <= 6; n++) {
+      for (double load : new double[] {0.3, 0.7, 0.95}) {
+        double mu = 2.7;
+        double lambda = load * n * mu;
+        assertThat(TtftApproximation.mixTtftQuantile(new int[] {n, 0}, new double[] {mu, 9}, lambda, 0.99, 2, 1, 1.3, 0.1))
+            .isCloseTo(TtftApproximation.ttftQuantile(n, lambda, mu, 0.99, 2, 1, 1.3, 0.1), within(1e-12));
+      }
+    }
+  }
+
+  @Test
+  void overAMixTheQuantileFallsAsAnyReplicaIsAddedAndIsUnboundedAtCapacity() {
+    double[] rates = {8, 3, 1.5};
+    Random random = new Random(5);
+    for (int trial = 0; trial < 2000; trial++) {
+      int[] counts = {random.nextInt(4), random.nextInt(4), random.nextInt(4)};
+      double lambda = 30 * random.nextDouble();
+      double scv = 1 + 3 * random.nextDouble();
+      double before = TtftApproximation.mixTtftQuantile(counts, rates, lambda, 0.9, scv, 1, 1, 0.05);
+      int v = random.nextInt(3);
+      counts[v]++;
+      double after = TtftApproximation.mixTtftQuantile(counts, rates, lambda, 0.9, scv, 1, 1, 0.05);
+      if (Double.isFinite(before)) {
+        assertThat(after).as("%s after adding one of %d at λ %s", Arrays.toString(counts), v, lambda)
+            .isLessThanOrEqualTo(before + 1e-12);
+      }
+    }
+    assertThat(TtftApproximation.mixTtftQuantile(new int[] {1, 2}, new double[] {8, 3}, 14, 0.9, 1, 1, 1, 0)).isInfinite();
+    assertThat(TtftApproximation.mixTtftQuantile(new int[] {0, 0}, new double[] {8, 3}, 1, 0.9, 1, 1, 1, 0)).isInfinite();
   }
 }
