@@ -160,7 +160,8 @@ final class InstalledBundle {
         """.formatted(group, kind, plural, version);
   }
 
-  private static void apply(KubernetesClient admin, String yaml) {
+  /** Creates or updates (client-side, as the README's kubectl apply) the objects of the YAML. */
+  static void apply(KubernetesClient admin, String yaml) {
     for (HasMetadata object : admin.load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8))).items()) {
       admin.resource(object).createOr(NonDeletingOperation::update);
     }
