@@ -78,21 +78,7 @@ final class SimulatedService implements AutoCloseable {
    * left by an earlier run is deleted first, so that its status does not come along.
    */
   static SimulatedService start(KubernetesClient admin, String namespace, String name, double rate, Duration scaleDownWindow) {
-    InstalledBundle.apply(admin, """
-        apiVersion: v1
-        kind: Namespace
-        metadata: {name: %1$s}
-        ---
-        apiVersion: apps/v1
-        kind: Deployment
-        metadata: {name: %2$s, namespace: %1$s}
-        spec:
-          replicas: 1
-          selector: {matchLabels: {app: %2$s}}
-          template:
-            metadata: {labels: {app: %2$s}}
-            spec: {containers: [{name: vllm, image: vllm/vllm-openai:v0.11.0}]}
-        """.formatted(namespace, name));
+    InstalledBundle.apply(admin, InstalledBundle.namespaceAndDeployment(namespace, name));
     admin.resources(InferenceService.class).inNamespace(namespace).withName(name).withTimeout(30, TimeUnit.SECONDS).delete();
     PrometheusServer prometheus = PrometheusServer.start();
     try {
