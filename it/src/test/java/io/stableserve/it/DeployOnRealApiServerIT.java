@@ -136,6 +136,9 @@ class DeployOnRealApiServerIT {
       Instant stopped = Instant.now();
       assertThat(operator.process().stop(grace)).as("exited within %s of SIGTERM\n%s", grace, operator.tail()).isTrue();
       assertThat(Duration.between(stopped, Instant.now())).isLessThan(Duration.ofSeconds(10));
+    } finally {
+      // the SDK does not release the Lease when it stops: the next test's operator would wait for it to expire
+      admin.leases().inNamespace(InstalledBundle.SYSTEM).withName("stableserve-operator").delete();
     }
   }
 
