@@ -85,7 +85,8 @@ class LeaderElectionOnRealApiServerIT {
           .as("requests of the leader that RBAC refused").isEmpty();
 
       // 3. The leader is killed; the standby takes the Lease when it expires.
-      int transitions = transitions(admin);
+      Lease held = admin.leases().inNamespace(InstalledBundle.SYSTEM).withName(LEASE).get();
+      int transitions = held.getSpec().getLeaseTransitions() == null ? 0 : held.getSpec().getLeaseTransitions();
       Instant killed = Instant.now();
       leader.process().kill();
       Lease taken = awaitLease(admin, standby.identity()::equals, LEASE_DURATION.multipliedBy(5), standby);
@@ -93,6 +94,8 @@ class LeaderElectionOnRealApiServerIT {
       System.out.printf(Locale.ROOT, "%s took the Lease %.1f s after %s was killed%n", standby.identity(),
           failover.toMillis() / 1000.0, leader.identity());
       assertThat(taken.getSpec().getLeaseTransitions()).as("a new holder is a transition").isEqualTo(transitions + 1);
+      assertThat(taken.getSpec().getAcquireTime().toInstant()).as("taken once the dead leader's last renewal expired")
+          .isAfterOrEqualTo(held.getSpec().getRenewTime().toInstant().plus(LEASE_DURATION));
       assertThat(standby.isAlive()).as(standby.tail()).isTrue();
 
       // 4. The load rises again: the new leader scales.
@@ -123,11 +126,6 @@ class LeaderElectionOnRealApiServerIT {
   private static String holder(KubernetesClient admin) {
     Lease lease = admin.leases().inNamespace(InstalledBundle.SYSTEM).withName(LEASE).get();
     return lease == null || lease.getSpec().getHolderIdentity() == null ? "" : lease.getSpec().getHolderIdentity();
-  }
-
-  private static int transitions(KubernetesClient admin) {
-    Integer n = admin.leases().inNamespace(InstalledBundle.SYSTEM).withName(LEASE).get().getSpec().getLeaseTransitions();
-    return n == null ? 0 : n;
   }
 
   private static Lease awaitLease(KubernetesClient admin, Predicate<String> holder, Duration timeout, OperatorCommand... operators)
