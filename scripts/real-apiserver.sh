@@ -3,7 +3,8 @@
 # test suite in it/ (./mvnw -B -Pit verify -pl it -am).
 #
 #   scripts/real-apiserver.sh start [crd|kube|both]   build once (cached), start etcd and the server(s)
-#   scripts/real-apiserver.sh build [crd|kube|both]   build only
+#   scripts/real-apiserver.sh build [crd|kube|both|kubectl]   build only
+#   scripts/real-apiserver.sh kubectl                 print the path of a kubectl that runs (see below)
 #   scripts/real-apiserver.sh stop                    stop what start started (by PID file)
 #   scripts/real-apiserver.sh status
 #
@@ -13,6 +14,9 @@
 # kube  kube-apiserver v1.20.2 built from bookworm's kubernetes source package with bookworm's Go
 #       1.19: built-in kinds (Deployments and /scale), RBAC, CRDs, status, printer columns, watch.
 #       No CEL: it drops x-kubernetes-validations from a CRD without a word. No controller-manager.
+#
+# kubectl: STABLESERVE_KUBECTL if set, else the kubectl on PATH if `kubectl version --client` runs,
+#       else kubectl v1.20.2 built (once, cached) from the same kubernetes source package as kube-apiserver.
 #
 # start prints the run folder and writes in it:
 #   crd.kubeconfig            administrator of the CRD server
@@ -38,6 +42,7 @@ KUBE_SOURCE=${KUBE_SOURCE_VERSION:-1.20.5+really1.20.2-1.1+deb12u1}
 CRD_MAIN=$HERE/real-apiserver/apiextensions-apiserver
 CRD_BIN=$CACHE/bin/apiextensions-apiserver
 KUBE_BIN=$CACHE/bin/kube-apiserver
+KUBECTL_BIN=$CACHE/bin/kubectl
 OPERATOR_NAMESPACE=stableserve-system
 OPERATOR_ACCOUNT=stableserve-operator
 NICE=(nice -n 19)
@@ -177,8 +182,17 @@ build_crd() {
 }
 
 build_kube() {
-  [ -x "$KUBE_BIN" ] && return 0
-  local b=$CACHE/build-kube t0=$SECONDS
+  build_from_kube_source kube-apiserver
+}
+
+build_kubectl() {
+  build_from_kube_source kubectl
+}
+
+build_from_kube_source() {  # command: cmd/COMMAND of bookworm's kubernetes 1.20.2, into the cache's bin
+  local name=$1 bin=$CACHE/bin/$1
+  [ -x "$bin" ] && return 0
+  local b=$CACHE/build-$name t0=$SECONDS
   ensure_installed golang-1.19-go make rsync
   papt_update
   rm -rf "$b"; mkdir -p "$b/src" "$b/fix" "$CACHE/bin"
@@ -197,17 +211,36 @@ build_kube() {
     find "$b/fix/root/usr/share/gocode/src/$pkg" -maxdepth 1 -type f \( -name '*.go' -o -name '*.s' \) \
       ! -name '*_test.go' -exec cp {} "$b/src/vendor/$pkg/" \;
   done
-  log "building kube-apiserver v1.20.2 with Go 1.19"
+  log "building $name v1.20.2 with Go 1.19"
   local arch
   arch=$(dpkg --print-architecture)
   ( cd "$b/src"
     export HOME=$b PATH=/usr/lib/go-1.19/bin:$PATH GOPROXY=off GOFLAGS=-mod=vendor GOTOOLCHAIN=local \
            CGO_ENABLED=0 GOCACHE=$b/gocache KUBE_BUILD_PLATFORMS=linux/$arch
-    "${NICE[@]}" make WHAT=cmd/kube-apiserver >&2 ) || die "make of kube-apiserver failed (see above)"
-  cp "$b/src/_output/bin/kube-apiserver" "$KUBE_BIN.tmp" && mv "$KUBE_BIN.tmp" "$KUBE_BIN"
-  echo v1.20.2 > "$KUBE_BIN.version"
-  log "kube-apiserver v1.20.2 built in $((SECONDS - t0)) s, $(du -cm "$b"/kubernetes_* "$b/fix"/*.deb | tail -1 | cut -f1) MB downloaded besides Go 1.19"
+    "${NICE[@]}" make WHAT="cmd/$name" >&2 ) || die "make of $name failed (see above)"
+  cp "$b/src/_output/bin/$name" "$bin.tmp" && mv "$bin.tmp" "$bin"
+  echo v1.20.2 > "$bin.version"
+  log "$name v1.20.2 built in $((SECONDS - t0)) s, $(du -cm "$b"/kubernetes_* "$b/fix"/*.deb | tail -1 | cut -f1) MB downloaded besides Go 1.19"
   [ "$KEEP" = 1 ] || rm -rf "$b"
+}
+
+kubectl_path() {
+  local k
+  if [ -n "${STABLESERVE_KUBECTL:-}" ]; then
+    "$STABLESERVE_KUBECTL" version --client >/dev/null 2>&1 \
+      || die "STABLESERVE_KUBECTL=$STABLESERVE_KUBECTL does not run (kubectl version --client failed)"
+    echo "$STABLESERVE_KUBECTL"
+    return
+  fi
+  if k=$(command -v kubectl) && "$k" version --client >/dev/null 2>&1; then
+    echo "$k"
+    return
+  fi
+  log "no kubectl on PATH that runs; building kubectl v1.20.2 from the kubernetes source package"
+  ensure_installed ca-certificates
+  build_kubectl
+  "$KUBECTL_BIN" version --client >/dev/null 2>&1 || die "the kubectl built at $KUBECTL_BIN does not run"
+  echo "$KUBECTL_BIN"
 }
 
 # ------------------------------------------------------------------ running
@@ -386,8 +419,15 @@ build() {
 
 case ${1:-} in
   build)
-    f=$(flavour "${2:-}")
-    build "$f"
+    if [ "${2:-}" = kubectl ]; then
+      build_kubectl
+    else
+      f=$(flavour "${2:-}")
+      build "$f"
+    fi
+    ;;
+  kubectl)
+    kubectl_path
     ;;
   start)
     f=$(flavour "${2:-}")
@@ -409,7 +449,7 @@ case ${1:-} in
     ls "$RUN"/*.kubeconfig 2>/dev/null || true
     ;;
   *)
-    sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//' >&2
     exit 2
     ;;
 esac

@@ -12,12 +12,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The operator as it runs in production: {@code java -jar stableserve.jar run} in its own process,
- * with {@code KUBECONFIG} pointing at the closed loop's cluster and no leader election (one
+ * with {@code KUBECONFIG} pointing at the cluster; for the closed loop with no leader election (one
  * replica). Its output goes to a log file; {@link #start} returns once {@code /readyz} answers 200.
  */
 public final class OperatorJar implements AutoCloseable {
@@ -44,16 +46,28 @@ public final class OperatorJar implements AutoCloseable {
     return jar;
   }
 
+  /** One replica: {@code run --no-leader-election}. */
   public static OperatorJar start(Path jar, Path kubeconfig, Path log) {
+    return start(jar, kubeconfig, log, List.of(), Map.of(), List.of("--no-leader-election"));
+  }
+
+  /**
+   * {@code run} with these arguments besides the ports, the JVM options before {@code -jar} and
+   * these environment variables besides {@code KUBECONFIG}.
+   */
+  public static OperatorJar start(Path jar, Path kubeconfig, Path log, List<String> jvmOptions, Map<String, String> environment,
+      List<String> runArguments) {
     try {
       int metricsPort = freePort();
       int healthPort = freePort();
-      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-      ProcessBuilder builder = new ProcessBuilder(List.of(java, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-          "-jar", jar.toString(), "run", "--no-leader-election",
-          "--metrics-port=" + metricsPort, "--health-port=" + healthPort))
-          .redirectErrorStream(true)
-          .redirectOutput(log.toFile());
+      List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+          "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+      command.addAll(jvmOptions);
+      command.addAll(List.of("-jar", jar.toString(), "run"));
+      command.addAll(runArguments);
+      command.addAll(List.of("--metrics-port=" + metricsPort, "--health-port=" + healthPort));
+      ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+      builder.environment().putAll(environment);
       builder.environment().put("KUBECONFIG", kubeconfig.toString());
       Process process = builder.start();
       OperatorJar operator = new OperatorJar(process, log, metricsPort);
@@ -101,6 +115,23 @@ public final class OperatorJar implements AutoCloseable {
     }
   }
 
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** SIGKILL, as a crash or a lost node ends it: no shutdown hook runs. */
+  public void kill() {
+    process.destroyForcibly();
+    try {
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("the operator still runs 30 s after SIGKILL");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   public Path log() {
     return log;
   }
@@ -129,17 +160,29 @@ public final class OperatorJar implements AutoCloseable {
     }
   }
 
-  @Override
-  public void close() {
+  /** SIGTERM, as the kubelet stops a pod; whether it exited within the grace period (else SIGKILL). */
+  public boolean stop(Duration grace) {
     process.destroy();
     try {
-      if (!process.waitFor(10, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        process.waitFor(5, TimeUnit.SECONDS);
+      if (process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+        return true;
       }
+      process.destroyForcibly();
+      process.waitFor(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       process.destroyForcibly();
     }
+    return false;
+  }
+
+  /** The exit code, or null while it runs. */
+  public Integer exitCode() {
+    return process.isAlive() ? null : process.exitValue();
+  }
+
+  @Override
+  public void close() {
+    stop(Duration.ofSeconds(10));
   }
 }

@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceColumnDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionCondition;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.FieldValidateable.Validation;
@@ -20,6 +21,7 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.http.HttpResponse;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.stableserve.it.ApiError;
+import io.stableserve.it.Kubectl;
 import io.stableserve.it.RealApiServers;
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,8 +30,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -340,6 +344,22 @@ class CrdOnRealApiServerIT {
           .containsEntry("Replicas", 3).containsEntry("Desired", 4).containsEntry("Arrivals/s", 5.5)
           .containsEntry("Stable/s/Replica", 2.25).containsEntry("Utilization", 0.71)
           .containsEntry("Bottleneck", "Memory").containsEntry("Stable", "True");
+
+      // kubectl get: the columns of priority 0; -o wide adds Mode (priority 1) in its place.
+      Kubectl.requireNewerThanV120("kubectl get on apiextensions-apiserver");
+      List<String> byDefault = new ArrayList<>(List.of("Name"));
+      committed.getSpec().getVersions().get(0).getAdditionalPrinterColumns().stream()
+          .filter(c -> c.getPriority() == null || c.getPriority() == 0)
+          .map(CustomResourceColumnDefinition::getName).forEach(byDefault::add);
+      Map<String, String> printed = kubectlRow(name);
+      assertThat(printed.keySet()).containsExactlyElementsOf(byDefault.stream().map(c -> c.toUpperCase(Locale.ROOT)).toList());
+      Map<String, String> wide = kubectlRow(name, "-o", "wide");
+      assertThat(wide.keySet()).containsExactlyElementsOf(declared.stream().map(c -> c.toUpperCase(Locale.ROOT)).toList());
+      assertThat(wide).containsEntry("NAME", name).containsEntry("TARGET", "llama").containsEntry("MODE", "Enforce")
+          .containsEntry("REPLICAS", "3").containsEntry("DESIRED", "4").containsEntry("ARRIVALS/S", "5.5")
+          .containsEntry("STABLE/S/REPLICA", "2.25").containsEntry("UTILIZATION", "0.71")
+          .containsEntry("BOTTLENECK", "Memory").containsEntry("STABLE", "True");
+      assertThat(wide.get("AGE")).matches("\\d+[smh]");
     } finally {
       client.resource(created).delete();
     }
@@ -363,7 +383,60 @@ class CrdOnRealApiServerIT {
     assertThat(replicas.at("/description").asText()).isEqualTo(description);
   }
 
+  @Test
+  void kubectlExplainPrintsTheCrdsDescriptions() throws Exception {
+    JSONSchemaProps replicas = committed.getSpec().getVersions().get(0).getSchema().getOpenAPIV3Schema()
+        .getProperties().get("spec").getProperties().get("replicas");
+    Kubectl.requireNewerThanV120("kubectl explain on apiextensions-apiserver");
+    Kubectl.Result explain = null;
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    // the server publishes a new CRD's schema a moment after it is Established
+    while (System.nanoTime() < deadline && (explain == null || explain.exitCode() != 0)) {
+      explain = Kubectl.run("crd.kubeconfig", "explain", "inferenceservices.spec.replicas");
+      if (explain.exitCode() != 0) {
+        Thread.sleep(500);
+      }
+    }
+    String text = words(explain.ok());
+    // kubectl 1.20 writes VERSION: stableserve.io/v1alpha1 and RESOURCE:, later ones GROUP, VERSION and FIELD:
+    assertThat(text).contains("KIND: InferenceService", "v1alpha1", "replicas <Object>")
+        .contains(words(replicas.getDescription()))
+        .contains("max <integer> -required- " + words(replicas.getProperties().get("max").getDescription()))
+        .contains("min <integer> " + words(replicas.getProperties().get("min").getDescription()));
+  }
+
   // ---------------------------------------------------------------- helpers
+
+  /** Runs of whitespace as one space: kubectl explain wraps and indents descriptions. */
+  private static String words(String text) {
+    return text.strip().replaceAll("\\s+", " ");
+  }
+
+  /**
+   * {@code kubectl get inferenceservices NAME} in the test's namespace: its header's columns and the
+   * row's cells, cut where each header column starts, as kubectl aligns them.
+   */
+  private static Map<String, String> kubectlRow(String name, String... options) {
+    List<String> args = new ArrayList<>(List.of("get", "inferenceservices.stableserve.io", name, "-n", NAMESPACE));
+    args.addAll(List.of(options));
+    List<String> lines = Kubectl.run("crd.kubeconfig", args.toArray(String[]::new)).ok().lines().toList();
+    assertThat(lines).as("kubectl get: a header and one row").hasSize(2);
+    Matcher column = Pattern.compile("\\S+").matcher(lines.get(0));
+    List<int[]> spans = new ArrayList<>();
+    List<String> names = new ArrayList<>();
+    while (column.find()) {
+      names.add(column.group());
+      spans.add(new int[] {column.start(), column.end()});
+    }
+    Map<String, String> row = new LinkedHashMap<>();
+    String cells = lines.get(1);
+    for (int i = 0; i < names.size(); i++) {
+      int from = Math.min(spans.get(i)[0], cells.length());
+      int to = i + 1 < names.size() ? Math.min(spans.get(i + 1)[0], cells.length()) : cells.length();
+      row.put(names.get(i), cells.substring(from, to).strip());
+    }
+    return row;
+  }
 
   /** The table's wording of one error, in the server's: the field it names and a part of its message. */
   record Expected(String field, String message) {

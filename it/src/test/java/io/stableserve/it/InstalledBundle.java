@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
@@ -22,8 +23,8 @@ import java.util.stream.Stream;
 
 /**
  * kube-apiserver with deploy/install.yaml, every sample of deploy/samples and a few more scale
- * targets, installed once per JVM. v1.20 cannot hold all of the bundle: the CRD goes without its
- * CEL rules and the PodDisruptionBudget (policy/v1, from 1.21) is left out.
+ * targets, installed once per JVM. v1.20 cannot hold all of the bundle ({@link #forV120}): the CRD
+ * goes without its CEL rules and the PodDisruptionBudget (policy/v1, from 1.21) is left out.
  */
 final class InstalledBundle {
 
@@ -52,7 +53,7 @@ final class InstalledBundle {
     return load(admin(), file);
   }
 
-  private static List<HasMetadata> load(KubernetesClient client, Path file) {
+  static List<HasMetadata> load(KubernetesClient client, Path file) {
     try (InputStream in = Files.newInputStream(file)) {
       return client.load(in).items();
     } catch (IOException e) {
@@ -60,14 +61,20 @@ final class InstalledBundle {
     }
   }
 
+  /**
+   * The bundle less what v1.20 cannot hold: the CRD's CEL rules ({@code x-kubernetes-validations},
+   * in the API from 1.23; v1.20's OpenAPI has no such field, so kubectl refuses the CRD as it is) and the
+   * PodDisruptionBudget ({@code policy/v1}, from 1.21; v1.20 serves policy/v1beta1 only).
+   */
+  static List<HasMetadata> forV120(List<HasMetadata> bundle) {
+    return bundle.stream()
+        .filter(o -> !o.getApiVersion().equals("policy/v1"))
+        .map(o -> o instanceof CustomResourceDefinition crd ? withoutCelRules(crd) : o)
+        .toList();
+  }
+
   private static void install(KubernetesClient admin) {
-    for (HasMetadata object : load(admin, RealApiServers.ROOT.resolve("deploy/install.yaml"))) {
-      if (object.getApiVersion().equals("policy/v1")) {
-        continue;
-      }
-      if (object instanceof CustomResourceDefinition crd) {
-        object = withoutCelRules(crd);
-      }
+    for (HasMetadata object : forV120(load(admin, RealApiServers.ROOT.resolve("deploy/install.yaml")))) {
       admin.resource(object).fieldManager("stableserve-it").forceConflicts().serverSideApply();
     }
     // the kinds the operator may scale besides Deployments, and KEDA's ScaledObject
@@ -92,6 +99,10 @@ final class InstalledBundle {
     // that omits key field protocol"), a bug of that version.
     for (Path sample : samples) {
       for (HasMetadata object : load(admin, sample)) {
+        // on servers already running: v1.20 refuses an update of a Service without the clusterIP it assigned
+        if (object instanceof Service && admin.resource(object).get() != null) {
+          continue;
+        }
         admin.resource(object).createOr(NonDeletingOperation::update);
       }
     }
@@ -122,7 +133,7 @@ final class InstalledBundle {
         """);
   }
 
-  private static CustomResourceDefinition withoutCelRules(CustomResourceDefinition crd) {
+  static CustomResourceDefinition withoutCelRules(CustomResourceDefinition crd) {
     JsonNode tree = JSON.valueToTree(crd);
     strip(tree);
     return JSON.convertValue(tree, CustomResourceDefinition.class);
@@ -160,7 +171,27 @@ final class InstalledBundle {
         """.formatted(group, kind, plural, version);
   }
 
-  private static void apply(KubernetesClient admin, String yaml) {
+  /** A namespace and in it a Deployment of one vLLM replica (which no controller-manager starts), as YAML. */
+  static String namespaceAndDeployment(String namespace, String name) {
+    return """
+        apiVersion: v1
+        kind: Namespace
+        metadata: {name: %1$s}
+        ---
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: %2$s, namespace: %1$s}
+        spec:
+          replicas: 1
+          selector: {matchLabels: {app: %2$s}}
+          template:
+            metadata: {labels: {app: %2$s}}
+            spec: {containers: [{name: vllm, image: vllm/vllm-openai:v0.11.0}]}
+        """.formatted(namespace, name);
+  }
+
+  /** Creates or updates (client-side, as the README's kubectl apply) the objects of the YAML. */
+  static void apply(KubernetesClient admin, String yaml) {
     for (HasMetadata object : admin.load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8))).items()) {
       admin.resource(object).createOr(NonDeletingOperation::update);
     }

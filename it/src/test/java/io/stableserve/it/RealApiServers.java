@@ -43,6 +43,7 @@ public final class RealApiServers {
 
   private static final Set<Flavour> STARTED = EnumSet.noneOf(Flavour.class);
   private static Boolean stopAtExit;
+  private static Path kubectl;
 
   private RealApiServers() {}
 
@@ -78,6 +79,18 @@ public final class RealApiServers {
     } catch (IOException e) {
       throw new UncheckedIOException("no kubeconfig " + RUN.resolve(kubeconfig), e);
     }
+  }
+
+  /**
+   * A kubectl that runs: the script's choice (the one on PATH, else v1.20.2 built once from the
+   * kubernetes source package); fails with the script's message when there is none.
+   */
+  public static synchronized Path kubectl() {
+    if (kubectl == null) {
+      List<String> lines = script(List.of("kubectl")).lines().filter(l -> !l.isBlank()).toList();
+      kubectl = Path.of(lines.get(lines.size() - 1));
+    }
+    return kubectl;
   }
 
   /** Builds (once per machine) and starts the server, with etcd, unless this JVM already did. */
