@@ -77,11 +77,20 @@ public record VariantOption(String name, double costPerHour, int min, int max, E
     } else {
       engine = options.engine();
     }
-    int min = fields.containsKey("min") ? Integer.parseInt(fields.get("min")) : 0;
-    int max = fields.containsKey("max") ? Integer.parseInt(fields.get("max")) : Math.max(min, DEFAULT_MAX);
-    VariantOption option = new VariantOption(name, Double.parseDouble(cost), min, max, engine);
+    int min = fields.containsKey("min") ? number(name, "min", fields.get("min"), Integer::parseInt) : 0;
+    int max = fields.containsKey("max") ? number(name, "max", fields.get("max"), Integer::parseInt) : Math.max(min, DEFAULT_MAX);
+    VariantOption option = new VariantOption(name, number(name, "cost", cost, Double::parseDouble), min, max, engine);
     option.variant(1); // checks the cost and the bounds now, with the variant's message
     return option;
+  }
+
+  private static <T> T number(String variant, String key, String text, java.util.function.Function<String, T> parse) {
+    try {
+      return parse.apply(text);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("variant " + variant + ": " + key + "=" + text + " is not a number; "
+          + (key.equals("cost") ? "cost is the cost per replica-hour, e.g. cost=4.0" : key + " is a whole count of replicas, e.g. " + key + "=2"));
+    }
   }
 
   /** For picocli: a wrong variant is a usage error, with the reason. */

@@ -115,6 +115,12 @@ class PlanVariantsTest {
     r = run(plan("--variant", "name=h100,engine=h100,cost=-1", "--arrival-rate", "1"));
     assertThat(r.err()).contains("cost per replica-hour must be a finite number >= 0");
 
+    r = run(plan("--variant", "name=h100,engine=h100,cost=4,max=two", "--arrival-rate", "1"));
+    assertThat(r.err()).contains("variant h100: max=two is not a number; max is a whole count of replicas");
+
+    r = run(plan("--variant", "name=h100,engine=h100,cost=four", "--arrival-rate", "1"));
+    assertThat(r.err()).contains("variant h100: cost=four is not a number; cost is the cost per replica-hour");
+
     r = run(plan("--variant", H100, "--window", "10m"));
     assertThat(r.err()).contains("--window cuts a trace");
   }
