@@ -43,12 +43,14 @@ public final class Cluster implements AutoCloseable {
   private static final Logger MOCK_LOG = Logger.getLogger("io.fabric8.mockwebserver");
 
   private final Runnable stopServer;
+  private final String url;
   private final KubernetesClient client;
   private final Path kubeconfig;
   private final Path repository;
 
-  private Cluster(Runnable stopServer, KubernetesClient client, Path kubeconfig, Path repository) {
+  private Cluster(Runnable stopServer, String url, KubernetesClient client, Path kubeconfig, Path repository) {
     this.stopServer = stopServer;
+    this.url = url;
     this.client = client;
     this.kubeconfig = kubeconfig;
     this.repository = repository;
@@ -66,7 +68,7 @@ public final class Cluster implements AutoCloseable {
   private static Cluster startReal(Path repository) {
     KubernetesClient admin = RealApiServers.kubeAdmin();
     BundleForV120.install(admin, repository);
-    return new Cluster(() -> {}, admin, RealApiServers.file("kube-operator.kubeconfig"), repository);
+    return new Cluster(() -> {}, admin.getMasterUrl().toString(), admin, RealApiServers.file("kube-operator.kubeconfig"), repository);
   }
 
   /** Starts the mock API server, applies the CRD and writes a kubeconfig for it into {@code workDir}. */
@@ -98,7 +100,7 @@ public final class Cluster implements AutoCloseable {
           "  user:",
           "    token: closed-loop",
           ""));
-      Cluster cluster = new Cluster(server::destroy, client, kubeconfig, repository);
+      Cluster cluster = new Cluster(server::destroy, "http://127.0.0.1:" + server.getPort(), client, kubeconfig, repository);
       cluster.apply(repository.resolve("crds/inferenceservices.stableserve.io-v1.yml"));
       return cluster;
     } catch (IOException e) {
@@ -154,7 +156,7 @@ public final class Cluster implements AutoCloseable {
   }
 
   public String url() {
-    return client.getMasterUrl().toString();
+    return url;
   }
 
   @Override
