@@ -7,6 +7,8 @@ import io.stableserve.sim.StabilityModels;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
+import io.fabric8.kubernetes.client.dsl.Resource;
 import io.stableserve.api.Behavior;
 import io.stableserve.api.EngineSpec;
 import io.stableserve.api.InferenceService;
@@ -25,6 +27,8 @@ import io.stableserve.testing.PrometheusServer;
 import io.stableserve.workload.IndependentLengths;
 import io.stableserve.workload.LengthDistribution;
 import io.stableserve.workload.Workload;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,9 +36,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
- * The whole system on loopback: the cluster (API server mock with the CRD), a real Prometheus
+ * The whole system on loopback: the cluster (API server mock, or kube-apiserver, with the CRD), a real Prometheus
  * scraping every second with file-based discovery, the operator process ({@code stableserve.jar
  * run}), and one simulated vLLM Deployment per service that follows the replica count the operator
  * writes. Each service lives in its own namespace, so scenarios can share one Prometheus and one
@@ -84,11 +89,21 @@ public final class ClosedLoop implements AutoCloseable {
     this.operator = operator;
   }
 
-  /** Starts the cluster, Prometheus and the operator; {@code workDir} gets the kubeconfig and the operator's log. */
+  /** Starts the loop on the API server mock. */
   public static ClosedLoop start(Path workDir) {
+    return start(workDir, Cluster.ApiServer.MOCK);
+  }
+
+  /** Starts the cluster, Prometheus and the operator; {@code workDir} gets the kubeconfig and the operator's log. */
+  public static ClosedLoop start(Path workDir, Cluster.ApiServer apiServer) {
     Path repository = repositoryRoot();
     Path jar = OperatorJar.jar(repository);
-    Cluster cluster = Cluster.start(repository, workDir);
+    try {
+      Files.createDirectories(workDir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create " + workDir, e);
+    }
+    Cluster cluster = Cluster.start(apiServer, repository, workDir);
     PrometheusServer prometheus = null;
     try {
       prometheus = PrometheusServer.start();
@@ -134,11 +149,12 @@ public final class ClosedLoop implements AutoCloseable {
 
   private Served deploy(String namespace, Mode mode, double rate, Workload workload, long seed, EngineConfig engine,
       Optional<TtftObjective> slo) {
+    // create or update: a real API server started before this loop may hold them from an earlier run
     cluster.client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata()
-        .build()).create();
+        .build()).createOr(NonDeletingOperation::update);
     Deployment d = cluster.sampleDeployment(namespace);
     d.getSpec().setReplicas(1);
-    cluster.client().resource(d).create();
+    cluster.client().resource(d).createOr(NonDeletingOperation::update);
     String name = d.getMetadata().getName();
     SimulatedDeployment fleet = new SimulatedDeployment(cluster.client(), namespace, name, MODEL_NAME, engine,
         STARTUP_SECONDS, rate, workload, seed, 1.0, list -> {
@@ -150,6 +166,10 @@ public final class ClosedLoop implements AutoCloseable {
     }
     InferenceService service = service(namespace, mode, engine);
     slo.ifPresent(o -> service.getSpec().setSlo(new SloSpec(o)));
+    Resource<InferenceService> earlier = cluster.client().resource(service);
+    if (earlier.get() != null) {
+      earlier.withTimeout(30, TimeUnit.SECONDS).delete();  // so that its status does not come along
+    }
     cluster.client().resource(service).create();
     return new Served(this, namespace, service.getMetadata().getName(), fleet);
   }

@@ -20,25 +20,55 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The cluster of the closed loop: Fabric8's API server mock in CRUD mode on loopback (no real API
- * server can be installed on the machines this runs on), with the InferenceService CRD from
- * {@code crds/} applied, and a kubeconfig file that points at it for the operator process.
+ * The cluster of the closed loop, with the InferenceService CRD applied and a kubeconfig file for the
+ * operator process: Fabric8's API server mock in CRUD mode on loopback ({@link ApiServer#MOCK}, quick,
+ * nothing to build), or kube-apiserver v1.20.2 of {@code scripts/real-apiserver.sh}
+ * ({@link ApiServer#REAL}) with the install bundle, the operator authenticated as its ServiceAccount.
  */
 public final class Cluster implements AutoCloseable {
+
+  /** Which API server the loop runs on. */
+  public enum ApiServer {
+    /** Fabric8's KubernetesMockServer: no RBAC, no schema validation, no real watch or /scale. */
+    MOCK,
+    /**
+     * kube-apiserver v1.20.2 (built on first use, about 5 minutes on two cores, then cached): RBAC, the CRD's
+     * schema without CEL, /scale; no controller-manager, so the simulated fleet writes the
+     * Deployment's status.
+     */
+    REAL
+  }
 
   /** Held so the level sticks: the mock server logs every request at INFO. */
   private static final Logger MOCK_LOG = Logger.getLogger("io.fabric8.mockwebserver");
 
-  private final KubernetesMockServer server;
+  private final Runnable stopServer;
+  private final String url;
   private final KubernetesClient client;
   private final Path kubeconfig;
   private final Path repository;
 
-  private Cluster(KubernetesMockServer server, KubernetesClient client, Path kubeconfig, Path repository) {
-    this.server = server;
+  private Cluster(Runnable stopServer, String url, KubernetesClient client, Path kubeconfig, Path repository) {
+    this.stopServer = stopServer;
+    this.url = url;
     this.client = client;
     this.kubeconfig = kubeconfig;
     this.repository = repository;
+  }
+
+  public static Cluster start(ApiServer apiServer, Path repository, Path workDir) {
+    return apiServer == ApiServer.REAL ? startReal(repository) : start(repository, workDir);
+  }
+
+  /**
+   * kube-apiserver with {@code deploy/install.yaml} (less what v1.20 cannot hold), read and written as
+   * its administrator; the operator's kubeconfig is the ServiceAccount's. The servers stop when the
+   * JVM ends, unless they ran before it.
+   */
+  private static Cluster startReal(Path repository) {
+    KubernetesClient admin = RealApiServers.kubeAdmin();
+    BundleForV120.install(admin, repository);
+    return new Cluster(() -> {}, admin.getMasterUrl().toString(), admin, RealApiServers.file("kube-operator.kubeconfig"), repository);
   }
 
   /** Starts the mock API server, applies the CRD and writes a kubeconfig for it into {@code workDir}. */
@@ -70,7 +100,7 @@ public final class Cluster implements AutoCloseable {
           "  user:",
           "    token: closed-loop",
           ""));
-      Cluster cluster = new Cluster(server, client, kubeconfig, repository);
+      Cluster cluster = new Cluster(server::destroy, "http://127.0.0.1:" + server.getPort(), client, kubeconfig, repository);
       cluster.apply(repository.resolve("crds/inferenceservices.stableserve.io-v1.yml"));
       return cluster;
     } catch (IOException e) {
@@ -126,12 +156,12 @@ public final class Cluster implements AutoCloseable {
   }
 
   public String url() {
-    return "http://127.0.0.1:" + server.getPort();
+    return url;
   }
 
   @Override
   public void close() {
     client.close();
-    server.destroy();
+    stopServer.run();
   }
 }

@@ -8,6 +8,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.OptionalDouble;
 import java.util.Optional;
@@ -26,8 +27,10 @@ import java.util.Optional;
  * The service has a TTFT objective (p99 under {@value #TTFT_TARGET_SECONDS} s). Prints a live table every
  * two seconds (with the TTFT p99 the replicas measure) and {@code kubectl get} lines at each act, then
  * {@code kubectl describe}-style output (with the SLO's measured, predicted and calibrated TTFT), and
- * writes a chart with a panel per quantity. Usage: {@code Demo [CHART.png]} (default
- * {@code target/demo/closed-loop.png} under the working directory).
+ * writes a chart with a panel per quantity. Usage: {@code Demo [--real-apiserver] [CHART.png]}
+ * (default {@code target/demo/closed-loop.png} under the working directory); with
+ * {@code --real-apiserver} the same acts play on kube-apiserver v1.20.2 ({@link Cluster.ApiServer#REAL})
+ * instead of the mock.
  */
 public final class Demo {
 
@@ -38,11 +41,15 @@ public final class Demo {
   public static void main(String[] args) {
     System.setProperty("java.awt.headless", "true");
     PrintStream out = System.out;
-    Path chart = Path.of(args.length > 0 ? args[0] : "target/demo/closed-loop.png").toAbsolutePath();
+    List<String> arguments = List.of(args);
+    Cluster.ApiServer apiServer = arguments.contains("--real-apiserver") ? Cluster.ApiServer.REAL : Cluster.ApiServer.MOCK;
+    String apiServerName = apiServer == Cluster.ApiServer.REAL ? "kube-apiserver v1.20.2" : "API server mock";
+    Path chart = Path.of(arguments.stream().filter(a -> !a.startsWith("--")).findFirst().orElse("target/demo/closed-loop.png"))
+        .toAbsolutePath();
     Path work = chart.getParent().resolve("loop");
     Capacity shortCap = ClosedLoop.capacity(ClosedLoop.SHORT);
     Capacity longCap = ClosedLoop.capacity(ClosedLoop.LONG);
-    out.printf(Locale.ROOT, "StableServe closed-loop demo: API server mock + real Prometheus + `stableserve.jar run` + simulated vLLM%n");
+    out.printf(Locale.ROOT, "StableServe closed-loop demo: %s + real Prometheus + `stableserve.jar run` + simulated vLLM%n", apiServerName);
     out.printf(Locale.ROOT, "model: short prompts %.2f req/s per replica (%s), long prompts %.2f req/s (%s), target utilisation %.1f%n",
         shortCap.stableRate(), shortCap.bottleneck(), longCap.stableRate(), longCap.bottleneck(), ClosedLoop.TARGET_UTILIZATION);
     out.printf(Locale.ROOT, "expected: %.1f req/s -> %d replica(s); %.1f req/s -> %d; long prompts at %.1f req/s -> %d%n%n",
@@ -50,8 +57,8 @@ public final class Demo {
         BASE, ClosedLoop.replicasFor(BASE, ClosedLoop.LONG));
     out.printf(Locale.ROOT, "SLO: TTFT p%.0f <= %.0f s (spec.slo.ttft); the count never falls below ρ's%n%n", TTFT_PERCENTILE * 100,
         TTFT_TARGET_SECONDS);
-    out.println("starting the API server mock, Prometheus and the operator ...");
-    try (ClosedLoop loop = ClosedLoop.start(work)) {
+    out.println("starting the " + apiServerName + ", Prometheus and the operator ...");
+    try (ClosedLoop loop = ClosedLoop.start(work, apiServer)) {
       out.printf("cluster %s, Prometheus %s, operator log %s%n%n", loop.cluster().url(), loop.prometheus().url(), loop.operator().log());
       Served served = loop.deploy("llm", Mode.Enforce, BASE, ClosedLoop.SHORT, 7,
           Optional.of(new TtftObjective(Math.round(TTFT_TARGET_SECONDS) + "s", TTFT_PERCENTILE)));

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * server mock, a real Prometheus scraping simulated vLLM replicas, and the replicas following the
  * Deployment the operator scales. One loop serves every scenario, each in its own namespace.
  */
-class ClosedLoopTest {
+public class ClosedLoopTest {
 
   static ClosedLoop loop;
 
@@ -60,6 +60,11 @@ class ClosedLoopTest {
    */
   @Test
   void loadTriplesAndTheOperatorScalesToTheModelsCountInOneDecisionBeforeTheQueueRunsAway() {
+    stepResponse(loop);
+  }
+
+  /** The scenario above on any loop: {@code it/}'s ClosedLoopOnRealApiServerIT plays it on kube-apiserver. */
+  public static void stepResponse(ClosedLoop loop) {
     Capacity replica = ClosedLoop.capacity(ClosedLoop.SHORT, ClosedLoop.FAST_ENGINE);
     double base = 2.5 * ClosedLoop.TARGET_UTILIZATION * replica.stableRate() / 3;
     Served s = loop.deploy("step", Mode.Enforce, base, ClosedLoop.SHORT, 1, ClosedLoop.FAST_ENGINE);

@@ -16,6 +16,8 @@ import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.stableserve.api.InferenceService;
+import io.stableserve.e2e.BundleForV120;
+import io.stableserve.e2e.RealApiServers;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,7 +61,7 @@ class DeployOnRealApiServerIT {
     assertThat(asItIs.err()).contains("unknown field \"x-kubernetes-validations\"");
 
     List<HasMetadata> withoutCel = InstalledBundle.load(admin, INSTALL).stream()
-        .map(o -> o instanceof CustomResourceDefinition crd ? InstalledBundle.withoutCelRules(crd) : o)
+        .map(o -> o instanceof CustomResourceDefinition crd ? BundleForV120.withoutCelRules(crd) : o)
         .toList();
     Kubectl.Result withPdb = Kubectl.run(ADMIN, "apply", "--server-side", "--dry-run=server", "-f",
         write(withoutCel, "install-with-pdb.yaml").toString());

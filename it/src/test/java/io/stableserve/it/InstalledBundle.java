@@ -1,29 +1,24 @@
 package io.stableserve.it;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
-import io.stableserve.api.InferenceService;
+import io.stableserve.e2e.BundleForV120;
+import io.stableserve.e2e.RealApiServers;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
  * kube-apiserver with deploy/install.yaml, every sample of deploy/samples and a few more scale
- * targets, installed once per JVM. v1.20 cannot hold all of the bundle ({@link #forV120}): the CRD
+ * targets, installed once per JVM. v1.20 cannot hold all of the bundle ({@link BundleForV120}): the CRD
  * goes without its CEL rules and the PodDisruptionBudget (policy/v1, from 1.21) is left out.
  */
 final class InstalledBundle {
@@ -33,7 +28,6 @@ final class InstalledBundle {
   static final String USER = "system:serviceaccount:" + SYSTEM + ":" + ACCOUNT;
   static final String WATCHED = "llm";
 
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static KubernetesClient admin;
 
   private InstalledBundle() {}
@@ -54,37 +48,21 @@ final class InstalledBundle {
   }
 
   static List<HasMetadata> load(KubernetesClient client, Path file) {
-    try (InputStream in = Files.newInputStream(file)) {
-      return client.load(in).items();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file, e);
-    }
+    return BundleForV120.load(client, file);
   }
 
-  /**
-   * The bundle less what v1.20 cannot hold: the CRD's CEL rules ({@code x-kubernetes-validations},
-   * in the API from 1.23; v1.20's OpenAPI has no such field, so kubectl refuses the CRD as it is) and the
-   * PodDisruptionBudget ({@code policy/v1}, from 1.21; v1.20 serves policy/v1beta1 only).
-   */
+  /** The bundle less what v1.20 cannot hold ({@link BundleForV120}). */
   static List<HasMetadata> forV120(List<HasMetadata> bundle) {
-    return bundle.stream()
-        .filter(o -> !o.getApiVersion().equals("policy/v1"))
-        .map(o -> o instanceof CustomResourceDefinition crd ? withoutCelRules(crd) : o)
-        .toList();
+    return BundleForV120.of(bundle);
   }
 
   private static void install(KubernetesClient admin) {
-    for (HasMetadata object : forV120(load(admin, RealApiServers.ROOT.resolve("deploy/install.yaml")))) {
-      admin.resource(object).fieldManager("stableserve-it").forceConflicts().serverSideApply();
-    }
+    BundleForV120.install(admin, RealApiServers.ROOT);
     // the kinds the operator may scale besides Deployments, and KEDA's ScaledObject
     apply(admin, scalableCrd("leaderworkerset.x-k8s.io", "LeaderWorkerSet", "leaderworkersets", "v1"));
     apply(admin, scalableCrd("keda.sh", "ScaledObject", "scaledobjects", "v1alpha1"));
-    for (String crd : List.of(InferenceService.CRD_NAME, "leaderworkersets.leaderworkerset.x-k8s.io", "scaledobjects.keda.sh")) {
-      admin.apiextensions().v1().customResourceDefinitions().withName(crd)
-          .waitUntilCondition(c -> c != null && c.getStatus() != null && c.getStatus().getConditions().stream()
-              .anyMatch(x -> x.getType().equals("Established") && x.getStatus().equals("True")), 30, TimeUnit.SECONDS);
-    }
+    BundleForV120.awaitEstablished(admin, "leaderworkersets.leaderworkerset.x-k8s.io");
+    BundleForV120.awaitEstablished(admin, "scaledobjects.keda.sh");
 
     List<Path> samples;
     try (Stream<Path> files = Files.list(RealApiServers.ROOT.resolve("deploy/samples"))) {
@@ -131,19 +109,6 @@ final class InstalledBundle {
           replicas: {max: 8}
           metrics: {prometheusUrl: 'http://prometheus.monitoring:9090', selector: 'namespace="llm"'}
         """);
-  }
-
-  static CustomResourceDefinition withoutCelRules(CustomResourceDefinition crd) {
-    JsonNode tree = JSON.valueToTree(crd);
-    strip(tree);
-    return JSON.convertValue(tree, CustomResourceDefinition.class);
-  }
-
-  private static void strip(JsonNode node) {
-    if (node instanceof ObjectNode object) {
-      object.remove("x-kubernetes-validations");
-    }
-    node.forEach(InstalledBundle::strip);
   }
 
   private static String scalableCrd(String group, String kind, String plural, String version) {

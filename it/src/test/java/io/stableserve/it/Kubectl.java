@@ -2,6 +2,7 @@ package io.stableserve.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.stableserve.e2e.RealApiServers;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -15,6 +15,7 @@ import io.stableserve.api.InferenceService;
 import io.stableserve.api.OperatorPermissions;
 import io.stableserve.api.OperatorPermissions.Permission;
 import io.stableserve.api.OperatorPermissions.Scope;
+import io.stableserve.e2e.RealApiServers;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

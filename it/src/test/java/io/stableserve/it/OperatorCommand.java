@@ -2,6 +2,7 @@ package io.stableserve.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.stableserve.e2e.OperatorJar;
+import io.stableserve.e2e.RealApiServers;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

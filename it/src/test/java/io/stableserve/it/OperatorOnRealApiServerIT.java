@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.stableserve.api.InferenceService;
 import io.stableserve.api.OperatorPermissions;
+import io.stableserve.e2e.RealApiServers;
 import io.stableserve.observe.prometheus.PrometheusObservers;
 import io.stableserve.reconcile.OperatorProcess;
 import io.stableserve.reconcile.SchedulerEngineAdvisor;

@@ -8,6 +8,7 @@ import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.stableserve.api.Conditions;
 import io.stableserve.api.InferenceServiceStatus;
 import io.stableserve.api.Recommendation;
+import io.stableserve.e2e.RealApiServers;
 import io.stableserve.observe.prometheus.PrometheusObservers;
 import io.stableserve.reconcile.OperatorProcess;
 import io.stableserve.reconcile.SchedulerEngineAdvisor;

@@ -16,6 +16,7 @@ import io.stableserve.api.InferenceService;
 import io.stableserve.api.OperatorPermissions;
 import io.stableserve.api.OperatorPermissions.Permission;
 import io.stableserve.api.OperatorPermissions.Scope;
+import io.stableserve.e2e.RealApiServers;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.stableserve.it;
+package io.stableserve.e2e;
 
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -23,7 +23,9 @@ import java.util.concurrent.TimeUnit;
  * The real API servers of {@code scripts/real-apiserver.sh}, started on first use in this JVM (the
  * first start on a machine builds them, about 15 minutes) and stopped when the JVM ends, unless
  * they were running before it. A server that cannot be built or started fails the test with the
- * script's own message.
+ * script's own message. Used by the suite in {@code it/} and by {@code ./demo.sh --real-apiserver}
+ * (through {@link Cluster}); the system properties {@code repository.root}, {@code apiserver.script}
+ * and {@code apiserver.run} (the run folder, default {@code target/apiserver}) choose the files.
  */
 public final class RealApiServers {
 
@@ -36,7 +38,8 @@ public final class RealApiServers {
   }
 
   /** The repository's root. */
-  public static final Path ROOT = Path.of(System.getProperty("repository.root", "..")).toAbsolutePath().normalize();
+  public static final Path ROOT = System.getProperty("repository.root") != null
+      ? Path.of(System.getProperty("repository.root")).toAbsolutePath().normalize() : ClosedLoop.repositoryRoot();
   private static final Path SCRIPT = Path.of(System.getProperty("apiserver.script", ROOT + "/scripts/real-apiserver.sh"));
   private static final Path RUN = Path.of(System.getProperty("apiserver.run", "target/apiserver")).toAbsolutePath();
   private static final long START_TIMEOUT_MINUTES = 45;
