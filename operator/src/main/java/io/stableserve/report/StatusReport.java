@@ -94,6 +94,10 @@ public final class StatusReport {
     Decision d = e.decision();
     s.setReplicas(target.replicas().spec());
     s.setDesiredReplicas(d.desiredReplicas());
+    // A service that had variants and now has one target keeps none of the mix's figures.
+    s.setMix(null);
+    s.setCostPerHour(null);
+    s.setVariants(null);
 
     ScalingDecision last = new ScalingDecision();
     last.setTime(now.toString());
@@ -161,6 +165,11 @@ public final class StatusReport {
   public static void mixEvaluated(InferenceServiceStatus s, List<ScaleTarget> targets, MixEvaluation e, boolean applied,
       boolean recommendMode, Long generation, Instant now) {
     Mix mix = e.mix();
+    // A service that had one target keeps none of its figures: they are per variant now, or not kept.
+    s.setCapacity(null);
+    s.setPreemption(null);
+    s.setTtft(null);
+    s.setEngineRecommendation(null);
     s.setReplicas(e.current().replicas());
     s.setDesiredReplicas(mix.replicas());
     s.setMix(e.describe(mix));

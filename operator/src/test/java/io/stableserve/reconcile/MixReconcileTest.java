@@ -234,4 +234,29 @@ class MixReconcileTest {
     assertThat(s.getStatus().getMix()).isNull();
     assertThat(s.getStatus().getCostPerHour()).isNull();
   }
+
+  @Test
+  void switchingBetweenTheFormsLeavesNoFigureOfTheOther() {
+    InferenceService s = new InferenceService();
+    s.getMetadata().setName("llama");
+    s.getMetadata().setNamespace(NS);
+    s.getMetadata().setGeneration(1L);
+    s.setSpec(SameDecisionTest.spec(engine));
+    reconciler().reconcile(s, Contexts.notDeleted());
+    assertThat(s.getStatus().getCapacity()).isNotNull();
+
+    s.setSpec(mixed("llama").getSpec());
+    s.getMetadata().setGeneration(2L);
+    reconciler().reconcile(s, Contexts.notDeleted());
+    assertThat(s.getStatus().getMix()).isNotNull();
+    assertThat(s.getStatus().getCapacity()).as("one replica's capacity means nothing over a mix").isNull();
+
+    s.setSpec(SameDecisionTest.spec(engine));
+    s.getMetadata().setGeneration(3L);
+    reconciler().reconcile(s, Contexts.notDeleted());
+    assertThat(s.getStatus().getCapacity()).isNotNull();
+    assertThat(s.getStatus().getMix()).isNull();
+    assertThat(s.getStatus().getCostPerHour()).isNull();
+    assertThat(s.getStatus().getVariants()).isNull();
+  }
 }
