@@ -10,6 +10,9 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.stableserve.actuate.KubernetesScaleTargets;
+import io.stableserve.actuate.ScaleFailedException;
+import io.stableserve.actuate.ScaleTargets;
+import io.stableserve.actuate.TargetResolution;
 import io.stableserve.api.Conditions;
 import io.stableserve.api.EngineSpec;
 import io.stableserve.api.InferenceService;
@@ -85,8 +88,12 @@ class MixReconcileTest {
   }
 
   InferenceServiceReconciler reconciler() {
+    return reconciler(new KubernetesScaleTargets(client));
+  }
+
+  InferenceServiceReconciler reconciler(ScaleTargets targets) {
     StatusWriter writer = (s, context) -> replicasAtStatusWrite.add(List.of(replicas("llama-h100"), replicas("llama-a100")));
-    return new InferenceServiceReconciler(new KubernetesScaleTargets(client), replay, (ns, ref) -> "",
+    return new InferenceServiceReconciler(targets, replay, (ns, ref) -> "",
         (about, type, reason, message) -> events.add(new Recorded(type, reason, message)),
         new MetricsRecorder(new PrometheusRegistry()), EngineAdvisor.none(), writer,
         Clock.fixed(SameDecisionTest.NOW, ZoneOffset.UTC));
@@ -258,5 +265,50 @@ class MixReconcileTest {
     assertThat(s.getStatus().getMix()).isNull();
     assertThat(s.getStatus().getCostPerHour()).isNull();
     assertThat(s.getStatus().getVariants()).isNull();
+  }
+
+  @Test
+  void aFailedScaleOfOneVariantIsReadyFalseAndWrittenToStatusASecondTime() {
+    KubernetesScaleTargets cluster = new KubernetesScaleTargets(client);
+    ScaleTargets a100Refused = new ScaleTargets() {
+      @Override
+      public TargetResolution resolve(String namespace, ScaleTargetRef ref) {
+        return cluster.resolve(namespace, ref);
+      }
+
+      @Override
+      public void scale(String namespace, ScaleTargetRef ref, int replicas) throws ScaleFailedException {
+        if (ref.getName().equals("llama-a100")) {
+          throw new ScaleFailedException("setting Deployment/llama-a100 to " + replicas + " replicas through /scale failed: HTTP 500", null);
+        }
+        cluster.scale(namespace, ref, replicas);
+      }
+    };
+    InferenceService s = mixed("llama-mixed");
+    MixEvaluation expected = expected(s);
+
+    reconciler(a100Refused).reconcile(s, Contexts.notDeleted());
+
+    assertThat(replicas("llama-h100")).as("the variant that grows is written first and stands").isEqualTo(expected.mix().count(0));
+    assertThat(replicas("llama-a100")).isEqualTo(1);
+    assertThat(replicasAtStatusWrite).as("before /scale, and again after the failure").hasSize(2);
+    assertThat(s.getStatus().getLastDecision().getApplied()).isFalse();
+    assertThat(s.getStatus().condition(Conditions.READY).orElseThrow().getReason()).isEqualTo(Conditions.FAILED_RESCALE);
+    assertThat(events).filteredOn(e -> e.reason().equals(Conditions.FAILED_RESCALE)).singleElement()
+        .satisfies(e -> assertThat(e.message()).contains("Deployment/llama-a100"));
+  }
+
+  @Test
+  void aVariantWhoseTargetIsMissingStopsThePassNamingTheVariant() {
+    client.apps().deployments().inNamespace(NS).withName("llama-a100").delete();
+    InferenceService s = mixed("llama-mixed");
+
+    reconciler().reconcile(s, Contexts.notDeleted());
+
+    assertThat(replicas("llama-h100")).isEqualTo(1);
+    var resolved = s.getStatus().condition(Conditions.TARGET_RESOLVED).orElseThrow();
+    assertThat(resolved.getStatus()).isEqualTo(Conditions.FALSE);
+    assertThat(resolved.getReason()).isEqualTo(Conditions.TARGET_NOT_FOUND);
+    assertThat(resolved.getMessage()).startsWith("variant a100: ");
   }
 }
