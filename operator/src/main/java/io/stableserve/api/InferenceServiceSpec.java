@@ -56,6 +56,9 @@ public class InferenceServiceSpec {
   @Size(min = 1, max = VariantSpec.MAX_VARIANTS)
   @ValidationRule(value = "self.all(v, self.exists_one(w, w.name == v.name))",
       message = "variant names must be unique: rename the repeated one")
+  @ValidationRule(value = "self.all(v, self.exists_one(w, w.scaleTargetRef.kind == v.scaleTargetRef.kind "
+      + "&& w.scaleTargetRef.name == v.scaleTargetRef.name))",
+      message = "two variants scale the same target and would fight over its replicas: give each variant its own scaleTargetRef")
   @ValidationRule(value = "self.exists(v, v.replicas.max >= 1)",
       message = "at least one variant needs replicas.max of 1 or more, or the service has no replica to serve with")
   @JsonPropertyDescription("One model on several kinds of replica (GPU types, on-demand and spot), 1 to 8, instead of "

@@ -69,7 +69,7 @@ public class InferenceServiceStatus {
       + "mode: would have asked for).")
   private String mix;
 
-  @JsonPropertyDescription("With spec.variants: what the variants' current replicas cost per hour, in spec's currency.")
+  @JsonPropertyDescription("With spec.variants: what the mix in status.mix costs per hour, in the currency of the variants' costPerHour.")
   private Double costPerHour;
 
   @JsonPropertyDescription("With spec.variants: each variant's replicas, stable rate, cost and utilization.")

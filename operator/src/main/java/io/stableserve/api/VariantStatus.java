@@ -23,11 +23,11 @@ public class VariantStatus {
       + "the stability model on the service's token lengths.")
   private Double stableRatePerReplica;
 
-  @JsonPropertyDescription("What the variant's current replicas cost per hour, spec's costPerHour times replicas.")
+  @JsonPropertyDescription("This variant's share of status.costPerHour: its costPerHour times desiredReplicas.")
   private Double costPerHour;
 
-  @JsonPropertyDescription("Utilization of this variant's replicas, with the load spread in proportion to capacity: "
-      + "lambda / (sum over the variants of n * mu), the same for every variant.")
+  @JsonPropertyDescription("Utilization of this variant's current replicas, with the load spread in proportion to "
+      + "capacity: lambda / (sum over the variants of n * mu), the same for every variant in use; absent with no replica.")
   private Double utilization;
 
   public String getName() {

@@ -279,6 +279,11 @@ public final class ScalingPipeline {
         Mix.of(counts), message);
   }
 
+  /** A pass of a service of several variants without metrics (a credential is missing): hold the mix, with the reason. */
+  public static MixEvaluation unavailableMix(Evaluation.MetricsFailure failure, MixSettings settings, Mix current) {
+    return heldMix(settings, current, Optional.empty(), List.of(), failure);
+  }
+
   private static List<MixEvaluation.VariantCapacity> unsolved(List<VariantSettings> variants,
       List<Optional<ResolvedEngine>> engines) {
     List<MixEvaluation.VariantCapacity> out = new ArrayList<>();

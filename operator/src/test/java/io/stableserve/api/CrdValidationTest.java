@@ -132,6 +132,9 @@ class CrdValidationTest {
         Arguments.of("target without replicas", TARGET + METRICS, "spec.replicas is required with spec.scaleTargetRef"),
         Arguments.of("variant names repeated", variants(variant("h100", ""), variant("h100", "")),
             "spec.variants: variant names must be unique"),
+        Arguments.of("two variants on one target", variants(variant("h100", ""), variant("a100", "")
+                .replace("name: llama-a100", "name: llama-h100")),
+            "spec.variants: two variants scale the same target"),
         Arguments.of("variant name not a DNS label", variants(variant("H100_sxm", "")),
             "spec.variants[0].name: must be a DNS label"),
         Arguments.of("variant min above max", variants(variant("h100", "").replace("{max: 4}", "{min: 5, max: 4}")),
