@@ -26,11 +26,14 @@ public final class MixedBenchmark {
    *
    * @param runs StableServe's first, then the peers', then the oracle mix's chosen run
    * @param oracle the oracle mix's factor search
+   * @param stableServeChanges how many of StableServe's passes changed the mix, by the pipeline's reason
    */
-  public record WorkloadRuns(String workload, List<MixRunResult> runs, SloBound.Result oracle) {
+  public record WorkloadRuns(String workload, List<MixRunResult> runs, SloBound.Result oracle,
+      Map<String, Integer> stableServeChanges) {
 
     public WorkloadRuns {
       runs = List.copyOf(runs);
+      stableServeChanges = Map.copyOf(stableServeChanges);
     }
 
     public MixRunResult stableServe() {
@@ -81,7 +84,8 @@ public final class MixedBenchmark {
     double rho = setup.stableServe().targetUtilization();
     Mix initial = load.forBusiest(OPENING_INTERVALS, rho);
     List<MixRunResult> runs = new ArrayList<>();
-    runs.add(runner.run(workload, StableServeMixAutoscaler.of(setup, variants), initial));
+    StableServeMixAutoscaler stableServe = StableServeMixAutoscaler.of(setup, variants);
+    runs.add(runner.run(workload, stableServe, initial));
     for (SaturationScaler.Thresholds t : SaturationScaler.Thresholds.GRID) {
       String setting = t.label() + (t.equals(SaturationScaler.Thresholds.DEFAULTS) ? " (default)" : "");
       runs.add(runner.run(workload, new VariantSaturationScaler(variants, t), initial).at(setting));
@@ -98,7 +102,7 @@ public final class MixedBenchmark {
       return r.run();
     }, runs.get(0).sloAttainment());
     runs.add(byFactor.get(oracle.factor()).at(oracle.setting()));
-    return new WorkloadRuns(workload.name(), runs, oracle);
+    return new WorkloadRuns(workload.name(), runs, oracle, stableServe.changesByReason());
   }
 
   /** StableServe's single-engine pipeline on variant v alone, within v's bounds. */

@@ -49,6 +49,11 @@ public final class MixedReport {
     for (MixedBenchmark.WorkloadRuns w : results) {
       out.println(reading(w));
     }
+    out.println();
+    for (MixedBenchmark.WorkloadRuns w : results) {
+      out.printf(Locale.ROOT, "%s: StableServe's mix changes by the pipeline's reason: %s%n", w.workload(),
+          new java.util.TreeMap<>(w.stableServeChanges()));
+    }
     out.flush();
   }
 

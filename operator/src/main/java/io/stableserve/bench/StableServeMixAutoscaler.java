@@ -15,7 +15,9 @@ import io.stableserve.pipeline.VariantSettings;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * StableServe on the mixed fleet: the operator's own mix decision
@@ -33,6 +35,7 @@ public final class StableServeMixAutoscaler implements MixAutoscaler {
   private final boolean gateway;
   private ServiceMemory memory;
   private MixEvaluation last;
+  private final Map<String, Integer> changesByReason = new TreeMap<>();
 
   public StableServeMixAutoscaler(MixSettings settings, boolean gateway) {
     this.settings = settings;
@@ -63,6 +66,11 @@ public final class StableServeMixAutoscaler implements MixAutoscaler {
     return Optional.ofNullable(last);
   }
 
+  /** How many of its passes changed the mix, by the decision's reason. */
+  public Map<String, Integer> changesByReason() {
+    return Map.copyOf(changesByReason);
+  }
+
   @Override
   public Mix decide(FleetMetrics metrics, Mix spec, Mix ready) {
     Instant now = Instant.ofEpochMilli(Math.round(metrics.now() * 1000));
@@ -76,6 +84,9 @@ public final class StableServeMixAutoscaler implements MixAutoscaler {
     };
     List<Observer> perVariant = settings.variants().stream().map(v -> notSplit).toList();
     last = ScalingPipeline.observeAndEvaluateMix(service, perVariant, settings, memory, spec, now);
+    if (last.changes()) {
+      changesByReason.merge(last.reason(), 1, Integer::sum);
+    }
     return last.mix();
   }
 }

@@ -86,6 +86,7 @@ class MixPolicyRunTest {
       capacity += last.mix().count(v) * last.variants().get(v).stableRate().getAsDouble();
     }
     assertThat(capacity).as("the mix holds λ̂ at ρ = 0.85").isGreaterThanOrEqualTo(last.estimate().orElseThrow().arrivalRate() / 0.85);
-    assertThat(r.cost()).isPositive();
+    assertThat(stableServe.changesByReason().values().stream().mapToInt(Integer::intValue).sum())
+        .as("every change of the mix has the pipeline's reason").isEqualTo(r.run().scalingActions());
   }
 }
