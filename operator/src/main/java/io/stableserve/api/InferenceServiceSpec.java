@@ -5,21 +5,35 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
+import java.util.List;
 
-/** What to scale, within which bounds, by which model, and how to observe it. */
+/**
+ * What to scale, within which bounds, by which model, and how to observe it. One target
+ * (scaleTargetRef, replicas, engine) or several variants of it, each with its own.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = "has(self.scaleTargetRef) || has(self.variants)",
+    message = "spec.scaleTargetRef is required: the workload to scale (or, for one model on several GPU types, spec.variants)")
+@ValidationRule(value = "!has(self.scaleTargetRef) || !has(self.variants)",
+    message = "set either spec.scaleTargetRef (one target) or spec.variants (several, each with its own scaleTargetRef), not both")
+@ValidationRule(value = "has(self.variants) || has(self.replicas)",
+    message = "spec.replicas is required with spec.scaleTargetRef, e.g. replicas: {min: 1, max: 8}")
+@ValidationRule(value = "!has(self.variants) || !has(self.replicas)",
+    message = "with spec.variants the bounds are per variant: move spec.replicas into each variant's replicas")
+@ValidationRule(value = "!has(self.variants) || !has(self.engine)",
+    message = "with spec.variants the engine is per variant: move spec.engine into each variant's engine")
 public class InferenceServiceSpec {
 
   public static final double DEFAULT_TARGET_UTILIZATION = Defaults.targetUtilization();
 
-  @Required
   @JsonPropertyDescription("The serving workload whose replica count is set through its /scale subresource "
       + "(a Deployment, StatefulSet, LeaderWorkerSet or any kind with /scale) in the InferenceService's namespace.")
   private ScaleTargetRef scaleTargetRef;
 
-  @Required
-  @JsonPropertyDescription("The range the replica count is kept in.")
+  @JsonPropertyDescription("The range the replica count is kept in. Required with scaleTargetRef; with variants "
+      + "each variant has its own.")
   private ReplicaBounds replicas;
 
   @Default(Defaults.TARGET_UTILIZATION)
@@ -38,6 +52,19 @@ public class InferenceServiceSpec {
       + "up to 35% optimistic where the KV cache thrashes) or "
       + "Paper (memory only, constant step time, as in Nie, Si and Zhou 2026).")
   private StabilityModelName model = StabilityModelName.Scheduler;
+
+  @Size(min = 1, max = VariantSpec.MAX_VARIANTS)
+  @ValidationRule(value = "self.all(v, self.exists_one(w, w.name == v.name))",
+      message = "variant names must be unique: rename the repeated one")
+  @ValidationRule(value = "self.all(v, self.exists_one(w, w.scaleTargetRef.kind == v.scaleTargetRef.kind "
+      + "&& w.scaleTargetRef.name == v.scaleTargetRef.name))",
+      message = "two variants scale the same target and would fight over its replicas: give each variant its own scaleTargetRef")
+  @ValidationRule(value = "self.exists(v, v.replicas.max >= 1)",
+      message = "at least one variant needs replicas.max of 1 or more, or the service has no replica to serve with")
+  @JsonPropertyDescription("One model on several kinds of replica (GPU types, on-demand and spot), 1 to 8, instead of "
+      + "scaleTargetRef: the operator runs the cheapest mix of them that holds the load (and the SLO), and moves "
+      + "to a cheaper mix only when its saving repays its start-ups. See docs/variants.md.")
+  private List<VariantSpec> variants;
 
   @JsonPropertyDescription("Engine settings of one replica. Every field may be omitted; omitted values are "
       + "discovered from the metrics and status.capacity says which were given and which observed.")
@@ -87,6 +114,19 @@ public class InferenceServiceSpec {
 
   public Mode effectiveMode() {
     return mode == null ? Mode.Enforce : mode;
+  }
+
+  /** Whether the service runs several variants rather than one target. */
+  public boolean hasVariants() {
+    return variants != null && !variants.isEmpty();
+  }
+
+  public List<VariantSpec> getVariants() {
+    return variants;
+  }
+
+  public void setVariants(List<VariantSpec> variants) {
+    this.variants = variants;
   }
 
   public ScaleTargetRef getScaleTargetRef() {

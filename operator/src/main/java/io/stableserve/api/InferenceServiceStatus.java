@@ -65,6 +65,40 @@ public class InferenceServiceStatus {
   @JsonPropertyDescription("With an SLO: the TTFT percentile measured, predicted and the approximation's calibration.")
   private TtftStatus ttft;
 
+  @JsonPropertyDescription("With spec.variants: the mix the last decision asked for, e.g. h100=2,a100=1 (in Recommend "
+      + "mode: would have asked for).")
+  private String mix;
+
+  @JsonPropertyDescription("With spec.variants: what the mix in status.mix costs per hour, in the currency of the variants' costPerHour.")
+  private Double costPerHour;
+
+  @JsonPropertyDescription("With spec.variants: each variant's replicas, stable rate, cost and utilization.")
+  private List<VariantStatus> variants;
+
+  public String getMix() {
+    return mix;
+  }
+
+  public void setMix(String mix) {
+    this.mix = mix;
+  }
+
+  public Double getCostPerHour() {
+    return costPerHour;
+  }
+
+  public void setCostPerHour(Double costPerHour) {
+    this.costPerHour = costPerHour;
+  }
+
+  public List<VariantStatus> getVariants() {
+    return variants;
+  }
+
+  public void setVariants(List<VariantStatus> variants) {
+    this.variants = variants;
+  }
+
   public TtftStatus getTtft() {
     return ttft;
   }

@@ -3,8 +3,6 @@ package io.stableserve.bench;
 import io.stableserve.decide.ReplicaRange;
 import io.stableserve.sim.arrivals.Arrival;
 import io.stableserve.sim.arrivals.RequestSource;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The oracle's plan: it knows the future. For each interval (default 60 s) it counts the requests
@@ -38,24 +36,34 @@ public final class Oracle {
   /** Plans the oracle's replicas for a workload, from the requests its source will produce with this seed. */
   public static Oracle plan(BenchWorkload workload, long seed, EmpiricalCapacity capacity, ReplicaRange range,
       double intervalSeconds) {
-    int intervals = (int) Math.ceil(workload.durationSeconds() / intervalSeconds);
-    List<List<Arrival>> byInterval = new ArrayList<>();
-    for (int k = 0; k < intervals; k++) {
-      byInterval.add(new ArrayList<>());
+    double[] rates = ratesPerInterval(workload, seed, intervalSeconds);
+    int[] schedule = new int[rates.length];
+    for (int k = 0; k < rates.length; k++) {
+      double mu = capacity.stableRate(workload.lengthsAt().apply(midpoint(workload, k, intervalSeconds)));
+      schedule[k] = range.clamp((int) Math.ceil(rates[k] / mu - 1e-9));
     }
+    return new Oracle(schedule, intervalSeconds);
+  }
+
+  /** The requests that will arrive in each interval of the load, over the interval's length, req/s. */
+  static double[] ratesPerInterval(BenchWorkload workload, long seed, double intervalSeconds) {
+    int intervals = (int) Math.ceil(workload.durationSeconds() / intervalSeconds);
+    int[] counts = new int[intervals];
     RequestSource source = workload.source().apply(seed);
     while (source.nextTime() < workload.durationSeconds()) {
       Arrival a = source.next();
-      byInterval.get(Math.min(intervals - 1, (int) (a.time() / intervalSeconds))).add(a);
+      counts[Math.min(intervals - 1, (int) (a.time() / intervalSeconds))]++;
     }
-    int[] schedule = new int[intervals];
+    double[] rates = new double[intervals];
     for (int k = 0; k < intervals; k++) {
-      double length = Math.min(intervalSeconds, workload.durationSeconds() - k * intervalSeconds);
-      double mu = capacity.stableRate(workload.lengthsAt().apply(k * intervalSeconds + length / 2));
-      double rate = byInterval.get(k).size() / length;
-      schedule[k] = range.clamp((int) Math.ceil(rate / mu - 1e-9));
+      rates[k] = counts[k] / Math.min(intervalSeconds, workload.durationSeconds() - k * intervalSeconds);
     }
-    return new Oracle(schedule, intervalSeconds);
+    return rates;
+  }
+
+  /** The middle of interval k (the last one may be short): where its request lengths are read. */
+  static double midpoint(BenchWorkload workload, int k, double intervalSeconds) {
+    return k * intervalSeconds + Math.min(intervalSeconds, workload.durationSeconds() - k * intervalSeconds) / 2;
   }
 
   /** The replicas of each interval. */

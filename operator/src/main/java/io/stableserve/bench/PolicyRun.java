@@ -1,13 +1,17 @@
 package io.stableserve.bench;
 
+import io.stableserve.sim.EngineSetup;
 import io.stableserve.sim.Fleet;
 import io.stableserve.sim.FleetSample;
 import io.stableserve.sim.FleetSpec;
+import io.stableserve.sim.Replica;
 import io.stableserve.sim.RequestLog;
 import io.stableserve.sim.Router;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One policy driving one simulated fleet (pinned or with a gateway, as the setup's stage says)
@@ -38,12 +42,44 @@ public final class PolicyRun {
    * @return the run's figures; its {@link RunResult#kind()} is null (name it with {@link RunResult#at})
    */
   public RunResult run(BenchWorkload workload, Autoscaler policy, int initialReplicas) {
-    FleetSpec spec = setup.stage().apply(new FleetSpec(setup.engine(), setup.startupSeconds(), "bench/llm", setup.maxModelLen()));
-    Fleet fleet = new Fleet(spec, workload.source().apply(setup.seed()), new Router.LeastOutstanding(),
+    Fleet fleet = new Fleet(fleetSpec(), workload.source().apply(setup.seed()), new Router.LeastOutstanding(),
         initialReplicas, setup.seed());
+    Loop loop = drive(workload, fleet, policy.periodSeconds(), (metrics, sample) -> {
+      int current = sample.replicas();
+      int desired = policy.decide(metrics, current, sample.ready());
+      if (desired == current) {
+        return false;
+      }
+      fleet.scaleTo(desired);
+      return true;
+    });
+    return summarize(policy.name(), workload, loop);
+  }
+
+  /** The fleet of this setup's stage, its engine the default one. */
+  FleetSpec fleetSpec() {
+    return setup.stage().apply(new FleetSpec(setup.engine(), setup.startupSeconds(), "bench/llm", setup.maxModelLen()));
+  }
+
+  /** One decision of a run: read the metrics, scale the fleet, and say whether its replicas changed. */
+  interface Decision {
+    boolean scale(FleetMetrics metrics, FleetSample sample);
+  }
+
+  /**
+   * What the loop measured.
+   *
+   * @param gpuSeconds every replica's seconds over the load, start-up and drain included
+   * @param gpuSecondsByEngine the same, per engine
+   */
+  record Loop(Fleet fleet, double gpuSeconds, Map<EngineSetup, Double> gpuSecondsByEngine, double longestBacklog,
+      int peakQueue, int actions, List<double[]> replicas) {}
+
+  /** Runs {@code fleet} through the workload, deciding at the policy's period, then lets it finish. */
+  Loop drive(BenchWorkload workload, Fleet fleet, double periodSeconds, Decision decision) {
     FleetMetrics metrics = new FleetMetrics(600);
     int horizon = (int) Math.ceil(workload.durationSeconds());
-    int period = (int) Math.round(policy.periodSeconds() * 1000);
+    int period = (int) Math.round(periodSeconds * 1000);
     int control = (int) Math.round(BenchSetup.CONTROL_PERIOD_SECONDS);
     List<double[]> replicas = new ArrayList<>();
     int actions = 0;
@@ -51,7 +87,8 @@ public final class PolicyRun {
     double backlogStart = Double.NaN;
     double longestBacklog = 0;
     double gpuSeconds = 0;
-    replicas.add(new double[] {0, initialReplicas});
+    Map<EngineSetup, Double> byEngine = new LinkedHashMap<>();
+    replicas.add(new double[] {0, fleet.sample().replicas()});
     for (int t = 1; t <= horizon + DRAIN_SECONDS; t++) {
       fleet.advanceTo(t);
       metrics.scrape(fleet);
@@ -70,19 +107,17 @@ public final class PolicyRun {
       if (t % control == 0) {
         metrics.snapshotCounters(fleet);
       }
-      if (t < horizon && ((long) t * 1000) % period == 0) {
-        int current = s.replicas();
-        int desired = policy.decide(metrics, current, s.ready());
-        if (desired != current) {
-          fleet.scaleTo(desired);
-          actions++;
-        }
+      if (t < horizon && ((long) t * 1000) % period == 0 && decision.scale(metrics, s)) {
+        actions++;
       }
       if (t <= horizon && t % control == 0) {
         replicas.add(new double[] {t, fleet.sample().replicas()});
       }
       if (t == horizon) {
         gpuSeconds = fleet.gpuSeconds();
+        for (Replica r : fleet.replicas()) {
+          byEngine.merge(r.engine().spec(), r.gpuSeconds(t), Double::sum);
+        }
         if (!Double.isNaN(backlogStart)) {
           longestBacklog = Math.max(longestBacklog, t - backlogStart);
         }
@@ -91,12 +126,12 @@ public final class PolicyRun {
         break;
       }
     }
-    return summarize(policy.name(), workload, fleet, gpuSeconds, longestBacklog, peakQueue, actions, replicas);
+    return new Loop(fleet, gpuSeconds, byEngine, longestBacklog, peakQueue, actions, replicas);
   }
 
-  private RunResult summarize(String policy, BenchWorkload workload, Fleet fleet, double gpuSeconds,
-      double longestBacklog, int peakQueue, int actions, List<double[]> replicas) {
-    RequestLog log = fleet.log();
+  /** The run's figures from what the loop measured and the fleet's request log. */
+  RunResult summarize(String policy, BenchWorkload workload, Loop loop) {
+    RequestLog log = loop.fleet().log();
     double horizon = workload.durationSeconds();
     int arrived;
     double[] ttft = new double[log.size()];
@@ -125,8 +160,8 @@ public final class PolicyRun {
     } else {
       p99 = sorted[Math.max(0, rank - 1)];
     }
-    return new RunResult(null, policy, "", false, workload.name(), gpuSeconds / 3600, total, total == 0 ? 1 : (double) met / total,
-        p99, longestBacklog, peakQueue, actions, fleet.sample().preemptions(), List.copyOf(replicas));
+    return new RunResult(null, policy, "", false, workload.name(), loop.gpuSeconds() / 3600, total, total == 0 ? 1 : (double) met / total,
+        p99, loop.longestBacklog(), loop.peakQueue(), loop.actions(), loop.fleet().sample().preemptions(), List.copyOf(loop.replicas()));
   }
 
   /** Counts the requests a workload's source produces before a time. */

@@ -4,6 +4,7 @@ import io.stableserve.decide.ReplicaRange;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The llm-d workload-variant-autoscaler's saturation analyzer (capacity-only mode, one variant),
@@ -95,10 +96,22 @@ public final class SaturationScaler implements Autoscaler {
 
   @Override
   public int decide(FleetMetrics metrics, int specReplicas, int readyReplicas) {
+    if (specReplicas > readyReplicas) {
+      return specReplicas;
+    }
+    return analyze(metrics, thresholds).map(verdict -> switch (verdict) {
+      case SCALE_UP -> range.clamp(readyReplicas + 1);
+      case SCALE_DOWN -> range.clamp(readyReplicas - 1);
+      case HOLD -> range.clamp(readyReplicas);
+    }).orElse(specReplicas);
+  }
+
+  /** The analysis of every pod's peak KV usage and queue over the last minute; empty before any pod reports. */
+  static Optional<Verdict> analyze(FleetMetrics metrics, Thresholds thresholds) {
     Map<Integer, Double> kv = metrics.maxOverTime(FleetMetrics.PodReading::kvCacheUsage, PEAK_WINDOW_SECONDS);
     Map<Integer, Double> queue = metrics.maxOverTime(p -> p.waiting(), PEAK_WINDOW_SECONDS);
-    if (kv.isEmpty() || specReplicas > readyReplicas) {
-      return specReplicas;
+    if (kv.isEmpty()) {
+      return Optional.empty();
     }
     double[] kvs = new double[kv.size()];
     double[] queues = new double[kv.size()];
@@ -108,11 +121,7 @@ public final class SaturationScaler implements Autoscaler {
       queues[i] = queue.get(e.getKey());
       i++;
     }
-    return switch (analyze(kvs, queues, thresholds)) {
-      case SCALE_UP -> range.clamp(readyReplicas + 1);
-      case SCALE_DOWN -> range.clamp(readyReplicas - 1);
-      case HOLD -> range.clamp(readyReplicas);
-    };
+    return Optional.of(analyze(kvs, queues, thresholds));
   }
 
   /** The saturation analysis of one variant's pods (peak KV usage and peak queue per pod), default thresholds. */

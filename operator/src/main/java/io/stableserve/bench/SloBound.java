@@ -96,7 +96,11 @@ public final class SloBound implements Autoscaler {
     for (int n : oracle.schedule()) {
       quietest = Math.min(quietest, n);
     }
-    double reach = (double) range.max() / Math.max(1, quietest);
+    return factorsUpTo((double) range.max() / Math.max(1, quietest));
+  }
+
+  /** The grid of factors from the lowest to the first at or beyond {@code reach}. */
+  static List<Double> factorsUpTo(double reach) {
     int steps = Math.max(0, (int) Math.ceil((reach - LOWEST_FACTOR) / FACTOR_STEP - 1e-9));
     List<Double> out = new ArrayList<>(steps + 1);
     for (int i = 0; i <= steps; i++) {
@@ -157,6 +161,11 @@ public final class SloBound implements Autoscaler {
 
   /** The replicas to have asked for at {@code t}: the most of any interval that [t, t + S] touches. */
   public int desired(double t) {
+    return mostAhead(schedule, intervalSeconds, startupSeconds, t);
+  }
+
+  /** The most of any interval of {@code schedule} that [t, t + S] touches: what to have asked for at t. */
+  static int mostAhead(int[] schedule, double intervalSeconds, double startupSeconds, double t) {
     int first = Math.max(0, Math.min(schedule.length - 1, (int) Math.floor(t / intervalSeconds)));
     int last = Math.max(0, Math.min(schedule.length - 1, (int) Math.floor((t + startupSeconds) / intervalSeconds)));
     int most = 0;

@@ -76,12 +76,16 @@ public final class StableServeAutoscaler implements Autoscaler {
    */
   public StableServeAutoscaler(ReplicaRange range, double targetUtilization, Duration startupTime, EngineConfig engine,
       ModelKind model, double windowSeconds, Duration settleTime) {
+    this.settings = settings(range, targetUtilization, startupTime, engine, model, settleTime, window(windowSeconds));
+    this.gateway = false;
+  }
+
+  /** The metrics window of {@code windowSeconds}, a multiple of 30 s, in 30 s sub-intervals. */
+  static ObservationWindow window(double windowSeconds) {
     if (!(windowSeconds >= SUB_INTERVAL_SECONDS) || Math.abs(windowSeconds / SUB_INTERVAL_SECONDS - Math.round(windowSeconds / SUB_INTERVAL_SECONDS)) > 1e-9) {
       throw new IllegalArgumentException("estimation window must be a positive multiple of " + SUB_INTERVAL_SECONDS + " s, got " + windowSeconds);
     }
-    this.settings = settings(range, targetUtilization, startupTime, engine, model, settleTime,
-        new ObservationWindow(Duration.ofMillis(Math.round(windowSeconds * 1000)), Duration.ofMillis(Math.round(SUB_INTERVAL_SECONDS * 1000))));
-    this.gateway = false;
+    return new ObservationWindow(Duration.ofMillis(Math.round(windowSeconds * 1000)), Duration.ofMillis(Math.round(SUB_INTERVAL_SECONDS * 1000)));
   }
 
   /**
@@ -117,8 +121,13 @@ public final class StableServeAutoscaler implements Autoscaler {
   /** The pipeline's settings the benchmark's StableServe runs with: the defaults, but for what is named. */
   public static ServiceSettings settings(ReplicaRange range, double targetUtilization, Duration startupTime, EngineConfig engine,
       ModelKind model, Duration settleTime, ObservationWindow window) {
-    ScalingBehavior behavior = ServiceSettings.defaultBehavior().withStartupTime(startupTime).withScaleUpSettleTime(settleTime);
-    return new ServiceSettings(model, EngineSettings.given(engine), new ScalingPolicy(range, targetUtilization, behavior), window);
+    return new ServiceSettings(model, EngineSettings.given(engine),
+        new ScalingPolicy(range, targetUtilization, behavior(startupTime, settleTime)), window);
+  }
+
+  /** The operator's default behaviour with the fleet's start-up time and the named scale-up settle time. */
+  static ScalingBehavior behavior(Duration startupTime, Duration settleTime) {
+    return ServiceSettings.defaultBehavior().withStartupTime(startupTime).withScaleUpSettleTime(settleTime);
   }
 
   @Override

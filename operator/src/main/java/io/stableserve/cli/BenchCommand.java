@@ -3,9 +3,12 @@ package io.stableserve.cli;
 import io.stableserve.bench.BenchEngine;
 import io.stableserve.bench.BenchReport;
 import io.stableserve.bench.BenchSetup;
+import io.stableserve.bench.BenchVariant;
 import io.stableserve.bench.BenchWorkload;
 import io.stableserve.bench.Benchmark;
 import io.stableserve.bench.EmpiricalCapacity;
+import io.stableserve.bench.MixedBenchmark;
+import io.stableserve.bench.MixedReport;
 import io.stableserve.bench.PolicyKind;
 import io.stableserve.bench.Stage;
 import io.stableserve.bench.StableServeSettings;
@@ -130,6 +133,12 @@ public final class BenchCommand implements Callable<Integer> {
   @Mixin
   ModelOption model = new ModelOption();
 
+  @Option(names = "--fleet", defaultValue = "single", paramLabel = "KIND",
+      description = "single: each engine on its own (the default); mixed: one fleet of h100 (4.0/h, 0..40) and a100 (1.8/h, 0..8) "
+          + "replicas, prices an assumption, the workloads sized on the h100, StableServe's mix against the WVA rule over variants, "
+          + "a static mix for the peak, StableServe on one type and the oracle mix, with each run's cost.")
+  String fleet;
+
   @Option(names = "--chart", defaultValue = "bench-replicas.png", paramLabel = "FILE",
       description = "PNG chart of the replicas over time per workload, for the first stage, engine and seed (default: ${DEFAULT-VALUE}).")
   Path chart;
@@ -166,6 +175,12 @@ public final class BenchCommand implements Callable<Integer> {
       throw new IllegalArgumentException("give at least one policy, stage, engine and seed");
     }
     StableServeSettings stableServe = new StableServeSettings(targetUtilization.value(), windowSeconds(), model.kind(), settle());
+    if (fleet.trim().equalsIgnoreCase("mixed")) {
+      return mixed(out, stableServe, stageList, seedList, start);
+    }
+    if (!fleet.trim().equalsIgnoreCase("single")) {
+      throw new IllegalArgumentException("unknown fleet '" + fleet + "'; expected single or mixed");
+    }
     out.printf(Locale.ROOT, "Start-up %.0f s; TTFT target %s s; replicas 1..%d; seeds %s; stages %s%n"
             + "StableServe: the operator's defaults unless named: ρ = %.2f, %s model, %.0f s estimation window, %.0f s scale-up settle time, %s%n",
         startupSeconds, ttftTarget, maxReplicas, seedList, stageList.stream().map(Stage::describe).toList(),
@@ -233,14 +248,7 @@ public final class BenchCommand implements Callable<Integer> {
           return r;
         }));
       }
-      List<Benchmark.WorkloadRuns> results = new ArrayList<>();
-      for (Future<Benchmark.WorkloadRuns> f : futures) {
-        try {
-          results.add(f.get());
-        } catch (ExecutionException e) {
-          throw new IllegalStateException("a benchmark run failed: " + e.getCause(), e.getCause());
-        }
-      }
+      List<Benchmark.WorkloadRuns> results = all(futures);
       report(out, results, stageList, engineList, seedList);
     } finally {
       pool.shutdownNow();
@@ -299,6 +307,56 @@ public final class BenchCommand implements Callable<Integer> {
       }
     }
     return String.join("; ", parts);
+  }
+
+  /** The mixed fleet's runs: every workload, stage and seed, one table per stage and seed. */
+  private int mixed(PrintWriter out, StableServeSettings stableServe, List<Stage> stageList, List<Long> seedList, long start)
+      throws IOException, InterruptedException {
+    List<BenchVariant> variants = BenchVariant.MIXED;
+    EngineConfig reference = variants.get(0).engine().config();
+    List<BenchWorkload> selected = workloads(reference);
+    out.println("Mixed fleet: " + String.join(", ", variants.stream().map(v -> String.format(Locale.ROOT, "%s %.2f/h (%d..%d): %s",
+        v.name(), v.costPerHour(), v.min(), v.max(), v.engine().summary())).toList()));
+    for (BenchWorkload w : selected) {
+      out.printf("%s: %s%n", w.name(), w.description());
+    }
+    out.flush();
+    int parallel = threads != null ? Math.max(1, threads) : Math.max(1, Runtime.getRuntime().availableProcessors());
+    ExecutorService pool = Executors.newFixedThreadPool(parallel);
+    try {
+      for (Stage stage : stageList) {
+        for (long seed : seedList) {
+          List<EmpiricalCapacity> capacities = variants.stream().map(v -> new EmpiricalCapacity(v.setup(), seed)).toList();
+          BenchSetup setup = new BenchSetup(variants.get(0).setup(), startupSeconds,
+              Math.max(32768, reference.maxBatchedTokens().orElse(reference.chunkTokens())), new ReplicaRange(1, maxReplicas),
+              ttftTarget, seed, stableServe, "mixed", stage);
+          MixedBenchmark benchmark = new MixedBenchmark(setup, variants, capacities);
+          List<Future<MixedBenchmark.WorkloadRuns>> futures = new ArrayList<>();
+          for (BenchWorkload w : selected) {
+            futures.add(pool.submit(() -> benchmark.run(w)));
+          }
+          MixedReport.print(out, String.format(Locale.ROOT, "Mixed fleet: %s, seed %d", stage.key(), seed), variants, all(futures));
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    out.printf(Locale.ROOT, "%nMixed fleet in %.0f s%n", (System.nanoTime() - start) / 1e9);
+    out.flush();
+    return 0;
+  }
+
+  /** Every task's result, in order; a task's failure fails the command. */
+  private static <T> List<T> all(List<Future<T>> futures) throws InterruptedException {
+    List<T> results = new ArrayList<>();
+    for (Future<T> f : futures) {
+      try {
+        results.add(f.get());
+      } catch (ExecutionException e) {
+        throw new IllegalStateException("a benchmark run failed: " + e.getCause(), e.getCause());
+      }
+    }
+    return results;
   }
 
   private List<BenchWorkload> workloads(EngineConfig engine) throws IOException {

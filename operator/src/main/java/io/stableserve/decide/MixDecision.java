@@ -13,18 +13,28 @@ import java.util.Objects;
  */
 public record MixDecision(List<Variant> variants, Mix current, Mix mix, MixPlan cheapest, Reason reason, String why) {
 
-  /** Why a mix was chosen. */
+  /** Why a mix was chosen; {@link #machineName()} is the CamelCase reason for status and Events. */
   public enum Reason {
     /** The current mix is the cheapest that holds the demand. */
-    AT_CHEAPEST,
+    AT_CHEAPEST("AtCheapestMix"),
     /** The current mix does not hold the demand (or is outside the bounds): the cheapest one that does is taken. */
-    NEEDED_FOR_CAPACITY,
+    NEEDED_FOR_CAPACITY("MixNeededForCapacity"),
     /** No mix within the bounds holds the demand: every variant at its maximum. */
-    UNREACHABLE,
+    UNREACHABLE("NoMixHoldsTheDemand"),
     /** A cheaper mix saves more over the horizon than its added replicas cost while they start. */
-    SAVES_OVER_HORIZON,
+    SAVES_OVER_HORIZON("CheaperMixRepaysStartUps"),
     /** The current mix holds the demand; a cheaper one would not repay its start-ups over the horizon. */
-    HOLD_START_UPS_NOT_REPAID
+    HOLD_START_UPS_NOT_REPAID("CheaperMixStartUpsNotRepaid");
+
+    private final String machineName;
+
+    Reason(String machineName) {
+      this.machineName = machineName;
+    }
+
+    public String machineName() {
+      return machineName;
+    }
   }
 
   public MixDecision {

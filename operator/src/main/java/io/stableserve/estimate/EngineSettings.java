@@ -67,16 +67,35 @@ public record EngineSettings(
    * @throws MetricsUnavailableException (NO_DATA) when M or the step time is neither given nor observable
    */
   public ResolvedEngine resolve(ServiceEstimate estimate) throws MetricsUnavailableException {
+    return resolve(Optional.of(estimate));
+  }
+
+  /**
+   * The engine without metrics, where every figure that is otherwise observed (M, the step time) is
+   * given: a replica type with no replica running has no series to observe.
+   */
+  public Optional<ResolvedEngine> resolveGiven() {
+    if (kvCacheTokens.isEmpty() || stepTime.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(resolve(Optional.empty()));
+    } catch (MetricsUnavailableException e) {
+      throw new IllegalStateException("an engine with M and the step time given needs no metrics", e);
+    }
+  }
+
+  private ResolvedEngine resolve(Optional<ServiceEstimate> estimate) throws MetricsUnavailableException {
     List<String> notes = new ArrayList<>();
     long m;
     Provenance mFrom;
     if (kvCacheTokens.isPresent()) {
       m = kvCacheTokens.getAsLong();
       mFrom = Provenance.GIVEN;
-    } else if (estimate.kvCache().isPresent()) {
-      m = estimate.kvCache().get().tokensPerReplica();
+    } else if (estimate.flatMap(ServiceEstimate::kvCache).isPresent()) {
+      m = estimate.get().kvCache().get().tokensPerReplica();
       mFrom = Provenance.OBSERVED;
-      if (!estimate.kvCache().get().uniform()) {
+      if (!estimate.get().kvCache().get().uniform()) {
         notes.add("replicas report different KV-cache sizes; the smallest, " + m + " tokens, is used");
       }
     } else {
@@ -99,12 +118,13 @@ public record EngineSettings(
     if (stepTime.isPresent()) {
       step = stepTime.get();
       stepFrom = Provenance.GIVEN;
-    } else if (estimate.stepTime().isPresent()) {
-      step = estimate.stepTime().get().model();
+    } else if (estimate.flatMap(ServiceEstimate::stepTime).isPresent()) {
+      StepTimeEstimate observed = estimate.get().stepTime().get();
+      step = observed.model();
       stepFrom = Provenance.OBSERVED;
-      method = Optional.of(estimate.stepTime().get().method());
-      if (!estimate.stepTime().get().note().isEmpty()) {
-        notes.add(estimate.stepTime().get().note());
+      method = Optional.of(observed.method());
+      if (!observed.note().isEmpty()) {
+        notes.add(observed.note());
       }
     } else {
       throw new MetricsUnavailableException(MetricsProblem.NO_DATA, Signal.STEP_SECONDS, null,

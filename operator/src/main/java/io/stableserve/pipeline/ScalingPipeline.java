@@ -23,8 +23,15 @@ import io.stableserve.observe.MetricsUnavailableException;
 import io.stableserve.observe.Observation;
 import io.stableserve.observe.Observer;
 import io.stableserve.solve.Capacity;
+import io.stableserve.decide.Mix;
+import io.stableserve.decide.MixChange;
+import io.stableserve.decide.MixDecision;
+import io.stableserve.decide.MixDemand;
+import io.stableserve.decide.Variant;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -129,6 +136,170 @@ public final class ScalingPipeline {
         replicas, memory.stabilization());
     return new Evaluation(Optional.of(estimate), Optional.of(engine), Optional.of(capacity), Optional.empty(), decision,
         remembered.measurement(), ttft);
+  }
+
+  /**
+   * What one variant's own series said: its observation, or why it could not be read.
+   */
+  public record VariantObservation(Optional<Observation> observation, Optional<Evaluation.MetricsFailure> failure) {
+    public VariantObservation {
+      observation = Objects.requireNonNullElse(observation, Optional.empty());
+      failure = Objects.requireNonNullElse(failure, Optional.empty());
+    }
+
+    public static VariantObservation of(Observation observation) {
+      return new VariantObservation(Optional.of(observation), Optional.empty());
+    }
+
+    public static VariantObservation failed(Evaluation.MetricsFailure failure) {
+      return new VariantObservation(Optional.empty(), Optional.of(failure));
+    }
+  }
+
+  /**
+   * Observes the service over all its variants ({@code service}) and each variant on its own
+   * ({@code variants}, in the settings' order), then {@link #evaluateMix}. A variant's failure is
+   * passed on: it matters only if its engine is needed from its series.
+   */
+  public static MixEvaluation observeAndEvaluateMix(Observer service, List<Observer> variants, MixSettings settings,
+      ServiceMemory memory, Mix current, Instant now) {
+    Observation observation;
+    try {
+      observation = service.observe(settings.window());
+    } catch (MetricsUnavailableException e) {
+      return heldMix(settings, current, Optional.empty(), List.of(), Evaluation.MetricsFailure.of(e));
+    }
+    List<VariantObservation> readings = new ArrayList<>();
+    for (Observer variant : variants) {
+      try {
+        readings.add(VariantObservation.of(variant.observe(settings.window())));
+      } catch (MetricsUnavailableException e) {
+        readings.add(VariantObservation.failed(Evaluation.MetricsFailure.of(e)));
+      }
+    }
+    return evaluateMix(observation, readings, settings, memory, current, now);
+  }
+
+  /**
+   * estimate → solve → decide for a service of several variants. λ̂ and the token lengths are the
+   * service's, over all variants; each variant's engine is its own (given, or observed from its own
+   * series), and so is μ̂_v, the stability model on the shared lengths with that engine. The mix is
+   * decided by {@link MixChange} within each variant's bounds, with the SLO when there is one. A
+   * variant with no replica now, none required and an engine that cannot be observed is left out of
+   * the search (it keeps 0) and the message says so. Metric problems hold the current mix.
+   *
+   * @param variants one per variant, in the settings' order
+   * @param current the replicas each variant has now (their /scale spec counts)
+   */
+  public static MixEvaluation evaluateMix(Observation service, List<VariantObservation> variants, MixSettings settings,
+      ServiceMemory memory, Mix current, Instant now) {
+    Objects.requireNonNull(service, "service observation");
+    List<VariantSettings> configured = settings.variants();
+    if (variants.size() != configured.size() || current.size() != configured.size()) {
+      throw new IllegalArgumentException(configured.size() + " variants, " + variants.size() + " observations and "
+          + current.size() + " current counts");
+    }
+    ServiceEstimate estimate = Estimator.estimate(service);
+    double coverage = estimate.window().toMillis() / (double) service.window().length().toMillis();
+    if (coverage < MIN_COVERAGE) {
+      return heldMix(settings, current, Optional.of(estimate), List.of(), new Evaluation.MetricsFailure(
+          MetricsProblem.PARTIAL_WINDOW.reason(), String.format(Locale.ROOT,
+              "the window has data for %d s of %d s, less than %.0f%% of it: holding the mix until it fills",
+              estimate.window().toSeconds(), service.window().length().toSeconds(), 100 * MIN_COVERAGE)));
+    }
+    List<Optional<ResolvedEngine>> engines = new ArrayList<>();
+    List<String> leftOut = new ArrayList<>();
+    for (int v = 0; v < configured.size(); v++) {
+      VariantSettings variant = configured.get(v);
+      Optional<Evaluation.MetricsFailure> why = variants.get(v).failure();
+      Optional<ResolvedEngine> engine = Optional.empty();
+      if (variants.get(v).observation().isPresent()) {
+        try {
+          engine = Optional.of(variant.engine().resolve(Estimator.estimate(variants.get(v).observation().get())));
+        } catch (MetricsUnavailableException e) {
+          why = Optional.of(new Evaluation.MetricsFailure(Evaluation.MetricsFailure.ENGINE_UNKNOWN, e.getMessage()));
+        }
+      }
+      engine = engine.or(() -> variant.engine().resolveGiven());
+      if (engine.isEmpty()) {
+        String message = why.map(Evaluation.MetricsFailure::message).orElse("its series were not read");
+        if (current.count(v) > 0 || variant.min() > 0) {
+          return heldMix(settings, current, Optional.of(estimate), List.of(), new Evaluation.MetricsFailure(
+              why.map(Evaluation.MetricsFailure::reason).orElse(Evaluation.MetricsFailure.ENGINE_UNKNOWN),
+              "variant " + variant.name() + ": " + message));
+        }
+        leftOut.add(variant.name() + " (" + message + ")");
+      }
+      engines.add(engine);
+    }
+    Optional<WorkloadEstimate> workload = estimate.workload();
+    if (workload.isEmpty()) {
+      return heldMix(settings, current, Optional.of(estimate), unsolved(configured, engines),
+          new Evaluation.MetricsFailure(MetricsProblem.NO_DATA.reason(), "no request completed in the "
+              + service.window().length().toSeconds() + " s window, so the token statistics and each variant's "
+              + "capacity are unknown; holding the mix until requests complete"));
+    }
+    List<MixEvaluation.VariantCapacity> capacities = new ArrayList<>();
+    List<Variant> priced = new ArrayList<>();
+    List<Integer> pricedIndex = new ArrayList<>();
+    Queueing queueing = Queueing.none();
+    for (int v = 0; v < configured.size(); v++) {
+      VariantSettings variant = configured.get(v);
+      Optional<Capacity> capacity = engines.get(v).map(e -> StabilityModels.of(settings.model()).solve(workload.get(), e.config()));
+      capacities.add(new MixEvaluation.VariantCapacity(variant.name(), variant.costPerHour(), engines.get(v), capacity));
+      if (capacity.isPresent()) {
+        priced.add(new Variant(variant.name(), capacity.get().stableRate(), variant.costPerHour(), variant.min(), variant.max()));
+        pricedIndex.add(v);
+        if (settings.slo().isPresent()) {
+          // The slowest variant's prefill: a request routed to it is not promised the fast one's.
+          Queueing candidate = queueing(estimate, workload.get(), engines.get(v).get(), capacity.get(), memory.ttftFactor());
+          queueing = candidate.prefillSeconds() > queueing.prefillSeconds() ? candidate : queueing;
+        }
+      }
+    }
+    if (priced.isEmpty()) {
+      return heldMix(settings, current, Optional.of(estimate), capacities, new Evaluation.MetricsFailure(
+          Evaluation.MetricsFailure.ENGINE_UNKNOWN, "no variant's engine is known: " + String.join("; ", leftOut)));
+    }
+    double arrivals = ArrivalRate.of(estimate.arrivals()).upperBound(settings.behavior().confidence());
+    MixDemand demand = new MixDemand(arrivals, settings.targetUtilization(), settings.slo(), queueing);
+    int[] pricedCurrent = pricedIndex.stream().mapToInt(current::count).toArray();
+    MixDecision decision = MixChange.decide(priced, demand, Mix.of(pricedCurrent), settings.behavior().startupTime(),
+        settings.horizon());
+    int[] counts = new int[configured.size()];
+    for (int i = 0; i < pricedIndex.size(); i++) {
+      counts[pricedIndex.get(i)] = decision.mix().count(i);
+    }
+    String message = String.format(Locale.ROOT, "λ̂ %.4g req/s (upper bound at %.1f standard errors): %s", arrivals,
+        settings.behavior().confidence(), decision.why());
+    if (!leftOut.isEmpty()) {
+      message += "; left out, its engine neither given nor observable: " + String.join("; ", leftOut);
+    }
+    return new MixEvaluation(Optional.of(estimate), capacities, Optional.empty(), current, Optional.of(decision),
+        Mix.of(counts), message);
+  }
+
+  /** A pass of a service of several variants without metrics (a credential is missing): hold the mix, with the reason. */
+  public static MixEvaluation unavailableMix(Evaluation.MetricsFailure failure, MixSettings settings, Mix current) {
+    return heldMix(settings, current, Optional.empty(), List.of(), failure);
+  }
+
+  private static List<MixEvaluation.VariantCapacity> unsolved(List<VariantSettings> variants,
+      List<Optional<ResolvedEngine>> engines) {
+    List<MixEvaluation.VariantCapacity> out = new ArrayList<>();
+    for (int v = 0; v < variants.size(); v++) {
+      out.add(new MixEvaluation.VariantCapacity(variants.get(v).name(), variants.get(v).costPerHour(),
+          v < engines.size() ? engines.get(v) : Optional.empty(), Optional.empty()));
+    }
+    return out;
+  }
+
+  private static MixEvaluation heldMix(MixSettings settings, Mix current, Optional<ServiceEstimate> estimate,
+      List<MixEvaluation.VariantCapacity> capacities, Evaluation.MetricsFailure failure) {
+    List<MixEvaluation.VariantCapacity> variants = capacities.isEmpty()
+        ? unsolved(settings.variants(), List.of()) : capacities;
+    return new MixEvaluation(estimate, variants, Optional.of(failure), current, Optional.empty(), current,
+        failure.reason() + ": " + failure.message() + "; holding the mix");
   }
 
   /** c_s² of one request's service: taken as exponential's, 1; docs/validation.md measures what that costs. */

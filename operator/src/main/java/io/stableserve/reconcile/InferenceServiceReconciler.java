@@ -26,6 +26,11 @@ import io.stableserve.api.InferenceServiceSpec;
 import io.stableserve.api.InferenceServiceStatus;
 import io.stableserve.api.MetricsSpec;
 import io.stableserve.api.Mode;
+import io.stableserve.api.ScaleTargetRef;
+import io.stableserve.api.VariantSpec;
+import io.stableserve.decide.Mix;
+import io.stableserve.pipeline.MixEvaluation;
+import io.stableserve.pipeline.MixSettings;
 import io.stableserve.decide.Decision;
 import io.stableserve.decide.DecisionReason;
 import io.stableserve.correct.CapacitySource;
@@ -40,6 +45,7 @@ import io.stableserve.report.StatusReport;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -151,39 +157,25 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
     InferenceServiceSpec spec = service.getSpec();
 
     Duration poll = DEFAULT_POLL;
-    PrometheusSource source;
+    if (spec != null && spec.hasVariants()) {
+      return reconcileMix(service, previous, inNamespace, writeStatus, memory, changes, now);
+    }
+    MetricsSource metricsSource;
     ServiceSettings settings;
-    Optional<Evaluation.MetricsFailure> secretFailure = Optional.empty();
     try {
       if (spec == null || spec.getScaleTargetRef() == null) {
         throw new IllegalArgumentException("spec.scaleTargetRef is required");
       }
       poll = spec.effectiveBehavior().pollIntervalDuration();
       settings = SpecMapping.settings(spec);
-      Optional<String> token = Optional.empty();
-      Optional<String> ca = Optional.empty();
-      MetricsSpec m = spec.getMetrics();
-      try {
-        if (m != null && m.getBearerTokenSecretRef() != null) {
-          token = Optional.of(secrets.read(namespace, m.getBearerTokenSecretRef()));
-        }
-        if (m != null && m.getCaSecretRef() != null) {
-          ca = Optional.of(secrets.read(namespace, m.getCaSecretRef()));
-        }
-      } catch (SecretReader.SecretUnavailableException e) {
-        secretFailure = Optional.of(new Evaluation.MetricsFailure(Conditions.SECRET_NOT_FOUND, e.getMessage()));
-      }
-      source = SpecMapping.source(m, token, ca);
+      metricsSource = metricsSource(namespace, spec.getMetrics());
     } catch (IllegalArgumentException e) {
       return invalid(service, previous, status, e.getMessage(), generation, now, poll);
     }
+    PrometheusSource source = metricsSource.source();
+    Optional<Evaluation.MetricsFailure> secretFailure = metricsSource.secretFailure();
 
-    Optional<InferenceService> claimed = TargetClaims.olderClaim(service, inNamespace);
-    TargetResolution resolution = claimed.isPresent()
-        ? new TargetResolution.Unresolved(Conditions.TARGET_CLAIMED, "InferenceService " + claimed.get().getMetadata().getName()
-            + " already scales " + spec.getScaleTargetRef() + " (the oldest claim wins): delete one of them or point "
-            + "spec.scaleTargetRef elsewhere")
-        : targets.resolve(namespace, spec.getScaleTargetRef());
+    TargetResolution resolution = resolveUnclaimed(service, spec.getScaleTargetRef(), "spec.scaleTargetRef", inNamespace);
     if (resolution instanceof TargetResolution.Unresolved u) {
       StatusReport.targetUnresolved(status, u.reason(), u.message(), generation, now);
       changes.whenConditionTurnsFalse(Conditions.TARGET_RESOLVED, u.reason(), EventRecorder.WARNING, u.reason(), u.message());
@@ -261,6 +253,143 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
       LOG.debug("{}/{}: {}", namespace, name, decision.message());
     }
     return poll;
+  }
+
+  /** The target resolved, unless an older InferenceService of the namespace already scales it. */
+  private TargetResolution resolveUnclaimed(InferenceService service, ScaleTargetRef ref, String field,
+      List<InferenceService> inNamespace) {
+    Optional<InferenceService> claimed = TargetClaims.olderClaim(service, ref, inNamespace);
+    return claimed.isPresent()
+        ? new TargetResolution.Unresolved(Conditions.TARGET_CLAIMED, "InferenceService " + claimed.get().getMetadata().getName()
+            + " already scales " + ref + " (the oldest claim wins): delete one of them or point " + field + " elsewhere")
+        : targets.resolve(service.getMetadata().getNamespace(), ref);
+  }
+
+  /** Where the service's metrics are read, and why they cannot be when a named Secret is missing. */
+  private record MetricsSource(PrometheusSource source, Optional<Evaluation.MetricsFailure> secretFailure) {}
+
+  private MetricsSource metricsSource(String namespace, MetricsSpec m) {
+    Optional<String> token = Optional.empty();
+    Optional<String> ca = Optional.empty();
+    Optional<Evaluation.MetricsFailure> secretFailure = Optional.empty();
+    try {
+      if (m != null && m.getBearerTokenSecretRef() != null) {
+        token = Optional.of(secrets.read(namespace, m.getBearerTokenSecretRef()));
+      }
+      if (m != null && m.getCaSecretRef() != null) {
+        ca = Optional.of(secrets.read(namespace, m.getCaSecretRef()));
+      }
+    } catch (SecretReader.SecretUnavailableException e) {
+      secretFailure = Optional.of(new Evaluation.MetricsFailure(Conditions.SECRET_NOT_FOUND, e.getMessage()));
+    }
+    return new MetricsSource(SpecMapping.source(m, token, ca), secretFailure);
+  }
+
+  /**
+   * A pass for a service of several variants: resolve every variant's target (each one checked for
+   * another claim as a single target is), observe the service and each variant, decide the mix
+   * ({@link ScalingPipeline#evaluateMix}), then, in Enforce mode and when the mix changes, write the
+   * status and then each changed variant's /scale, the variants that grow before those that shrink.
+   */
+  private Duration reconcileMix(InferenceService service, InferenceServiceStatus previous, List<InferenceService> inNamespace,
+      Runnable writeStatus, ServiceMemory memory, ChangeEvents changes, Instant now) {
+    InferenceServiceSpec spec = service.getSpec();
+    InferenceServiceStatus status = service.getStatus();
+    Long generation = service.getMetadata().getGeneration();
+    String namespace = service.getMetadata().getNamespace();
+    String name = service.getMetadata().getName();
+    Duration poll = DEFAULT_POLL;
+    MixSettings settings;
+    MetricsSource metricsSource;
+    try {
+      poll = spec.effectiveBehavior().pollIntervalDuration();
+      settings = SpecMapping.mixSettings(spec);
+      metricsSource = metricsSource(namespace, spec.getMetrics());
+    } catch (IllegalArgumentException e) {
+      return invalid(service, previous, status, e.getMessage(), generation, now, poll);
+    }
+    List<VariantSpec> variants = spec.getVariants();
+    List<ScaleTarget> resolved = new ArrayList<>();
+    for (VariantSpec variant : variants) {
+      TargetResolution resolution = resolveUnclaimed(service, variant.getScaleTargetRef(), "the variant's scaleTargetRef",
+          inNamespace);
+      if (resolution instanceof TargetResolution.Unresolved u) {
+        String message = "variant " + variant.getName() + ": " + u.message();
+        StatusReport.targetUnresolved(status, u.reason(), message, generation, now);
+        changes.whenConditionTurnsFalse(Conditions.TARGET_RESOLVED, u.reason(), EventRecorder.WARNING, u.reason(), message);
+        LOG.debug("{}/{}: target not resolved ({}): {}", namespace, name, u.reason(), message);
+        return poll;
+      }
+      resolved.add(((TargetResolution.Resolved) resolution).target());
+    }
+    Mix current = new Mix(resolved.stream().map(t -> t.replicas().spec()).toList());
+    if (current.replicas() == 0) {
+      // As for one target scaled to zero by hand: paused until a variant has a replica again.
+      String message = "every variant has 0 replicas: scaling is paused until one has at least one (scale one up to resume)";
+      StatusReport.scalingDisabled(status, resolved.get(0), message, generation, now);
+      changes.whenConditionTurnsFalse(Conditions.READY, Conditions.SCALING_DISABLED, EventRecorder.NORMAL,
+          Conditions.SCALING_DISABLED, message);
+      return poll;
+    }
+
+    MixEvaluation evaluation;
+    try {
+      evaluation = metricsSource.secretFailure().isPresent()
+          ? ScalingPipeline.unavailableMix(metricsSource.secretFailure().get(), settings, current)
+          : ScalingPipeline.observeAndEvaluateMix(observers.apply(metricsSource.source()),
+              variants.stream().map(v -> observers.apply(metricsSource.source().narrowedTo(v.getSelector()))).toList(),
+              settings, memory, current, now);
+    } catch (IllegalArgumentException e) {
+      return invalid(service, previous, status, e.getMessage(), generation, now, poll);
+    }
+    boolean recommend = spec.effectiveMode() == Mode.Recommend;
+    boolean scales = !recommend && evaluation.changes();
+    String summary = String.format(Locale.ROOT, "%s (was %s), %.4g per hour; reason: %s: %s",
+        evaluation.describe(evaluation.mix()), evaluation.describe(current), evaluation.costPerHour(evaluation.mix()),
+        evaluation.reason(), evaluation.message());
+    StatusReport.mixEvaluated(status, resolved, evaluation, scales, recommend, generation, now);
+    evaluation.metricsFailure().ifPresent(f -> changes.whenConditionTurnsFalse(Conditions.METRICS_AVAILABLE, f.reason(),
+        EventRecorder.WARNING, Conditions.METRICS_UNAVAILABLE,
+        f.reason() + ": " + f.message() + "; holding the mix " + evaluation.describe(current)));
+    if (scales) {
+      writeStatus.run();
+      try {
+        for (int v : growingFirst(current, evaluation.mix())) {
+          targets.scale(namespace, variants.get(v).getScaleTargetRef(), evaluation.mix().count(v));
+        }
+        changes.always(EventRecorder.NORMAL, Conditions.SUCCESSFUL_RESCALE, "New mix: " + summary);
+        LOG.info("{}/{}: new mix {}", namespace, name, summary);
+      } catch (ScaleFailedException e) {
+        StatusReport.mixEvaluated(status, resolved, evaluation, false, false, generation, now);
+        StatusReport.scaleFailed(status, e.getMessage(), generation, now);
+        changes.whenConditionTurnsFalse(Conditions.READY, Conditions.FAILED_RESCALE, EventRecorder.WARNING,
+            Conditions.FAILED_RESCALE, e.getMessage());
+        LOG.warn("{}/{}: {}", namespace, name, e.getMessage());
+        writeStatus.run();
+      }
+    } else if (recommend && evaluation.changes()) {
+      changes.whenMixRecommendationChanges(evaluation.describe(evaluation.mix()), evaluation.reason(),
+          "Recommend mode, /scale not written: " + summary);
+    } else {
+      LOG.debug("{}/{}: {}", namespace, name, summary);
+    }
+    return poll;
+  }
+
+  /** The variants whose count changes, those that grow first: capacity is added before any is removed. */
+  static List<Integer> growingFirst(Mix current, Mix next) {
+    List<Integer> order = new ArrayList<>();
+    for (int v = 0; v < next.size(); v++) {
+      if (next.count(v) > current.count(v)) {
+        order.add(v);
+      }
+    }
+    for (int v = 0; v < next.size(); v++) {
+      if (next.count(v) < current.count(v)) {
+        order.add(v);
+      }
+    }
+    return order;
   }
 
   /**

@@ -10,6 +10,11 @@ import io.stableserve.api.InferenceServiceSpec;
 import io.stableserve.api.MetricQueries;
 import io.stableserve.api.MetricsSpec;
 import io.stableserve.api.ScalingRules;
+import io.stableserve.api.VariantSpec;
+import io.stableserve.pipeline.MixSettings;
+import io.stableserve.pipeline.VariantSettings;
+import java.util.ArrayList;
+import java.util.List;
 import io.stableserve.decide.ScalingBehavior;
 import io.stableserve.decide.ReplicaRange;
 import io.stableserve.decide.ScalingPolicy;
@@ -34,9 +39,44 @@ final class SpecMapping {
     return new ServiceSettings(spec.effectiveModel().kind(), engine(spec), policy(spec), window(spec.getMetrics()));
   }
 
+  /** The pipeline's settings for a service of several variants. */
+  static MixSettings mixSettings(InferenceServiceSpec spec) {
+    List<VariantSettings> variants = new ArrayList<>();
+    for (int i = 0; i < spec.getVariants().size(); i++) {
+      VariantSpec v = spec.getVariants().get(i);
+      String field = "spec.variants[" + i + "]";
+      if (v.getName() == null || v.getScaleTargetRef() == null || v.getCostPerHour() == null || v.getReplicas() == null
+          || v.getReplicas().getMax() == null) {
+        throw new IllegalArgumentException(field + " needs a name, scaleTargetRef, costPerHour and replicas.max");
+      }
+      try {
+        variants.add(new VariantSettings(v.getName(), engine(v.effectiveEngine()), v.getCostPerHour(),
+            v.getReplicas().effectiveMin(), v.getReplicas().getMax()));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(field + ": " + e.getMessage(), e);
+      }
+    }
+    return new MixSettings(spec.effectiveModel().kind(), spec.effectiveTargetUtilization(), behavior(spec), slo(spec),
+        window(spec.getMetrics()), variants);
+  }
+
   static ScalingPolicy policy(InferenceServiceSpec spec) {
+    ScalingBehavior behavior = behavior(spec);
+    if (spec.getReplicas() == null || spec.getReplicas().getMax() == null) {
+      throw new IllegalArgumentException("spec.replicas.max is required");
+    }
+    return new ScalingPolicy(new ReplicaRange(spec.getReplicas().effectiveMin(), spec.getReplicas().getMax()),
+        spec.effectiveTargetUtilization(), behavior, slo(spec));
+  }
+
+  private static Optional<TtftSlo> slo(InferenceServiceSpec spec) {
+    return spec.getSlo() == null || spec.getSlo().getTtft() == null ? Optional.empty()
+        : Optional.of(spec.getSlo().getTtft().toSlo());
+  }
+
+  private static ScalingBehavior behavior(InferenceServiceSpec spec) {
     io.stableserve.api.Behavior b = spec.effectiveBehavior();
-    ScalingBehavior behavior = new ScalingBehavior(
+    return new ScalingBehavior(
         b.effectiveScaleUp().stabilizationWindowDuration(),
         b.effectiveScaleDown().stabilizationWindowDuration(),
         stepLimit(b.effectiveScaleUp()),
@@ -45,13 +85,6 @@ final class SpecMapping {
         ScalingBehavior.DEFAULT_CONFIDENCE,
         b.effectiveScaleUp().settleTimeDuration(),
         b.pollIntervalDuration());
-    if (spec.getReplicas() == null || spec.getReplicas().getMax() == null) {
-      throw new IllegalArgumentException("spec.replicas.max is required");
-    }
-    Optional<TtftSlo> slo = spec.getSlo() == null || spec.getSlo().getTtft() == null ? Optional.empty()
-        : Optional.of(spec.getSlo().getTtft().toSlo());
-    return new ScalingPolicy(new ReplicaRange(spec.getReplicas().effectiveMin(), spec.getReplicas().getMax()),
-        spec.effectiveTargetUtilization(), behavior, slo);
   }
 
   private static StepLimit stepLimit(ScalingRules rules) {
@@ -61,7 +94,10 @@ final class SpecMapping {
   }
 
   static EngineSettings engine(InferenceServiceSpec spec) {
-    EngineSpec e = spec.effectiveEngine();
+    return engine(spec.effectiveEngine());
+  }
+
+  private static EngineSettings engine(EngineSpec e) {
     return new EngineSettings(
         e.getKvCacheTokens() == null ? OptionalLong.empty() : OptionalLong.of(e.getKvCacheTokens()),
         e.getChunkTokens() == null ? OptionalInt.empty() : OptionalInt.of(e.getChunkTokens()),

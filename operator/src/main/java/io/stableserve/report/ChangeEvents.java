@@ -53,6 +53,15 @@ public final class ChangeEvents {
   }
 
   /** Once per wait: why a scale-up the load asks for has not happened yet. */
+  /** In Recommend mode, a mix recommended for the first time (or for a new reason). */
+  public void whenMixRecommendationChanges(String mix, String reason, String message) {
+    boolean same = previous != null && previous.getLastDecision() != null && mix.equals(previous.getMix())
+        && reason.equals(previous.getLastDecision().getReason());
+    if (!same) {
+      recorder.record(about, EventRecorder.NORMAL, reason, message);
+    }
+  }
+
   public void whenSettlingBegins(String reason, String message) {
     if (previous == null || previous.getScaleUpSettlingSince() == null) {
       recorder.record(about, EventRecorder.NORMAL, reason, message);

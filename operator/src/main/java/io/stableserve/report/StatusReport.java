@@ -22,6 +22,14 @@ import io.stableserve.estimate.Provenance;
 import io.stableserve.estimate.ServiceEstimate;
 import io.stableserve.observe.Signal;
 import io.stableserve.pipeline.Evaluation;
+import io.stableserve.pipeline.MixEvaluation;
+import io.stableserve.api.VariantStatus;
+import io.stableserve.decide.Mix;
+import io.stableserve.decide.MixDecision;
+import io.stableserve.decide.ScalingLimit;
+import io.stableserve.decide.StabilityVerdict;
+import java.util.OptionalDouble;
+import java.util.StringJoiner;
 import io.stableserve.solve.EngineConfig;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -86,6 +94,10 @@ public final class StatusReport {
     Decision d = e.decision();
     s.setReplicas(target.replicas().spec());
     s.setDesiredReplicas(d.desiredReplicas());
+    // A service that had variants and now has one target keeps none of the mix's figures.
+    s.setMix(null);
+    s.setCostPerHour(null);
+    s.setVariants(null);
 
     ScalingDecision last = new ScalingDecision();
     last.setTime(now.toString());
@@ -117,17 +129,7 @@ public final class StatusReport {
 
     condition(s, Conditions.of(Conditions.TARGET_RESOLVED, true, Conditions.TARGET_FOUND, String.format(Locale.ROOT,
         "%s: %d replicas, %d ready", target.ref(), target.replicas().spec(), target.replicas().ready()), generation, now));
-    if (e.metricsFailure().isPresent()) {
-      Evaluation.MetricsFailure f = e.metricsFailure().get();
-      condition(s, Conditions.of(Conditions.METRICS_AVAILABLE, false, f.reason(), f.message(), generation, now));
-      condition(s, Conditions.of(Conditions.READY, false, f.reason(),
-          "holding " + d.desiredReplicas() + " replicas: " + f.message(), generation, now));
-    } else {
-      condition(s, Conditions.of(Conditions.METRICS_AVAILABLE, true, Conditions.METRICS_FOUND,
-          "read " + String.join(", ", s.getMetricNames()), generation, now));
-      condition(s, Conditions.of(Conditions.READY, true, recommendMode ? Conditions.RECOMMENDING : Conditions.RECONCILED,
-          (recommendMode ? "recommending (never writes /scale): " : "") + d.message(), generation, now));
-    }
+    metricsAndReady(s, e.metricsFailure(), d.desiredReplicas() + " replicas", recommendMode, d.message(), generation, now);
     String stable = switch (d.stability()) {
       case STABLE, MARGINAL -> Conditions.TRUE;
       case UNSTABLE -> Conditions.FALSE;
@@ -136,6 +138,94 @@ public final class StatusReport {
     condition(s, Conditions.of(Conditions.STABLE, stable, d.stability().machineName(), d.stabilityMessage(), generation, now));
     condition(s, Conditions.of(Conditions.SCALING_LIMITED, d.limited(), d.limit().machineName(),
         d.limited() ? d.message() : "the decision was not clamped", generation, now));
+  }
+
+  /** MetricsAvailable and Ready: with a metrics failure both False with its reason, the count held. */
+  private static void metricsAndReady(InferenceServiceStatus s, Optional<Evaluation.MetricsFailure> failure, String held,
+      boolean recommendMode, String message, Long generation, Instant now) {
+    if (failure.isPresent()) {
+      Evaluation.MetricsFailure f = failure.get();
+      condition(s, Conditions.of(Conditions.METRICS_AVAILABLE, false, f.reason(), f.message(), generation, now));
+      condition(s, Conditions.of(Conditions.READY, false, f.reason(), "holding " + held + ": " + f.message(), generation, now));
+    } else {
+      condition(s, Conditions.of(Conditions.METRICS_AVAILABLE, true, Conditions.METRICS_FOUND,
+          "read " + String.join(", ", s.getMetricNames()), generation, now));
+      condition(s, Conditions.of(Conditions.READY, true, recommendMode ? Conditions.RECOMMENDING : Conditions.RECONCILED,
+          (recommendMode ? "recommending (never writes /scale): " : "") + message, generation, now));
+    }
+  }
+
+  /**
+   * A full round for a service of several variants: every variant's target found, metrics read or
+   * not, a mix decided and applied or not.
+   *
+   * @param targets one per variant, in the spec's order
+   * @param applied whether the mix was written to the variants' /scale this round
+   */
+  public static void mixEvaluated(InferenceServiceStatus s, List<ScaleTarget> targets, MixEvaluation e, boolean applied,
+      boolean recommendMode, Long generation, Instant now) {
+    Mix mix = e.mix();
+    // A service that had one target keeps none of its figures: they are per variant now, or not kept.
+    s.setCapacity(null);
+    s.setPreemption(null);
+    s.setTtft(null);
+    s.setEngineRecommendation(null);
+    s.setReplicas(e.current().replicas());
+    s.setDesiredReplicas(mix.replicas());
+    s.setMix(e.describe(mix));
+    s.setCostPerHour(e.costPerHour(mix));
+    OptionalDouble utilization = e.utilization(e.current());
+    s.setUtilization(utilization.isPresent() ? utilization.getAsDouble() : null);
+    List<VariantStatus> variants = new ArrayList<>();
+    StringJoiner found = new StringJoiner("; ");
+    for (int v = 0; v < targets.size(); v++) {
+      MixEvaluation.VariantCapacity capacity = e.variants().get(v);
+      ScaleTarget target = targets.get(v);
+      VariantStatus vs = new VariantStatus();
+      vs.setName(capacity.name());
+      vs.setReplicas(target.replicas().spec());
+      vs.setReadyReplicas(target.replicas().ready());
+      vs.setDesiredReplicas(mix.count(v));
+      capacity.stableRate().ifPresent(vs::setStableRatePerReplica);
+      vs.setCostPerHour(mix.count(v) * capacity.costPerHour());
+      vs.setUtilization(target.replicas().spec() > 0 ? s.getUtilization() : null);
+      variants.add(vs);
+      found.add(String.format(Locale.ROOT, "%s: %s: %d replicas, %d ready", capacity.name(), target.ref(),
+          target.replicas().spec(), target.replicas().ready()));
+    }
+    s.setVariants(variants);
+    ScalingDecision last = new ScalingDecision();
+    last.setTime(now.toString());
+    last.setFrom(e.current().replicas());
+    last.setTo(mix.replicas());
+    last.setReason(e.reason());
+    last.setMessage(e.message());
+    last.setApplied(applied);
+    s.setLastDecision(last);
+    if (applied) {
+      s.setLastScaleTime(now.toString());
+    }
+    e.estimate().ifPresent(est -> {
+      s.setWorkload(workload(est));
+      s.setMetricNames(metricNames(est));
+    });
+
+    condition(s, Conditions.of(Conditions.TARGET_RESOLVED, true, Conditions.TARGET_FOUND, found.toString(), generation, now));
+    metricsAndReady(s, e.metricsFailure(), "the mix " + e.describe(mix), recommendMode, e.message(), generation, now);
+    if (utilization.isEmpty()) {
+      condition(s, Conditions.of(Conditions.STABLE, Conditions.UNKNOWN, StabilityVerdict.UNKNOWN.machineName(),
+          "the current mix's utilization is not known this round", generation, now));
+    } else {
+      boolean stable = utilization.getAsDouble() < 1;
+      condition(s, Conditions.of(Conditions.STABLE, stable ? Conditions.TRUE : Conditions.FALSE,
+          (stable ? StabilityVerdict.STABLE : StabilityVerdict.UNSTABLE).machineName(), String.format(Locale.ROOT,
+              "utilization %.3f at the current mix %s: λ̂ over the capacity of its replicas", utilization.getAsDouble(),
+              e.describe(e.current())), generation, now));
+    }
+    boolean limited = e.decision().map(d -> d.reason() == MixDecision.Reason.UNREACHABLE).orElse(false);
+    condition(s, Conditions.of(Conditions.SCALING_LIMITED, limited,
+        limited ? MixDecision.Reason.UNREACHABLE.machineName() : ScalingLimit.NONE.machineName(),
+        limited ? e.message() : "a mix within the variants' bounds holds the demand", generation, now));
   }
 
   static TtftStatus ttft(TtftCalibration c, Evaluation e) {

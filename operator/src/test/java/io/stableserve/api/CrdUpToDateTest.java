@@ -37,7 +37,7 @@ class CrdUpToDateTest {
     CustomResourceDefinitionVersion version = crd.getSpec().getVersions().get(0);
     assertThat(version.getAdditionalPrinterColumns())
         .extracting(c -> c.getName())
-        .containsExactly("Target", "Mode", "Replicas", "Desired", "Arrivals/s", "Stable/s/Replica",
+        .containsExactly("Target", "Mode", "Replicas", "Desired", "Mix", "Cost/h", "Arrivals/s", "Stable/s/Replica",
             "Utilization", "Bottleneck", "Stable", "Age");
     assertThat(crd.getSpec().getNames().getShortNames()).containsExactly("ssvc");
     assertThat(version.getName()).isEqualTo(InferenceService.VERSION);

@@ -45,6 +45,18 @@ class CrdValidationTest {
       """;
   private static final String VALID = TARGET + "replicas: {min: 1, max: 8}\n" + METRICS;
 
+  /** A variant named {@code name} with {@code extra} fields (YAML flow-mapping entries) added. */
+  private static String variant(String name, String extra) {
+    return "- {name: " + name + ", scaleTargetRef: {kind: Deployment, name: llama-" + name + "}, costPerHour: 4.0, "
+        + "replicas: {max: 4}, selector: 'pod=~\"llama-" + name + "-.*\"'" + (extra.isEmpty() ? "" : ", " + extra) + "}\n";
+  }
+
+  private static String variants(String... entries) {
+    return "variants:\n" + String.join("", entries).indent(2) + METRICS;
+  }
+
+  private static final String TWO_VARIANTS = variants(variant("h100", ""), variant("a100", ""));
+
   static Stream<Arguments> invalid() {
     return Stream.of(
         Arguments.of("min above max", TARGET + "replicas: {min: 5, max: 2}\n" + METRICS,
@@ -110,7 +122,45 @@ class CrdValidationTest {
         Arguments.of("unknown model", VALID + "model: queueing\n",
             "spec.model: does not have a value in the enumeration [\"Iterative\", \"Paper\", \"Scheduler\"]"),
         Arguments.of("missing target", "replicas: {max: 8}\n" + METRICS,
-            "spec: required property 'scaleTargetRef' not found"),
+            "spec: spec.scaleTargetRef is required"),
+        Arguments.of("variants next to a target", TARGET + TWO_VARIANTS,
+            "set either spec.scaleTargetRef (one target) or spec.variants"),
+        Arguments.of("variants with service-wide replicas", "replicas: {max: 8}\n" + TWO_VARIANTS,
+            "move spec.replicas into each variant's replicas"),
+        Arguments.of("variants with service-wide engine", "engine: {maxNumSeqs: 64}\n" + TWO_VARIANTS,
+            "move spec.engine into each variant's engine"),
+        Arguments.of("target without replicas", TARGET + METRICS, "spec.replicas is required with spec.scaleTargetRef"),
+        Arguments.of("variant names repeated", variants(variant("h100", ""), variant("h100", "")),
+            "spec.variants: variant names must be unique"),
+        Arguments.of("two variants on one target", variants(variant("h100", ""), variant("a100", "")
+                .replace("name: llama-a100", "name: llama-h100")),
+            "spec.variants: two variants scale the same target"),
+        Arguments.of("variant name not a DNS label", variants(variant("H100_sxm", "")),
+            "spec.variants[0].name: must be a DNS label"),
+        Arguments.of("variant min above max", variants(variant("h100", "").replace("{max: 4}", "{min: 5, max: 4}")),
+            "spec.variants[0].replicas: replicas.min must be less than or equal to replicas.max"),
+        Arguments.of("variant max above 10000", variants(variant("h100", "").replace("{max: 4}", "{max: 20000}")),
+            "spec.variants.0.replicas.max: must have a maximum value of 10000"),
+        Arguments.of("variant min negative", variants(variant("h100", "").replace("{max: 4}", "{min: -1, max: 4}")),
+            "spec.variants.0.replicas.min: must have a minimum value of 0"),
+        Arguments.of("every variant at max 0", variants(variant("h100", "").replace("{max: 4}", "{max: 0}")),
+            "spec.variants: at least one variant needs replicas.max of 1 or more"),
+        Arguments.of("free variant", variants(variant("h100", "").replace("costPerHour: 4.0", "costPerHour: 0")),
+            "spec.variants[0].costPerHour: must be the cost of one replica for an hour, more than 0"),
+        Arguments.of("cost per month", variants(variant("h100", "").replace("costPerHour: 4.0", "costPerHour: 29000")),
+            "spec.variants[0].costPerHour: must be the cost of one replica for an hour"),
+        Arguments.of("variant without cost", variants(variant("h100", "").replace("costPerHour: 4.0, ", "")),
+            "spec.variants.0: required property 'costPerHour' not found"),
+        Arguments.of("variant without target", variants(variant("h100", "").replace("scaleTargetRef: {kind: Deployment, name: llama-h100}, ", "")),
+            "spec.variants.0: required property 'scaleTargetRef' not found"),
+        Arguments.of("variant selector without quotes", variants(variant("h100", "").replace("'pod=~\"llama-h100-.*\"'", "pod=llama")),
+            "spec.variants[0].selector: must be PromQL label matchers"),
+        Arguments.of("variant engine chunk above budget", variants(variant("h100", "engine: {chunkTokens: 8192, maxBatchedTokens: 4096}")),
+            "spec.variants[0].engine: engine.chunkTokens must not exceed engine.maxBatchedTokens"),
+        Arguments.of("nine variants", variants(variant("v1", ""), variant("v2", ""), variant("v3", ""), variant("v4", ""),
+            variant("v5", ""), variant("v6", ""), variant("v7", ""), variant("v8", ""), variant("v9", "")),
+            "spec.variants: must have at most 8 items"),
+        Arguments.of("empty variants", "variants: []\n" + METRICS, "spec.variants: must have at least 1 items"),
         Arguments.of("target without name", "scaleTargetRef: {kind: Deployment}\nreplicas: {max: 8}\n" + METRICS,
             "spec.scaleTargetRef: required property 'name' not found"),
         Arguments.of("target kind in lower case", "scaleTargetRef: {kind: deployment, name: llama}\nreplicas: {max: 8}\n" + METRICS,
@@ -181,6 +231,11 @@ class CrdValidationTest {
             + "behavior: {pollInterval: 1s, replicaStartupTime: 1h, scaleUp: {stabilizationWindow: 0s, settleTime: 10m}, "
             + "scaleDown: {stabilizationWindow: 1h}}\nslo: {ttft: {target: 10ms, drainTime: 5s}}\n"),
         Arguments.of("every default applied", VALID + "behavior: {scaleUp: {}, scaleDown: {}}\nengine: {stepTime: {baseSeconds: 0.02}}\n"),
+        Arguments.of("two variants", TWO_VARIANTS),
+        Arguments.of("eight variants, one unused, with engines and an SLO", variants(variant("v1", "replicas: {min: 0, max: 0}")
+                .replace("replicas: {max: 4}, ", ""), variant("v2", "engine: {maxNumSeqs: 64, kvCacheTokens: 48000}"),
+            variant("v3", ""), variant("v4", ""), variant("v5", ""), variant("v6", ""), variant("v7", ""), variant("v8", ""))
+            + "slo: {ttft: {target: 2s}}\n"),
         Arguments.of("LeaderWorkerSet target", "scaleTargetRef: {apiVersion: leaderworkerset.x-k8s.io/v1, kind: LeaderWorkerSet, name: llama-70b}\n"
             + "replicas: {max: 4}\n" + METRICS));
   }

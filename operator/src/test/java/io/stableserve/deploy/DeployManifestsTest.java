@@ -175,7 +175,8 @@ class DeployManifestsTest {
         assertThat(kind).as("kind of a document in %s", file).isNotEmpty();
         if (kind.equals(InferenceService.KIND)) {
           InferenceService ssvc = Serialization.jsonMapper().treeToValue(doc, InferenceService.class);
-          assertThat(ssvc.getSpec().getScaleTargetRef()).as("%s", file).isNotNull();
+          assertThat(ssvc.getSpec().getScaleTargetRef() != null || ssvc.getSpec().hasVariants())
+              .as("%s names its target or its variants", file).isTrue();
           continue;
         }
         KubernetesResource resource = Serialization.jsonMapper().treeToValue(doc, KubernetesResource.class);
@@ -217,9 +218,14 @@ class DeployManifestsTest {
     assertThat(client.apps().deployments().inNamespace("llm").withName("llama-3-1-8b").get()).isNotNull();
     List<InferenceService> services = client.resources(InferenceService.class).inNamespace("llm").list().getItems();
     assertThat(services).extracting(s -> s.getMetadata().getName()).containsExactlyInAnyOrder(
-        "llama-3-1-8b", "llama-3-1-8b-full", "llama-3-1-8b-recommend", "llama-3-1-8b-secured-prometheus");
+        "llama-3-1-8b", "llama-3-1-8b-full", "llama-3-1-8b-recommend", "llama-3-1-8b-secured-prometheus",
+        "llama-3-1-8b-mixed");
     assertThat(services).filteredOn(s -> s.getSpec().effectiveMode() == Mode.Recommend).hasSize(1);
-    assertThat(services).allSatisfy(s -> assertThat(s.getSpec().getScaleTargetRef().getName()).isEqualTo("llama-3-1-8b"));
+    assertThat(services).filteredOn(s -> !s.getSpec().hasVariants())
+        .allSatisfy(s -> assertThat(s.getSpec().getScaleTargetRef().getName()).isEqualTo("llama-3-1-8b"));
+    assertThat(services).filteredOn(s -> s.getSpec().hasVariants()).singleElement()
+        .satisfies(s -> assertThat(s.getSpec().getVariants()).extracting(v -> v.getScaleTargetRef().getName())
+            .containsExactly("llama-3-1-8b-h100", "llama-3-1-8b-a100"));
   }
 
   @Test
@@ -234,7 +240,7 @@ class DeployManifestsTest {
         }
       }
     }
-    assertThat(checked).isEqualTo(4);
+    assertThat(checked).isEqualTo(5);
   }
 
   @Test

@@ -92,6 +92,17 @@ public record PrometheusSource(
     return new PrometheusSource(prometheusUrl, bearerToken, caCertificatePem, timeout, selector, maxStaleness, more);
   }
 
+  /**
+   * The same Prometheus with the series narrowed by more label matchers (one variant's among the
+   * service's), and without the overrides: a service-wide query is not narrowed by them.
+   */
+  public PrometheusSource narrowedTo(String matchers) {
+    String more = normalizeSelector(matchers);
+    String base = selector.endsWith(",") ? selector.substring(0, selector.length() - 1) : selector;
+    String narrowed = base.isEmpty() ? more : more.isEmpty() ? base : base + "," + more;
+    return new PrometheusSource(prometheusUrl, bearerToken, caCertificatePem, timeout, narrowed, maxStaleness, Map.of());
+  }
+
   public Optional<String> override(Signal signal) {
     return Optional.ofNullable(overrides.get(signal));
   }

@@ -1,0 +1,88 @@
+package io.stableserve.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+/** One variant as the last pass found and left it. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class VariantStatus {
+
+  @JsonPropertyDescription("The variant's name, as in spec.variants.")
+  private String name;
+
+  @JsonPropertyDescription("Replicas of the variant's target as its /scale subresource reports them.")
+  private Integer replicas;
+
+  @JsonPropertyDescription("Ready replicas of the variant's target.")
+  private Integer readyReplicas;
+
+  @JsonPropertyDescription("Replicas of this variant in the mix the last decision asked for (in Recommend mode: would have asked for).")
+  private Integer desiredReplicas;
+
+  @JsonPropertyDescription("What one replica of this variant serves stably, requests per second: its engine through "
+      + "the stability model on the service's token lengths.")
+  private Double stableRatePerReplica;
+
+  @JsonPropertyDescription("This variant's share of status.costPerHour: its costPerHour times desiredReplicas.")
+  private Double costPerHour;
+
+  @JsonPropertyDescription("Utilization of this variant's current replicas, with the load spread in proportion to "
+      + "capacity: lambda / (sum over the variants of n * mu), the same for every variant in use; absent with no replica.")
+  private Double utilization;
+
+  public String getName() {
+    return name;
+  }
+
+  public void setName(String name) {
+    this.name = name;
+  }
+
+  public Integer getReplicas() {
+    return replicas;
+  }
+
+  public void setReplicas(Integer replicas) {
+    this.replicas = replicas;
+  }
+
+  public Integer getReadyReplicas() {
+    return readyReplicas;
+  }
+
+  public void setReadyReplicas(Integer readyReplicas) {
+    this.readyReplicas = readyReplicas;
+  }
+
+  public Integer getDesiredReplicas() {
+    return desiredReplicas;
+  }
+
+  public void setDesiredReplicas(Integer desiredReplicas) {
+    this.desiredReplicas = desiredReplicas;
+  }
+
+  public Double getStableRatePerReplica() {
+    return stableRatePerReplica;
+  }
+
+  public void setStableRatePerReplica(Double stableRatePerReplica) {
+    this.stableRatePerReplica = stableRatePerReplica;
+  }
+
+  public Double getCostPerHour() {
+    return costPerHour;
+  }
+
+  public void setCostPerHour(Double costPerHour) {
+    this.costPerHour = costPerHour;
+  }
+
+  public Double getUtilization() {
+    return utilization;
+  }
+
+  public void setUtilization(Double utilization) {
+    this.utilization = utilization;
+  }
+}

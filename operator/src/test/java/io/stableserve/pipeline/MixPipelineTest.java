@@ -1,0 +1,157 @@
+package io.stableserve.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.stableserve.decide.ArrivalRate;
+import io.stableserve.decide.Mix;
+import io.stableserve.decide.ScalingBehavior;
+import io.stableserve.decide.TtftSlo;
+import io.stableserve.estimate.EngineSettings;
+import io.stableserve.estimate.Estimator;
+import io.stableserve.estimate.WorkloadEstimate;
+import io.stableserve.observe.MetricsProblem;
+import io.stableserve.observe.Observation;
+import io.stableserve.sim.StabilityModels;
+import io.stableserve.solve.EngineConfig;
+import io.stableserve.solve.ModelKind;
+import io.stableserve.solve.StepTimeModel;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import org.junit.jupiter.api.Test;
+
+/** The pipeline's mix decision for a service of several variants (docs/variants.md). */
+class MixPipelineTest {
+
+  /** λ = 30 req/s over the service, prompts about 500 and outputs about 100 tokens. */
+  static final Observation SERVICE = SloPipelineTest.observation(Optional.empty(), OptionalDouble.empty());
+  /** Twice the step time of {@link SloPipelineTest#ENGINE}: half its stable rate under the paper model. */
+  static final EngineConfig SLOW = EngineConfig.of(24_000, 512, StepTimeModel.constant(0.10));
+  static final ScalingBehavior BEHAVIOR = ServiceSettings.defaultBehavior();
+
+  static MixSettings settings(Optional<TtftSlo> slo, VariantSettings... variants) {
+    return new MixSettings(ModelKind.PAPER, 0.85, BEHAVIOR, slo, SloPipelineTest.WINDOW, List.of(variants));
+  }
+
+  /** The fast variant, {@link SloPipelineTest#ENGINE}, at 4.0 per hour. */
+  static VariantSettings h100(int min, int max) {
+    return new VariantSettings("h100", EngineSettings.given(SloPipelineTest.ENGINE), 4.0, min, max);
+  }
+
+  /** The slow variant, {@link #SLOW}. */
+  static VariantSettings a100(double costPerHour, int min, int max) {
+    return new VariantSettings("a100", EngineSettings.given(SLOW), costPerHour, min, max);
+  }
+
+  static List<ScalingPipeline.VariantObservation> observed(int variants) {
+    return java.util.Collections.nCopies(variants, ScalingPipeline.VariantObservation.of(SERVICE));
+  }
+
+  static double stableRate(EngineConfig engine) {
+    WorkloadEstimate workload = Estimator.estimate(SERVICE).workload().orElseThrow();
+    return StabilityModels.of(ModelKind.PAPER).solve(workload, engine).stableRate();
+  }
+
+  @Test
+  void eachVariantIsSolvedWithItsOwnEngineAndTheCheapestMixOverThoseRatesIsRun() {
+    // Per unit of capacity the fast variant is the cheaper (4.0 for μ against 2.5 for μ/2); with one
+    // shared μ̂ the slow one would look cheaper and too few replicas would be asked of it.
+    MixSettings settings = settings(Optional.empty(), h100(0, 10), a100(2.5, 0, 10));
+    MixEvaluation evaluation = ScalingPipeline.evaluateMix(SERVICE, observed(2), settings, ServiceMemory.empty(), Mix.of(0, 0),
+        SloPipelineTest.NOW);
+
+    double fast = stableRate(SloPipelineTest.ENGINE);
+    double slow = stableRate(SLOW);
+    assertThat(slow).isLessThan(0.75 * fast);
+    assertThat(evaluation.variants().get(0).stableRate().getAsDouble()).isCloseTo(fast, within(1e-9));
+    assertThat(evaluation.variants().get(1).stableRate().getAsDouble()).isCloseTo(slow, within(1e-9));
+
+    double needed = ArrivalRate.of(evaluation.estimate().orElseThrow().arrivals()).upperBound(BEHAVIOR.confidence()) / 0.85;
+    double cheapest = Double.POSITIVE_INFINITY;
+    for (int h = 0; h <= 10; h++) {
+      for (int a = 0; a <= 10; a++) {
+        if (h + a > 0 && h * fast + a * slow >= needed) {
+          cheapest = Math.min(cheapest, 4.0 * h + 2.5 * a);
+        }
+      }
+    }
+    Mix mix = evaluation.mix();
+    assertThat(mix.count(0) * fast + mix.count(1) * slow).as("capacity of %s", mix).isGreaterThanOrEqualTo(needed);
+    assertThat(evaluation.costPerHour(mix)).isCloseTo(cheapest, within(1e-9));
+    assertThat(evaluation.reason()).isEqualTo("MixNeededForCapacity");
+    assertThat(evaluation.changes()).isTrue();
+    assertThat(evaluation.describe(mix)).isEqualTo("h100=" + mix.count(0) + ",a100=" + mix.count(1));
+    assertThat(evaluation.utilization(mix).getAsDouble())
+        .isCloseTo(evaluation.estimate().get().arrivalRate() / (mix.count(0) * fast + mix.count(1) * slow), within(1e-12));
+  }
+
+  @Test
+  void noMixWithinTheBoundsRunsEveryVariantAtItsMaximumAndSaysWhatToRaise() {
+    MixSettings settings = settings(Optional.empty(), h100(0, 2), a100(1.8, 1, 2));
+    MixEvaluation evaluation = ScalingPipeline.evaluateMix(SERVICE, observed(2), settings, ServiceMemory.empty(), Mix.of(1, 1),
+        SloPipelineTest.NOW);
+
+    assertThat(2 * stableRate(SloPipelineTest.ENGINE) + 2 * stableRate(SLOW)).as("the most the bounds allow")
+        .isLessThan(30 / 0.85);
+    assertThat(evaluation.mix()).isEqualTo(Mix.of(2, 2));
+    assertThat(evaluation.reason()).isEqualTo("NoMixHoldsTheDemand");
+    assertThat(evaluation.message()).contains("no mix within the bounds holds the demand").contains("raise h100's maximum");
+  }
+
+  @Test
+  void aBindingSloAsksForACostlierMixThanCapacityAlone() {
+    VariantSettings h100 = h100(0, 20);
+    VariantSettings a100 = a100(1.8, 0, 20);
+    MixEvaluation plain = ScalingPipeline.evaluateMix(SERVICE, observed(2), settings(Optional.empty(), h100, a100),
+        ServiceMemory.empty(), Mix.of(0, 0), SloPipelineTest.NOW);
+    // A target a little above the slow variant's prefill (one chunk, a step of 0.1 s): the queueing wait must be short.
+    MixEvaluation tight = ScalingPipeline.evaluateMix(SERVICE, observed(2), settings(Optional.of(new TtftSlo(0.15, 0.99)), h100, a100),
+        ServiceMemory.empty(), Mix.of(0, 0), SloPipelineTest.NOW);
+
+    assertThat(tight.decision().orElseThrow().cheapest().reachable()).isTrue();
+    assertThat(tight.costPerHour(tight.mix())).isGreaterThan(plain.costPerHour(plain.mix()));
+    assertThat(tight.message()).contains("TTFT");
+  }
+
+  @Test
+  void aVariantWithReplicasWhoseEngineCannotBeObservedHoldsTheMix() {
+    MixSettings settings = settings(Optional.empty(), h100(0, 10),
+        new VariantSettings("a100", EngineSettings.none(), 1.8, 0, 10));
+    // The observation has no vllm:cache_config_info, so the a100's M is neither given nor observed.
+    MixEvaluation evaluation = ScalingPipeline.evaluateMix(SERVICE, observed(2), settings, ServiceMemory.empty(), Mix.of(1, 3),
+        SloPipelineTest.NOW);
+
+    assertThat(evaluation.mix()).isEqualTo(Mix.of(1, 3));
+    assertThat(evaluation.changes()).isFalse();
+    assertThat(evaluation.reason()).isEqualTo(Evaluation.MetricsFailure.ENGINE_UNKNOWN);
+    assertThat(evaluation.message()).startsWith("EngineUnknown: variant a100: ").contains("the KV-cache capacity M is not given");
+  }
+
+  @Test
+  void anUnusedVariantWhoseSeriesCannotBeReadIsLeftOutAndSaidSo() {
+    MixSettings settings = settings(Optional.empty(), h100(0, 10),
+        new VariantSettings("a100", EngineSettings.none(), 1.0, 0, 10));
+    List<ScalingPipeline.VariantObservation> readings = List.of(ScalingPipeline.VariantObservation.of(SERVICE),
+        ScalingPipeline.VariantObservation.failed(new Evaluation.MetricsFailure(MetricsProblem.NO_DATA.reason(), "no series")));
+    MixEvaluation evaluation = ScalingPipeline.evaluateMix(SERVICE, readings, settings, ServiceMemory.empty(), Mix.of(2, 0),
+        SloPipelineTest.NOW);
+
+    assertThat(evaluation.metricsFailure()).isEmpty();
+    assertThat(evaluation.mix().count(1)).as("left out, so kept at 0 though it would be the cheaper").isZero();
+    assertThat(evaluation.mix().count(0) * stableRate(SloPipelineTest.ENGINE)).isGreaterThanOrEqualTo(30 / 0.85);
+    assertThat(evaluation.message()).contains("left out").contains("a100 (no series)");
+  }
+
+  @Test
+  void theServiceSeriesFailingHoldsTheMixWithTheObserversReason() {
+    MixSettings settings = settings(Optional.empty(), h100(0, 10), a100(1.8, 0, 10));
+    MixEvaluation evaluation = ScalingPipeline.observeAndEvaluateMix(window -> {
+      throw new io.stableserve.observe.MetricsUnavailableException(MetricsProblem.PROMETHEUS_UNREACHABLE, null, null, "connection refused");
+    }, List.of(window -> SERVICE, window -> SERVICE), settings, ServiceMemory.empty(), Mix.of(2, 1), SloPipelineTest.NOW);
+
+    assertThat(evaluation.mix()).isEqualTo(Mix.of(2, 1));
+    assertThat(evaluation.reason()).isEqualTo(MetricsProblem.PROMETHEUS_UNREACHABLE.reason());
+    assertThat(evaluation.message()).contains("connection refused").endsWith("holding the mix");
+  }
+}
