@@ -138,6 +138,9 @@ public final class ScalingPipeline {
         remembered.measurement(), ttft);
   }
 
+  /** The TTFT approximation's factor k over a mix: not calibrated on vLLM's TTFT per mix yet. */
+  static final double UNCALIBRATED = 1;
+
   /**
    * What one variant's own series said: its observation, or why it could not be read.
    */
@@ -162,7 +165,7 @@ public final class ScalingPipeline {
    * passed on: it matters only if its engine is needed from its series.
    */
   public static MixEvaluation observeAndEvaluateMix(Observer service, List<Observer> variants, MixSettings settings,
-      ServiceMemory memory, Mix current, Instant now) {
+      Mix current) {
     Observation observation;
     try {
       observation = service.observe(settings.window());
@@ -177,7 +180,7 @@ public final class ScalingPipeline {
         readings.add(VariantObservation.failed(Evaluation.MetricsFailure.of(e)));
       }
     }
-    return evaluateMix(observation, readings, settings, memory, current, now);
+    return evaluateMix(observation, readings, settings, current);
   }
 
   /**
@@ -192,7 +195,7 @@ public final class ScalingPipeline {
    * @param current the replicas each variant has now (their /scale spec counts)
    */
   public static MixEvaluation evaluateMix(Observation service, List<VariantObservation> variants, MixSettings settings,
-      ServiceMemory memory, Mix current, Instant now) {
+      Mix current) {
     Objects.requireNonNull(service, "service observation");
     List<VariantSettings> configured = settings.variants();
     if (variants.size() != configured.size() || current.size() != configured.size()) {
@@ -252,7 +255,7 @@ public final class ScalingPipeline {
         pricedIndex.add(v);
         if (settings.slo().isPresent()) {
           // The slowest variant's prefill: a request routed to it is not promised the fast one's.
-          Queueing candidate = queueing(estimate, workload.get(), engines.get(v).get(), capacity.get(), memory.ttftFactor());
+          Queueing candidate = queueing(estimate, workload.get(), engines.get(v).get(), capacity.get(), UNCALIBRATED);
           queueing = candidate.prefillSeconds() > queueing.prefillSeconds() ? candidate : queueing;
         }
       }

@@ -158,7 +158,7 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
 
     Duration poll = DEFAULT_POLL;
     if (spec != null && spec.hasVariants()) {
-      return reconcileMix(service, previous, inNamespace, writeStatus, memory, changes, now);
+      return reconcileMix(service, previous, inNamespace, writeStatus, changes, now);
     }
     MetricsSource metricsSource;
     ServiceSettings settings;
@@ -292,7 +292,7 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
    * status and then each changed variant's /scale, the variants that grow before those that shrink.
    */
   private Duration reconcileMix(InferenceService service, InferenceServiceStatus previous, List<InferenceService> inNamespace,
-      Runnable writeStatus, ServiceMemory memory, ChangeEvents changes, Instant now) {
+      Runnable writeStatus, ChangeEvents changes, Instant now) {
     InferenceServiceSpec spec = service.getSpec();
     InferenceServiceStatus status = service.getStatus();
     Long generation = service.getMetadata().getGeneration();
@@ -338,7 +338,7 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
           ? ScalingPipeline.unavailableMix(metricsSource.secretFailure().get(), settings, current)
           : ScalingPipeline.observeAndEvaluateMix(observers.apply(metricsSource.source()),
               variants.stream().map(v -> observers.apply(metricsSource.source().narrowedTo(v.getSelector()))).toList(),
-              settings, memory, current, now);
+              settings, current);
     } catch (IllegalArgumentException e) {
       return invalid(service, previous, status, e.getMessage(), generation, now, poll);
     }

@@ -58,8 +58,7 @@ class MixPipelineTest {
     // Per unit of capacity the fast variant is the cheaper (4.0 for μ against 2.5 for μ/2); with one
     // shared μ̂ the slow one would look cheaper and too few replicas would be asked of it.
     MixSettings settings = settings(Optional.empty(), h100(0, 10), a100(2.5, 0, 10));
-    MixEvaluation evaluation = ScalingPipeline.evaluateMix(SERVICE, observed(2), settings, ServiceMemory.empty(), Mix.of(0, 0),
-        SloPipelineTest.NOW);
+    MixEvaluation evaluation = ScalingPipeline.evaluateMix(SERVICE, observed(2), settings, Mix.of(0, 0));
 
     double fast = stableRate(SloPipelineTest.ENGINE);
     double slow = stableRate(SLOW);
@@ -89,8 +88,7 @@ class MixPipelineTest {
   @Test
   void noMixWithinTheBoundsRunsEveryVariantAtItsMaximumAndSaysWhatToRaise() {
     MixSettings settings = settings(Optional.empty(), h100(0, 2), a100(1.8, 1, 2));
-    MixEvaluation evaluation = ScalingPipeline.evaluateMix(SERVICE, observed(2), settings, ServiceMemory.empty(), Mix.of(1, 1),
-        SloPipelineTest.NOW);
+    MixEvaluation evaluation = ScalingPipeline.evaluateMix(SERVICE, observed(2), settings, Mix.of(1, 1));
 
     assertThat(2 * stableRate(SloPipelineTest.ENGINE) + 2 * stableRate(SLOW)).as("the most the bounds allow")
         .isLessThan(30 / 0.85);
@@ -103,11 +101,10 @@ class MixPipelineTest {
   void aBindingSloAsksForACostlierMixThanCapacityAlone() {
     VariantSettings h100 = h100(0, 20);
     VariantSettings a100 = a100(1.8, 0, 20);
-    MixEvaluation plain = ScalingPipeline.evaluateMix(SERVICE, observed(2), settings(Optional.empty(), h100, a100),
-        ServiceMemory.empty(), Mix.of(0, 0), SloPipelineTest.NOW);
+    MixEvaluation plain = ScalingPipeline.evaluateMix(SERVICE, observed(2), settings(Optional.empty(), h100, a100), Mix.of(0, 0));
     // A target a little above the slow variant's prefill (one chunk, a step of 0.1 s): the queueing wait must be short.
-    MixEvaluation tight = ScalingPipeline.evaluateMix(SERVICE, observed(2), settings(Optional.of(new TtftSlo(0.15, 0.99)), h100, a100),
-        ServiceMemory.empty(), Mix.of(0, 0), SloPipelineTest.NOW);
+    MixEvaluation tight = ScalingPipeline.evaluateMix(SERVICE, observed(2),
+        settings(Optional.of(new TtftSlo(0.15, 0.99)), h100, a100), Mix.of(0, 0));
 
     assertThat(tight.decision().orElseThrow().cheapest().reachable()).isTrue();
     assertThat(tight.costPerHour(tight.mix())).isGreaterThan(plain.costPerHour(plain.mix()));
@@ -119,8 +116,7 @@ class MixPipelineTest {
     MixSettings settings = settings(Optional.empty(), h100(0, 10),
         new VariantSettings("a100", EngineSettings.none(), 1.8, 0, 10));
     // The observation has no vllm:cache_config_info, so the a100's M is neither given nor observed.
-    MixEvaluation evaluation = ScalingPipeline.evaluateMix(SERVICE, observed(2), settings, ServiceMemory.empty(), Mix.of(1, 3),
-        SloPipelineTest.NOW);
+    MixEvaluation evaluation = ScalingPipeline.evaluateMix(SERVICE, observed(2), settings, Mix.of(1, 3));
 
     assertThat(evaluation.mix()).isEqualTo(Mix.of(1, 3));
     assertThat(evaluation.changes()).isFalse();
@@ -134,8 +130,7 @@ class MixPipelineTest {
         new VariantSettings("a100", EngineSettings.none(), 1.0, 0, 10));
     List<ScalingPipeline.VariantObservation> readings = List.of(ScalingPipeline.VariantObservation.of(SERVICE),
         ScalingPipeline.VariantObservation.failed(new Evaluation.MetricsFailure(MetricsProblem.NO_DATA.reason(), "no series")));
-    MixEvaluation evaluation = ScalingPipeline.evaluateMix(SERVICE, readings, settings, ServiceMemory.empty(), Mix.of(2, 0),
-        SloPipelineTest.NOW);
+    MixEvaluation evaluation = ScalingPipeline.evaluateMix(SERVICE, readings, settings, Mix.of(2, 0));
 
     assertThat(evaluation.metricsFailure()).isEmpty();
     assertThat(evaluation.mix().count(1)).as("left out, so kept at 0 though it would be the cheaper").isZero();
@@ -148,7 +143,7 @@ class MixPipelineTest {
     MixSettings settings = settings(Optional.empty(), h100(0, 10), a100(1.8, 0, 10));
     MixEvaluation evaluation = ScalingPipeline.observeAndEvaluateMix(window -> {
       throw new io.stableserve.observe.MetricsUnavailableException(MetricsProblem.PROMETHEUS_UNREACHABLE, null, null, "connection refused");
-    }, List.of(window -> SERVICE, window -> SERVICE), settings, ServiceMemory.empty(), Mix.of(2, 1), SloPipelineTest.NOW);
+    }, List.of(window -> SERVICE, window -> SERVICE), settings, Mix.of(2, 1));
 
     assertThat(evaluation.mix()).isEqualTo(Mix.of(2, 1));
     assertThat(evaluation.reason()).isEqualTo(MetricsProblem.PROMETHEUS_UNREACHABLE.reason());

@@ -139,8 +139,8 @@ class MixReconcileTest {
   /** What the pipeline decides from (1, 1) on the same observation. */
   MixEvaluation expected(InferenceService s) {
     return ScalingPipeline.evaluateMix(recorded, List.of(ScalingPipeline.VariantObservation.of(recorded),
-        ScalingPipeline.VariantObservation.of(recorded)), SpecMapping.mixSettings(s.getSpec()), ServiceMemory.empty(),
-        Mix.of(1, 1), SameDecisionTest.NOW);
+        ScalingPipeline.VariantObservation.of(recorded)), SpecMapping.mixSettings(s.getSpec()),
+        Mix.of(1, 1));
   }
 
   @Test
