@@ -10,10 +10,8 @@ import io.stableserve.observe.Signal;
 import io.stableserve.pipeline.MixEvaluation;
 import io.stableserve.pipeline.MixSettings;
 import io.stableserve.pipeline.ScalingPipeline;
-import io.stableserve.pipeline.ServiceMemory;
 import io.stableserve.pipeline.VariantSettings;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,7 +31,6 @@ public final class StableServeMixAutoscaler implements MixAutoscaler {
 
   private final MixSettings settings;
   private final boolean gateway;
-  private ServiceMemory memory;
   private MixEvaluation last;
   private final Map<String, Integer> changesByReason = new TreeMap<>();
 
@@ -73,17 +70,13 @@ public final class StableServeMixAutoscaler implements MixAutoscaler {
 
   @Override
   public Mix decide(FleetMetrics metrics, Mix spec, Mix ready) {
-    Instant now = Instant.ofEpochMilli(Math.round(metrics.now() * 1000));
-    if (memory == null) {
-      memory = ServiceMemory.takingOver(spec.replicas(), now);
-    }
     Observer service = w -> StableServeAutoscaler.observe(metrics, w, gateway);
     Observer notSplit = w -> {
       throw new MetricsUnavailableException(MetricsProblem.NO_DATA, Signal.COMPLETIONS, null,
           "the simulated fleet's scrapes are not split by variant; the engine is given");
     };
     List<Observer> perVariant = settings.variants().stream().map(v -> notSplit).toList();
-    last = ScalingPipeline.observeAndEvaluateMix(service, perVariant, settings, memory, spec, now);
+    last = ScalingPipeline.observeAndEvaluateMix(service, perVariant, settings, spec);
     if (last.changes()) {
       changesByReason.merge(last.reason(), 1, Integer::sum);
     }
