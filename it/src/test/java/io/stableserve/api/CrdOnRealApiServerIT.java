@@ -71,11 +71,13 @@ class CrdOnRealApiServerIT {
    * Cases of the table where the errors name other fields on the server than in the project's
    * validator, beyond the wording: case name → what differs. The verdict (refused) is the same.
    */
+  private static final String RULES_AFTER_A_MISSING_FIELD = "after a missing required field the server evaluates no CEL rule"
+      + " (it adds the note '" + ApiError.RULES_NOT_CHECKED + "'); the validator still evaluates the rule and reports";
   private static final Map<String, Difference> KNOWN_DIFFERENCES = Map.of(
       "no max", new Difference(Set.of("spec.replicas"), Set.of(),
-          "after a missing required field the server evaluates no CEL rule (it adds the note '"
-              + ApiError.RULES_NOT_CHECKED + "'); the validator still evaluates self.min <= self.max and reports"
-              + " that it failed to evaluate"));
+          RULES_AFTER_A_MISSING_FIELD + " that self.min <= self.max failed to evaluate"),
+      "variant without target", new Difference(Set.of("spec.variants"), Set.of(),
+          RULES_AFTER_A_MISSING_FIELD + " that the rule on two variants sharing a target failed to evaluate"));
 
   /** Fields named only by the validator ({@code ours}) or only by the server ({@code server}). */
   record Difference(Set<String> ours, Set<String> server, String why) {}
@@ -446,9 +448,13 @@ class CrdOnRealApiServerIT {
     private static final Pattern MAXIMUM = Pattern.compile("(.+): must have a maximum value of (.+)");
     private static final Pattern ENUM = Pattern.compile("(.+): does not have a value in the enumeration \\[(.+)]");
     private static final Pattern REGEX = Pattern.compile("(.+): does not match the regex pattern (.+)");
+    private static final Pattern MIN_ITEMS = Pattern.compile("(.+): must have at least (\\d+) items");
     private static final Pattern RULE = Pattern.compile("(.+?): (.+)");
+    /** The validator names a list's item by its index after a dot (schema) or in brackets (CEL); the server, in brackets. */
+    private static final Pattern INDEX = Pattern.compile("(?<=[a-zA-Z])\\.(\\d+)(?=\\.|:|$)");
 
-    static Expected of(String table) {
+    static Expected of(String error) {
+      String table = INDEX.matcher(error).replaceAll("[$1]");
       Matcher m;
       if ((m = REQUIRED.matcher(table)).matches()) {
         return new Expected(m.group(1) + "." + m.group(2), "Required value");
@@ -468,10 +474,14 @@ class CrdOnRealApiServerIT {
       if ((m = REGEX.matcher(table)).matches()) {
         return new Expected(m.group(1), m.group(1) + " in body should match '" + m.group(2) + "'");
       }
+      if ((m = MIN_ITEMS.matcher(table)).matches()) {
+        return new Expected(m.group(1), m.group(1) + " in body should have at least " + m.group(2) + " items");
+      }
       if ((m = RULE.matcher(table)).matches()) {
         return new Expected(m.group(1), m.group(2)); // a CEL rule's own message, after "Invalid value: <value>: "
       }
-      throw new IllegalArgumentException("not an error of the table: " + table);
+      // a rule of the spec itself: the validator gives its message alone, the server names the field spec
+      return new Expected("spec", table);
     }
   }
 

@@ -61,14 +61,8 @@ class OperatorOnRealApiServerIT {
     long offset = AuditLog.mark();
     List<GenericKubernetesResource> services;
 
-    StableServeOperator.Settings settings = new StableServeOperator.Settings(Set.of(),
-        Optional.of(new LeaderElectionConfiguration("stableserve-operator", InstalledBundle.SYSTEM,
-            LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE, LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
-            // not exiting when it stops leading: the test stops it, which must not end the test JVM
-            LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE, "stableserve-it", null, false)),
-        false, new PrometheusObservers(), SchedulerEngineAdvisor.standard(), Clock.systemUTC(), Duration.ofMinutes(2));
     try (KubernetesClient operator = RealApiServers.kubeOperator();
-         OperatorProcess process = OperatorProcess.start(operator, settings, 0, 0)) {
+         OperatorProcess process = OperatorProcess.start(operator, settings(), 0, 0)) {
       Instant deadline = Instant.now().plus(RUN_FOR);
       // conditions may be left by an earlier test's operator: this one must also have been elected
       do {
@@ -142,6 +136,79 @@ class OperatorOnRealApiServerIT {
     assertThat(services).as("a service whose target it holds waits for its metrics")
         .anySatisfy(s -> assertThat(JSON.valueToTree(s.getAdditionalProperties().get("status")).path("conditions").toString())
             .contains("\"MetricsAvailable\"").contains("\"status\":\"False\""));
+  }
+
+  /**
+   * Spec changes made while the operator writes status: each status write is a PUT with the
+   * resourceVersion it read, so one that crosses a spec change gets 409 Conflict from the server,
+   * and the next pass must write the status of the newest generation. The operator must never write
+   * the spec back.
+   */
+  @Test
+  void statusWritesThatRaceSpecChangesEndAtTheNewestGeneration() throws Exception {
+    KubernetesClient admin = InstalledBundle.admin();
+    String name = "llama-3-1-8b-racing";
+    InferenceService racing = admin.resources(InferenceService.class).inNamespace("llm").withName("llama-3-1-8b").get();
+    racing.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName(name).withNamespace("llm").build());
+    racing.getSpec().getScaleTargetRef().setName(name);
+    racing.setStatus(null);
+    admin.resources(InferenceService.class).inNamespace("llm").withName(name).delete();
+    admin.resources(InferenceService.class).inNamespace("llm").withName(name)
+        .waitUntilCondition(java.util.Objects::isNull, 30, java.util.concurrent.TimeUnit.SECONDS);
+    long offset = AuditLog.mark();
+    int changes = 20;
+    InferenceService last;
+    try (KubernetesClient operator = RealApiServers.kubeOperator();
+         OperatorProcess process = OperatorProcess.start(operator, settings(), 0, 0)) {
+      admin.resource(racing).create();
+      for (int i = 1; i <= changes; i++) {
+        int max = 8 + i;
+        admin.resources(InferenceService.class).inNamespace("llm").withName(name)
+            .edit(s -> {
+              s.getSpec().getReplicas().setMax(max);
+              return s;
+            });
+        Thread.sleep(150);
+      }
+      last = admin.resources(InferenceService.class).inNamespace("llm").withName(name)
+          .waitUntilCondition(s -> s.getStatus() != null && s.getStatus().getObservedGeneration() != null
+              && s.getStatus().getObservedGeneration().equals(s.getMetadata().getGeneration()), 90, java.util.concurrent.TimeUnit.SECONDS);
+    } finally {
+      admin.resources(InferenceService.class).inNamespace("llm").withName(name).delete();
+    }
+
+    assertThat(last.getSpec().getReplicas().getMax()).as("the newest spec, not written back by the operator").isEqualTo(8 + changes);
+    assertThat(last.getMetadata().getGeneration()).as("one generation per spec change").isEqualTo(1L + changes);
+    List<String> specWrites = new ArrayList<>();
+    List<Integer> statusCodes = new ArrayList<>();
+    for (JsonNode event : AuditLog.eventsSince(offset)) {
+      JsonNode ref = event.get("objectRef");
+      if (!event.at("/user/username").asText().equals(InstalledBundle.USER) || ref == null
+          || !ref.path("resource").asText().equals("inferenceservices") || !ref.path("name").asText().equals(name)) {
+        continue;
+      }
+      String verb = event.get("verb").asText();
+      boolean write = verb.equals("update") || verb.equals("patch");
+      if (write && ref.path("subresource").asText().equals("status")) {
+        statusCodes.add(event.at("/responseStatus/code").asInt());
+      } else if (write) {
+        specWrites.add(verb + " " + event.get("requestURI").asText());
+      }
+    }
+    System.out.printf("status writes of %s racing %d spec changes: %s%n", name, changes, statusCodes);
+    assertThat(specWrites).as("the operator writes only the status").isEmpty();
+    assertThat(statusCodes).as("status writes of the operator").isNotEmpty()
+        .allSatisfy(code -> assertThat(code).as("a status write either lands or loses the race").isIn(200, 201, 409));
+    assertThat(statusCodes.get(statusCodes.size() - 1)).as("the last status write landed").isIn(200, 201);
+  }
+
+  private static StableServeOperator.Settings settings() {
+    return new StableServeOperator.Settings(Set.of(),
+        Optional.of(new LeaderElectionConfiguration("stableserve-operator", InstalledBundle.SYSTEM,
+            LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE, LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
+            // not exiting when it stops leading: the test stops it, which must not end the test JVM
+            LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE, "stableserve-it", null, false)),
+        false, new PrometheusObservers(), SchedulerEngineAdvisor.standard(), Clock.systemUTC(), Duration.ofMinutes(2));
   }
 
   private static boolean leads(KubernetesClient admin) {

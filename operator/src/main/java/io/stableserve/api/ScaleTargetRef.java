@@ -5,22 +5,26 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 
 /** The workload to scale, in the InferenceService's namespace. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class ScaleTargetRef {
 
   @Default("apps/v1")
+  @Size(max = 253)
   @Pattern("^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?v[0-9]+((alpha|beta)[0-9]+)?$")
   @JsonPropertyDescription("API version of the target, e.g. apps/v1 or leaderworkerset.x-k8s.io/v1. Default apps/v1.")
   private String apiVersion = "apps/v1";
 
   @Required
+  @Size(max = 63)
   @Pattern("^[A-Z][A-Za-z0-9]*$")
   @JsonPropertyDescription("Kind of the target, e.g. Deployment, StatefulSet or LeaderWorkerSet. It must have a /scale subresource.")
   private String kind;
 
   @Required
+  @Size(max = 253)
   @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
   @JsonPropertyDescription("Name of the target in the InferenceService's namespace.")
   private String name;
