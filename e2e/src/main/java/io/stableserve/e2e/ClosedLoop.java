@@ -34,6 +34,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -149,6 +150,19 @@ public final class ClosedLoop implements AutoCloseable {
 
   private Served deploy(String namespace, Mode mode, double rate, Workload workload, long seed, EngineConfig engine,
       Optional<TtftObjective> slo) {
+    return deploy(namespace, mode, rate, workload, seed, engine, s -> slo.ifPresent(o -> s.getSpec().setSlo(new SloSpec(o))));
+  }
+
+  /**
+   * The same with the InferenceService of {@link #service} changed by {@code change} before it is
+   * created (e.g. allowed to go to zero).
+   */
+  public Served deploy(String namespace, double rate, Workload workload, long seed, Consumer<InferenceService> change) {
+    return deploy(namespace, Mode.Enforce, rate, workload, seed, ENGINE, change);
+  }
+
+  private Served deploy(String namespace, Mode mode, double rate, Workload workload, long seed, EngineConfig engine,
+      Consumer<InferenceService> change) {
     // create or update: a real API server started before this loop may hold them from an earlier run
     cluster.client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata()
         .build()).createOr(NonDeletingOperation::update);
@@ -165,7 +179,7 @@ public final class ClosedLoop implements AutoCloseable {
       deployments.add(fleet);
     }
     InferenceService service = service(namespace, mode, engine);
-    slo.ifPresent(o -> service.getSpec().setSlo(new SloSpec(o)));
+    change.accept(service);
     Resource<InferenceService> earlier = cluster.client().resource(service);
     if (earlier.get() != null) {
       earlier.withTimeout(30, TimeUnit.SECONDS).delete();  // so that its status does not come along

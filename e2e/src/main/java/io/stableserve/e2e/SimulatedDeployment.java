@@ -30,7 +30,9 @@ import java.util.function.Consumer;
  * a loop that stands in for the Deployment controller and the kubelet. It polls the Deployment's
  * {@code spec.replicas} through the API every 250 ms, starts replicas (they serve after the fleet's
  * start-up delay) and drains removed ones, writes {@code status.replicas/readyReplicas}, and hands
- * the current scrape targets to Prometheus's file-based discovery.
+ * the current scrape targets to Prometheus's file-based discovery. In front of the replicas a
+ * gateway holds the requests that arrive while none is ready, and exports its held requests and the
+ * requests it received ({@link Fleet#gatewayMetricsPage()}) on its own endpoint, always scraped.
  */
 public final class SimulatedDeployment implements AutoCloseable {
 
@@ -42,6 +44,7 @@ public final class SimulatedDeployment implements AutoCloseable {
   private final SteerableLoad load;
   private final Consumer<List<PrometheusServer.Target>> targetsChanged;
   private final Map<String, MetricsEndpoint> endpoints = new LinkedHashMap<>();
+  private final MetricsEndpoint gateway;
   private final ScheduledExecutorService controller;
   private volatile int specReplicas = -1;
   private volatile RuntimeException lastError;
@@ -66,6 +69,7 @@ public final class SimulatedDeployment implements AutoCloseable {
     this.clock = new FleetClock(fleet, speed);
     clockHolder[0] = clock;
     this.specReplicas = initial;
+    this.gateway = MetricsEndpoint.start(fleet::gatewayMetricsPage);
     clock.start(50);
     this.controller = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "deployment-" + namespace);
@@ -73,6 +77,8 @@ public final class SimulatedDeployment implements AutoCloseable {
       return t;
     });
     sync();
+    // The gateway is scraped from the start, replicas or none.
+    targetsChanged.accept(targets());
     controller.scheduleWithFixedDelay(this::syncQuietly, 250, 250, TimeUnit.MILLISECONDS);
   }
 
@@ -141,7 +147,7 @@ public final class SimulatedDeployment implements AutoCloseable {
 
   /** The scrape targets now, labelled with the namespace as a pod's would be by service discovery. */
   public synchronized List<PrometheusServer.Target> targets() {
-    return endpoints.values().stream()
+    return java.util.stream.Stream.concat(java.util.stream.Stream.of(gateway), endpoints.values().stream())
         .map(e -> new PrometheusServer.Target(e.address(), Map.of("namespace", namespace)))
         .toList();
   }
@@ -174,5 +180,6 @@ public final class SimulatedDeployment implements AutoCloseable {
     clock.close();
     endpoints.values().forEach(MetricsEndpoint::close);
     endpoints.clear();
+    gateway.close();
   }
 }

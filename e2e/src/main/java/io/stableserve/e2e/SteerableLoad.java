@@ -35,9 +35,15 @@ public final class SteerableLoad implements RequestSource {
     set(rate, workload, simulatedNow.getAsDouble());
   }
 
+  /** From now on, no arrivals (an idle spell) until the next {@link #set}. */
+  public synchronized void stop() {
+    this.rate = 0;
+    this.next = Double.POSITIVE_INFINITY;
+  }
+
   private void set(double rate, Workload workload, double from) {
     if (!(rate > 0) || Double.isInfinite(rate)) {
-      throw new IllegalArgumentException("arrival rate must be a positive finite number of req/s, got " + rate);
+      throw new IllegalArgumentException("arrival rate must be a positive finite number of req/s (stop() for none), got " + rate);
     }
     this.rate = rate;
     this.workload = workload;

@@ -24,6 +24,14 @@ import java.util.List;
     message = "with spec.variants the bounds are per variant: move spec.replicas into each variant's replicas")
 @ValidationRule(value = "!has(self.variants) || !has(self.engine)",
     message = "with spec.variants the engine is per variant: move spec.engine into each variant's engine")
+@ValidationRule(value = "!has(self.replicas) || self.replicas.min > 0 || has(self.scaleToZero)",
+    message = "replicas.min 0 needs spec.scaleToZero, the idle rule that says when the service goes to zero, "
+        + "e.g. scaleToZero: {idleAfter: 10m}; or set replicas.min to 1 or more")
+@ValidationRule(value = "!has(self.scaleToZero) || (has(self.replicas) && self.replicas.min == 0)",
+    message = "spec.scaleToZero needs replicas.min: 0 (and one target, not spec.variants); remove it or set replicas.min to 0")
+@ValidationRule(value = "!has(self.scaleToZero) || (has(self.metrics.queries) && has(self.metrics.queries.gatewayQueue))",
+    message = "spec.scaleToZero needs metrics.queries.gatewayQueue, the requests a gateway holds while no replica serves: "
+        + "at zero there is no vLLM metric, and without it nothing would see a request arrive")
 public class InferenceServiceSpec {
 
   public static final double DEFAULT_TARGET_UTILIZATION = Defaults.targetUtilization();
@@ -77,6 +85,10 @@ public class InferenceServiceSpec {
   @JsonPropertyDescription("How fast replicas are added and removed.")
   private Behavior behavior;
 
+  @JsonPropertyDescription("With replicas.min 0: when an idle service goes to zero. At zero a gateway holds the "
+      + "requests (metrics.queries.gatewayQueue reads them) and the first held request wakes it, sized to drain them.")
+  private ScaleToZeroSpec scaleToZero;
+
   @JsonPropertyDescription("A latency objective. With it the replica count is sized to meet the TTFT percentile; "
       + "without it, by targetUtilization.")
   private SloSpec slo;
@@ -102,6 +114,14 @@ public class InferenceServiceSpec {
 
   public StabilityModelName effectiveModel() {
     return model == null ? StabilityModelName.Scheduler : model;
+  }
+
+  public ScaleToZeroSpec getScaleToZero() {
+    return scaleToZero;
+  }
+
+  public void setScaleToZero(ScaleToZeroSpec scaleToZero) {
+    this.scaleToZero = scaleToZero;
   }
 
   public SloSpec getSlo() {

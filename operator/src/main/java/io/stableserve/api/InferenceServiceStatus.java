@@ -32,6 +32,10 @@ public class InferenceServiceStatus {
       + "than one count. Absent once the replicas reach the count or the band no longer asks for more.")
   private String scaleUpSettlingSince;
 
+  @JsonPropertyDescription("With replicas.min 0: since when the service is idle, the last wake and cold start, and the "
+      + "capacity a wake is sized with.")
+  private ScaleToZeroStatus scaleToZero;
+
   @JsonPropertyDescription("The workload as estimated from the metrics over the window.")
   private ObservedWorkload workload;
 
@@ -154,6 +158,14 @@ public class InferenceServiceStatus {
 
   public void setDesiredReplicas(Integer desiredReplicas) {
     this.desiredReplicas = desiredReplicas;
+  }
+
+  public ScaleToZeroStatus getScaleToZero() {
+    return scaleToZero;
+  }
+
+  public void setScaleToZero(ScaleToZeroStatus scaleToZero) {
+    this.scaleToZero = scaleToZero;
   }
 
   public String getLastScaleTime() {

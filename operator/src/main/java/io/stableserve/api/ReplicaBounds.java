@@ -15,9 +15,10 @@ import io.fabric8.generator.annotation.ValidationRule;
 public class ReplicaBounds {
 
   @Default(Defaults.MIN_REPLICAS)
-  @Min(1)
+  @Min(0)
   @Max(10000)
-  @JsonPropertyDescription("Fewest replicas, at least 1 (with no replica there is no arrival rate to observe). Default 1.")
+  @JsonPropertyDescription("Fewest replicas. 0 lets an idle service go to zero: it needs spec.scaleToZero (when) and "
+      + "metrics.queries.gatewayQueue (the requests a gateway holds while no replica serves, which wake it). Default 1.")
   private Integer min = 1;
 
   @Required

@@ -21,7 +21,13 @@ public enum DecisionReason {
   SCALE_UP_SETTLING("ScaleUpSettling"),
   /** Nothing arrived and nothing is in the system over the window: one replica (or the minimum). */
   IDLE("Idle"),
-  /** No usable metrics: hold the current count, never scale down. */
+  /** Idle for the idle rule's time ({@link ScaleToZero}): no replica. */
+  SCALED_TO_ZERO("ScaledToZero"),
+  /** At zero and the gateway holds nothing and receives nothing: stay at zero. */
+  IDLE_AT_ZERO("IdleAtZero"),
+  /** At zero and the gateway holds requests (or receives them): replicas to drain them and serve the arrivals. */
+  WOKE_ON_HELD_REQUESTS("WokeOnHeldRequests"),
+  /** No usable metrics: hold the current count, never scale down (at zero: wake one replica). */
   METRICS_UNAVAILABLE("MetricsUnavailable");
 
   private final String machineName;

@@ -1,10 +1,13 @@
 package io.stableserve.decide;
 
 import io.stableserve.solve.Capacity;
+import java.time.Duration;
 import java.util.Objects;
+import java.util.OptionalDouble;
 
 /** What the decide step knows about the load: a measurement, or why there is none. */
-public sealed interface LoadReading permits LoadReading.Measured, LoadReading.Idle, LoadReading.Unavailable {
+public sealed interface LoadReading permits LoadReading.Measured, LoadReading.Idle, LoadReading.Held,
+    LoadReading.Unavailable {
 
   static LoadReading measured(ArrivalRate arrivals, Capacity capacity) {
     return new Measured(arrivals, capacity, Queueing.none());
@@ -20,7 +23,29 @@ public sealed interface LoadReading permits LoadReading.Measured, LoadReading.Id
    * capacity is needed to know that, and none can be solved without requests.
    */
   static LoadReading idle() {
-    return Idle.INSTANCE;
+    return new Idle(Duration.ZERO, false);
+  }
+
+  /**
+   * As {@link #idle()}, for the idle rule of a service that may go to zero.
+   *
+   * @param quietFor how long before now nothing happened: the window's length
+   * @param heldRequestsRead whether a gateway's held requests were read and found 0; without them
+   *     the service does not go to zero (nothing would see a request arrive)
+   */
+  static LoadReading idle(Duration quietFor, boolean heldRequestsRead) {
+    return new Idle(quietFor, heldRequestsRead);
+  }
+
+  /**
+   * No replica serves, so there is no engine metric: what the gateway in front of the replicas says.
+   *
+   * @param heldRequests requests the gateway holds now
+   * @param arrivalRate requests per second reaching the gateway over the window, when its request
+   *     counter is read
+   */
+  static LoadReading held(double heldRequests, OptionalDouble arrivalRate) {
+    return new Held(heldRequests, arrivalRate);
   }
 
   /**
@@ -44,15 +69,26 @@ public sealed interface LoadReading permits LoadReading.Measured, LoadReading.Id
     }
   }
 
-  /** See {@link LoadReading#idle()}. */
-  final class Idle implements LoadReading {
-    private static final Idle INSTANCE = new Idle();
+  /** See {@link LoadReading#idle(Duration, boolean)}. */
+  record Idle(Duration quietFor, boolean heldRequestsRead) implements LoadReading {
+    public Idle {
+      Objects.requireNonNull(quietFor, "idle time");
+      if (quietFor.isNegative()) {
+        throw new IllegalArgumentException("idle time must be >= 0, got " + quietFor);
+      }
+    }
+  }
 
-    private Idle() {}
-
-    @Override
-    public String toString() {
-      return "Idle";
+  /** See {@link LoadReading#held(double, OptionalDouble)}. */
+  record Held(double heldRequests, OptionalDouble arrivalRate) implements LoadReading {
+    public Held {
+      if (!(heldRequests >= 0) || Double.isInfinite(heldRequests)) {
+        throw new IllegalArgumentException("held requests must be a finite number >= 0, got " + heldRequests);
+      }
+      arrivalRate = Objects.requireNonNullElse(arrivalRate, OptionalDouble.empty());
+      if (arrivalRate.isPresent() && !(arrivalRate.getAsDouble() >= 0 && Double.isFinite(arrivalRate.getAsDouble()))) {
+        throw new IllegalArgumentException("arrival rate must be a finite number >= 0, got " + arrivalRate.getAsDouble());
+      }
     }
   }
 

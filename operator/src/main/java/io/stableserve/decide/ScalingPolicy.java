@@ -2,6 +2,7 @@ package io.stableserve.decide;
 
 import io.stableserve.solve.Capacity;
 import io.stableserve.solve.Provisioning;
+import io.stableserve.settings.Defaults;
 import io.stableserve.solve.TtftApproximation;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,6 +42,7 @@ public final class ScalingPolicy {
   private final double targetUtilization;
   private final ScalingBehavior behavior;
   private final Optional<TtftSlo> slo;
+  private final Optional<ScaleToZero> scaleToZero;
 
   public ScalingPolicy(ReplicaRange bounds, double targetUtilization, ScalingBehavior behavior) {
     this(bounds, targetUtilization, behavior, Optional.empty());
@@ -48,11 +50,27 @@ public final class ScalingPolicy {
 
   /** @param slo with an SLO the count is the fewest replicas whose predicted TTFT percentile meets it, not ⌈λ/(ρ·μ)⌉ */
   public ScalingPolicy(ReplicaRange bounds, double targetUtilization, ScalingBehavior behavior, Optional<TtftSlo> slo) {
+    this(bounds, targetUtilization, behavior, slo, Optional.empty());
+  }
+
+  /**
+   * @param scaleToZero the idle rule; required with {@code bounds.min() == 0}, refused otherwise
+   */
+  public ScalingPolicy(ReplicaRange bounds, double targetUtilization, ScalingBehavior behavior, Optional<TtftSlo> slo,
+      Optional<ScaleToZero> scaleToZero) {
     this.bounds = Objects.requireNonNull(bounds, "replica bounds");
     Provisioning.checkTargetUtilization(targetUtilization);
     this.targetUtilization = targetUtilization;
     this.behavior = Objects.requireNonNull(behavior, "behavior");
     this.slo = Objects.requireNonNullElse(slo, Optional.empty());
+    this.scaleToZero = Objects.requireNonNullElse(scaleToZero, Optional.empty());
+    if (bounds.min() == 0 && this.scaleToZero.isEmpty()) {
+      throw new IllegalArgumentException("minimum replicas 0 needs an idle rule (scaleToZero.idleAfter): "
+          + "it says when an idle service goes to zero");
+    }
+    if (bounds.min() > 0 && this.scaleToZero.isPresent()) {
+      throw new IllegalArgumentException("an idle rule (scaleToZero) needs minimum replicas 0, got " + bounds.min());
+    }
   }
 
   public Optional<TtftSlo> slo() {
@@ -60,7 +78,17 @@ public final class ScalingPolicy {
   }
 
   public ScalingPolicy withSlo(Optional<TtftSlo> newSlo) {
-    return new ScalingPolicy(bounds, targetUtilization, behavior, newSlo);
+    return new ScalingPolicy(bounds, targetUtilization, behavior, newSlo, scaleToZero);
+  }
+
+  /** The idle rule, when the service may go to zero. */
+  public Optional<ScaleToZero> scaleToZero() {
+    return scaleToZero;
+  }
+
+  /** This policy allowed to go to zero by {@code rule}: minimum 0, the rest as it is. */
+  public ScalingPolicy withScaleToZero(ScaleToZero rule) {
+    return new ScalingPolicy(new ReplicaRange(0, bounds.max()), targetUtilization, behavior, slo, Optional.of(rule));
   }
 
   public ReplicaRange bounds() {
@@ -88,15 +116,26 @@ public final class ScalingPolicy {
     Objects.requireNonNull(observation, "observation");
     Objects.requireNonNull(replicas, "replica counts");
     Objects.requireNonNull(state, "stabilisation state");
+    if (replicas.ready() > 0 && state.zero().wokeAt().isPresent()) {
+      state = state.withZero(state.zero().coldStartEnded(now));
+    }
     int coming = isStarting(now, state) ? replicas.notReady() : 0;
     int stalled = replicas.notReady() - coming;
     if (observation instanceof LoadReading.Measured m) {
       return decideMeasured(now, m, replicas, state, coming, stalled);
     }
-    if (observation instanceof LoadReading.Idle) {
-      return decideIdle(now, replicas, state, coming, stalled);
+    if (observation instanceof LoadReading.Idle idle) {
+      return decideIdle(now, idle, replicas, state, coming, stalled);
+    }
+    if (observation instanceof LoadReading.Held held) {
+      return decideHeld(now, held, replicas, state, coming, stalled);
     }
     return hold(now, (LoadReading.Unavailable) observation, replicas, state, coming, stalled);
+  }
+
+  /** The start-up a cold start pays: the last one measured, else the behaviour's. */
+  public Duration coldStart(ZeroState zero) {
+    return zero.lastColdStart().orElse(behavior.startupTime());
   }
 
   private boolean isStarting(Instant now, StabilizationState state) {
@@ -108,14 +147,25 @@ public final class ScalingPolicy {
     int current = replicas.spec();
     int desired = clamp(current);
     ScalingLimit limit = limitOf(current, desired);
-    String message = String.format(Locale.ROOT, "metrics unavailable (%s: %s): holding %d replicas, never scaling down without metrics",
-        u.reason(), u.message(), current);
+    ZeroState zero = state.zero().withIdleSince(Optional.empty());
+    String message;
+    if (current == 0 && scaleToZero.isPresent()) {
+      // Blind at zero, a request could wait unseen for as long as the metrics stay away.
+      desired = 1;
+      limit = ScalingLimit.NONE;
+      zero = zero.withWokeAt(Optional.of(now));
+      message = String.format(Locale.ROOT, "metrics unavailable (%s: %s) at zero replicas: the gateway's held requests "
+          + "cannot be read, so 1 replica wakes rather than leave a request waiting unseen", u.reason(), u.message());
+    } else {
+      message = String.format(Locale.ROOT, "metrics unavailable (%s: %s): holding %d replicas, never scaling down without metrics",
+          u.reason(), u.message(), current);
+    }
     if (limit != ScalingLimit.NONE) {
       message += String.format(Locale.ROOT, "; %d is outside [%d, %d], so %d", current, bounds.min(), bounds.max(), desired);
     }
     // The hold is a recommendation of the current count: a scale-down after the metrics return waits
     // for the scale-down window to pass over it, rather than finding the window empty.
-    StabilizationState next = state.record(new RecommendedCount(now, current), behavior.retention());
+    StabilizationState next = state.record(new RecommendedCount(now, desired), behavior.retention()).withZero(zero);
     next = desired > current ? next.withLastScaleUp(now) : next;
     return new Decision(now, current, desired, DecisionReason.METRICS_UNAVAILABLE, message, limit, OptionalInt.empty(),
         StabilityVerdict.UNKNOWN, "no metrics to judge stability by: " + u.reason(), coming, stalled,
@@ -238,7 +288,7 @@ public final class ScalingPolicy {
     }
 
     StabilizationState next = state.record(new RecommendedCount(now, recommendation), behavior.retention())
-        .withScaleUpPendingSince(pendingSince);
+        .withScaleUpPendingSince(pendingSince).withZero(state.zero().withIdleSince(Optional.empty()).withStableRate(mu));
     Limited limited = limit(now, current, recommendation, reason, why, next, coming, stalled);
     int desired = limited.desired();
     if (desired > current) {
@@ -255,19 +305,112 @@ public final class ScalingPolicy {
         OptionalDouble.of(lambdaUp / (desired * mu)), next, slo, predicted);
   }
 
-  private Decision decideIdle(Instant now, ReplicaCounts replicas, StabilizationState state, int coming, int stalled) {
+  private Decision decideIdle(Instant now, LoadReading.Idle idle, ReplicaCounts replicas, StabilizationState state,
+      int coming, int stalled) {
     int current = replicas.spec();
     StringBuilder why = new StringBuilder("no request arrived, completed or waited in the window: the service is idle and needs 1");
     DecisionReason reason = current == 1 ? DecisionReason.AT_TARGET : DecisionReason.IDLE;
-    StabilizationState next = state.record(new RecommendedCount(now, 1), behavior.retention())
-        .withScaleUpPendingSince(Optional.empty());
-    Limited limited = limit(now, current, 1, reason, why, next, coming, stalled);
+    Instant idleSince = state.zero().idleSince().orElse(now.minus(idle.quietFor()));
+    int recommendation = 1;
+    if (scaleToZero.isPresent()) {
+      Duration startup = coldStart(state.zero());
+      Duration before = scaleToZero.get().idleBeforeZero(startup);
+      long idleSeconds = Duration.between(idleSince, now).toSeconds();
+      if (!idle.heldRequestsRead()) {
+        why.append("; not going to zero: the gateway's held requests were not read, and at zero nothing else would see a request");
+      } else if (!Duration.between(idleSince, now).minus(before).isNegative()) {
+        recommendation = 0;
+        reason = DecisionReason.SCALED_TO_ZERO;
+        why = new StringBuilder(String.format(Locale.ROOT,
+            "idle for %d s, at least max(idleAfter %d s, cold start %d s): a replica kept longer costs more than the "
+                + "next request's cold start is worth; the gateway holds requests until a replica serves",
+            idleSeconds, scaleToZero.get().idleAfter().toSeconds(), startup.toSeconds()));
+      } else {
+        why.append(String.format(Locale.ROOT, "; idle for %d s, to zero after %d s (max of idleAfter and the cold start of %d s)",
+            idleSeconds, before.toSeconds(), startup.toSeconds()));
+      }
+    }
+    StabilizationState next = state.record(new RecommendedCount(now, recommendation), behavior.retention())
+        .withScaleUpPendingSince(Optional.empty()).withZero(state.zero().withIdleSince(Optional.of(idleSince)));
+    Limited limited = limit(now, current, recommendation, reason, why, next, coming, stalled);
     if (limited.desired() > current) {
       next = next.withLastScaleUp(now);
     }
-    return new Decision(now, current, limited.desired(), limited.reason(), why.toString(), limited.limit(), OptionalInt.of(1),
-        StabilityVerdict.STABLE, "no load: nothing arrives, so the queue cannot grow", coming, stalled,
-        OptionalDouble.of(0), next);
+    return new Decision(now, current, limited.desired(), limited.reason(), why.toString(), limited.limit(),
+        OptionalInt.of(recommendation), StabilityVerdict.STABLE, "no load: nothing arrives, so the queue cannot grow",
+        coming, stalled, OptionalDouble.of(0), next);
+  }
+
+  /**
+   * No replica serves (at zero, or woken and still starting): the gateway's held requests H and
+   * arrival rate λ decide. Nothing held and nothing arriving: the count stays. Else the replicas that
+   * drain the held queue within the drain time D and serve the arrivals: ⌈λ/(ρ·μ̂)⌉ +
+   * ⌈(H + λ·S)/(D·μ̂)⌉, S the start-up still ahead, μ̂ the stable rate last measured (1 replica while
+   * it is unknown). Never fewer than now: nothing serves to measure a fall. A wake skips the
+   * stabilisation windows (a request is waiting); step limits and bounds apply.
+   */
+  private Decision decideHeld(Instant now, LoadReading.Held h, ReplicaCounts replicas, StabilizationState state,
+      int coming, int stalled) {
+    int current = replicas.spec();
+    ZeroState zero = state.zero().withIdleSince(Optional.empty());
+    double held = h.heldRequests();
+    double lambda = h.arrivalRate().orElse(0);
+    String arriving = h.arrivalRate().isPresent() ? String.format(Locale.ROOT, ", %.3g req/s arriving", lambda) : "";
+    if (held == 0 && lambda == 0) {
+      DecisionReason reason = current == 0 ? DecisionReason.IDLE_AT_ZERO : DecisionReason.AT_TARGET;
+      String why = current == 0
+          ? "hold 0: the gateway holds no request" + arriving + ": staying at zero"
+          : "hold " + current + ": no replica serves yet and the gateway holds no request" + arriving;
+      StabilizationState next = state.record(new RecommendedCount(now, current), behavior.retention())
+          .withScaleUpPendingSince(Optional.empty()).withZero(zero);
+      return new Decision(now, current, current, reason, why, ScalingLimit.NONE, OptionalInt.of(current),
+          StabilityVerdict.STABLE, "no request waits", coming, stalled, OptionalDouble.empty(), next);
+    }
+    double startup = coldStart(state.zero()).toMillis() / 1000.0;
+    double ahead = state.zero().wokeAt().map(t -> Math.max(0, startup - Duration.between(t, now).toMillis() / 1000.0))
+        .orElse(startup);
+    double drain = slo.map(TtftSlo::drainSeconds).orElse(Defaults.ttftDrainTime().toMillis() / 1000.0);
+    int needed;
+    String sizing;
+    if (zero.stableRate().isPresent()) {
+      double mu = zero.stableRate().getAsDouble();
+      double backlog = held + lambda * ahead;
+      int forArrivals = lambda > 0 ? replicasFor(lambda, mu) : 0;
+      needed = atLeastOne(forArrivals + Math.ceil(backlog / (drain * mu)));
+      sizing = String.format(Locale.ROOT, "%.0f held%s: %d for the arrivals at ρ = %.2f of μ̂ = %.3g req/s, and the %.0f "
+          + "held when the replicas serve (%.0f s of start-up ahead) drained within %.0f s: %d",
+          held, arriving, forArrivals, targetUtilization, mu, backlog, ahead, drain, needed);
+    } else {
+      needed = 1;
+      sizing = String.format(Locale.ROOT, "%.0f held%s; one replica's stable rate is not known yet (never measured): 1, "
+          + "then the model sizes the service once it serves", held, arriving);
+    }
+    int recommendation = Math.max(current, needed);
+    int desired = clamp(stepLimit(current, recommendation));
+    ScalingLimit limit = desired == recommendation ? ScalingLimit.NONE
+        : desired != stepLimit(current, recommendation) ? limitOf(stepLimit(current, recommendation), desired)
+        : ScalingLimit.SCALE_UP_STEP;
+    DecisionReason reason = current == 0 && desired > 0 ? DecisionReason.WOKE_ON_HELD_REQUESTS
+        : desired > current ? DecisionReason.LOAD_ABOVE_TARGET : DecisionReason.AT_TARGET;
+    if (current == 0 && desired > 0) {
+      zero = zero.withWokeAt(Optional.of(now));
+    }
+    StringBuilder why = new StringBuilder(current == 0 ? "no replica; the gateway holds " : "no replica ready yet; the gateway holds ")
+        .append(sizing);
+    if (limit == ScalingLimit.SCALE_UP_STEP) {
+      why.append(String.format(Locale.ROOT, "; scale-up step limit (%s) allows %d", behavior.scaleUpLimit(), desired));
+    } else if (limit == ScalingLimit.MAX) {
+      why.append(String.format(Locale.ROOT, "; capped at the maximum %d", bounds.max()));
+    }
+    why.insert(0, desired == current ? "hold " + current + ": " : current + " → " + desired + ": ");
+    StabilizationState next = state.record(new RecommendedCount(now, recommendation), behavior.retention())
+        .withScaleUpPendingSince(Optional.empty()).withZero(zero);
+    if (desired > current) {
+      next = next.withLastScaleUp(now);
+    }
+    return new Decision(now, current, desired, reason, why.toString(), limit, OptionalInt.of(needed), StabilityVerdict.UNSTABLE,
+        String.format(Locale.ROOT, "no replica is ready: %.0f requests held at the gateway wait for one", held),
+        coming, stalled, OptionalDouble.empty(), next);
   }
 
   private record Limited(int desired, DecisionReason reason, ScalingLimit limit) {}
@@ -336,6 +479,11 @@ public final class ScalingPolicy {
 
   private static int atLeastOne(double replicas) {
     return Math.max(1, saturated(replicas));
+  }
+
+  /** ⌈rate / (ρ·μ)⌉ for a stable rate μ alone, at least 1; saturates instead of overflowing. */
+  private int replicasFor(double rate, double mu) {
+    return atLeastOne(Math.ceil(rate / (targetUtilization * mu) - 1e-9));
   }
 
   /** ⌈rate / (ρ·μ)⌉, at least 1; saturates instead of overflowing (the bounds cap it anyway). */

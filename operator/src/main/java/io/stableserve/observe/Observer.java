@@ -14,4 +14,15 @@ public interface Observer {
    *     data, or answers something that is not a valid answer
    */
   Observation observe(ObservationWindow window) throws MetricsUnavailableException;
+
+  /**
+   * The gateway's held requests and arrival rate, for a service none of whose replicas serves.
+   *
+   * @throws MetricsUnavailableException when the gateway's metrics cannot be read; a source that
+   *     reads no gateway always throws
+   */
+  default GatewayReading observeGateway(ObservationWindow window) throws MetricsUnavailableException {
+    throw new MetricsUnavailableException(MetricsProblem.NO_DATA, Signal.GATEWAY_QUEUE, "",
+        "this metrics source reads no gateway, and with no replica serving there is nothing else to read");
+  }
 }

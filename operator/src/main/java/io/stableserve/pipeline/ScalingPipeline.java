@@ -18,6 +18,7 @@ import io.stableserve.estimate.EngineSettings.ResolvedEngine;
 import io.stableserve.estimate.Estimator;
 import io.stableserve.estimate.ServiceEstimate;
 import io.stableserve.estimate.WorkloadEstimate;
+import io.stableserve.observe.GatewayReading;
 import io.stableserve.observe.MetricsProblem;
 import io.stableserve.observe.MetricsUnavailableException;
 import io.stableserve.observe.Observation;
@@ -54,6 +55,15 @@ public final class ScalingPipeline {
   /** Observes over the settings' window, then {@link #evaluate}; an observer's failure becomes {@link #unavailable}. */
   public static Evaluation observeAndEvaluate(Observer observer, ServiceSettings settings, ServiceMemory memory,
       ReplicaCounts replicas, Instant now) {
+    if (readsTheGateway(settings, replicas)) {
+      GatewayReading gateway;
+      try {
+        gateway = observer.observeGateway(settings.window());
+      } catch (MetricsUnavailableException e) {
+        return unavailable(Evaluation.MetricsFailure.of(e), settings, memory, replicas, now);
+      }
+      return evaluateHeld(gateway, settings, memory, replicas, now);
+    }
     Observation observation;
     try {
       observation = observer.observe(settings.window());
@@ -61,6 +71,26 @@ public final class ScalingPipeline {
       return unavailable(Evaluation.MetricsFailure.of(e), settings, memory, replicas, now);
     }
     return evaluate(observation, settings, memory, replicas, now);
+  }
+
+  /**
+   * Whether the pass reads the gateway instead of the engines: the service may go to zero and no
+   * replica serves (at zero, or woken and still starting), so no engine exports a metric.
+   */
+  public static boolean readsTheGateway(ServiceSettings settings, ReplicaCounts replicas) {
+    return settings.policy().scaleToZero().isPresent() && replicas.ready() == 0;
+  }
+
+  /**
+   * decide on what the gateway says while no replica serves: stay at zero, wake, or add replicas
+   * while the first ones start ({@link LoadReading#held}); never fewer.
+   */
+  public static Evaluation evaluateHeld(GatewayReading gateway, ServiceSettings settings, ServiceMemory memory,
+      ReplicaCounts replicas, Instant now) {
+    Objects.requireNonNull(gateway, "gateway reading");
+    Decision decision = settings.policy().decide(now, LoadReading.held(gateway.heldRequests(), gateway.arrivalRate()),
+        replicas, memory.stabilization());
+    return new Evaluation(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), decision, Optional.empty());
   }
 
   /**
@@ -92,7 +122,8 @@ public final class ScalingPipeline {
     }
     Optional<WorkloadEstimate> workload = estimate.workload();
     if (workload.isEmpty() && idle(estimate)) {
-      Decision decision = policy.decide(now, LoadReading.idle(), replicas, memory.stabilization());
+      Decision decision = policy.decide(now, LoadReading.idle(estimate.window(), estimate.gatewayQueue().isPresent()), replicas,
+          memory.stabilization());
       return new Evaluation(Optional.of(estimate), Optional.of(engine), Optional.empty(), Optional.empty(), decision,
           Optional.empty());
     }
@@ -352,10 +383,10 @@ public final class ScalingPipeline {
     return replicas.ready() == replicas.spec() && lastScale.map(t -> t.isBefore(now.minus(windowAndStartup))).orElse(true);
   }
 
-  /** Nothing arrived or completed in the window and nothing is running or waiting at its end. */
+  /** Nothing arrived or completed in the window and nothing is running, waiting or held at a gateway at its end. */
   static boolean idle(ServiceEstimate estimate) {
     return estimate.arrivalRate() == 0 && estimate.arrivals().requests() == 0 && estimate.running() == 0
-        && estimate.waiting() == 0;
+        && estimate.waiting() == 0 && estimate.gatewayQueue().orElse(0) == 0;
   }
 
   private static Evaluation held(ScalingPolicy policy, Instant now, ReplicaCounts replicas, ServiceMemory memory,

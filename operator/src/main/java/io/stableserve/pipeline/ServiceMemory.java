@@ -2,8 +2,10 @@ package io.stableserve.pipeline;
 
 import io.stableserve.correct.CapacityCorrection;
 import io.stableserve.correct.TtftCalibration;
+import io.stableserve.decide.Decision;
 import io.stableserve.decide.RecommendedCount;
 import io.stableserve.decide.StabilizationState;
+import io.stableserve.decide.ZeroState;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -62,7 +64,11 @@ public record ServiceMemory(StabilizationState stabilization, Optional<CapacityC
   public ServiceMemory after(Evaluation evaluation, boolean applied, Instant now) {
     StabilizationState next = evaluation.decision().state();
     Optional<Instant> lastScaleUp = applied && evaluation.decision().scalesUp() ? Optional.of(now) : stabilization.lastScaleUp();
-    next = new StabilizationState(next.recommendations(), lastScaleUp, next.scaleUpPendingSince());
+    // A wake that was not written (Recommend mode, a failed /scale) is no wake to time a cold start from.
+    Decision d = evaluation.decision();
+    boolean unwrittenWake = !applied && d.currentReplicas() == 0 && d.desiredReplicas() > 0;
+    ZeroState zero = unwrittenWake ? next.zero().withWokeAt(stabilization.zero().wokeAt()) : next.zero();
+    next = new StabilizationState(next.recommendations(), lastScaleUp, next.scaleUpPendingSince(), zero);
     return new ServiceMemory(next,
         evaluation.capacity().isPresent() ? evaluation.correctionMeasured() : correction,
         applied ? Optional.of(now) : lastScale,

@@ -188,9 +188,10 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
       changes.always(EventRecorder.WARNING, Conditions.REPLICAS_CHANGED_ELSEWHERE, message);
       LOG.warn("{}/{}: {}", namespace, name, message);
     });
-    if (target.replicas().spec() == 0) {
+    if (target.replicas().spec() == 0 && settings.policy().scaleToZero().isEmpty()) {
       // Someone scaled the target to zero by hand: as the HPA does, that pauses scaling until the
-      // target has a replica again, rather than undoing it.
+      // target has a replica again, rather than undoing it. With replicas.min 0, zero is a count the
+      // pipeline manages: it stays there until the gateway holds a request.
       String message = target.ref() + " has 0 replicas: scaling is paused until it has at least one (scale it up to resume)";
       StatusReport.scalingDisabled(status, target, message, generation, now);
       changes.whenConditionTurnsFalse(Conditions.READY, Conditions.SCALING_DISABLED, EventRecorder.NORMAL,

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import io.stableserve.decide.ScalingBehavior;
 import io.stableserve.decide.ReplicaRange;
+import io.stableserve.decide.ScaleToZero;
 import io.stableserve.decide.ScalingPolicy;
 import io.stableserve.decide.StepLimit;
 import io.stableserve.estimate.EngineSettings;
@@ -65,8 +66,21 @@ final class SpecMapping {
     if (spec.getReplicas() == null || spec.getReplicas().getMax() == null) {
       throw new IllegalArgumentException("spec.replicas.max is required");
     }
-    return new ScalingPolicy(new ReplicaRange(spec.getReplicas().effectiveMin(), spec.getReplicas().getMax()),
-        spec.effectiveTargetUtilization(), behavior, slo(spec));
+    int min = spec.getReplicas().effectiveMin();
+    if (min == 0 && spec.getScaleToZero() == null) {
+      throw new IllegalArgumentException("replicas.min 0 needs spec.scaleToZero, the idle rule that says when the service "
+          + "goes to zero, e.g. scaleToZero: {idleAfter: 10m}; or set replicas.min to 1 or more");
+    }
+    if (min > 0 && spec.getScaleToZero() != null) {
+      throw new IllegalArgumentException("spec.scaleToZero needs replicas.min: 0; remove it or set replicas.min to 0");
+    }
+    Optional<ScaleToZero> zero = Optional.ofNullable(spec.getScaleToZero()).map(z -> new ScaleToZero(z.idleAfterDuration()));
+    if (zero.isPresent() && (spec.getMetrics() == null || spec.getMetrics().effectiveQueries().getGatewayQueue() == null)) {
+      throw new IllegalArgumentException("spec.scaleToZero needs metrics.queries.gatewayQueue, the requests a gateway holds "
+          + "while no replica serves: at zero there is no vLLM metric, and without it nothing would see a request arrive");
+    }
+    return new ScalingPolicy(new ReplicaRange(min, spec.getReplicas().getMax()),
+        spec.effectiveTargetUtilization(), behavior, slo(spec), zero);
   }
 
   private static Optional<TtftSlo> slo(InferenceServiceSpec spec) {

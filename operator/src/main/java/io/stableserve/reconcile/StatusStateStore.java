@@ -4,16 +4,20 @@ import io.stableserve.api.InferenceService;
 import io.stableserve.api.InferenceServiceStatus;
 import io.stableserve.api.PreemptionCorrection;
 import io.stableserve.api.Recommendation;
+import io.stableserve.api.ScaleToZeroStatus;
 import io.stableserve.correct.CapacityCorrection;
 import io.stableserve.decide.RecommendedCount;
 import io.stableserve.decide.StabilizationState;
+import io.stableserve.decide.ZeroState;
 import io.stableserve.pipeline.ServiceMemory;
 import io.stableserve.pipeline.StateStore;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalDouble;
 
 /**
  * The operator's state store: the pipeline's memory of a service lives in its InferenceService's
@@ -21,7 +25,7 @@ import java.util.Optional;
  * service came with; {@link #store} writes into the status it is given to patch.
  *
  * <p>Fields: {@code recommendations}, {@code lastScaleUpTime}, {@code scaleUpSettlingSince},
- * {@code lastScaleTime}, and of {@code preemption} the time and model rate of the correction's
+ * {@code lastScaleTime}, {@code scaleToZero}, and of {@code preemption} the time and model rate of the correction's
  * measurement. The correction's factor is the ratio of {@code preemption.correctedStableRate} to
  * {@code preemption.modelStableRate}, which the report writes with the capacity.
  */
@@ -44,6 +48,7 @@ public final class StatusStateStore implements StateStore<InferenceService> {
     s.setLastScaleUpTime(state.lastScaleUp().map(Instant::toString).orElse(null));
     s.setScaleUpSettlingSince(state.scaleUpPendingSince().map(Instant::toString).orElse(null));
     s.setLastScaleTime(memory.lastScale().map(Instant::toString).orElse(null));
+    s.setScaleToZero(zeroStatus(state.zero()));
     memory.correction().ifPresent(m -> {
       if (s.getPreemption() != null) {
         s.getPreemption().setMeasuredAt(m.measuredAt().toString());
@@ -70,7 +75,32 @@ public final class StatusStateStore implements StateStore<InferenceService> {
         }
       }
     }
-    return new StabilizationState(recs, instant(status.getLastScaleUpTime()), instant(status.getScaleUpSettlingSince()));
+    return new StabilizationState(recs, instant(status.getLastScaleUpTime()), instant(status.getScaleUpSettlingSince()),
+        zero(status.getScaleToZero()));
+  }
+
+  /** The memory of going to zero and back as the status keeps it; absent when there is nothing to keep. */
+  static ScaleToZeroStatus zeroStatus(ZeroState zero) {
+    if (zero.equals(ZeroState.empty())) {
+      return null;
+    }
+    ScaleToZeroStatus z = new ScaleToZeroStatus();
+    z.setIdleSince(zero.idleSince().map(Instant::toString).orElse(null));
+    z.setWokeAt(zero.wokeAt().map(Instant::toString).orElse(null));
+    z.setLastColdStartSeconds(zero.lastColdStart().map(d -> d.toMillis() / 1000.0).orElse(null));
+    z.setStableRatePerReplica(zero.stableRate().isPresent() ? zero.stableRate().getAsDouble() : null);
+    return z;
+  }
+
+  static ZeroState zero(ScaleToZeroStatus z) {
+    if (z == null) {
+      return ZeroState.empty();
+    }
+    Optional<Duration> coldStart = z.getLastColdStartSeconds() != null && z.getLastColdStartSeconds() >= 0
+        && Double.isFinite(z.getLastColdStartSeconds())
+        ? Optional.of(Duration.ofMillis(Math.round(z.getLastColdStartSeconds() * 1000))) : Optional.empty();
+    return new ZeroState(instant(z.getIdleSince()), instant(z.getWokeAt()), coldStart,
+        z.getStableRatePerReplica() == null ? OptionalDouble.empty() : OptionalDouble.of(z.getStableRatePerReplica()));
   }
 
   /** The preemption correction a status carries (empty when none was applied or it cannot be read). */

@@ -15,6 +15,7 @@ import io.stableserve.api.StepTimeStatus;
 import io.stableserve.api.ValueSource;
 import io.stableserve.settings.Durations;
 import io.stableserve.decide.Decision;
+import io.stableserve.decide.DecisionReason;
 import io.stableserve.correct.CapacitySource;
 import io.stableserve.correct.CorrectedCapacity;
 import io.stableserve.estimate.EngineSettings.ResolvedEngine;
@@ -130,6 +131,10 @@ public final class StatusReport {
     condition(s, Conditions.of(Conditions.TARGET_RESOLVED, true, Conditions.TARGET_FOUND, String.format(Locale.ROOT,
         "%s: %d replicas, %d ready", target.ref(), target.replicas().spec(), target.replicas().ready()), generation, now));
     metricsAndReady(s, e.metricsFailure(), d.desiredReplicas() + " replicas", recommendMode, d.message(), generation, now);
+    if (e.metricsFailure().isEmpty() && !recommendMode && ZERO_REASONS.contains(d.reason())) {
+      // Why the service is at zero, or woke, is what Ready says there.
+      condition(s, Conditions.of(Conditions.READY, true, d.reason().machineName(), d.message(), generation, now));
+    }
     String stable = switch (d.stability()) {
       case STABLE, MARGINAL -> Conditions.TRUE;
       case UNSTABLE -> Conditions.FALSE;
@@ -139,6 +144,9 @@ public final class StatusReport {
     condition(s, Conditions.of(Conditions.SCALING_LIMITED, d.limited(), d.limit().machineName(),
         d.limited() ? d.message() : "the decision was not clamped", generation, now));
   }
+
+  private static final java.util.Set<DecisionReason> ZERO_REASONS = java.util.EnumSet.of(DecisionReason.SCALED_TO_ZERO,
+      DecisionReason.IDLE_AT_ZERO, DecisionReason.WOKE_ON_HELD_REQUESTS);
 
   /** MetricsAvailable and Ready: with a metrics failure both False with its reason, the count held. */
   private static void metricsAndReady(InferenceServiceStatus s, Optional<Evaluation.MetricsFailure> failure, String held,

@@ -41,6 +41,9 @@ public final class Defaults {
   /** The fewest replicas. */
   public static final String MIN_REPLICAS = "1";
 
+  /** With replicas.min 0: how long a service must be idle before it goes to zero (then no shorter than a start-up). */
+  public static final String IDLE_AFTER = "10m";
+
   public static double targetUtilization() {
     return Double.parseDouble(TARGET_UTILIZATION);
   }

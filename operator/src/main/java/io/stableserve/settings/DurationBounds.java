@@ -54,4 +54,9 @@ public final class DurationBounds {
   public static final String DRAIN_MAX = "10m";
   public static final String DRAIN_RULE = BETWEEN + DRAIN_MIN + AND + DRAIN_MAX + "')";
   public static final String DRAIN_MESSAGE = "must be between " + DRAIN_MIN + " and " + DRAIN_MAX;
+
+  public static final String IDLE_AFTER_MIN = "10s";
+  public static final String IDLE_AFTER_MAX = "24h";
+  public static final String IDLE_AFTER_RULE = BETWEEN + IDLE_AFTER_MIN + AND + IDLE_AFTER_MAX + "')";
+  public static final String IDLE_AFTER_MESSAGE = "must be between " + IDLE_AFTER_MIN + " and " + IDLE_AFTER_MAX;
 }

@@ -2,6 +2,7 @@ package io.stableserve.sim;
 
 import io.stableserve.sim.arrivals.Arrival;
 import io.stableserve.sim.arrivals.RequestSource;
+import io.stableserve.sim.metrics.GatewayExposition;
 import io.stableserve.sim.metrics.VllmExposition;
 import io.stableserve.sim.metrics.VllmMetricsSnapshot;
 import java.util.ArrayDeque;
@@ -407,6 +408,19 @@ public final class Fleet {
     Replica r = replicas.stream().filter(x -> x.name().equals(replicaName) && x.state() != Replica.State.GONE)
         .findFirst().orElseThrow(() -> new IllegalArgumentException("no live replica named " + replicaName));
     return VllmExposition.render(r.engine().metrics(), spec.modelName(), 0, dialect);
+  }
+
+  /** Requests held at the router now: no ready replica could take them (or, with a gateway, none had room). */
+  public synchronized int held() {
+    return atRouter.size();
+  }
+
+  /**
+   * The gateway's {@code /metrics} page: the requests it holds now and those it received, under the
+   * inference gateway's names ({@link GatewayExposition}).
+   */
+  public synchronized String gatewayMetricsPage() {
+    return GatewayExposition.render(atRouter.size(), arrivals, spec.modelName());
   }
 
   /** The metrics of a replica (live or gone) at this instant. */

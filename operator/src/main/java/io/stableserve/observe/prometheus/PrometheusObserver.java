@@ -1,6 +1,7 @@
 package io.stableserve.observe.prometheus;
 
 import io.stableserve.observe.KvCacheCapacity;
+import io.stableserve.observe.GatewayReading;
 import io.stableserve.observe.MetricsProblem;
 import io.stableserve.observe.MetricsUnavailableException;
 import io.stableserve.observe.Observation;
@@ -92,6 +93,17 @@ public final class PrometheusObserver implements Observer {
   public Observation observe(ObservationWindow window) throws MetricsUnavailableException {
     return new Run(source, window, new DeadlineQueries(api, source.timeout(), nanoTime), clock.instant().truncatedTo(ChronoUnit.MILLIS))
         .observe();
+  }
+
+  /**
+   * The gateway's held requests ({@code gatewayQueue}, required) and, when an {@code arrivals} query
+   * is given (the gateway's request counter), the arrival rate; an arrivals query that returns
+   * nothing (a counter not yet created: no request ever reached the gateway) reads as no rate.
+   */
+  @Override
+  public GatewayReading observeGateway(ObservationWindow window) throws MetricsUnavailableException {
+    return new Run(source, window, new DeadlineQueries(api, source.timeout(), nanoTime), clock.instant().truncatedTo(ChronoUnit.MILLIS))
+        .gateway();
   }
 
   /**
@@ -243,6 +255,20 @@ public final class PrometheusObserver implements Observer {
       this.step = new Queries(config.matchers(), PrometheusSource.promDuration(observed.resolution()));
       this.recent = new Queries(config.matchers(), PrometheusSource.promDuration(
           observed.resolution().multipliedBy(2).compareTo(observed.length()) > 0 ? observed.length() : observed.resolution().multipliedBy(2)));
+    }
+
+    GatewayReading gateway() throws MetricsUnavailableException {
+      if (config.override(Signal.GATEWAY_QUEUE).isEmpty()) {
+        throw new MetricsUnavailableException(MetricsProblem.NO_DATA, Signal.GATEWAY_QUEUE, "",
+            "no replica serves and no gateway queue query is given: set metrics.queries.gatewayQueue to the gateway's held requests");
+      }
+      double held = overridden(Signal.GATEWAY_QUEUE).getAsDouble();
+      OptionalDouble arrivals = OptionalDouble.empty();
+      Optional<String> promql = config.override(Signal.ARRIVALS).map(q -> substitute(q, observed.length()));
+      if (promql.isPresent()) {
+        arrivals = single(Signal.ARRIVALS, promql.get(), api.query(promql.get(), at, Signal.ARRIVALS));
+      }
+      return new GatewayReading(held, arrivals);
     }
 
     Observation observe() throws MetricsUnavailableException {
