@@ -377,12 +377,12 @@ public final class ScalingPolicy {
       double backlog = held + lambda * ahead;
       int forArrivals = lambda > 0 ? replicasFor(lambda, mu) : 0;
       needed = atLeastOne(forArrivals + Math.ceil(backlog / (drain * mu)));
-      sizing = String.format(Locale.ROOT, "%.0f held%s: %d for the arrivals at ρ = %.2f of μ̂ = %.3g req/s, and the %.0f "
+      sizing = String.format(Locale.ROOT, "%.0f requests%s: %d for the arrivals at ρ = %.2f of μ̂ = %.3g req/s, and the %.0f "
           + "held when the replicas serve (%.0f s of start-up ahead) drained within %.0f s: %d",
           held, arriving, forArrivals, targetUtilization, mu, backlog, ahead, drain, needed);
     } else {
       needed = 1;
-      sizing = String.format(Locale.ROOT, "%.0f held%s; one replica's stable rate is not known yet (never measured): 1, "
+      sizing = String.format(Locale.ROOT, "%.0f requests%s; one replica's stable rate is not known yet (never measured): 1, "
           + "then the model sizes the service once it serves", held, arriving);
     }
     int recommendation = Math.max(current, needed);

@@ -44,6 +44,11 @@ class CrdValidationTest {
         selector: 'namespace="llm",model_name="llama"'
       """;
   private static final String VALID = TARGET + "replicas: {min: 1, max: 8}\n" + METRICS;
+  /** A service allowed to go to zero, less its idle rule: min 0 and the gateway's held requests. */
+  private static final String ZERO = TARGET + "replicas: {min: 0, max: 8}\n" + METRICS + """
+        queries:
+          gatewayQueue: 'sum(inference_extension_flow_control_queue_size{$selector})'
+      """;
 
   /** A variant named {@code name} with {@code extra} fields (YAML flow-mapping entries) added. */
   private static String variant(String name, String extra) {
@@ -65,8 +70,23 @@ class CrdValidationTest {
             "spec.replicas.max: must have a minimum value of 1"),
         Arguments.of("no max", TARGET + "replicas: {min: 1}\n" + METRICS,
             "spec.replicas: required property 'max' not found"),
-        Arguments.of("min 0", TARGET + "replicas: {min: 0, max: 3}\n" + METRICS,
-            "spec.replicas.min: must have a minimum value of 1"),
+        Arguments.of("min 0 without an idle rule", TARGET + "replicas: {min: 0, max: 3}\n" + METRICS,
+            "spec: replicas.min 0 needs spec.scaleToZero, the idle rule that says when the service goes to zero"),
+        Arguments.of("min -1", TARGET + "replicas: {min: -1, max: 3}\n" + METRICS,
+            "spec.replicas.min: must have a minimum value of 0"),
+        Arguments.of("idle rule with min 1", VALID + "scaleToZero: {idleAfter: 10m}\n",
+            "spec: spec.scaleToZero needs replicas.min: 0 (and one target, not spec.variants)"),
+        Arguments.of("idle rule on variants", TWO_VARIANTS + "scaleToZero: {idleAfter: 10m}\n",
+            "spec: spec.scaleToZero needs replicas.min: 0 (and one target, not spec.variants)"),
+        Arguments.of("min 0 without a gateway queue", TARGET + "replicas: {min: 0, max: 3}\n" + METRICS
+            + "scaleToZero: {idleAfter: 10m}\n",
+            "spec: spec.scaleToZero needs metrics.queries.gatewayQueue, the requests a gateway holds while no replica serves"),
+        Arguments.of("idle after 1s", ZERO + "scaleToZero: {idleAfter: 1s}\n",
+            "spec.scaleToZero.idleAfter: must be between 10s and 24h"),
+        Arguments.of("idle after two days", ZERO + "scaleToZero: {idleAfter: 48h}\n",
+            "spec.scaleToZero.idleAfter: must be between 10s and 24h"),
+        Arguments.of("idle after in words", ZERO + "scaleToZero: {idleAfter: ten minutes}\n",
+            "spec.scaleToZero.idleAfter: must be a duration such as 15s, 5m, 1m30s or 500ms"),
         Arguments.of("utilization 1", VALID + "targetUtilization: 1\n",
             "spec.targetUtilization: must be a fraction strictly between 0 and 1"),
         Arguments.of("utilization 0", VALID + "targetUtilization: 0\n",
@@ -232,6 +252,10 @@ class CrdValidationTest {
             + "scaleDown: {stabilizationWindow: 1h}}\nslo: {ttft: {target: 10ms, drainTime: 5s}}\n"),
         Arguments.of("every default applied", VALID + "behavior: {scaleUp: {}, scaleDown: {}}\nengine: {stepTime: {baseSeconds: 0.02}}\n"),
         Arguments.of("two variants", TWO_VARIANTS),
+        Arguments.of("scale to zero with a gateway", ZERO + "scaleToZero: {idleAfter: 10m}\n"),
+        Arguments.of("scale to zero, the default idle period", ZERO + "scaleToZero: {}\n"),
+        Arguments.of("idle period at its lower bound", ZERO + "scaleToZero: {idleAfter: 10s}\n"),
+        Arguments.of("idle period at its upper bound", ZERO + "scaleToZero: {idleAfter: 24h}\n"),
         Arguments.of("eight variants, one unused, with engines and an SLO", variants(variant("v1", "replicas: {min: 0, max: 0}")
                 .replace("replicas: {max: 4}, ", ""), variant("v2", "engine: {maxNumSeqs: 64, kvCacheTokens: 48000}"),
             variant("v3", ""), variant("v4", ""), variant("v5", ""), variant("v6", ""), variant("v7", ""), variant("v8", ""))

@@ -36,5 +36,9 @@ class DurationBoundsTest {
     MetricsSpec endless = new MetricsSpec();
     endless.setWindow("9999999999999h");
     assertThatThrownBy(endless::windowDuration).hasMessageContaining("metrics.window");
+    assertThatThrownBy(new ScaleToZeroSpec("5s")::idleAfterDuration)
+        .hasMessage("scaleToZero.idleAfter: must be between 10s and 24h, got 5s");
+    assertThat(new ScaleToZeroSpec("24h").idleAfterDuration()).isEqualTo(Duration.ofHours(24));
+    assertThat(new ScaleToZeroSpec(null).idleAfterDuration()).as("the default").isEqualTo(Duration.ofMinutes(10));
   }
 }

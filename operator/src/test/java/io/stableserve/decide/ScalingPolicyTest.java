@@ -603,7 +603,8 @@ class ScalingPolicyTest {
 
     @Test
     void refusesWhatCannotBeDecidedOn() {
-      assertThatThrownBy(() -> new ReplicaRange(0, 3)).hasMessageContaining("minimum replicas must be at least 1");
+      assertThatThrownBy(() -> new ReplicaRange(-1, 3)).hasMessageContaining("minimum replicas must be at least 0");
+      assertThatThrownBy(() -> new ReplicaRange(0, 0)).hasMessageContaining("maximum replicas must be at least 1");
       assertThatThrownBy(() -> new ReplicaRange(4, 3)).hasMessageContaining("maximum replicas (3) must be >= minimum replicas (4)");
       assertThatThrownBy(() -> new ScalingPolicy(WIDE, 1.0, Behaviors.immediate())).hasMessageContaining("target utilisation");
       assertThatThrownBy(() -> new ScalingPolicy(WIDE, 0, Behaviors.immediate())).hasMessageContaining("target utilisation");

@@ -13,6 +13,7 @@ import io.stableserve.api.InferenceService;
 import io.stableserve.api.InferenceServiceStatus;
 import io.stableserve.api.ScaleTargetRef;
 import io.stableserve.bench.ServiceLoop;
+import io.stableserve.observe.MetricsUnavailableException;
 import io.stableserve.observe.Observation;
 import io.stableserve.observe.Observer;
 import io.stableserve.observe.prometheus.PrometheusSource;
@@ -125,6 +126,62 @@ class ReconcileFailuresTest {
     assertThat(writes).as("0 replicas is left alone").isEmpty();
     assertThat(s.getStatus().condition(Conditions.READY).orElseThrow().getReason()).isEqualTo(Conditions.SCALING_DISABLED);
     assertThat(count(Conditions.SCALING_DISABLED)).isEqualTo(1);
+  }
+
+  /** The service of {@link #svc()} allowed to go to zero after 10 minutes idle, its gateway's queue read. */
+  InferenceService allowedToGoToZero() {
+    InferenceService s = svc();
+    s.getSpec().getReplicas().setMin(0);
+    s.getSpec().setScaleToZero(new io.stableserve.api.ScaleToZeroSpec("10m"));
+    io.stableserve.api.MetricQueries q = new io.stableserve.api.MetricQueries();
+    q.setGatewayQueue("sum(inference_extension_flow_control_queue_size{$selector})");
+    s.getSpec().getMetrics().setQueries(q);
+    return s;
+  }
+
+  /** An observer whose engines say nothing (no replica serves) and whose gateway holds {@code held}. */
+  static Function<PrometheusSource, Observer> gatewayHolding(double held) {
+    return source -> new Observer() {
+      @Override
+      public Observation observe(io.stableserve.observe.ObservationWindow window) throws MetricsUnavailableException {
+        throw new MetricsUnavailableException(io.stableserve.observe.MetricsProblem.NO_DATA, io.stableserve.observe.Signal.RUNNING,
+            "vllm:num_requests_running", "no replica serves");
+      }
+
+      @Override
+      public io.stableserve.observe.GatewayReading observeGateway(io.stableserve.observe.ObservationWindow window) {
+        return new io.stableserve.observe.GatewayReading(held, java.util.OptionalDouble.of(held > 0 ? 0.5 : 0));
+      }
+    };
+  }
+
+  @Test
+  void aServiceAllowedToGoToZeroStaysThereWhileTheGatewayHoldsNothingAndWakesOnAHeldRequest() {
+    InferenceService s = allowedToGoToZero();
+    reconciler(FixedTargets.at(0, writes::add), gatewayHolding(0), EngineAdvisor.none()).reconcile(s, Contexts.notDeleted());
+    assertThat(writes).as("nothing held: zero stays").isEmpty();
+    assertThat(s.getStatus().getLastDecision().getReason()).isEqualTo("IdleAtZero");
+    assertThat(s.getStatus().condition(Conditions.READY).orElseThrow().getReason()).isEqualTo("IdleAtZero");
+    assertThat(count(Conditions.SCALING_DISABLED)).as("zero is no pause with replicas.min 0").isZero();
+
+    reconciler(FixedTargets.at(0, writes::add), gatewayHolding(3), EngineAdvisor.none()).reconcile(s, Contexts.notDeleted());
+    assertThat(writes).as("no stable rate measured yet: one replica").containsExactly(1);
+    assertThat(s.getStatus().getLastDecision().getReason()).isEqualTo("WokeOnHeldRequests");
+    assertThat(s.getStatus().condition(Conditions.READY).orElseThrow().getReason()).isEqualTo("WokeOnHeldRequests");
+    assertThat(s.getStatus().getScaleToZero().getWokeAt()).isEqualTo(SameDecisionTest.NOW.toString());
+    assertThat(count(Conditions.SUCCESSFUL_RESCALE)).isEqualTo(1);
+  }
+
+  @Test
+  void atZeroWithTheGatewayUnreadableOneReplicaWakes() {
+    InferenceService s = allowedToGoToZero();
+    Function<PrometheusSource, Observer> down = source -> window -> {
+      throw new MetricsUnavailableException(io.stableserve.observe.MetricsProblem.PROMETHEUS_UNREACHABLE, io.stableserve.observe.Signal.RUNNING,
+          "", "connection refused");
+    };
+    reconciler(FixedTargets.at(0, writes::add), down, EngineAdvisor.none()).reconcile(s, Contexts.notDeleted());
+    assertThat(writes).containsExactly(1);
+    assertThat(s.getStatus().getLastDecision().getMessage()).contains("1 replica wakes rather than leave a request waiting unseen");
   }
 
   @Test

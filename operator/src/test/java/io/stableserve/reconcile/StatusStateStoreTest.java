@@ -14,7 +14,9 @@ import io.stableserve.decide.Decision;
 import io.stableserve.decide.LoadReading;
 import io.stableserve.decide.ReplicaCounts;
 import io.stableserve.decide.ReplicaRange;
+import io.stableserve.decide.ScaleToZero;
 import io.stableserve.decide.ScalingPolicy;
+import io.stableserve.decide.StabilizationState;
 import io.stableserve.pipeline.Evaluation;
 import io.stableserve.pipeline.ServiceMemory;
 import io.stableserve.solve.Capacity;
@@ -22,6 +24,7 @@ import io.stableserve.solve.Constraint;
 import io.stableserve.solve.ConstraintRate;
 import io.stableserve.solve.ModelKind;
 import io.stableserve.testing.Behaviors;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -60,6 +63,39 @@ class StatusStateStoreTest {
     assertThat(service.getStatus().getLastScaleUpTime()).isEqualTo(T0.toString());
     assertThat(store.load(service).stabilization().lastScaleUp()).contains(T0);
     assertThat(store.load(service).stabilization().recommendations()).extracting(r -> r.replicas()).containsExactly(4);
+  }
+
+  @Test
+  void whatGoingToZeroRemembersSurvivesTheRoundTripAndAnUnwrittenWakeIsForgotten() {
+    ScalingPolicy zero = new ScalingPolicy(new ReplicaRange(0, 10), 0.8, Behaviors.immediate(), Optional.empty(),
+        Optional.of(new ScaleToZero(Duration.ofMinutes(1))));
+    Decision measured = zero.decide(T0, LoadReading.measured(ArrivalRate.exact(1), CAPACITY), ReplicaCounts.allReady(1),
+        StabilizationState.empty());
+    Decision idle = zero.decide(T0.plusSeconds(60), LoadReading.idle(Duration.ofSeconds(30), true), ReplicaCounts.allReady(1),
+        measured.state());
+    InferenceService service = new InferenceService();
+    ServiceMemory afterIdle = ServiceMemory.empty().after(held(idle), false, T0.plusSeconds(60));
+    store.store(service, afterIdle);
+    assertThat(service.getStatus().getScaleToZero().getIdleSince()).isEqualTo(T0.plusSeconds(30).toString());
+    assertThat(service.getStatus().getScaleToZero().getStableRatePerReplica()).isEqualTo(2.0);
+    assertThat(store.load(service)).isEqualTo(afterIdle);
+
+    Decision wake = zero.decide(T0.plusSeconds(600), LoadReading.held(4, java.util.OptionalDouble.empty()), ReplicaCounts.allReady(0),
+        afterIdle.stabilization());
+    assertThat(ServiceMemory.empty().after(held(wake), false, T0).stabilization().zero().wokeAt())
+        .as("a wake not written is no cold start").isEmpty();
+    ServiceMemory woke = afterIdle.after(held(wake), true, T0.plusSeconds(600));
+    Decision ready = zero.decide(T0.plusMillis(612_500), LoadReading.unavailable("PartialWindow", "young"), new ReplicaCounts(1, 1),
+        woke.stabilization());
+    ServiceMemory served = woke.after(held(ready), false, T0.plusMillis(612_500));
+    store.store(service, served);
+    assertThat(service.getStatus().getScaleToZero().getLastColdStartSeconds()).isEqualTo(12.5);
+    assertThat(service.getStatus().getScaleToZero().getWokeAt()).isNull();
+    assertThat(store.load(service)).isEqualTo(served);
+  }
+
+  private static Evaluation held(Decision d) {
+    return new Evaluation(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), d, Optional.empty());
   }
 
   @Test
