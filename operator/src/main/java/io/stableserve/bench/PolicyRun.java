@@ -42,9 +42,14 @@ public final class PolicyRun {
    * @return the run's figures; its {@link RunResult#kind()} is null (name it with {@link RunResult#at})
    */
   public RunResult run(BenchWorkload workload, Autoscaler policy, int initialReplicas) {
+    return summarize(policy.name(), workload, loop(workload, policy, initialReplicas));
+  }
+
+  /** The run's loop, its fleet with every request's log, before it is summarised. */
+  Loop loop(BenchWorkload workload, Autoscaler policy, int initialReplicas) {
     Fleet fleet = new Fleet(fleetSpec(), workload.source().apply(setup.seed()), new Router.LeastOutstanding(),
         initialReplicas, setup.seed());
-    Loop loop = drive(workload, fleet, policy.periodSeconds(), (metrics, sample) -> {
+    return drive(workload, fleet, policy.periodSeconds(), (metrics, sample) -> {
       int current = sample.replicas();
       int desired = policy.decide(metrics, current, sample.ready());
       if (desired == current) {
@@ -53,7 +58,6 @@ public final class PolicyRun {
       fleet.scaleTo(desired);
       return true;
     });
-    return summarize(policy.name(), workload, loop);
   }
 
   /** The fleet of this setup's stage, its engine the default one. */

@@ -5,8 +5,10 @@ import io.stableserve.decide.TtftSlo;
 import io.stableserve.decide.ReplicaCounts;
 import io.stableserve.decide.ReplicaRange;
 import io.stableserve.decide.ScalingBehavior;
+import io.stableserve.decide.ScaleToZero;
 import io.stableserve.decide.ScalingPolicy;
 import io.stableserve.estimate.EngineSettings;
+import io.stableserve.observe.GatewayReading;
 import io.stableserve.observe.MetricsProblem;
 import io.stableserve.observe.MetricsUnavailableException;
 import io.stableserve.observe.Observation;
@@ -113,6 +115,14 @@ public final class StableServeAutoscaler implements Autoscaler {
     return new StableServeAutoscaler(settings.withPolicy(settings.policy().withSlo(Optional.of(slo))), gateway);
   }
 
+  /**
+   * The same autoscaler allowed to go to zero by {@code rule} (minimum 0), reading the gateway's held
+   * requests, as a service with {@code scaleToZero} and a gateway queue query does.
+   */
+  public StableServeAutoscaler withScaleToZero(ScaleToZero rule) {
+    return new StableServeAutoscaler(settings.withPolicy(settings.policy().withScaleToZero(rule)), true);
+  }
+
   /** The same autoscaler reading a gateway's held requests, as a service with a gateway metrics query does. */
   public StableServeAutoscaler readingTheGateway() {
     return new StableServeAutoscaler(settings, true);
@@ -149,10 +159,44 @@ public final class StableServeAutoscaler implements Autoscaler {
   public int decide(FleetMetrics metrics, int specReplicas, int readyReplicas) {
     Instant now = Instant.ofEpochMilli(Math.round(metrics.now() * 1000));
     ServiceMemory memory = last == null ? ServiceMemory.takingOver(specReplicas, now) : memories.load(NAME);
-    Observer observer = w -> observe(metrics, w, gateway);
+    Observer observer = new Observer() {
+      @Override
+      public Observation observe(ObservationWindow window) throws MetricsUnavailableException {
+        return StableServeAutoscaler.observe(metrics, window, gateway);
+      }
+
+      @Override
+      public GatewayReading observeGateway(ObservationWindow window) {
+        return gatewayReading(metrics, window);
+      }
+    };
     last = ScalingPipeline.observeAndEvaluate(observer, settings, memory, new ReplicaCounts(specReplicas, readyReplicas), now);
     memories.store(NAME, memory.after(last, last.decision().scales(), now));
     return last.decision().desiredReplicas();
+  }
+
+  /**
+   * What the gateway's metrics say: the requests held now and, once the counters cover a
+   * sub-interval, the rate requests reached it over the window (the arrivals the replicas' counters
+   * show plus the growth of the held queue, which is what the gateway's request counter counts).
+   */
+  static GatewayReading gatewayReading(FleetMetrics metrics, ObservationWindow config) {
+    List<FleetMetrics.Increase> parts = List.of();
+    for (double w = config.seconds(); w >= config.resolutionSeconds() && parts.isEmpty(); w -= config.resolutionSeconds()) {
+      parts = metrics.increases(w, config.resolutionSeconds());
+    }
+    OptionalDouble rate = OptionalDouble.empty();
+    if (!parts.isEmpty()) {
+      double from = parts.get(0).from();
+      double to = parts.get(parts.size() - 1).to();
+      double arrivals = 0;
+      for (FleetMetrics.Increase p : parts) {
+        arrivals += p.arrivals();
+      }
+      arrivals += metrics.countersAt(to).atGateway() - metrics.countersAt(from).atGateway();
+      rate = OptionalDouble.of(Math.max(0, arrivals) / (to - from));
+    }
+    return new GatewayReading(metrics.latestAtRouter(), rate);
   }
 
   /** What the observe stage would read from Prometheus about the fleet, for the configured window. */

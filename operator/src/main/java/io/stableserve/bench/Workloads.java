@@ -82,4 +82,32 @@ public final class Workloads {
     return new BenchWorkload(name, description, 2100, seed -> new PoissonSource(phases, false, seed),
         t -> t < 900 ? chat : longPrompts);
   }
+
+  /** A request every five minutes: the night's stray traffic, which wakes a service at zero each time. */
+  static final double NIGHT_RATE = 1.0 / 300;
+
+  /**
+   * A compressed day with a night on each side: 30 min of stray requests (one every 5 min on
+   * average), a 10-min ramp to the peak, 20 min at it, a 10-min ramp down to a fifth of it, 10 min
+   * there, and 30 min of night again. The nights are what a service allowed to go to zero saves on,
+   * and each stray request is a cold start for it.
+   */
+  public static BenchWorkload nightAndDay(String name, Workload lengths, double peakReplicas, EngineConfig engine) {
+    double mu = stableRate(lengths, engine);
+    double high = peakReplicas * mu;
+    double low = 0.2 * high;
+    List<Phase> phases = List.of(
+        Phase.constant(1800, NIGHT_RATE, lengths),
+        new Phase(600, NIGHT_RATE, high, lengths),
+        Phase.constant(1200, high, lengths),
+        new Phase(600, high, low, lengths),
+        Phase.constant(600, low, lengths),
+        Phase.constant(1800, NIGHT_RATE, lengths));
+    double duration = phases.stream().mapToDouble(Phase::durationSeconds).sum();
+    String description = String.format(Locale.ROOT,
+        "Poisson, %s: night (a request every %.0f min) for 30 min, ramp to %.1f req/s over 10 min, 20 min there, "
+            + "ramp down to %.1f, 10 min there, night for 30 min; %.0f min (μ = %.2f)",
+        lengths.describe(), 1 / NIGHT_RATE / 60, high, low, duration / 60, mu);
+    return new BenchWorkload(name, description, duration, seed -> new PoissonSource(phases, false, seed), t -> lengths);
+  }
 }

@@ -54,7 +54,7 @@ import picocli.CommandLine.Spec;
         + "simulated fleet, for each stage (requests pinned to replicas, or held at a gateway), engine (h100, a100) and seed: "
         + "prints a table per stage, engine and seed, a summary per stage and engine, and writes a chart. Engine options, when "
         + "given, replace those figures in every engine.",
-    subcommands = {OperatorCostCommand.class})
+    subcommands = {OperatorCostCommand.class, ScaleToZeroBenchCommand.class})
 public final class BenchCommand implements Callable<Integer> {
 
   static final List<String> ALL_WORKLOADS = List.of("conversation", "code", "diurnal", "shift");

@@ -332,7 +332,9 @@ public final class ScalingPolicy {
     }
     StabilizationState next = state.record(new RecommendedCount(now, recommendation), behavior.retention())
         .withScaleUpPendingSince(Optional.empty()).withZero(state.zero().withIdleSince(Optional.of(idleSince)));
-    Limited limited = limit(now, current, recommendation, reason, why, next, coming, stalled);
+    // The idle rule is the wait before zero: nothing arrived for idleAfter (at least a start-up), so the
+    // scale-down window, which guards against a load that may come back, is not waited for on top of it.
+    Limited limited = limit(now, current, recommendation, reason, why, next, coming, stalled, recommendation > 0);
     if (limited.desired() > current) {
       next = next.withLastScaleUp(now);
     }
@@ -418,7 +420,13 @@ public final class ScalingPolicy {
   /** Stabilisation, step limits and bounds after a recommendation; appends their effect to {@code why}. */
   private Limited limit(Instant now, int current, int recommendation, DecisionReason reason, StringBuilder why,
       StabilizationState next, int coming, int stalled) {
-    int stabilized = stabilize(now, current, next);
+    return limit(now, current, recommendation, reason, why, next, coming, stalled, true);
+  }
+
+  /** @param windows false where the decision's own rule replaces the stabilisation windows (going to zero) */
+  private Limited limit(Instant now, int current, int recommendation, DecisionReason reason, StringBuilder why,
+      StabilizationState next, int coming, int stalled, boolean windows) {
+    int stabilized = windows ? stabilize(now, current, next) : recommendation;
     if (stabilized > recommendation && recommendation < current) {
       reason = DecisionReason.SCALE_DOWN_STABILIZATION;
       why.append(String.format(Locale.ROOT, "; scale-down stabilisation keeps %d (the largest recommendation of the last %d s)",

@@ -42,6 +42,8 @@ public final class Fleet {
   private final List<Replica> replicas = new ArrayList<>();
   private final List<Replica> ready = new ArrayList<>();
   private final ArrayDeque<Pending> atRouter = new ArrayDeque<>();
+  /** The ids of the requests that arrived while no replica was ready: held until one started, they paid its start-up. */
+  private final java.util.BitSet arrivedWithNoReplica = new java.util.BitSet();
   private double now;
   private long arrivals;
   private long rejected;
@@ -197,6 +199,9 @@ public final class Fleet {
   }
 
   private void route(Pending p) {
+    if (ready.isEmpty()) {
+      arrivedWithNoReplica.set((int) p.id());
+    }
     // FIFO: with requests already held, a new one queues behind them.
     if (ready.isEmpty() || !atRouter.isEmpty()) {
       atRouter.add(p);
@@ -408,6 +413,11 @@ public final class Fleet {
     Replica r = replicas.stream().filter(x -> x.name().equals(replicaName) && x.state() != Replica.State.GONE)
         .findFirst().orElseThrow(() -> new IllegalArgumentException("no live replica named " + replicaName));
     return VllmExposition.render(r.engine().metrics(), spec.modelName(), 0, dialect);
+  }
+
+  /** Whether the request arrived while no replica was ready (a cold start: it waited for one to start). */
+  public synchronized boolean arrivedWithNoReplicaReady(long requestId) {
+    return requestId >= 0 && requestId < Integer.MAX_VALUE && arrivedWithNoReplica.get((int) requestId);
   }
 
   /** Requests held at the router now: no ready replica could take them (or, with a gateway, none had room). */

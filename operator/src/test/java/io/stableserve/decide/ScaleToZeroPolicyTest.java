@@ -59,6 +59,19 @@ class ScaleToZeroPolicyTest {
   }
 
   @Test
+  void theIdleRuleIsTheWaitBeforeZeroNotTheScaleDownWindowOnTopOfIt() {
+    ScalingPolicy windowed = zeroAfter(Duration.ofMinutes(3), Behaviors.immediate(), 100);
+    StabilizationState busy = windowed.decide(T0.minusSeconds(200), ScalingPolicyTest.load(5.0), ReplicaCounts.allReady(4),
+        StabilizationState.empty()).state();
+    // Idle since T0 − 200 s (the window's 200 s were quiet), a recommendation of 4 within the 5-minute window.
+    Decision d = windowed.decide(T0, LoadReading.idle(Duration.ofSeconds(200), true), ReplicaCounts.allReady(4), busy);
+    assertThat(d.desiredReplicas()).isZero();
+    assertThat(d.reason()).isEqualTo(DecisionReason.SCALED_TO_ZERO);
+    Decision notIdleEnough = windowed.decide(T0, LoadReading.idle(Duration.ofSeconds(100), true), ReplicaCounts.allReady(4), busy);
+    assertThat(notIdleEnough.desiredReplicas()).as("idle 100 s: the window holds the count as ever").isEqualTo(4);
+  }
+
+  @Test
   void withoutTheGatewaysHeldRequestsAnIdleServiceNeverGoesToZero() {
     LoadReading blind = LoadReading.idle(Duration.ofSeconds(30), false);
     Decision d = ZERO_AFTER_MINUTE.decide(T0, blind, ReplicaCounts.allReady(1), StabilizationState.empty());
