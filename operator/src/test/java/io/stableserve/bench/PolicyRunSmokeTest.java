@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 /** Every policy on a step of load in the simulated fleet: a short closed loop. */
 class PolicyRunSmokeTest {
 
-  private static final EngineConfig ENGINE = new EngineConfig(65_536, 1024, OptionalInt.of(128), OptionalInt.of(1024),
+  static final EngineConfig ENGINE = new EngineConfig(65_536, 1024, OptionalInt.of(128), OptionalInt.of(1024),
       new StepTimeModel(0.008, 1e-5, 5e-8));
 
   @Test

@@ -7,13 +7,11 @@ import io.stableserve.sim.EngineSetup;
 import io.stableserve.sim.arrivals.Phase;
 import io.stableserve.sim.arrivals.PoissonSource;
 import io.stableserve.solve.EngineConfig;
-import io.stableserve.solve.StepTimeModel;
 import io.stableserve.workload.IndependentLengths;
 import io.stableserve.workload.LengthDistribution;
 import io.stableserve.workload.Workload;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalInt;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -21,8 +19,7 @@ import org.junit.jupiter.api.Test;
 /** Every scale-to-zero contender on a busy quarter hour, 40 quiet minutes and a few stray requests. */
 class ZeroBenchmarkTest {
 
-  private static final EngineConfig ENGINE = new EngineConfig(65_536, 1024, OptionalInt.of(128), OptionalInt.of(1024),
-      new StepTimeModel(0.008, 1e-5, 5e-8));
+  private static final EngineConfig ENGINE = PolicyRunSmokeTest.ENGINE;
 
   @Test
   void policiesAllowedToGoToZeroSpendLessInTheQuietAndTheirStrayRequestsPayTheStartUp() {

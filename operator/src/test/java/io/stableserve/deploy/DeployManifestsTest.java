@@ -219,7 +219,9 @@ class DeployManifestsTest {
     List<InferenceService> services = client.resources(InferenceService.class).inNamespace("llm").list().getItems();
     assertThat(services).extracting(s -> s.getMetadata().getName()).containsExactlyInAnyOrder(
         "llama-3-1-8b", "llama-3-1-8b-full", "llama-3-1-8b-recommend", "llama-3-1-8b-secured-prometheus",
-        "llama-3-1-8b-mixed");
+        "llama-3-1-8b-mixed", "llama-3-1-8b-scale-to-zero");
+    assertThat(services).filteredOn(s -> s.getSpec().getScaleToZero() != null).singleElement()
+        .satisfies(s -> assertThat(s.getSpec().getReplicas().getMin()).isZero());
     assertThat(services).filteredOn(s -> s.getSpec().effectiveMode() == Mode.Recommend).extracting(s -> s.getMetadata().getName())
         .containsExactlyInAnyOrder("llama-3-1-8b-recommend", "llama-3-1-8b-mixed");
     assertThat(services).filteredOn(s -> !s.getSpec().hasVariants())
@@ -241,7 +243,7 @@ class DeployManifestsTest {
         }
       }
     }
-    assertThat(checked).isEqualTo(5);
+    assertThat(checked).isEqualTo(6);
   }
 
   @Test
