@@ -44,6 +44,12 @@ public final class Conditions {
   public static final String RECONCILE_ERROR = "ReconcileError";
   /** The target has 0 replicas, set by someone else: scaling is paused, as the HPA pauses. */
   public static final String SCALING_DISABLED = "ScalingDisabled";
+  /** With replicas.min 0: idle long enough, the target was set to 0 (also a decision's reason). */
+  public static final String SCALED_TO_ZERO = "ScaledToZero";
+  /** At zero, and the gateway holds and receives nothing (also a decision's reason). */
+  public static final String IDLE_AT_ZERO = "IdleAtZero";
+  /** At zero, the gateway held requests: replicas were asked for (also a decision's reason). */
+  public static final String WOKE_ON_HELD_REQUESTS = "WokeOnHeldRequests";
 
   // MetricsAvailable: the observe stage's MetricsProblem reasons, and the operator's own.
   public static final String METRICS_FOUND = "MetricsFound";
@@ -107,7 +113,8 @@ public final class Conditions {
 
   private static Map<String, List<String>> reasons() {
     Map<String, List<String>> m = new LinkedHashMap<>();
-    m.put(READY, List.of(RECONCILED, RECOMMENDING, INVALID_SPEC, FAILED_RESCALE, RECONCILE_ERROR, SCALING_DISABLED));
+    m.put(READY, List.of(RECONCILED, RECOMMENDING, INVALID_SPEC, FAILED_RESCALE, RECONCILE_ERROR, SCALING_DISABLED,
+        SCALED_TO_ZERO, IDLE_AT_ZERO, WOKE_ON_HELD_REQUESTS));
     m.put(METRICS_AVAILABLE, List.of(METRICS_FOUND, PROMETHEUS_UNREACHABLE, PROMETHEUS_TIMEOUT, PROMETHEUS_HTTP_ERROR,
         QUERY_ERROR, NO_DATA, STALE_METRICS, PARTIAL_WINDOW, MALFORMED_METRICS, SECRET_NOT_FOUND, ENGINE_UNKNOWN));
     m.put(TARGET_RESOLVED, List.of(TARGET_FOUND, TARGET_NOT_FOUND, TARGET_NOT_SCALABLE, CONFLICTING_AUTOSCALER, TARGET_CLAIMED,
@@ -119,8 +126,8 @@ public final class Conditions {
 
   /** Reasons of decisions and Events. */
   public static final List<String> EVENT_REASONS = List.of(LOAD_ABOVE_TARGET, LOAD_BELOW_TARGET, AT_TARGET,
-      WITHIN_MARGIN, SCALE_UP_SETTLING, SCALE_DOWN_STABILIZATION, SCALE_UP_STABILIZATION, IDLE, METRICS_UNAVAILABLE,
-      SUCCESSFUL_RESCALE, FAILED_RESCALE, REPLICAS_CHANGED_ELSEWHERE, ENGINE_RECOMMENDATION, PREEMPTING);
+      WITHIN_MARGIN, SCALE_UP_SETTLING, SCALE_DOWN_STABILIZATION, SCALE_UP_STABILIZATION, IDLE, SCALED_TO_ZERO, IDLE_AT_ZERO,
+      WOKE_ON_HELD_REQUESTS, METRICS_UNAVAILABLE, SUCCESSFUL_RESCALE, FAILED_RESCALE, REPLICAS_CHANGED_ELSEWHERE, ENGINE_RECOMMENDATION, PREEMPTING);
 
   private Conditions() {}
 
