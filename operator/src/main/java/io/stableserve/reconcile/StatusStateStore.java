@@ -4,6 +4,7 @@ import io.stableserve.api.InferenceService;
 import io.stableserve.api.InferenceServiceStatus;
 import io.stableserve.api.PreemptionCorrection;
 import io.stableserve.api.Recommendation;
+import io.stableserve.api.TtftStatus;
 import io.stableserve.correct.CapacityCorrection;
 import io.stableserve.decide.RecommendedCount;
 import io.stableserve.decide.StabilizationState;
@@ -44,6 +45,13 @@ public final class StatusStateStore implements StateStore<InferenceService> {
     s.setLastScaleUpTime(state.lastScaleUp().map(Instant::toString).orElse(null));
     s.setScaleUpSettlingSince(state.scaleUpPendingSince().map(Instant::toString).orElse(null));
     s.setLastScaleTime(memory.lastScale().map(Instant::toString).orElse(null));
+    // A held pass reports no TTFT figures, yet the factor learned before it must survive it.
+    if (memory.ttftFactor() != 1 || s.getTtft() != null) {
+      if (s.getTtft() == null) {
+        s.setTtft(new TtftStatus());
+      }
+      s.getTtft().setCalibrationFactor(memory.ttftFactor());
+    }
     memory.correction().ifPresent(m -> {
       if (s.getPreemption() != null) {
         s.getPreemption().setMeasuredAt(m.measuredAt().toString());
@@ -57,7 +65,9 @@ public final class StatusStateStore implements StateStore<InferenceService> {
     if (status == null) {
       return ServiceMemory.empty();
     }
-    return new ServiceMemory(stabilization(status), correction(status), instant(status.getLastScaleTime()));
+    double ttftFactor = status.getTtft() != null && status.getTtft().getCalibrationFactor() != null
+        ? status.getTtft().getCalibrationFactor() : 1;
+    return new ServiceMemory(stabilization(status), correction(status), instant(status.getLastScaleTime()), ttftFactor);
   }
 
   static StabilizationState stabilization(InferenceServiceStatus status) {

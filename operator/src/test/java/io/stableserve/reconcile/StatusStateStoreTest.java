@@ -6,6 +6,7 @@ import io.stableserve.api.InferenceService;
 import io.stableserve.api.InferenceServiceStatus;
 import io.stableserve.api.PreemptionCorrection;
 import io.stableserve.api.Recommendation;
+import io.stableserve.api.TtftStatus;
 import io.stableserve.correct.CapacityCorrection;
 import io.stableserve.correct.CapacitySource;
 import io.stableserve.correct.CorrectedCapacity;
@@ -15,6 +16,7 @@ import io.stableserve.decide.LoadReading;
 import io.stableserve.decide.ReplicaCounts;
 import io.stableserve.decide.ReplicaRange;
 import io.stableserve.decide.ScalingPolicy;
+import io.stableserve.decide.StabilizationState;
 import io.stableserve.pipeline.Evaluation;
 import io.stableserve.pipeline.ServiceMemory;
 import io.stableserve.solve.Capacity;
@@ -70,6 +72,26 @@ class StatusStateStoreTest {
     store.store(service, before.after(measured(9, later, before), false, later));
     assertThat(service.getStatus().getLastScaleTime()).as("not applied: the last scale time stays").isEqualTo(T0.toString());
     assertThat(service.getStatus().getLastScaleUpTime()).isEqualTo(T0.toString());
+  }
+
+  @Test
+  void theTtftFactorLearnedSurvivesTheRoundTripAndAPassThatReportsNoTtft() {
+    InferenceService service = new InferenceService();
+    ServiceMemory learned = new ServiceMemory(StabilizationState.empty(), Optional.empty(), Optional.empty(), 2.5);
+    store.store(service, learned);
+    assertThat(store.load(service).ttftFactor()).isEqualTo(2.5);
+    // a held pass (metrics unavailable) reports no TTFT figures
+    service.getStatus().setTtft(null);
+    store.store(service, store.load(service));
+    assertThat(store.load(service).ttftFactor()).isEqualTo(1.0);
+    store.store(service, learned);
+    service.getStatus().setTtft(null);
+    store.store(service, learned);
+    assertThat(store.load(service).ttftFactor()).as("written back by the store itself").isEqualTo(2.5);
+    TtftStatus outOfRange = new TtftStatus();
+    outOfRange.setCalibrationFactor(1e6);
+    service.getStatus().setTtft(outOfRange);
+    assertThat(store.load(service).ttftFactor()).as("a factor outside its bounds is not trusted").isEqualTo(1.0);
   }
 
   @Test
