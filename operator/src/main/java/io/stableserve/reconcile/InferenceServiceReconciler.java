@@ -158,7 +158,7 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
 
     Duration poll = DEFAULT_POLL;
     if (spec != null && spec.hasVariants()) {
-      return reconcileMix(service, previous, inNamespace, writeStatus, changes, now);
+      return reconcileMix(service, previous, memory, inNamespace, writeStatus, changes, now);
     }
     MetricsSource metricsSource;
     ServiceSettings settings;
@@ -291,8 +291,8 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
    * ({@link ScalingPipeline#evaluateMix}), then, in Enforce mode and when the mix changes, write the
    * status and then each changed variant's /scale, the variants that grow before those that shrink.
    */
-  private Duration reconcileMix(InferenceService service, InferenceServiceStatus previous, List<InferenceService> inNamespace,
-      Runnable writeStatus, ChangeEvents changes, Instant now) {
+  private Duration reconcileMix(InferenceService service, InferenceServiceStatus previous, ServiceMemory memory,
+      List<InferenceService> inNamespace, Runnable writeStatus, ChangeEvents changes, Instant now) {
     InferenceServiceSpec spec = service.getSpec();
     InferenceServiceStatus status = service.getStatus();
     Long generation = service.getMetadata().getGeneration();
@@ -323,6 +323,7 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
       resolved.add(((TargetResolution.Resolved) resolution).target());
     }
     Mix current = new Mix(resolved.stream().map(t -> t.replicas().spec()).toList());
+    Mix ready = new Mix(resolved.stream().map(t -> t.replicas().ready()).toList());
     if (current.replicas() == 0) {
       // As for one target scaled to zero by hand: paused until a variant has a replica again.
       String message = "every variant has 0 replicas: scaling is paused until one has at least one (scale one up to resume)";
@@ -338,7 +339,7 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
           ? ScalingPipeline.unavailableMix(metricsSource.secretFailure().get(), settings, current)
           : ScalingPipeline.observeAndEvaluateMix(observers.apply(metricsSource.source()),
               variants.stream().map(v -> observers.apply(metricsSource.source().narrowedTo(v.getSelector()))).toList(),
-              settings, current);
+              settings, memory, current, ready, now);
     } catch (IllegalArgumentException e) {
       return invalid(service, previous, status, e.getMessage(), generation, now, poll);
     }
@@ -348,6 +349,7 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
         evaluation.describe(evaluation.mix()), evaluation.describe(current), evaluation.costPerHour(evaluation.mix()),
         evaluation.reason(), evaluation.message());
     StatusReport.mixEvaluated(status, resolved, evaluation, scales, recommend, generation, now);
+    evaluation.sizing().ifPresent(sizing -> memories.store(service, memory.after(sizing, scales, now)));
     evaluation.metricsFailure().ifPresent(f -> changes.whenConditionTurnsFalse(Conditions.METRICS_AVAILABLE, f.reason(),
         EventRecorder.WARNING, Conditions.METRICS_UNAVAILABLE,
         f.reason() + ": " + f.message() + "; holding the mix " + evaluation.describe(current)));
@@ -361,6 +363,7 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
         LOG.info("{}/{}: new mix {}", namespace, name, summary);
       } catch (ScaleFailedException e) {
         StatusReport.mixEvaluated(status, resolved, evaluation, false, false, generation, now);
+        evaluation.sizing().ifPresent(sizing -> memories.store(service, memory.after(sizing, false, now)));
         StatusReport.scaleFailed(status, e.getMessage(), generation, now);
         changes.whenConditionTurnsFalse(Conditions.READY, Conditions.FAILED_RESCALE, EventRecorder.WARNING,
             Conditions.FAILED_RESCALE, e.getMessage());

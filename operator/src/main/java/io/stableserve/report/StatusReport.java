@@ -168,7 +168,7 @@ public final class StatusReport {
     // A service that had one target keeps none of its figures: they are per variant now, or not kept.
     s.setCapacity(null);
     s.setPreemption(null);
-    s.setTtft(null);
+    s.setTtft(e.sizing().flatMap(sizing -> sizing.ttft().map(c -> ttft(c, sizing))).orElse(null));
     s.setEngineRecommendation(null);
     s.setReplicas(e.current().replicas());
     s.setDesiredReplicas(mix.replicas());
