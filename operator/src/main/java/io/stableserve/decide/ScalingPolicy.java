@@ -63,6 +63,11 @@ public final class ScalingPolicy {
     return new ScalingPolicy(bounds, targetUtilization, behavior, newSlo);
   }
 
+  /** The same policy with the replicas' start-up time {@code startup} (as measured from the target). */
+  public ScalingPolicy withStartupTime(Duration startup) {
+    return new ScalingPolicy(bounds, targetUtilization, behavior.withStartupTime(startup), slo);
+  }
+
   public ReplicaRange bounds() {
     return bounds;
   }

@@ -15,6 +15,7 @@ import io.stableserve.decide.LoadReading;
 import io.stableserve.decide.ReplicaCounts;
 import io.stableserve.decide.ScalingLimit;
 import io.stableserve.decide.ScalingPolicy;
+import io.stableserve.decide.StartupTime;
 import io.stableserve.estimate.EngineSettings;
 import io.stableserve.estimate.EngineSettings.ResolvedEngine;
 import io.stableserve.estimate.Estimator;
@@ -76,11 +77,13 @@ public final class ScalingPipeline {
   public static Evaluation evaluate(Observation observation, ServiceSettings settings, ServiceMemory memory,
       ReplicaCounts replicas, Instant now) {
     Objects.requireNonNull(observation, "observation");
-    ScalingPolicy policy = settings.policy();
+    StartupTime startup = memory.startup().observe(replicas.ready(), replicas.spec(), now,
+        settings.policy().behavior().period());
+    ScalingPolicy policy = settings.policy().withStartupTime(startup.effective(settings.policy().behavior().startupTime()));
     ServiceEstimate estimate = Estimator.estimate(observation);
     double coverage = estimate.window().toMillis() / (double) observation.window().length().toMillis();
     if (coverage < MIN_COVERAGE) {
-      return held(policy, now, replicas, memory, Optional.of(estimate), Optional.empty(),
+      return held(policy, now, replicas, memory, startup, Optional.of(estimate), Optional.empty(),
           new Evaluation.MetricsFailure(MetricsProblem.PARTIAL_WINDOW.reason(), String.format(Locale.ROOT,
               "the window has data for %d s of %d s, less than %.0f%% of it: holding until it fills",
               estimate.window().toSeconds(), observation.window().length().toSeconds(), 100 * MIN_COVERAGE)));
@@ -89,17 +92,17 @@ public final class ScalingPipeline {
     try {
       engine = settings.engine().resolve(estimate);
     } catch (MetricsUnavailableException e) {
-      return held(policy, now, replicas, memory, Optional.of(estimate), Optional.empty(),
+      return held(policy, now, replicas, memory, startup, Optional.of(estimate), Optional.empty(),
           new Evaluation.MetricsFailure(Evaluation.MetricsFailure.ENGINE_UNKNOWN, e.getMessage()));
     }
     Optional<WorkloadEstimate> workload = estimate.workload();
     if (workload.isEmpty() && idle(estimate)) {
       Decision decision = policy.decide(now, LoadReading.idle(), replicas, memory.stabilization());
       return new Evaluation(Optional.of(estimate), Optional.of(engine), Optional.empty(), Optional.empty(), decision,
-          Optional.empty());
+          Optional.empty(), Optional.empty(), startup);
     }
     if (workload.isEmpty()) {
-      return held(policy, now, replicas, memory, Optional.of(estimate), Optional.of(engine),
+      return held(policy, now, replicas, memory, startup, Optional.of(estimate), Optional.of(engine),
           new Evaluation.MetricsFailure(MetricsProblem.NO_DATA.reason(), "no request completed in the "
               + observation.window().length().toSeconds()
               + " s window, so the token statistics and the capacity are unknown; holding until requests complete"));
@@ -137,7 +140,7 @@ public final class ScalingPipeline {
         LoadReading.measured(ArrivalRate.of(estimate.arrivals()), capacity.capacity(), queueing),
         replicas, memory.stabilization());
     return new Evaluation(Optional.of(estimate), Optional.of(engine), Optional.of(capacity), Optional.empty(), decision,
-        remembered.measurement(), ttft);
+        remembered.measurement(), ttft, startup);
   }
 
   /**
@@ -294,8 +297,8 @@ public final class ScalingPipeline {
     Decision units = sized.decision();
     double capacity = (units.limit() == ScalingLimit.MAX ? units.modelReplicas().orElse(units.desiredReplicas())
         : units.desiredReplicas()) * unitRate;
-    MixDecision decision = MixMove.to(priced, pricedAsked, pricedReady, capacity, settings.behavior().startupTime(),
-        settings.horizon());
+    MixDecision decision = MixMove.to(priced, pricedAsked, pricedReady, capacity,
+        sized.startup().effective(settings.behavior().startupTime()), settings.horizon());
     int[] counts = new int[configured.size()];
     for (int i = 0; i < pricedIndex.size(); i++) {
       counts[pricedIndex.get(i)] = decision.mix().count(i);
@@ -382,7 +385,10 @@ public final class ScalingPipeline {
   /** A pass without metrics (the observer failed, a credential is missing): hold, with the reason. */
   public static Evaluation unavailable(Evaluation.MetricsFailure failure, ServiceSettings settings, ServiceMemory memory,
       ReplicaCounts replicas, Instant now) {
-    return held(settings.policy(), now, replicas, memory, Optional.empty(), Optional.empty(), failure);
+    StartupTime startup = memory.startup().observe(replicas.ready(), replicas.spec(), now,
+        settings.policy().behavior().period());
+    return held(settings.policy().withStartupTime(startup.effective(settings.policy().behavior().startupTime())), now, replicas,
+        memory, startup, Optional.empty(), Optional.empty(), failure);
   }
 
   /**
@@ -402,9 +408,10 @@ public final class ScalingPipeline {
   }
 
   private static Evaluation held(ScalingPolicy policy, Instant now, ReplicaCounts replicas, ServiceMemory memory,
-      Optional<ServiceEstimate> estimate, Optional<ResolvedEngine> engine, Evaluation.MetricsFailure failure) {
+      StartupTime startup, Optional<ServiceEstimate> estimate, Optional<ResolvedEngine> engine, Evaluation.MetricsFailure failure) {
     Decision decision = policy.decide(now, LoadReading.unavailable(failure.reason(), failure.message()), replicas,
         memory.stabilization());
-    return new Evaluation(estimate, engine, Optional.empty(), Optional.of(failure), decision, Optional.empty());
+    return new Evaluation(estimate, engine, Optional.empty(), Optional.of(failure), decision, Optional.empty(), Optional.empty(),
+        startup);
   }
 }

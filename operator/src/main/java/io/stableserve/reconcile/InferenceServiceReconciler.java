@@ -214,6 +214,7 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
     // next pass could scale down at once. One write, so the next pass and the SDK's patches start
     // from the version written; only a failed /scale writes the status a second time.
     StatusReport.evaluated(status, target, evaluation, scales, recommend, generation, now);
+    StatusReport.startupUsed(status, evaluation.startup(), settings.policy().behavior().startupTime());
     memories.store(service, memory.after(evaluation, scales, now));
     reportEvents(changes, memory, evaluation);
     adviseEngine(changes, status, evaluation, settings.window().length());
@@ -349,7 +350,10 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
         evaluation.describe(evaluation.mix()), evaluation.describe(current), evaluation.costPerHour(evaluation.mix()),
         evaluation.reason(), evaluation.message());
     StatusReport.mixEvaluated(status, resolved, evaluation, scales, recommend, generation, now);
-    evaluation.sizing().ifPresent(sizing -> memories.store(service, memory.after(sizing, scales, now)));
+    evaluation.sizing().ifPresent(sizing -> {
+      StatusReport.startupUsed(status, sizing.startup(), settings.behavior().startupTime());
+      memories.store(service, memory.after(sizing, scales, now));
+    });
     evaluation.metricsFailure().ifPresent(f -> changes.whenConditionTurnsFalse(Conditions.METRICS_AVAILABLE, f.reason(),
         EventRecorder.WARNING, Conditions.METRICS_UNAVAILABLE,
         f.reason() + ": " + f.message() + "; holding the mix " + evaluation.describe(current)));

@@ -4,12 +4,15 @@ import io.stableserve.api.InferenceService;
 import io.stableserve.api.InferenceServiceStatus;
 import io.stableserve.api.PreemptionCorrection;
 import io.stableserve.api.Recommendation;
+import io.stableserve.api.StartupStatus;
 import io.stableserve.api.TtftStatus;
 import io.stableserve.correct.CapacityCorrection;
 import io.stableserve.decide.RecommendedCount;
 import io.stableserve.decide.StabilizationState;
+import io.stableserve.decide.StartupTime;
 import io.stableserve.pipeline.ServiceMemory;
 import io.stableserve.pipeline.StateStore;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -52,6 +55,17 @@ public final class StatusStateStore implements StateStore<InferenceService> {
       }
       s.getTtft().setCalibrationFactor(memory.ttftFactor());
     }
+    StartupTime startup = memory.startup();
+    if (startup.measured().isPresent() || startup.pending().isPresent() || s.getStartup() != null) {
+      if (s.getStartup() == null) {
+        s.setStartup(new StartupStatus());
+      }
+      StartupStatus t = s.getStartup();
+      t.setMeasuredSeconds(startup.measured().map(d -> d.toMillis() / 1000.0).orElse(null));
+      t.setMeasuredAt(startup.measuredAt().map(Instant::toString).orElse(null));
+      t.setTimingSince(startup.pending().map(p -> p.since().toString()).orElse(null));
+      t.setTimingReplicas(startup.pending().map(StartupTime.PendingScaleUp::replicas).orElse(null));
+    }
     memory.correction().ifPresent(m -> {
       if (s.getPreemption() != null) {
         s.getPreemption().setMeasuredAt(m.measuredAt().toString());
@@ -67,7 +81,8 @@ public final class StatusStateStore implements StateStore<InferenceService> {
     }
     double ttftFactor = status.getTtft() != null && status.getTtft().getCalibrationFactor() != null
         ? status.getTtft().getCalibrationFactor() : 1;
-    return new ServiceMemory(stabilization(status), correction(status), instant(status.getLastScaleTime()), ttftFactor);
+    return new ServiceMemory(stabilization(status), correction(status), instant(status.getLastScaleTime()), ttftFactor,
+        startup(status.getStartup()));
   }
 
   static StabilizationState stabilization(InferenceServiceStatus status) {
@@ -81,6 +96,19 @@ public final class StatusStateStore implements StateStore<InferenceService> {
       }
     }
     return new StabilizationState(recs, instant(status.getLastScaleUpTime()), instant(status.getScaleUpSettlingSince()));
+  }
+
+  /** The start-up time measured and the scale-up being timed that a status carries; what cannot be read is left out. */
+  static StartupTime startup(StartupStatus t) {
+    if (t == null) {
+      return StartupTime.none();
+    }
+    Optional<Duration> measured = t.getMeasuredSeconds() != null && t.getMeasuredSeconds() > 0
+        ? Optional.of(Duration.ofMillis(Math.round(t.getMeasuredSeconds() * 1000))) : Optional.empty();
+    Optional<StartupTime.PendingScaleUp> pending = instant(t.getTimingSince())
+        .filter(since -> t.getTimingReplicas() != null && t.getTimingReplicas() >= 1)
+        .map(since -> new StartupTime.PendingScaleUp(since, t.getTimingReplicas()));
+    return new StartupTime(measured, instant(t.getMeasuredAt()), pending);
   }
 
   /** The preemption correction a status carries (empty when none was applied or it cannot be read). */

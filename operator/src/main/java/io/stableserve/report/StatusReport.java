@@ -1,5 +1,7 @@
 package io.stableserve.report;
 
+import io.stableserve.api.StartupStatus;
+import io.stableserve.decide.StartupTime;
 import io.stableserve.api.TtftStatus;
 import io.stableserve.correct.TtftCalibration;
 
@@ -31,6 +33,7 @@ import io.stableserve.decide.StabilityVerdict;
 import java.util.OptionalDouble;
 import java.util.StringJoiner;
 import io.stableserve.solve.EngineConfig;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -226,6 +229,15 @@ public final class StatusReport {
     condition(s, Conditions.of(Conditions.SCALING_LIMITED, limited,
         limited ? MixDecision.Reason.UNREACHABLE.machineName() : ScalingLimit.NONE.machineName(),
         limited ? e.message() : "a mix within the variants' bounds holds the demand", generation, now));
+  }
+
+  /** The start-up time the decision used: the measured one, else {@code given}, the spec's. */
+  public static void startupUsed(InferenceServiceStatus s, StartupTime startup, Duration given) {
+    if (s.getStartup() == null) {
+      s.setStartup(new StartupStatus());
+    }
+    s.getStartup().setSeconds(startup.effective(given).toMillis() / 1000.0);
+    s.getStartup().setSource(startup.measured().isPresent() ? StartupStatus.MEASURED : StartupStatus.SPEC);
   }
 
   static TtftStatus ttft(TtftCalibration c, Evaluation e) {

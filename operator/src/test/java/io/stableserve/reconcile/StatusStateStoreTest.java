@@ -17,6 +17,7 @@ import io.stableserve.decide.ReplicaCounts;
 import io.stableserve.decide.ReplicaRange;
 import io.stableserve.decide.ScalingPolicy;
 import io.stableserve.decide.StabilizationState;
+import io.stableserve.decide.StartupTime;
 import io.stableserve.pipeline.Evaluation;
 import io.stableserve.pipeline.ServiceMemory;
 import io.stableserve.solve.Capacity;
@@ -92,6 +93,26 @@ class StatusStateStoreTest {
     outOfRange.setCalibrationFactor(1e6);
     service.getStatus().setTtft(outOfRange);
     assertThat(store.load(service).ttftFactor()).as("a factor outside its bounds is not trusted").isEqualTo(1.0);
+  }
+
+  @Test
+  void theStartupTimeMeasuredAndTheScaleUpBeingTimedSurviveTheRoundTrip() {
+    InferenceService service = new InferenceService();
+    StartupTime startup = new StartupTime(Optional.of(java.time.Duration.ofMillis(97_500)), Optional.of(T0),
+        Optional.of(new StartupTime.PendingScaleUp(T0.plusSeconds(60), 7)));
+    store.store(service, new ServiceMemory(StabilizationState.empty(), Optional.empty(), Optional.empty(), 1, startup));
+    assertThat(store.load(service).startup()).isEqualTo(startup);
+    assertThat(service.getStatus().getStartup().getMeasuredSeconds()).isEqualTo(97.5);
+    assertThat(service.getStatus().getStartup().getTimingReplicas()).isEqualTo(7);
+
+    StartupTime done = startup.observe(7, 7, T0.plusSeconds(155), java.time.Duration.ofSeconds(10));
+    store.store(service, new ServiceMemory(StabilizationState.empty(), Optional.empty(), Optional.empty(), 1, done));
+    assertThat(store.load(service).startup().measured()).contains(java.time.Duration.ofSeconds(90));
+    assertThat(service.getStatus().getStartup().getTimingSince()).as("nothing being timed").isNull();
+
+    service.getStatus().getStartup().setTimingSince("not a time");
+    service.getStatus().getStartup().setTimingReplicas(3);
+    assertThat(store.load(service).startup().pending()).as("unreadable: left out, not fatal").isEmpty();
   }
 
   @Test
