@@ -15,6 +15,7 @@ import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.stableserve.actuate.DecisionSeries;
 import io.stableserve.actuate.ScaleFailedException;
 import io.stableserve.actuate.ScaleTarget;
 import io.stableserve.actuate.ScaleTargets;
@@ -63,7 +64,7 @@ import org.slf4j.LoggerFactory;
  * <p>Events go through {@link ChangeEvents}, which emits them on changes only, judged against the
  * status the service came with: a rescale, a failed rescale, metrics or target becoming unusable
  * (or the reason changing), the service becoming unstable, a preemption correction starting, a new
- * engine recommendation above 5% gain, and in Recommend mode a new recommended count.
+ * engine recommendation above 5% gain, and in Recommend and Metric mode a new recommended count.
  */
 @ControllerConfiguration(name = InferenceServiceReconciler.NAME, triggerReconcilerOnAllEvents = true)
 public final class InferenceServiceReconciler implements Reconciler<InferenceService> {
@@ -175,6 +176,7 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
     PrometheusSource source = metricsSource.source();
     Optional<Evaluation.MetricsFailure> secretFailure = metricsSource.secretFailure();
 
+    Mode mode = spec.effectiveMode();
     TargetResolution resolution = resolveUnclaimed(service, spec.getScaleTargetRef(), "spec.scaleTargetRef", inNamespace);
     if (resolution instanceof TargetResolution.Unresolved u) {
       StatusReport.targetUnresolved(status, u.reason(), u.message(), generation, now);
@@ -183,8 +185,8 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
       return poll;
     }
     ScaleTarget target = ((TargetResolution.Resolved) resolution).target();
-    // In Recommend mode the replicas are someone else's to set.
-    changedElsewhere(previous, target).filter(m -> spec.effectiveMode() != Mode.Recommend).ifPresent(message -> {
+    // In Recommend and Metric mode the replicas are someone else's to set.
+    changedElsewhere(previous, target).filter(m -> mode == Mode.Enforce).ifPresent(message -> {
       changes.always(EventRecorder.WARNING, Conditions.REPLICAS_CHANGED_ELSEWHERE, message);
       LOG.warn("{}/{}: {}", namespace, name, message);
     });
@@ -198,6 +200,10 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
       return poll;
     }
 
+    if (mode == Mode.Metric) {
+      memory = memory.scaledElsewhere(Optional.ofNullable(previous).map(InferenceServiceStatus::getReplicas),
+          target.replicas().spec(), now);
+    }
     Evaluation evaluation;
     try {
       evaluation = secretFailure.isPresent()
@@ -207,13 +213,12 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
       return invalid(service, previous, status, e.getMessage(), generation, now, poll);
     }
     Decision decision = evaluation.decision();
-    boolean recommend = spec.effectiveMode() == Mode.Recommend;
-    boolean scales = !recommend && decision.scales();
+    boolean scales = mode == Mode.Enforce && decision.scales();
     // A pass that scales writes its status, as it will stand once /scale is written, before /scale:
     // a crash between the two would otherwise lose the scale time and the recommendation, and the
     // next pass could scale down at once. One write, so the next pass and the SDK's patches start
     // from the version written; only a failed /scale writes the status a second time.
-    StatusReport.evaluated(status, target, evaluation, scales, recommend, generation, now);
+    StatusReport.evaluated(status, target, evaluation, scales, mode, generation, now);
     memories.store(service, memory.after(evaluation, scales, now));
     reportEvents(changes, memory, evaluation);
     adviseEngine(changes, status, evaluation, settings.window().length());
@@ -224,7 +229,7 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
         changes.always(EventRecorder.NORMAL, Conditions.SUCCESSFUL_RESCALE, String.format(Locale.ROOT,
             "New size: %d; reason: %s: %s", decision.desiredReplicas(), decision.reason().machineName(), decision.message()));
       } catch (ScaleFailedException e) {
-        StatusReport.evaluated(status, target, evaluation, false, false, generation, now);
+        StatusReport.evaluated(status, target, evaluation, false, Mode.Enforce, generation, now);
         StatusReport.scaleFailed(status, e.getMessage(), generation, now);
         memories.store(service, memory.after(evaluation, false, now));
         // Once per run of failures, not once per poll: Ready=False with this reason says it goes on.
@@ -233,9 +238,13 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
         LOG.warn("{}/{}: {}", namespace, name, e.getMessage());
         writeStatus.run();
       }
-    } else if (recommend && decision.scales()) {
+    } else if (mode == Mode.Recommend && decision.scales()) {
       changes.whenRecommendationChanges(decision.desiredReplicas(), decision.reason().machineName(),
           "Recommend mode, /scale not written: " + decision.message());
+    } else if (mode == Mode.Metric && decision.scales()) {
+      changes.whenRecommendationChanges(decision.desiredReplicas(), decision.reason().machineName(),
+          "Metric mode, /scale not written, " + decision.desiredReplicas() + " exported as "
+              + new DecisionSeries(namespace, name) + ": " + decision.message());
     } else if (decision.reason() == DecisionReason.SCALE_UP_SETTLING) {
       changes.whenSettlingBegins(decision.reason().machineName(), decision.message());
     }
@@ -262,7 +271,9 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
     return claimed.isPresent()
         ? new TargetResolution.Unresolved(Conditions.TARGET_CLAIMED, "InferenceService " + claimed.get().getMetadata().getName()
             + " already scales " + ref + " (the oldest claim wins): delete one of them or point " + field + " elsewhere")
-        : targets.resolve(service.getMetadata().getNamespace(), ref);
+        : targets.resolve(service.getMetadata().getNamespace(), ref, service.getSpec().effectiveMode() == Mode.Metric
+            ? Optional.of(new DecisionSeries(service.getMetadata().getNamespace(), service.getMetadata().getName()))
+            : Optional.empty());
   }
 
   /** Where the service's metrics are read, and why they cannot be when a named Secret is missing. */
@@ -347,7 +358,7 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
     String summary = String.format(Locale.ROOT, "%s (was %s), %.4g per hour; reason: %s: %s",
         evaluation.describe(evaluation.mix()), evaluation.describe(current), evaluation.costPerHour(evaluation.mix()),
         evaluation.reason(), evaluation.message());
-    StatusReport.mixEvaluated(status, resolved, evaluation, scales, recommend, generation, now);
+    StatusReport.mixEvaluated(status, resolved, evaluation, scales, spec.effectiveMode(), generation, now);
     evaluation.metricsFailure().ifPresent(f -> changes.whenConditionTurnsFalse(Conditions.METRICS_AVAILABLE, f.reason(),
         EventRecorder.WARNING, Conditions.METRICS_UNAVAILABLE,
         f.reason() + ": " + f.message() + "; holding the mix " + evaluation.describe(current)));
@@ -360,7 +371,7 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
         changes.always(EventRecorder.NORMAL, Conditions.SUCCESSFUL_RESCALE, "New mix: " + summary);
         LOG.info("{}/{}: new mix {}", namespace, name, summary);
       } catch (ScaleFailedException e) {
-        StatusReport.mixEvaluated(status, resolved, evaluation, false, false, generation, now);
+        StatusReport.mixEvaluated(status, resolved, evaluation, false, Mode.Enforce, generation, now);
         StatusReport.scaleFailed(status, e.getMessage(), generation, now);
         changes.whenConditionTurnsFalse(Conditions.READY, Conditions.FAILED_RESCALE, EventRecorder.WARNING,
             Conditions.FAILED_RESCALE, e.getMessage());
