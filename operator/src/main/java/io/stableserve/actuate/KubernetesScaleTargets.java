@@ -142,7 +142,7 @@ public final class KubernetesScaleTargets implements ScaleTargets {
       return found.isEmpty() ? Optional.empty() : Optional.of(found.stream().map(Found::description)
           .collect(Collectors.joining(" and ")) + " also scales " + ref
           + "; StableServe does not fight over it: delete one of them, use mode Recommend, or use mode Metric with one "
-          + "ScaledObject or HPA reading " + OperatorMetrics.DESIRED_REPLICAS + " (deploy/samples/inferenceservice-metric-*.yaml)");
+          + "ScaledObject or HPA reading " + OperatorMetrics.DESIRED_REPLICAS + " (deploy/samples/metric-mode/)");
     }
     DecisionSeries series = exported.get();
     // Metric mode reads HPAs as autoscaling/v2, the first version that holds External metrics in its spec.
@@ -162,7 +162,7 @@ public final class KubernetesScaleTargets implements ScaleTargets {
       return Optional.of(others.stream().map(f -> f.description() + " (" + f.misses().orElseThrow().get() + ")")
           .collect(Collectors.joining(" and ")) + " also scales " + ref + " without reading "
           + series + "; in Metric mode the target's one autoscaler must read that series alone: delete the other "
-          + "autoscaler or make it read the series (deploy/samples/inferenceservice-metric-*.yaml)");
+          + "autoscaler or make it read the series (deploy/samples/metric-mode/)");
     }
     if (readers.size() > 1) {
       return Optional.of(String.join(" and ", readers) + " all read " + series + " and scale " + ref

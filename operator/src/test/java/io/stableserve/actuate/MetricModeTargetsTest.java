@@ -7,11 +7,21 @@ import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.stableserve.api.Conditions;
+import io.stableserve.api.CrdValidator;
+import io.stableserve.api.InferenceService;
+import io.stableserve.api.Mode;
 import io.stableserve.api.ScaleTargetRef;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -135,5 +145,53 @@ class MetricModeTargetsTest {
   @Test
   void inMetricModeWithoutAnyAutoscalerTheTargetResolves() {
     assertThat(new KubernetesScaleTargets(client).resolve(NS, VLLM, METRIC_MODE)).isInstanceOf(TargetResolution.Resolved.class);
+  }
+
+  /**
+   * Each sample of deploy/samples/metric-mode/: its InferenceService, in Metric mode, satisfies the
+   * CRD, and its ScaledObject or HPA is accepted as the reader of that service's series.
+   */
+  @Test
+  void theShippedSamplesAreAcceptedAsTheirServicesReaders() throws IOException {
+    Path folder = repository().resolve("deploy/samples/metric-mode");
+    List<Path> samples;
+    try (Stream<Path> files = Files.list(folder)) {
+      samples = files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList();
+    }
+    assertThat(samples).extracting(f -> f.getFileName().toString())
+        .containsExactly("inferenceservice-hpa.yaml", "inferenceservice-keda.yaml");
+    for (Path sample : samples) {
+      List<String> documents = List.of(Files.readString(sample).split("\n---\n"));
+      assertThat(documents).as("documents of %s", sample).hasSize(2);
+      InferenceService service = Serialization.unmarshal(documents.get(0), InferenceService.class);
+      assertThat(service.getSpec().effectiveMode()).isEqualTo(Mode.Metric);
+      assertThat(CrdValidator.inferenceServices().validate(documents.get(0))).as("CRD errors of %s", sample).isEmpty();
+      GenericKubernetesResource reader = Serialization.unmarshal(documents.get(1), GenericKubernetesResource.class);
+      String namespace = service.getMetadata().getNamespace();
+      reader.getMetadata().setNamespace(NS);
+      client.genericKubernetesResources(reader.getKind().equals("ScaledObject") ? KubernetesScaleTargets.SCALED_OBJECTS
+          : KubernetesScaleTargets.HPAS_V2).inNamespace(NS).resource(reader).create();
+      ScaleTargetRef ref = new ScaleTargetRef("apps/v1", service.getSpec().getScaleTargetRef().getKind(),
+          service.getSpec().getScaleTargetRef().getName());
+      client.apps().deployments().inNamespace(NS).resource(new DeploymentBuilder().withNewMetadata().withName(ref.getName())
+          .withNamespace(NS).endMetadata().withNewSpec().withReplicas(1).endSpec().build()).createOr(NonDeletingOperation::update);
+      KubernetesScaleTargets targets = new KubernetesScaleTargets(client);
+      assertThat(targets.resolve(NS, ref, Optional.of(new DecisionSeries(namespace, service.getMetadata().getName()))))
+          .as("%s read by its service", sample).isInstanceOf(TargetResolution.Resolved.class);
+      assertThat(targets.resolve(NS, ref, Optional.of(new DecisionSeries(namespace, "another-service"))))
+          .as("%s read by another service", sample).isInstanceOf(TargetResolution.Unresolved.class);
+      client.genericKubernetesResources(reader.getKind().equals("ScaledObject") ? KubernetesScaleTargets.SCALED_OBJECTS
+          : KubernetesScaleTargets.HPAS_V2).inNamespace(NS).withName(reader.getMetadata().getName()).delete();
+    }
+  }
+
+  /** The checkout: the first folder at or above the working directory with deploy/samples. */
+  static Path repository() {
+    for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
+      if (Files.isDirectory(d.resolve("deploy/samples"))) {
+        return d;
+      }
+    }
+    throw new IllegalStateException("no deploy/samples at or above " + Path.of("").toAbsolutePath());
   }
 }
