@@ -63,7 +63,7 @@ public final class StableServeAutoscaler implements Autoscaler {
   private final ServiceSettings settings;
   private final boolean gateway;
   private final boolean exporting;
-  private Optional<Integer> lastSpecReplicas = Optional.empty();
+  private Optional<Integer> exported = Optional.empty();
   private final StateStore<String> memories = new InMemoryStateStore<>();
   private Evaluation last;
 
@@ -123,9 +123,9 @@ public final class StableServeAutoscaler implements Autoscaler {
   }
 
   /**
-   * The same autoscaler in Metric mode, as the operator runs it: its count is only exported (the
-   * caller applies it, or not), so no decision is remembered as written, and a change of the
-   * replicas between two decisions is remembered as a scale made elsewhere.
+   * The same autoscaler in Metric mode, as the operator runs it: its count is only exported, for the
+   * caller to apply later, and each decision starts from the count it last exported, not from the
+   * replicas the caller has set so far.
    */
   public StableServeAutoscaler exportingTheCount() {
     return new StableServeAutoscaler(settings, gateway, true);
@@ -162,13 +162,13 @@ public final class StableServeAutoscaler implements Autoscaler {
   public int decide(FleetMetrics metrics, int specReplicas, int readyReplicas) {
     Instant now = Instant.ofEpochMilli(Math.round(metrics.now() * 1000));
     ServiceMemory memory = last == null ? ServiceMemory.takingOver(specReplicas, now) : memories.load(NAME);
-    if (exporting) {
-      memory = memory.scaledElsewhere(lastSpecReplicas, specReplicas, now);
-      lastSpecReplicas = Optional.of(specReplicas);
-    }
     Observer observer = w -> observe(metrics, w, gateway);
-    last = ScalingPipeline.observeAndEvaluate(observer, settings, memory, new ReplicaCounts(specReplicas, readyReplicas), now);
-    memories.store(NAME, memory.after(last, !exporting && last.decision().scales(), now));
+    last = ScalingPipeline.observeAndEvaluate(observer, settings, memory,
+        new ReplicaCounts(exporting ? exported.orElse(specReplicas) : specReplicas, readyReplicas), now);
+    memories.store(NAME, memory.after(last, last.decision().scales(), now));
+    if (exporting) {
+      exported = Optional.of(last.decision().desiredReplicas());
+    }
     return last.decision().desiredReplicas();
   }
 

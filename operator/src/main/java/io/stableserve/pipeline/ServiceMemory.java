@@ -68,22 +68,4 @@ public record ServiceMemory(StabilizationState stabilization, Optional<CapacityC
         applied ? Optional.of(now) : lastScale,
         evaluation.ttft().map(TtftCalibration::factor).orElse(ttftFactor));
   }
-
-  /**
-   * The memory once the target's replicas are found changed by someone else since the last pass
-   * (in Metric mode, the autoscaler that reads the exported count): the change is remembered as a
-   * scale at {@code seenAt}, a scale-up as the last scale-up, so the replicas it added count as
-   * starting, not as stalled. The autoscaler acted between the passes; {@code seenAt} is at most a
-   * poll late.
-   *
-   * @param before the replicas the last pass found, if any pass did
-   */
-  public ServiceMemory scaledElsewhere(Optional<Integer> before, int now, Instant seenAt) {
-    if (before.isEmpty() || before.get() == now) {
-      return this;
-    }
-    Optional<Instant> lastScaleUp = now > before.get() ? Optional.of(seenAt) : stabilization.lastScaleUp();
-    return new ServiceMemory(new StabilizationState(stabilization.recommendations(), lastScaleUp, stabilization.scaleUpPendingSince()),
-        correction, Optional.of(seenAt), ttftFactor);
-  }
 }

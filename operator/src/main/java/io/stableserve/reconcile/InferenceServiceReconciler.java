@@ -33,6 +33,7 @@ import io.stableserve.decide.Mix;
 import io.stableserve.pipeline.MixEvaluation;
 import io.stableserve.pipeline.MixSettings;
 import io.stableserve.decide.Decision;
+import io.stableserve.decide.ReplicaCounts;
 import io.stableserve.decide.DecisionReason;
 import io.stableserve.correct.CapacitySource;
 import io.stableserve.correct.CorrectedCapacity;
@@ -200,26 +201,25 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
       return poll;
     }
 
-    if (mode == Mode.Metric) {
-      memory = memory.scaledElsewhere(Optional.ofNullable(previous).map(InferenceServiceStatus::getReplicas),
-          target.replicas().spec(), now);
-    }
+    ReplicaCounts counts = mode == Mode.Metric ? exportedCount(previous)
+        .map(n -> new ReplicaCounts(n, target.replicas().ready())).orElse(target.replicas()) : target.replicas();
     Evaluation evaluation;
     try {
       evaluation = secretFailure.isPresent()
-          ? ScalingPipeline.unavailable(secretFailure.get(), settings, memory, target.replicas(), now)
-          : ScalingPipeline.observeAndEvaluate(observers.apply(source), settings, memory, target.replicas(), now);
+          ? ScalingPipeline.unavailable(secretFailure.get(), settings, memory, counts, now)
+          : ScalingPipeline.observeAndEvaluate(observers.apply(source), settings, memory, counts, now);
     } catch (IllegalArgumentException e) {
       return invalid(service, previous, status, e.getMessage(), generation, now, poll);
     }
     Decision decision = evaluation.decision();
     boolean scales = mode == Mode.Enforce && decision.scales();
+    boolean exportsNewCount = mode == Mode.Metric && decision.scales();
     // A pass that scales writes its status, as it will stand once /scale is written, before /scale:
     // a crash between the two would otherwise lose the scale time and the recommendation, and the
     // next pass could scale down at once. One write, so the next pass and the SDK's patches start
     // from the version written; only a failed /scale writes the status a second time.
     StatusReport.evaluated(status, target, evaluation, scales, mode, generation, now);
-    memories.store(service, memory.after(evaluation, scales, now));
+    memories.store(service, memory.after(evaluation, scales || exportsNewCount, now));
     reportEvents(changes, memory, evaluation);
     adviseEngine(changes, status, evaluation, settings.window().length());
     if (scales) {
@@ -241,7 +241,7 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
     } else if (mode == Mode.Recommend && decision.scales()) {
       changes.whenRecommendationChanges(decision.desiredReplicas(), decision.reason().machineName(),
           "Recommend mode, /scale not written: " + decision.message());
-    } else if (mode == Mode.Metric && decision.scales()) {
+    } else if (exportsNewCount) {
       changes.whenRecommendationChanges(decision.desiredReplicas(), decision.reason().machineName(),
           "Metric mode, /scale not written, " + decision.desiredReplicas() + " exported as "
               + new DecisionSeries(namespace, name) + ": " + decision.message());
@@ -262,6 +262,17 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
       LOG.debug("{}/{}: {}", namespace, name, decision.message());
     }
     return poll;
+  }
+
+  /**
+   * In Metric mode, the count the last pass exported: the replicas the service is decided from, as
+   * Enforce mode decides from the count it wrote. The target's own count lags it by a scrape and the
+   * reader's poll; deciding from that, a pass that holds would export the old count again and undo a
+   * change still on its way. Empty before the first decision.
+   */
+  static Optional<Integer> exportedCount(InferenceServiceStatus previous) {
+    return previous == null || previous.getLastDecision() == null ? Optional.empty()
+        : Optional.ofNullable(previous.getDesiredReplicas());
   }
 
   /** The target resolved, unless an older InferenceService of the namespace already scales it. */
