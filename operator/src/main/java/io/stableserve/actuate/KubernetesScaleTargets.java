@@ -128,7 +128,7 @@ public final class KubernetesScaleTargets implements ScaleTargets {
         Object kind = t.get("kind") == null ? "Deployment" : t.get("kind");
         if (ref.getKind().equals(kind) && ref.getName().equals(t.get("name"))) {
           found.add(new Found("KEDA ScaledObject " + so.getMetadata().getName(), Optional.empty(),
-              exported.map(e -> DecisionReaders.scaledObjectMisses(so.getAdditionalProperties().get("spec"), e))));
+              exported.flatMap(e -> DecisionReaders.scaledObjectMisses(so.getAdditionalProperties().get("spec"), e))));
         }
       }
     }
@@ -151,15 +151,15 @@ public final class KubernetesScaleTargets implements ScaleTargets {
       Object target = spec instanceof Map<?, ?> m ? m.get("scaleTargetRef") : null;
       if (target instanceof Map<?, ?> t && ref.getKind().equals(t.get("kind")) && ref.getName().equals(t.get("name"))) {
         found.add(new Found("HorizontalPodAutoscaler " + hpa.getMetadata().getName(), kedaOwner(hpa),
-            Optional.of(DecisionReaders.hpaMisses(spec, series))));
+            DecisionReaders.hpaMisses(spec, series)));
       }
     }
     // The HPA KEDA creates for a ScaledObject is that ScaledObject's doing, judged with it.
     List<Found> own = found.stream().filter(f -> f.owner().isEmpty()).toList();
-    List<String> readers = own.stream().filter(f -> f.misses().orElseThrow().isEmpty()).map(Found::description).toList();
-    List<Found> others = own.stream().filter(f -> f.misses().orElseThrow().isPresent()).toList();
+    List<String> readers = own.stream().filter(f -> f.misses().isEmpty()).map(Found::description).toList();
+    List<Found> others = own.stream().filter(f -> f.misses().isPresent()).toList();
     if (!others.isEmpty()) {
-      return Optional.of(others.stream().map(f -> f.description() + " (" + f.misses().orElseThrow().get() + ")")
+      return Optional.of(others.stream().map(f -> f.description() + " (" + f.misses().get() + ")")
           .collect(Collectors.joining(" and ")) + " also scales " + ref + " without reading "
           + series + "; in Metric mode the target's one autoscaler must read that series alone: delete the other "
           + "autoscaler or make it read the series (deploy/samples/metric-mode/)");
@@ -175,9 +175,10 @@ public final class KubernetesScaleTargets implements ScaleTargets {
    * An autoscaler of the target.
    *
    * @param owner the KEDA ScaledObject that made this HPA, when KEDA made it
-   * @param misses in Metric mode, why it does not read the exported series (empty when it does)
+   * @param misses in Metric mode, why it does not read the exported series (empty when it does; in
+   *     the other modes, where any autoscaler is refused, always empty)
    */
-  private record Found(String description, Optional<String> owner, Optional<Optional<String>> misses) {}
+  private record Found(String description, Optional<String> owner, Optional<String> misses) {}
 
   private List<GenericKubernetesResource> scaledObjects(String namespace) {
     try {
