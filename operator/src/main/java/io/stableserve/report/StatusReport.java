@@ -10,6 +10,8 @@ import io.stableserve.actuate.ScaleTarget;
 import io.stableserve.api.CapacityStatus;
 import io.stableserve.api.Conditions;
 import io.stableserve.api.InferenceServiceStatus;
+import io.stableserve.api.Mode;
+import io.stableserve.api.OperatorMetrics;
 import io.stableserve.api.ObservedWorkload;
 import io.stableserve.api.PreemptionCorrection;
 import io.stableserve.api.ScalingDecision;
@@ -90,10 +92,10 @@ public final class StatusReport {
    * A full round: target found, metrics read or not, a decision made and applied or not.
    *
    * @param applied whether the decision's replicas were written to /scale this round
-   * @param recommendMode whether the service is in Recommend mode
+   * @param mode the service's mode: who applies the decision, if anyone
    */
   public static void evaluated(InferenceServiceStatus s, ScaleTarget target, Evaluation e, boolean applied,
-      boolean recommendMode, Long generation, Instant now) {
+      Mode mode, Long generation, Instant now) {
     Decision d = e.decision();
     s.setReplicas(target.replicas().spec());
     s.setDesiredReplicas(d.desiredReplicas());
@@ -132,7 +134,7 @@ public final class StatusReport {
 
     condition(s, Conditions.of(Conditions.TARGET_RESOLVED, true, Conditions.TARGET_FOUND, String.format(Locale.ROOT,
         "%s: %d replicas, %d ready", target.ref(), target.replicas().spec(), target.replicas().ready()), generation, now));
-    metricsAndReady(s, e.metricsFailure(), d.desiredReplicas() + " replicas", recommendMode, d.message(), generation, now);
+    metricsAndReady(s, e.metricsFailure(), d.desiredReplicas() + " replicas", mode, d.message(), generation, now);
     String stable = switch (d.stability()) {
       case STABLE, MARGINAL -> Conditions.TRUE;
       case UNSTABLE -> Conditions.FALSE;
@@ -145,7 +147,7 @@ public final class StatusReport {
 
   /** MetricsAvailable and Ready: with a metrics failure both False with its reason, the count held. */
   private static void metricsAndReady(InferenceServiceStatus s, Optional<Evaluation.MetricsFailure> failure, String held,
-      boolean recommendMode, String message, Long generation, Instant now) {
+      Mode mode, String message, Long generation, Instant now) {
     if (failure.isPresent()) {
       Evaluation.MetricsFailure f = failure.get();
       condition(s, Conditions.of(Conditions.METRICS_AVAILABLE, false, f.reason(), f.message(), generation, now));
@@ -153,8 +155,17 @@ public final class StatusReport {
     } else {
       condition(s, Conditions.of(Conditions.METRICS_AVAILABLE, true, Conditions.METRICS_FOUND,
           "read " + String.join(", ", s.getMetricNames()), generation, now));
-      condition(s, Conditions.of(Conditions.READY, true, recommendMode ? Conditions.RECOMMENDING : Conditions.RECONCILED,
-          (recommendMode ? "recommending (never writes /scale): " : "") + message, generation, now));
+      String reason = switch (mode) {
+        case Enforce -> Conditions.RECONCILED;
+        case Recommend -> Conditions.RECOMMENDING;
+        case Metric -> Conditions.EXPORTING_METRIC;
+      };
+      String said = switch (mode) {
+        case Enforce -> "";
+        case Recommend -> "recommending (never writes /scale): ";
+        case Metric -> "exporting the count as " + OperatorMetrics.DESIRED_REPLICAS + " (never writes /scale): ";
+      };
+      condition(s, Conditions.of(Conditions.READY, true, reason, said + message, generation, now));
     }
   }
 
@@ -166,7 +177,7 @@ public final class StatusReport {
    * @param applied whether the mix was written to the variants' /scale this round
    */
   public static void mixEvaluated(InferenceServiceStatus s, List<ScaleTarget> targets, MixEvaluation e, boolean applied,
-      boolean recommendMode, Long generation, Instant now) {
+      Mode mode, Long generation, Instant now) {
     Mix mix = e.mix();
     // A service that had one target keeps none of its figures: they are per variant now, or not kept.
     s.setCapacity(null);
@@ -214,7 +225,7 @@ public final class StatusReport {
     });
 
     condition(s, Conditions.of(Conditions.TARGET_RESOLVED, true, Conditions.TARGET_FOUND, found.toString(), generation, now));
-    metricsAndReady(s, e.metricsFailure(), "the mix " + e.describe(mix), recommendMode, e.message(), generation, now);
+    metricsAndReady(s, e.metricsFailure(), "the mix " + e.describe(mix), mode, e.message(), generation, now);
     if (utilization.isEmpty()) {
       condition(s, Conditions.of(Conditions.STABLE, Conditions.UNKNOWN, StabilityVerdict.UNKNOWN.machineName(),
           "the current mix's utilization is not known this round", generation, now));
