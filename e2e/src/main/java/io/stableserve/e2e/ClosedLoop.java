@@ -74,6 +74,9 @@ public final class ClosedLoop implements AutoCloseable {
   /** Simulated seconds from a replica's creation to its first request. */
   public static final double STARTUP_SECONDS = 8;
 
+  /** The key of the operator's own scrape target among the namespaces' targets (not a namespace name). */
+  private static final String OPERATOR_TARGETS = " operator";
+
   private final Path repository;
   private final Path workDir;
   private final Cluster cluster;
@@ -229,6 +232,16 @@ public final class ClosedLoop implements AutoCloseable {
     behavior.setReplicaStartupTime("8s");
     behavior.setPollInterval("1s");
     return s;
+  }
+
+  /**
+   * Has Prometheus scrape the operator's own {@code /metrics} too, as a ServiceMonitor on the operator
+   * does in a cluster: what a KEDA ScaledObject or an HPA reads in Metric mode. Returns its address.
+   */
+  public String scrapeOperator() {
+    targets.put(OPERATOR_TARGETS, List.of(PrometheusServer.Target.of(operator.metricsAddress())));
+    prometheus.setTargets(targets.values().stream().flatMap(List::stream).toList());
+    return operator.metricsAddress();
   }
 
   /** Deletes the service's InferenceService and stops its fleet, so it costs nothing in later scenarios. */

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.stableserve.api.InferenceService;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,8 +15,10 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -42,14 +45,27 @@ public final class Cluster implements AutoCloseable {
   /** Held so the level sticks: the mock server logs every request at INFO. */
   private static final Logger MOCK_LOG = Logger.getLogger("io.fabric8.mockwebserver");
 
+  /** The operator's kubeconfig authenticates with this token on the mock, which tells its requests from the harness's. */
+  static final String OPERATOR_TOKEN = "closed-loop";
+
+  /**
+   * A request the API server mock received.
+   *
+   * @param byOperator sent with the operator's kubeconfig (its token), not by the harness's client
+   */
+  public record SeenRequest(String method, String path, boolean byOperator) {}
+
   private final Runnable stopServer;
+  private final MockWebServer recorder;
   private final String url;
   private final KubernetesClient client;
   private final Path kubeconfig;
   private final Path repository;
 
-  private Cluster(Runnable stopServer, String url, KubernetesClient client, Path kubeconfig, Path repository) {
+  private Cluster(Runnable stopServer, MockWebServer recorder, String url, KubernetesClient client, Path kubeconfig,
+      Path repository) {
     this.stopServer = stopServer;
+    this.recorder = recorder;
     this.url = url;
     this.client = client;
     this.kubeconfig = kubeconfig;
@@ -68,13 +84,14 @@ public final class Cluster implements AutoCloseable {
   private static Cluster startReal(Path repository) {
     KubernetesClient admin = RealApiServers.kubeAdmin();
     BundleForV120.install(admin, repository);
-    return new Cluster(() -> {}, admin.getMasterUrl().toString(), admin, RealApiServers.file("kube-operator.kubeconfig"), repository);
+    return new Cluster(() -> {}, null, admin.getMasterUrl().toString(), admin, RealApiServers.file("kube-operator.kubeconfig"), repository);
   }
 
   /** Starts the mock API server, applies the CRD and writes a kubeconfig for it into {@code workDir}. */
   public static Cluster start(Path repository, Path workDir) {
     MOCK_LOG.setLevel(Level.WARNING);
-    KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+    MockWebServer recorder = new MockWebServer();
+    KubernetesMockServer server = new KubernetesMockServer(new Context(), recorder, new HashMap<>(),
         new KubernetesCrudDispatcher(), false);
     server.init(InetAddress.getLoopbackAddress(), 0);
     KubernetesClient client = server.createClient();
@@ -98,9 +115,9 @@ public final class Cluster implements AutoCloseable {
           "users:",
           "- name: operator",
           "  user:",
-          "    token: closed-loop",
+          "    token: " + OPERATOR_TOKEN,
           ""));
-      Cluster cluster = new Cluster(server::destroy, "http://127.0.0.1:" + server.getPort(), client, kubeconfig, repository);
+      Cluster cluster = new Cluster(server::destroy, recorder, "http://127.0.0.1:" + server.getPort(), client, kubeconfig, repository);
       cluster.apply(repository.resolve("crds/inferenceservices.stableserve.io-v1.yml"));
       return cluster;
     } catch (IOException e) {
@@ -149,6 +166,27 @@ public final class Cluster implements AutoCloseable {
 
   public KubernetesClient client() {
     return client;
+  }
+
+  /**
+   * The requests the API server mock received since the last call (or its start), oldest first.
+   * Only the mock records them; on kube-apiserver the audit log does ({@code it/}).
+   */
+  public List<SeenRequest> takeRequests() {
+    if (recorder == null) {
+      throw new UnsupportedOperationException("only the API server mock records its requests; read kube-apiserver's audit log");
+    }
+    List<SeenRequest> seen = new ArrayList<>();
+    try {
+      for (RecordedRequest r = recorder.takeRequest(0, TimeUnit.MILLISECONDS); r != null;
+          r = recorder.takeRequest(0, TimeUnit.MILLISECONDS)) {
+        seen.add(new SeenRequest(r.getMethod(), r.getPath(), ("Bearer " + OPERATOR_TOKEN).equals(r.getHeader("Authorization"))));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while reading the mock's requests", e);
+    }
+    return seen;
   }
 
   public Path kubeconfig() {

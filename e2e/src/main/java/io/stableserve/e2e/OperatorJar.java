@@ -102,6 +102,11 @@ public final class OperatorJar implements AutoCloseable {
     throw new IllegalStateException("the operator was not ready within " + timeout + "; its log:\n" + logTail());
   }
 
+  /** Where the operator serves {@code /metrics}, as {@code host:port}, for Prometheus to scrape. */
+  public String metricsAddress() {
+    return "127.0.0.1:" + metricsPort;
+  }
+
   /** The operator's own {@code /metrics} page. */
   public String metrics() {
     try {

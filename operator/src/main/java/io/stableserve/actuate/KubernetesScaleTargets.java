@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.stableserve.api.Conditions;
+import io.stableserve.api.OperatorMetrics;
 import io.stableserve.api.OperatorPermissions;
 import io.stableserve.api.ScaleTargetRef;
 import io.stableserve.decide.ReplicaCounts;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * Scale targets through the Kubernetes API with Fabric8. Every call here is one of
@@ -28,7 +30,8 @@ import java.util.Optional;
  *   <li>{@code get} and {@code patch} on its {@code /scale} subresource for the spec replicas and to
  *       set them (a JSON merge patch of {@code spec.replicas}, which every /scale serves);</li>
  *   <li>{@code list} on {@code autoscaling/horizontalpodautoscalers} and {@code keda.sh/scaledobjects}
- *       in the namespace to find another autoscaler of the same target.</li>
+ *       in the namespace to find another autoscaler of the same target (HPAs as {@code autoscaling/v1},
+ *       in Metric mode as {@code autoscaling/v2}: RBAC does not tell versions apart).</li>
  * </ul>
  * Any kind with a /scale subresource works; kinds Fabric8 does not know are found by API discovery.
  */
@@ -38,6 +41,12 @@ public final class KubernetesScaleTargets implements ScaleTargets {
       .withGroup(OperatorPermissions.KEDA_GROUP).withVersion("v1alpha1").withKind("ScaledObject")
       .withPlural("scaledobjects").withNamespaced(true).build();
 
+  static final ResourceDefinitionContext HPAS_V2 = new ResourceDefinitionContext.Builder()
+      .withGroup("autoscaling").withVersion("v2").withKind("HorizontalPodAutoscaler")
+      .withPlural("horizontalpodautoscalers").withNamespaced(true).build();
+  /** The label KEDA puts on the HPA it creates for a ScaledObject. */
+  static final String KEDA_OWNER_LABEL = "scaledobject.keda.sh/name";
+
   private final KubernetesClient client;
 
   public KubernetesScaleTargets(KubernetesClient client) {
@@ -46,6 +55,11 @@ public final class KubernetesScaleTargets implements ScaleTargets {
 
   @Override
   public TargetResolution resolve(String namespace, ScaleTargetRef ref) {
+    return resolve(namespace, ref, Optional.empty());
+  }
+
+  @Override
+  public TargetResolution resolve(String namespace, ScaleTargetRef ref, Optional<DecisionSeries> exported) {
     Resource<GenericKubernetesResource> resource;
     GenericKubernetesResource object;
     try {
@@ -70,13 +84,12 @@ public final class KubernetesScaleTargets implements ScaleTargets {
     }
     Optional<String> conflict;
     try {
-      conflict = otherAutoscaler(namespace, ref);
+      conflict = conflict(namespace, ref, exported);
     } catch (KubernetesClientException e) {
       return refused(e, ref, "look for other autoscalers of");
     }
     if (conflict.isPresent()) {
-      return new TargetResolution.Unresolved(Conditions.CONFLICTING_AUTOSCALER, conflict.get()
-          + " also scales " + ref + "; StableServe does not fight over it: delete one of them or use mode Recommend");
+      return new TargetResolution.Unresolved(Conditions.CONFLICTING_AUTOSCALER, conflict.get());
     }
     int spec = scale != null && scale.getSpec() != null && scale.getSpec().getReplicas() != null
         ? scale.getSpec().getReplicas() : intAt(object, "spec", "replicas").orElse(0);
@@ -101,37 +114,94 @@ public final class KubernetesScaleTargets implements ScaleTargets {
   }
 
   /**
-   * The HPA or ScaledObject in the namespace that scales the same workload, named, if any. HPAs are
-   * listed as {@code autoscaling/v1}, which every Kubernetes version serves and which holds every
-   * HPA whatever version it was written in; the target is all that is read.
+   * Why another autoscaler's presence stops StableServe from scaling the target, if it does. In
+   * Enforce and Recommend mode every HPA and ScaledObject of the target does. In Metric mode
+   * exactly one ScaledObject or autoscaling/v2 HPA reading the exported series
+   * ({@link DecisionReaders}) is the service's actuator and is accepted, with the HPA KEDA made for
+   * that ScaledObject; any other autoscaler of the target, or a second reader, is refused.
    */
-  Optional<String> otherAutoscaler(String namespace, ScaleTargetRef ref) {
-    List<String> found = new ArrayList<>();
-    for (HorizontalPodAutoscaler hpa : client.autoscaling().v1().horizontalPodAutoscalers().inNamespace(namespace).list().getItems()) {
-      var target = hpa.getSpec() == null ? null : hpa.getSpec().getScaleTargetRef();
-      if (target != null && ref.getKind().equals(target.getKind()) && ref.getName().equals(target.getName())) {
-        found.add("HorizontalPodAutoscaler " + hpa.getMetadata().getName());
-      }
-    }
-    List<GenericKubernetesResource> scaledObjects;
-    try {
-      scaledObjects = client.genericKubernetesResources(SCALED_OBJECTS).inNamespace(namespace).list().getItems();
-    } catch (KubernetesClientException e) {
-      if (e.getCode() != HttpURLConnection.HTTP_NOT_FOUND) {
-        throw e;
-      }
-      scaledObjects = List.of(); // KEDA is not installed
-    }
-    for (GenericKubernetesResource so : scaledObjects) {
+  Optional<String> conflict(String namespace, ScaleTargetRef ref, Optional<DecisionSeries> exported) {
+    List<Found> found = new ArrayList<>();
+    for (GenericKubernetesResource so : scaledObjects(namespace)) {
       Object target = so.getAdditionalProperties().get("spec") instanceof Map<?, ?> spec ? spec.get("scaleTargetRef") : null;
       if (target instanceof Map<?, ?> t) {
         Object kind = t.get("kind") == null ? "Deployment" : t.get("kind");
         if (ref.getKind().equals(kind) && ref.getName().equals(t.get("name"))) {
-          found.add("KEDA ScaledObject " + so.getMetadata().getName());
+          found.add(new Found("KEDA ScaledObject " + so.getMetadata().getName(), Optional.empty(),
+              exported.flatMap(e -> DecisionReaders.scaledObjectMisses(so.getAdditionalProperties().get("spec"), e))));
         }
       }
     }
-    return found.isEmpty() ? Optional.empty() : Optional.of(String.join(" and ", found));
+    if (exported.isEmpty()) {
+      for (HorizontalPodAutoscaler hpa : client.autoscaling().v1().horizontalPodAutoscalers().inNamespace(namespace).list().getItems()) {
+        var target = hpa.getSpec() == null ? null : hpa.getSpec().getScaleTargetRef();
+        if (target != null && ref.getKind().equals(target.getKind()) && ref.getName().equals(target.getName())) {
+          found.add(0, new Found("HorizontalPodAutoscaler " + hpa.getMetadata().getName(), Optional.empty(), Optional.empty()));
+        }
+      }
+      return found.isEmpty() ? Optional.empty() : Optional.of(found.stream().map(Found::description)
+          .collect(Collectors.joining(" and ")) + " also scales " + ref
+          + "; StableServe does not fight over it: delete one of them, use mode Recommend, or use mode Metric with one "
+          + "ScaledObject or HPA reading " + OperatorMetrics.DESIRED_REPLICAS + " (deploy/samples/metric-mode/)");
+    }
+    DecisionSeries series = exported.get();
+    // Metric mode reads HPAs as autoscaling/v2, the first version that holds External metrics in its spec.
+    for (GenericKubernetesResource hpa : client.genericKubernetesResources(HPAS_V2).inNamespace(namespace).list().getItems()) {
+      Object spec = hpa.getAdditionalProperties().get("spec");
+      Object target = spec instanceof Map<?, ?> m ? m.get("scaleTargetRef") : null;
+      if (target instanceof Map<?, ?> t && ref.getKind().equals(t.get("kind")) && ref.getName().equals(t.get("name"))) {
+        found.add(new Found("HorizontalPodAutoscaler " + hpa.getMetadata().getName(), kedaOwner(hpa),
+            DecisionReaders.hpaMisses(spec, series)));
+      }
+    }
+    // The HPA KEDA creates for a ScaledObject is that ScaledObject's doing, judged with it.
+    List<Found> own = found.stream().filter(f -> f.owner().isEmpty()).toList();
+    List<String> readers = own.stream().filter(f -> f.misses().isEmpty()).map(Found::description).toList();
+    List<Found> others = own.stream().filter(f -> f.misses().isPresent()).toList();
+    if (!others.isEmpty()) {
+      return Optional.of(others.stream().map(f -> f.description() + " (" + f.misses().get() + ")")
+          .collect(Collectors.joining(" and ")) + " also scales " + ref + " without reading "
+          + series + "; in Metric mode the target's one autoscaler must read that series alone: delete the other "
+          + "autoscaler or make it read the series (deploy/samples/metric-mode/)");
+    }
+    if (readers.size() > 1) {
+      return Optional.of(String.join(" and ", readers) + " all read " + series + " and scale " + ref
+          + "; two autoscalers of one target fight over it: keep one of them");
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * An autoscaler of the target.
+   *
+   * @param owner the KEDA ScaledObject that made this HPA, when KEDA made it
+   * @param misses in Metric mode, why it does not read the exported series (empty when it does; in
+   *     the other modes, where any autoscaler is refused, always empty)
+   */
+  private record Found(String description, Optional<String> owner, Optional<String> misses) {}
+
+  private List<GenericKubernetesResource> scaledObjects(String namespace) {
+    try {
+      return client.genericKubernetesResources(SCALED_OBJECTS).inNamespace(namespace).list().getItems();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != HttpURLConnection.HTTP_NOT_FOUND) {
+        throw e;
+      }
+      return List.of(); // KEDA is not installed
+    }
+  }
+
+  /** The ScaledObject that owns an HPA KEDA made (its owner reference, else KEDA's label). */
+  private static Optional<String> kedaOwner(GenericKubernetesResource hpa) {
+    if (hpa.getMetadata().getOwnerReferences() != null) {
+      for (var owner : hpa.getMetadata().getOwnerReferences()) {
+        if ("ScaledObject".equals(owner.getKind()) && owner.getApiVersion() != null
+            && owner.getApiVersion().startsWith(OperatorPermissions.KEDA_GROUP + "/")) {
+          return Optional.of(owner.getName());
+        }
+      }
+    }
+    return Optional.ofNullable(hpa.getMetadata().getLabels()).map(l -> l.get(KEDA_OWNER_LABEL));
   }
 
   private static TargetResolution refused(KubernetesClientException e, ScaleTargetRef ref, String what) {

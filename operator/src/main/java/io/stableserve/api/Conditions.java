@@ -39,6 +39,8 @@ public final class Conditions {
   // Ready.
   public static final String RECONCILED = "Reconciled";
   public static final String RECOMMENDING = "Recommending";
+  /** Metric mode: the decision is exported as stableserve_desired_replicas for a KEDA ScaledObject or an HPA to apply. */
+  public static final String EXPORTING_METRIC = "ExportingMetric";
   public static final String INVALID_SPEC = "InvalidSpec";
   /** A call to the API server failed in a way the reconcile could not handle; it is retried with back-off. */
   public static final String RECONCILE_ERROR = "ReconcileError";
@@ -113,7 +115,7 @@ public final class Conditions {
 
   private static Map<String, List<String>> reasons() {
     Map<String, List<String>> m = new LinkedHashMap<>();
-    m.put(READY, List.of(RECONCILED, RECOMMENDING, INVALID_SPEC, FAILED_RESCALE, RECONCILE_ERROR, SCALING_DISABLED,
+    m.put(READY, List.of(RECONCILED, RECOMMENDING, EXPORTING_METRIC, INVALID_SPEC, FAILED_RESCALE, RECONCILE_ERROR, SCALING_DISABLED,
         SCALED_TO_ZERO, IDLE_AT_ZERO, WOKE_ON_HELD_REQUESTS));
     m.put(METRICS_AVAILABLE, List.of(METRICS_FOUND, PROMETHEUS_UNREACHABLE, PROMETHEUS_TIMEOUT, PROMETHEUS_HTTP_ERROR,
         QUERY_ERROR, NO_DATA, STALE_METRICS, PARTIAL_WINDOW, MALFORMED_METRICS, SECRET_NOT_FOUND, ENGINE_UNKNOWN));

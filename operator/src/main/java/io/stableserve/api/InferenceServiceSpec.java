@@ -95,7 +95,9 @@ public class InferenceServiceSpec {
 
   @Default("Enforce")
   @JsonPropertyDescription("Enforce (default) sets the target's replica count; Recommend computes and reports "
-      + "the same decision in status and events but never writes /scale.")
+      + "the same decision in status and events but never writes /scale; Metric never writes /scale either and exports "
+      + "the decision as the gauge stableserve_desired_replicas{namespace, name} for one KEDA ScaledObject or "
+      + "autoscaling/v2 HPA that reads it to set the replicas (not with variants).")
   private Mode mode = Mode.Enforce;
 
   /** The behaviour, with its defaults where the spec gives none. */

@@ -69,6 +69,10 @@ public class InferenceServiceStatus {
   @JsonPropertyDescription("With an SLO: the TTFT percentile measured, predicted and the approximation's calibration.")
   private TtftStatus ttft;
 
+  @JsonPropertyDescription("The replicas' start-up time the decisions use: measured from the target after a scale-up, "
+      + "else spec.behavior.replicaStartupTime.")
+  private StartupStatus startup;
+
   @JsonPropertyDescription("With spec.variants: the mix the last decision asked for, e.g. h100=2,a100=1 (in Recommend "
       + "mode: would have asked for).")
   private String mix;
@@ -109,6 +113,14 @@ public class InferenceServiceStatus {
 
   public void setTtft(TtftStatus ttft) {
     this.ttft = ttft;
+  }
+
+  public StartupStatus getStartup() {
+    return startup;
+  }
+
+  public void setStartup(StartupStatus startup) {
+    this.startup = startup;
   }
 
   public Optional<Condition> condition(String type) {

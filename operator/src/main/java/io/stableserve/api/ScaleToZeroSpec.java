@@ -20,7 +20,7 @@ public class ScaleToZeroSpec {
   @ValidationRule(value = DurationBounds.IDLE_AFTER_RULE, message = DurationBounds.IDLE_AFTER_MESSAGE)
   @JsonPropertyDescription("How long the service must be idle (nothing arrived, ran, waited or was held at the gateway) "
       + "before it goes to zero: the warm GPU time one cold start is worth to it. Never shorter than a replica's "
-      + "start-up (the last cold start measured, else behavior.replicaStartupTime): a shorter idle spell cannot repay "
+      + "start-up (the one last measured, status.startup, else behavior.replicaStartupTime): a shorter idle spell cannot repay "
       + "the start-up's own GPU time. 10s to 24h. Default 10m.")
   private String idleAfter = Defaults.IDLE_AFTER;
 

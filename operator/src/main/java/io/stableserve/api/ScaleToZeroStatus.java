@@ -13,9 +13,6 @@ public class ScaleToZeroStatus {
   @JsonPropertyDescription("When the operator raised the count from zero (RFC 3339), until a replica is ready.")
   private String wokeAt;
 
-  @JsonPropertyDescription("The last cold start measured, in seconds: from the wake to the first ready replica, to "
-      + "within a poll. The idle rule uses it as the start-up a cold start costs.")
-  private Double lastColdStartSeconds;
 
   @JsonPropertyDescription("One replica's stable rate (req/s) at the last decision with metrics: the capacity a wake "
       + "from zero is sized with.")
@@ -37,13 +34,6 @@ public class ScaleToZeroStatus {
     this.wokeAt = wokeAt;
   }
 
-  public Double getLastColdStartSeconds() {
-    return lastColdStartSeconds;
-  }
-
-  public void setLastColdStartSeconds(Double lastColdStartSeconds) {
-    this.lastColdStartSeconds = lastColdStartSeconds;
-  }
 
   public Double getStableRatePerReplica() {
     return stableRatePerReplica;

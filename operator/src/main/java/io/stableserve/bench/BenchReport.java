@@ -81,6 +81,7 @@ public final class BenchReport {
   static List<RunResult> rows(Benchmark.WorkloadRuns w) {
     List<RunResult> rows = new ArrayList<>();
     w.stableServe().ifPresent(rows::add);
+    rows.addAll(w.of(PolicyKind.STABLESERVE_METRIC));
     for (PolicyKind kind : PolicyKind.values()) {
       if (!kind.isPeer() || w.of(kind).isEmpty()) {
         continue;

@@ -8,7 +8,9 @@ import java.util.function.DoubleFunction;
 /**
  * The policies the benchmark compares, and the grid of each peer's main knob (3 to 4 values, the
  * documented default among them). StableServe has one point: the operator's defaults. The SLO
- * bound has none: its factor is searched ({@link SloBound}).
+ * bound has none: its factor is searched ({@link SloBound}). StableServe through KEDA (Metric mode) has one
+ * point per setting of the path from its gauge to the replicas ({@link StableServeThroughKeda.Path#GRID}),
+ * the recommended one its default; it is StableServe, not a peer.
  *
  * <ul>
  *   <li>HPA on KV cache: the {@code AverageValue} target of {@code vllm:kv_cache_usage_perc},
@@ -23,6 +25,7 @@ import java.util.function.DoubleFunction;
  */
 public enum PolicyKind {
   STABLESERVE("stableserve", StableServeAutoscaler.NAME),
+  STABLESERVE_METRIC("stableserve-metric", StableServeThroughKeda.NAME),
   HPA_KV("hpa", KvCacheHpa.NAME),
   KEDA_QUEUE("keda", KedaQueueScaler.NAME),
   KEDA_TTFT("keda-ttft", KedaTtftScaler.NAME),
@@ -54,7 +57,7 @@ public enum PolicyKind {
 
   /** A policy the benchmark compares StableServe with. */
   public boolean isPeer() {
-    return this != STABLESERVE && this != SLO_BOUND;
+    return this != STABLESERVE && this != STABLESERVE_METRIC && this != SLO_BOUND;
   }
 
   public static PolicyKind parse(String text) {
@@ -67,13 +70,16 @@ public enum PolicyKind {
         return k;
       }
     }
-    throw new IllegalArgumentException("unknown policy '" + text + "'; expected one of stableserve, hpa, keda, keda-ttft, wva, kpa, bound");
+    throw new IllegalArgumentException("unknown policy '" + text + "'; expected one of stableserve, stableserve-metric, hpa, keda, keda-ttft, wva, "
+        + "kpa, bound");
   }
 
   /** The settings the benchmark runs: the knob's grid for a peer, the defaults for StableServe, none for the bound. */
   public List<GridPoint> grid() {
     return switch (this) {
       case STABLESERVE -> List.of(new GridPoint(this, "operator defaults", true, PolicyKind::stableServe));
+      case STABLESERVE_METRIC -> StableServeThroughKeda.Path.GRID.stream().map(p -> new GridPoint(this, p.label(),
+          p == StableServeThroughKeda.Path.RECOMMENDED, s -> new StableServeThroughKeda(StableServeAutoscaler.of(s.range(), s).exportingTheCount(), s.range(), p))).toList();
       case HPA_KV -> points("target %.2f", HPA_KV_TARGETS, KvCacheHpa.DEFAULT_TARGET,
           v -> s -> new KvCacheHpa(s.range(), v, HpaBehavior.defaults()));
       case KEDA_QUEUE -> points("threshold %.0f", KEDA_QUEUE_THRESHOLDS, KedaQueueScaler.DEFAULT_THRESHOLD,

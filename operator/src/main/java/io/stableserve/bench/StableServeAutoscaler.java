@@ -64,6 +64,8 @@ public final class StableServeAutoscaler implements Autoscaler {
 
   private final ServiceSettings settings;
   private final boolean gateway;
+  private final boolean exporting;
+  private Optional<Integer> exported = Optional.empty();
   private final StateStore<String> memories = new InMemoryStateStore<>();
   private Evaluation last;
 
@@ -80,6 +82,7 @@ public final class StableServeAutoscaler implements Autoscaler {
       ModelKind model, double windowSeconds, Duration settleTime) {
     this.settings = settings(range, targetUtilization, startupTime, engine, model, settleTime, window(windowSeconds));
     this.gateway = false;
+    this.exporting = false;
   }
 
   /** The metrics window of {@code windowSeconds}, a multiple of 30 s, in 30 s sub-intervals. */
@@ -105,14 +108,15 @@ public final class StableServeAutoscaler implements Autoscaler {
     return setup.stage().gatewayWaitingLimit().isPresent() ? a.readingTheGateway() : a;
   }
 
-  private StableServeAutoscaler(ServiceSettings settings, boolean gateway) {
+  private StableServeAutoscaler(ServiceSettings settings, boolean gateway, boolean exporting) {
     this.settings = settings;
     this.gateway = gateway;
+    this.exporting = exporting;
   }
 
   /** The same autoscaler with a TTFT objective. */
   public StableServeAutoscaler withSlo(TtftSlo slo) {
-    return new StableServeAutoscaler(settings.withPolicy(settings.policy().withSlo(Optional.of(slo))), gateway);
+    return new StableServeAutoscaler(settings.withPolicy(settings.policy().withSlo(Optional.of(slo))), gateway, exporting);
   }
 
   /**
@@ -120,12 +124,21 @@ public final class StableServeAutoscaler implements Autoscaler {
    * requests, as a service with {@code scaleToZero} and a gateway queue query does.
    */
   public StableServeAutoscaler withScaleToZero(ScaleToZero rule) {
-    return new StableServeAutoscaler(settings.withPolicy(settings.policy().withScaleToZero(rule)), true);
+    return new StableServeAutoscaler(settings.withPolicy(settings.policy().withScaleToZero(rule)), true, exporting);
   }
 
   /** The same autoscaler reading a gateway's held requests, as a service with a gateway metrics query does. */
   public StableServeAutoscaler readingTheGateway() {
-    return new StableServeAutoscaler(settings, true);
+    return new StableServeAutoscaler(settings, true, exporting);
+  }
+
+  /**
+   * The same autoscaler in Metric mode, as the operator runs it: its count is only exported, for the
+   * caller to apply later, and each decision starts from the count it last exported, not from the
+   * replicas the caller has set so far.
+   */
+  public StableServeAutoscaler exportingTheCount() {
+    return new StableServeAutoscaler(settings, gateway, true);
   }
 
   /** The pipeline's settings the benchmark's StableServe runs with: the defaults, but for what is named. */
@@ -170,8 +183,12 @@ public final class StableServeAutoscaler implements Autoscaler {
         return gatewayReading(metrics, window);
       }
     };
-    last = ScalingPipeline.observeAndEvaluate(observer, settings, memory, new ReplicaCounts(specReplicas, readyReplicas), now);
+    last = ScalingPipeline.observeAndEvaluate(observer, settings, memory,
+        new ReplicaCounts(exporting ? exported.orElse(specReplicas) : specReplicas, readyReplicas), now);
     memories.store(NAME, memory.after(last, last.decision().scales(), now));
+    if (exporting) {
+      exported = Optional.of(last.decision().desiredReplicas());
+    }
     return last.decision().desiredReplicas();
   }
 

@@ -10,8 +10,10 @@ import io.stableserve.observe.Signal;
 import io.stableserve.pipeline.MixEvaluation;
 import io.stableserve.pipeline.MixSettings;
 import io.stableserve.pipeline.ScalingPipeline;
+import io.stableserve.pipeline.ServiceMemory;
 import io.stableserve.pipeline.VariantSettings;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,6 +34,7 @@ public final class StableServeMixAutoscaler implements MixAutoscaler {
   private final MixSettings settings;
   private final boolean gateway;
   private MixEvaluation last;
+  private Optional<ServiceMemory> memory = Optional.empty();
   private final Map<String, Integer> changesByReason = new TreeMap<>();
 
   public StableServeMixAutoscaler(MixSettings settings, boolean gateway) {
@@ -76,7 +79,17 @@ public final class StableServeMixAutoscaler implements MixAutoscaler {
           "the simulated fleet's scrapes are not split by variant; the engine is given");
     };
     List<Observer> perVariant = settings.variants().stream().map(v -> notSplit).toList();
-    last = ScalingPipeline.observeAndEvaluateMix(service, perVariant, settings, spec);
+    Instant now = Instant.ofEpochMilli(Math.round(metrics.now() * 1000));
+    if (memory.isEmpty()) {
+      // Its first pass starts the scale-down window from the capacity the fleet has, as for one
+      // type; that capacity in the unit variant's replicas is what a pass finds.
+      memory = ScalingPipeline.observeAndEvaluateMix(service, perVariant, settings, ServiceMemory.empty(), spec, ready, now)
+          .sizing().map(first -> ServiceMemory.takingOver(first.decision().currentReplicas(), now));
+    }
+    last = ScalingPipeline.observeAndEvaluateMix(service, perVariant, settings, memory.orElse(ServiceMemory.empty()), spec, ready,
+        now);
+    MixEvaluation pass = last;
+    memory.ifPresent(before -> memory = Optional.of(pass.sizing().map(s -> before.after(s, pass.changes(), now)).orElse(before)));
     if (last.changes()) {
       changesByReason.merge(last.reason(), 1, Integer::sum);
     }

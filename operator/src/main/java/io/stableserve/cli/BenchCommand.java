@@ -70,7 +70,8 @@ public final class BenchCommand implements Callable<Integer> {
   List<String> workloads = new ArrayList<>(ALL_WORKLOADS);
 
   @Option(names = "--policies", split = ",", paramLabel = "NAME",
-      description = "Policies to run, of stableserve, hpa, keda, keda-ttft, wva, kpa, bound (default: all).")
+      description = "Policies to run, of stableserve, hpa, keda, keda-ttft, wva, kpa, bound (default: these), and "
+          + "stableserve-metric (StableServe in Metric mode, its count applied through a simulated KEDA).")
   List<String> policies = new ArrayList<>(List.of("stableserve", "hpa", "keda", "keda-ttft", "wva", "kpa", "bound"));
 
   @Option(names = "--engines", split = ",", paramLabel = "NAME",
@@ -302,7 +303,7 @@ public final class BenchCommand implements Callable<Integer> {
   private static String grids(List<PolicyKind> kinds) {
     List<String> parts = new ArrayList<>();
     for (PolicyKind k : kinds) {
-      if (k.isPeer()) {
+      if (k.isPeer() || k == PolicyKind.STABLESERVE_METRIC) {
         parts.add(k.displayName() + ": " + String.join(", ", k.grid().stream().map(p -> p.setting() + (p.isDefault() ? "*" : "")).toList()));
       }
     }

@@ -24,7 +24,13 @@ public record MixDecision(List<Variant> variants, Mix current, Mix mix, MixPlan 
     /** A cheaper mix saves more over the horizon than its added replicas cost while they start. */
     SAVES_OVER_HORIZON("CheaperMixRepaysStartUps"),
     /** The current mix holds the demand; a cheaper one would not repay its start-ups over the horizon. */
-    HOLD_START_UPS_NOT_REPAID("CheaperMixStartUpsNotRepaid");
+    HOLD_START_UPS_NOT_REPAID("CheaperMixStartUpsNotRepaid"),
+    /** Fewer of the replicas there are hold the capacity asked for: the others are removed. */
+    SHEDDING("MixShedsReplicas"),
+    /** Replicas are starting: nothing is removed until they serve. */
+    HOLD_WHILE_STARTING("MixHeldWhileReplicasStart"),
+    /** A cheaper mix repays its start-ups: the replicas it adds start first, those it drops go once they serve. */
+    ADDING_BEFORE_REMOVING("CheaperMixStartsFirst");
 
     private final String machineName;
 

@@ -91,6 +91,11 @@ public final class ScalingPolicy {
     return new ScalingPolicy(new ReplicaRange(0, bounds.max()), targetUtilization, behavior, slo, Optional.of(rule));
   }
 
+  /** The same policy with the replicas' start-up time {@code startup} (as measured from the target). */
+  public ScalingPolicy withStartupTime(Duration startup) {
+    return new ScalingPolicy(bounds, targetUtilization, behavior.withStartupTime(startup), slo, scaleToZero);
+  }
+
   public ReplicaRange bounds() {
     return bounds;
   }
@@ -117,7 +122,7 @@ public final class ScalingPolicy {
     Objects.requireNonNull(replicas, "replica counts");
     Objects.requireNonNull(state, "stabilisation state");
     if (replicas.ready() > 0 && state.zero().wokeAt().isPresent()) {
-      state = state.withZero(state.zero().coldStartEnded(now));
+      state = state.withZero(state.zero().withWokeAt(Optional.empty()));
     }
     int coming = isStarting(now, state) ? replicas.notReady() : 0;
     int stalled = replicas.notReady() - coming;
@@ -133,9 +138,12 @@ public final class ScalingPolicy {
     return hold(now, (LoadReading.Unavailable) observation, replicas, state, coming, stalled);
   }
 
-  /** The start-up a cold start pays: the last one measured, else the behaviour's. */
-  public Duration coldStart(ZeroState zero) {
-    return zero.lastColdStart().orElse(behavior.startupTime());
+  /**
+   * The start-up a cold start pays: the behaviour's, which the pipeline sets to the start-up last
+   * measured from the target ({@link StartupTime}) where there is one.
+   */
+  public Duration coldStart() {
+    return behavior.startupTime();
   }
 
   private boolean isStarting(Instant now, StabilizationState state) {
@@ -313,7 +321,7 @@ public final class ScalingPolicy {
     Instant idleSince = state.zero().idleSince().orElse(now.minus(idle.quietFor()));
     int recommendation = 1;
     if (scaleToZero.isPresent()) {
-      Duration startup = coldStart(state.zero());
+      Duration startup = coldStart();
       Duration before = scaleToZero.get().idleBeforeZero(startup);
       long idleSeconds = Duration.between(idleSince, now).toSeconds();
       if (!idle.heldRequestsRead()) {
@@ -368,7 +376,7 @@ public final class ScalingPolicy {
       return new Decision(now, current, current, reason, why, ScalingLimit.NONE, OptionalInt.of(current),
           StabilityVerdict.STABLE, "no request waits", coming, stalled, OptionalDouble.empty(), next);
     }
-    double startup = coldStart(state.zero()).toMillis() / 1000.0;
+    double startup = coldStart().toMillis() / 1000.0;
     double ahead = state.zero().wokeAt().map(t -> Math.max(0, startup - Duration.between(t, now).toMillis() / 1000.0))
         .orElse(startup);
     double drain = slo.map(TtftSlo::drainSeconds).orElse(Defaults.ttftDrainTime().toMillis() / 1000.0);

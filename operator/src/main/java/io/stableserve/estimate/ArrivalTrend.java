@@ -42,10 +42,7 @@ public record ArrivalTrend(double slope, double slopeStandardError, double rateA
    */
   public static boolean rampRatherThanStep(double[] counts) {
     int k = counts.length;
-    SimpleRegression line = new SimpleRegression();
-    for (int i = 0; i < k; i++) {
-      line.addData(i, counts[i]);
-    }
+    SimpleRegression line = lineByIndex(counts);
     double bestStep = Double.POSITIVE_INFINITY;
     for (int split = 1; split < k; split++) {
       bestStep = Math.min(bestStep, flatResiduals(counts, 0, split) + flatResiduals(counts, split, k));
@@ -58,11 +55,16 @@ public record ArrivalTrend(double slope, double slopeStandardError, double rateA
     if (counts.length < 3) {
       throw new IllegalArgumentException("a variance around a line needs at least 3 counts, got " + counts.length);
     }
+    return lineByIndex(counts).getMeanSquareError();
+  }
+
+  /** The least-squares line through the counts against their index. */
+  private static SimpleRegression lineByIndex(double[] counts) {
     SimpleRegression line = new SimpleRegression();
     for (int i = 0; i < counts.length; i++) {
       line.addData(i, counts[i]);
     }
-    return line.getMeanSquareError();
+    return line;
   }
 
   /** The sum of squared deviations of {@code counts[from, to)} from their mean. */

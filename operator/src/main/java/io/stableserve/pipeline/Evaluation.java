@@ -1,5 +1,6 @@
 package io.stableserve.pipeline;
 
+import io.stableserve.decide.StartupTime;
 import io.stableserve.correct.CapacityCorrection;
 import io.stableserve.correct.CorrectedCapacity;
 import io.stableserve.correct.TtftCalibration;
@@ -21,6 +22,7 @@ import java.util.Optional;
  * @param decision what to do (without metrics: hold)
  * @param correctionMeasured the preemption correction applied and when it was measured, to remember
  * @param ttft with an SLO: the TTFT approximation against vLLM's measured TTFT, and its calibration
+ * @param startup the replicas' start-up time as measured so far, and the scale-up being timed
  */
 public record Evaluation(
     Optional<ServiceEstimate> estimate,
@@ -29,17 +31,25 @@ public record Evaluation(
     Optional<MetricsFailure> metricsFailure,
     Decision decision,
     Optional<CapacityCorrection.Measured> correctionMeasured,
-    Optional<TtftCalibration> ttft) {
+    Optional<TtftCalibration> ttft,
+    StartupTime startup) {
 
   public Evaluation {
     Objects.requireNonNull(decision, "decision");
     Objects.requireNonNull(correctionMeasured, "correction measurement");
     ttft = Objects.requireNonNullElse(ttft, Optional.empty());
+    startup = Objects.requireNonNullElse(startup, StartupTime.none());
+  }
+
+  public Evaluation(Optional<ServiceEstimate> estimate, Optional<ResolvedEngine> engine, Optional<CorrectedCapacity> capacity,
+      Optional<MetricsFailure> metricsFailure, Decision decision, Optional<CapacityCorrection.Measured> correctionMeasured,
+      Optional<TtftCalibration> ttft) {
+    this(estimate, engine, capacity, metricsFailure, decision, correctionMeasured, ttft, StartupTime.none());
   }
 
   public Evaluation(Optional<ServiceEstimate> estimate, Optional<ResolvedEngine> engine, Optional<CorrectedCapacity> capacity,
       Optional<MetricsFailure> metricsFailure, Decision decision, Optional<CapacityCorrection.Measured> correctionMeasured) {
-    this(estimate, engine, capacity, metricsFailure, decision, correctionMeasured, Optional.empty());
+    this(estimate, engine, capacity, metricsFailure, decision, correctionMeasured, Optional.empty(), StartupTime.none());
   }
 
   /**

@@ -20,6 +20,8 @@ import java.util.OptionalDouble;
  * @param current the replicas each variant has now
  * @param decision the mix change decided, when the metrics could be used
  * @param message why this mix, in words with the figures
+ * @param sizing the one-type pass that sized the capacity, in replicas of the unit variant
+ *     ({@link ScalingPipeline#evaluateMix}), when the variants could be solved
  */
 public record MixEvaluation(
     Optional<ServiceEstimate> estimate,
@@ -28,7 +30,8 @@ public record MixEvaluation(
     Mix current,
     Optional<MixDecision> decision,
     Mix mix,
-    String message) {
+    String message,
+    Optional<Evaluation> sizing) {
 
   /**
    * One variant as the pass found it.
@@ -57,6 +60,7 @@ public record MixEvaluation(
     Objects.requireNonNull(decision, "decision");
     Objects.requireNonNull(mix, "mix");
     Objects.requireNonNull(message, "message");
+    sizing = Objects.requireNonNullElse(sizing, Optional.empty());
     if (mix.size() != variants.size() || current.size() != variants.size()) {
       throw new IllegalArgumentException("mixes of " + current.size() + " and " + mix.size() + " counts for "
           + variants.size() + " variants");

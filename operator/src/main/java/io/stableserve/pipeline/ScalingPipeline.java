@@ -13,7 +13,10 @@ import io.stableserve.decide.ArrivalRate;
 import io.stableserve.decide.Decision;
 import io.stableserve.decide.LoadReading;
 import io.stableserve.decide.ReplicaCounts;
+import io.stableserve.decide.ScalingLimit;
 import io.stableserve.decide.ScalingPolicy;
+import io.stableserve.decide.StartupTime;
+import io.stableserve.estimate.EngineSettings;
 import io.stableserve.estimate.EngineSettings.ResolvedEngine;
 import io.stableserve.estimate.Estimator;
 import io.stableserve.estimate.ServiceEstimate;
@@ -25,9 +28,9 @@ import io.stableserve.observe.Observation;
 import io.stableserve.observe.Observer;
 import io.stableserve.solve.Capacity;
 import io.stableserve.decide.Mix;
-import io.stableserve.decide.MixChange;
+import io.stableserve.decide.MixMove;
 import io.stableserve.decide.MixDecision;
-import io.stableserve.decide.MixDemand;
+import io.stableserve.decide.ReplicaRange;
 import io.stableserve.decide.Variant;
 import java.time.Duration;
 import java.time.Instant;
@@ -88,9 +91,13 @@ public final class ScalingPipeline {
   public static Evaluation evaluateHeld(GatewayReading gateway, ServiceSettings settings, ServiceMemory memory,
       ReplicaCounts replicas, Instant now) {
     Objects.requireNonNull(gateway, "gateway reading");
-    Decision decision = settings.policy().decide(now, LoadReading.held(gateway.heldRequests(), gateway.arrivalRate()),
+    StartupTime startup = memory.startup().observe(replicas.ready(), replicas.spec(), now,
+        settings.policy().behavior().period());
+    ScalingPolicy policy = settings.policy().withStartupTime(startup.effective(settings.policy().behavior().startupTime()));
+    Decision decision = policy.decide(now, LoadReading.held(gateway.heldRequests(), gateway.arrivalRate()),
         replicas, memory.stabilization());
-    return new Evaluation(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), decision, Optional.empty());
+    return new Evaluation(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), decision, Optional.empty(),
+        Optional.empty(), startup);
   }
 
   /**
@@ -104,11 +111,13 @@ public final class ScalingPipeline {
   public static Evaluation evaluate(Observation observation, ServiceSettings settings, ServiceMemory memory,
       ReplicaCounts replicas, Instant now) {
     Objects.requireNonNull(observation, "observation");
-    ScalingPolicy policy = settings.policy();
+    StartupTime startup = memory.startup().observe(replicas.ready(), replicas.spec(), now,
+        settings.policy().behavior().period());
+    ScalingPolicy policy = settings.policy().withStartupTime(startup.effective(settings.policy().behavior().startupTime()));
     ServiceEstimate estimate = Estimator.estimate(observation);
     double coverage = estimate.window().toMillis() / (double) observation.window().length().toMillis();
     if (coverage < MIN_COVERAGE) {
-      return held(policy, now, replicas, memory, Optional.of(estimate), Optional.empty(),
+      return held(policy, now, replicas, memory, startup, Optional.of(estimate), Optional.empty(),
           new Evaluation.MetricsFailure(MetricsProblem.PARTIAL_WINDOW.reason(), String.format(Locale.ROOT,
               "the window has data for %d s of %d s, less than %.0f%% of it: holding until it fills",
               estimate.window().toSeconds(), observation.window().length().toSeconds(), 100 * MIN_COVERAGE)));
@@ -117,7 +126,7 @@ public final class ScalingPipeline {
     try {
       engine = settings.engine().resolve(estimate);
     } catch (MetricsUnavailableException e) {
-      return held(policy, now, replicas, memory, Optional.of(estimate), Optional.empty(),
+      return held(policy, now, replicas, memory, startup, Optional.of(estimate), Optional.empty(),
           new Evaluation.MetricsFailure(Evaluation.MetricsFailure.ENGINE_UNKNOWN, e.getMessage()));
     }
     Optional<WorkloadEstimate> workload = estimate.workload();
@@ -125,10 +134,10 @@ public final class ScalingPipeline {
       Decision decision = policy.decide(now, LoadReading.idle(estimate.window(), estimate.gatewayQueue().isPresent()), replicas,
           memory.stabilization());
       return new Evaluation(Optional.of(estimate), Optional.of(engine), Optional.empty(), Optional.empty(), decision,
-          Optional.empty());
+          Optional.empty(), Optional.empty(), startup);
     }
     if (workload.isEmpty()) {
-      return held(policy, now, replicas, memory, Optional.of(estimate), Optional.of(engine),
+      return held(policy, now, replicas, memory, startup, Optional.of(estimate), Optional.of(engine),
           new Evaluation.MetricsFailure(MetricsProblem.NO_DATA.reason(), "no request completed in the "
               + observation.window().length().toSeconds()
               + " s window, so the token statistics and the capacity are unknown; holding until requests complete"));
@@ -166,11 +175,8 @@ public final class ScalingPipeline {
         LoadReading.measured(ArrivalRate.of(estimate.arrivals()), capacity.capacity(), queueing),
         replicas, memory.stabilization());
     return new Evaluation(Optional.of(estimate), Optional.of(engine), Optional.of(capacity), Optional.empty(), decision,
-        remembered.measurement(), ttft);
+        remembered.measurement(), ttft, startup);
   }
-
-  /** The TTFT approximation's factor k over a mix: not calibrated on vLLM's TTFT per mix yet. */
-  static final double UNCALIBRATED = 1;
 
   /**
    * What one variant's own series said: its observation, or why it could not be read.
@@ -196,12 +202,12 @@ public final class ScalingPipeline {
    * passed on: it matters only if its engine is needed from its series.
    */
   public static MixEvaluation observeAndEvaluateMix(Observer service, List<Observer> variants, MixSettings settings,
-      Mix current) {
+      ServiceMemory memory, Mix asked, Mix ready, Instant now) {
     Observation observation;
     try {
       observation = service.observe(settings.window());
     } catch (MetricsUnavailableException e) {
-      return heldMix(settings, current, Optional.empty(), List.of(), Evaluation.MetricsFailure.of(e));
+      return heldMix(settings, asked, Optional.empty(), List.of(), Evaluation.MetricsFailure.of(e));
     }
     List<VariantObservation> readings = new ArrayList<>();
     for (Observer variant : variants) {
@@ -211,32 +217,42 @@ public final class ScalingPipeline {
         readings.add(VariantObservation.failed(Evaluation.MetricsFailure.of(e)));
       }
     }
-    return evaluateMix(observation, readings, settings, current);
+    return evaluateMix(observation, readings, settings, memory, asked, ready, now);
   }
 
   /**
    * estimate → solve → decide for a service of several variants. λ̂ and the token lengths are the
    * service's, over all variants; each variant's engine is its own (given, or observed from its own
-   * series), and so is μ̂_v, the stability model on the shared lengths with that engine. The mix is
-   * decided by {@link MixChange} within each variant's bounds, with the SLO when there is one. A
-   * variant with no replica now, none required and an engine that cannot be observed is left out of
-   * the search (it keeps 0) and the message says so. Metric problems hold the current mix.
+   * series), and so is μ̂_v, the stability model on the shared lengths with that engine.
+   *
+   * <p>The capacity is sized as for one type, by {@link #evaluate}, in replicas of the variant with
+   * the largest μ̂_v, the <em>unit</em>: the mix counts as ⌊Σ n_v·μ̂_v / μ̂_unit⌋ of them, and the
+   * bounds as the variants' bounds so counted. So a mix gets the same forecast, rise, backlog drain,
+   * SLO count with its calibration, preemption correction, settle time and scale-down stabilisation
+   * as one type, from the same memory. The SLO count reads the mix as replicas of the fastest
+   * variant (its rate and prefill); the calibration factor k, learned on the TTFT the whole mix
+   * serves, takes up the difference (docs/variants.md measures the slowest as the unit instead).
+   * {@link MixMove} then chooses the replicas that hold
+   * that capacity. A variant with no replica now, none required and an engine that cannot be
+   * observed is left out (it keeps 0) and the message says so. Metric problems hold the mix.
    *
    * @param variants one per variant, in the settings' order
-   * @param current the replicas each variant has now (their /scale spec counts)
+   * @param memory what the last pass left, in units of the unit variant's replicas
+   * @param asked the replicas each variant is asked for now (their /scale spec counts)
+   * @param ready the replicas each variant serves with now
    */
   public static MixEvaluation evaluateMix(Observation service, List<VariantObservation> variants, MixSettings settings,
-      Mix current) {
+      ServiceMemory memory, Mix asked, Mix ready, Instant now) {
     Objects.requireNonNull(service, "service observation");
     List<VariantSettings> configured = settings.variants();
-    if (variants.size() != configured.size() || current.size() != configured.size()) {
-      throw new IllegalArgumentException(configured.size() + " variants, " + variants.size() + " observations and "
-          + current.size() + " current counts");
+    if (variants.size() != configured.size() || asked.size() != configured.size() || ready.size() != configured.size()) {
+      throw new IllegalArgumentException(configured.size() + " variants, " + variants.size() + " observations, "
+          + asked.size() + " asked and " + ready.size() + " ready counts");
     }
     ServiceEstimate estimate = Estimator.estimate(service);
     double coverage = estimate.window().toMillis() / (double) service.window().length().toMillis();
     if (coverage < MIN_COVERAGE) {
-      return heldMix(settings, current, Optional.of(estimate), List.of(), new Evaluation.MetricsFailure(
+      return heldMix(settings, asked, Optional.of(estimate), List.of(), new Evaluation.MetricsFailure(
           MetricsProblem.PARTIAL_WINDOW.reason(), String.format(Locale.ROOT,
               "the window has data for %d s of %d s, less than %.0f%% of it: holding the mix until it fills",
               estimate.window().toSeconds(), service.window().length().toSeconds(), 100 * MIN_COVERAGE)));
@@ -257,8 +273,8 @@ public final class ScalingPipeline {
       engine = engine.or(() -> variant.engine().resolveGiven());
       if (engine.isEmpty()) {
         String message = why.map(Evaluation.MetricsFailure::message).orElse("its series were not read");
-        if (current.count(v) > 0 || variant.min() > 0) {
-          return heldMix(settings, current, Optional.of(estimate), List.of(), new Evaluation.MetricsFailure(
+        if (asked.count(v) > 0 || variant.min() > 0) {
+          return heldMix(settings, asked, Optional.of(estimate), List.of(), new Evaluation.MetricsFailure(
               why.map(Evaluation.MetricsFailure::reason).orElse(Evaluation.MetricsFailure.ENGINE_UNKNOWN),
               "variant " + variant.name() + ": " + message));
         }
@@ -268,7 +284,7 @@ public final class ScalingPipeline {
     }
     Optional<WorkloadEstimate> workload = estimate.workload();
     if (workload.isEmpty()) {
-      return heldMix(settings, current, Optional.of(estimate), unsolved(configured, engines),
+      return heldMix(settings, asked, Optional.of(estimate), unsolved(configured, engines),
           new Evaluation.MetricsFailure(MetricsProblem.NO_DATA.reason(), "no request completed in the "
               + service.window().length().toSeconds() + " s window, so the token statistics and each variant's "
               + "capacity are unknown; holding the mix until requests complete"));
@@ -276,7 +292,7 @@ public final class ScalingPipeline {
     List<MixEvaluation.VariantCapacity> capacities = new ArrayList<>();
     List<Variant> priced = new ArrayList<>();
     List<Integer> pricedIndex = new ArrayList<>();
-    Queueing queueing = Queueing.none();
+    int unit = -1;
     for (int v = 0; v < configured.size(); v++) {
       VariantSettings variant = configured.get(v);
       Optional<Capacity> capacity = engines.get(v).map(e -> StabilityModels.of(settings.model()).solve(workload.get(), e.config()));
@@ -284,33 +300,67 @@ public final class ScalingPipeline {
       if (capacity.isPresent()) {
         priced.add(new Variant(variant.name(), capacity.get().stableRate(), variant.costPerHour(), variant.min(), variant.max()));
         pricedIndex.add(v);
-        if (settings.slo().isPresent()) {
-          // The slowest variant's prefill: a request routed to it is not promised the fast one's.
-          Queueing candidate = queueing(estimate, workload.get(), engines.get(v).get(), capacity.get(), UNCALIBRATED);
-          queueing = candidate.prefillSeconds() > queueing.prefillSeconds() ? candidate : queueing;
+        if (unit < 0 || capacity.get().stableRate() > priced.get(unit).stableRate()) {
+          unit = priced.size() - 1;
         }
       }
     }
     if (priced.isEmpty()) {
-      return heldMix(settings, current, Optional.of(estimate), capacities, new Evaluation.MetricsFailure(
+      return heldMix(settings, asked, Optional.of(estimate), capacities, new Evaluation.MetricsFailure(
           Evaluation.MetricsFailure.ENGINE_UNKNOWN, "no variant's engine is known: " + String.join("; ", leftOut)));
     }
-    double arrivals = ArrivalRate.of(estimate.arrivals()).upperBound(settings.behavior().confidence());
-    MixDemand demand = new MixDemand(arrivals, settings.targetUtilization(), settings.slo(), queueing);
-    int[] pricedCurrent = pricedIndex.stream().mapToInt(current::count).toArray();
-    MixDecision decision = MixChange.decide(priced, demand, Mix.of(pricedCurrent), settings.behavior().startupTime(),
-        settings.horizon());
+    Mix pricedAsked = Mix.of(pricedIndex.stream().mapToInt(asked::count).toArray());
+    Mix pricedReady = Mix.of(pricedIndex.stream().mapToInt(v -> Math.min(ready.count(v), asked.count(v))).toArray());
+    Variant unitVariant = priced.get(unit);
+    double unitRate = unitVariant.stableRate();
+    int low = Math.max(1, (int) Math.ceil(minimumCapacity(priced) / unitRate - UNIT_SLACK));
+    int high = Math.max(low, units(maximumCapacity(priced), unitRate));
+    ServiceSettings sizing = new ServiceSettings(settings.model(),
+        EngineSettings.given(engines.get(pricedIndex.get(unit)).get().config()),
+        new ScalingPolicy(new ReplicaRange(low, high), settings.targetUtilization(), settings.behavior(), settings.slo()),
+        settings.window());
+    int askedUnits = units(pricedAsked.capacity(priced), unitRate);
+    Evaluation sized = evaluate(service, sizing, memory,
+        new ReplicaCounts(askedUnits, Math.min(askedUnits, units(pricedReady.capacity(priced), unitRate))), now);
+    if (sized.metricsFailure().isPresent()) {
+      Evaluation.MetricsFailure failure = sized.metricsFailure().get();
+      return new MixEvaluation(Optional.of(estimate), capacities, Optional.of(failure), asked, Optional.empty(), asked,
+          failure.reason() + ": " + failure.message() + "; holding the mix", Optional.of(sized));
+    }
+    // Capped at the bounds, the capacity asked for is what the load needs, so that the mix decision
+    // finds no mix holds it and says which maximum to raise.
+    Decision units = sized.decision();
+    double capacity = (units.limit() == ScalingLimit.MAX ? units.modelReplicas().orElse(units.desiredReplicas())
+        : units.desiredReplicas()) * unitRate;
+    MixDecision decision = MixMove.to(priced, pricedAsked, pricedReady, capacity,
+        sized.startup().effective(settings.behavior().startupTime()), settings.horizon());
     int[] counts = new int[configured.size()];
     for (int i = 0; i < pricedIndex.size(); i++) {
       counts[pricedIndex.get(i)] = decision.mix().count(i);
     }
-    String message = String.format(Locale.ROOT, "λ̂ %.4g req/s (upper bound at %.1f standard errors): %s", arrivals,
-        settings.behavior().confidence(), decision.why());
+    String message = String.format(Locale.ROOT, "sized in replicas of %s (μ̂ %.4g req/s), the mix counting as %d: %s; so %.4g "
+        + "req/s of capacity: %s", unitVariant.name(), unitRate, askedUnits, sized.decision().message(), capacity, decision.why());
     if (!leftOut.isEmpty()) {
       message += "; left out, its engine neither given nor observable: " + String.join("; ", leftOut);
     }
-    return new MixEvaluation(Optional.of(estimate), capacities, Optional.empty(), current, Optional.of(decision),
-        Mix.of(counts), message);
+    return new MixEvaluation(Optional.of(estimate), capacities, Optional.empty(), asked, Optional.of(decision),
+        Mix.of(counts), message, Optional.of(sized));
+  }
+
+  /** Tolerance on counting a capacity in units, so that 3 × μ computed a hair under 3 units counts as 3. */
+  private static final double UNIT_SLACK = 1e-9;
+
+  private static int units(double capacity, double unitRate) {
+    double units = Math.floor(capacity / unitRate + UNIT_SLACK);
+    return units >= Integer.MAX_VALUE / 2.0 ? Integer.MAX_VALUE / 2 : (int) units;
+  }
+
+  private static double minimumCapacity(List<Variant> variants) {
+    return variants.stream().mapToDouble(v -> v.min() * v.stableRate()).sum();
+  }
+
+  private static double maximumCapacity(List<Variant> variants) {
+    return variants.stream().mapToDouble(v -> v.max() * v.stableRate()).sum();
   }
 
   /** A pass of a service of several variants without metrics (a credential is missing): hold the mix, with the reason. */
@@ -333,7 +383,7 @@ public final class ScalingPipeline {
     List<MixEvaluation.VariantCapacity> variants = capacities.isEmpty()
         ? unsolved(settings.variants(), List.of()) : capacities;
     return new MixEvaluation(estimate, variants, Optional.of(failure), current, Optional.empty(), current,
-        failure.reason() + ": " + failure.message() + "; holding the mix");
+        failure.reason() + ": " + failure.message() + "; holding the mix", Optional.empty());
   }
 
   /** c_s² of one request's service: taken as exponential's, 1; docs/validation.md measures what that costs. */
@@ -370,7 +420,10 @@ public final class ScalingPipeline {
   /** A pass without metrics (the observer failed, a credential is missing): hold, with the reason. */
   public static Evaluation unavailable(Evaluation.MetricsFailure failure, ServiceSettings settings, ServiceMemory memory,
       ReplicaCounts replicas, Instant now) {
-    return held(settings.policy(), now, replicas, memory, Optional.empty(), Optional.empty(), failure);
+    StartupTime startup = memory.startup().observe(replicas.ready(), replicas.spec(), now,
+        settings.policy().behavior().period());
+    return held(settings.policy().withStartupTime(startup.effective(settings.policy().behavior().startupTime())), now, replicas,
+        memory, startup, Optional.empty(), Optional.empty(), failure);
   }
 
   /**
@@ -390,9 +443,10 @@ public final class ScalingPipeline {
   }
 
   private static Evaluation held(ScalingPolicy policy, Instant now, ReplicaCounts replicas, ServiceMemory memory,
-      Optional<ServiceEstimate> estimate, Optional<ResolvedEngine> engine, Evaluation.MetricsFailure failure) {
+      StartupTime startup, Optional<ServiceEstimate> estimate, Optional<ResolvedEngine> engine, Evaluation.MetricsFailure failure) {
     Decision decision = policy.decide(now, LoadReading.unavailable(failure.reason(), failure.message()), replicas,
         memory.stabilization());
-    return new Evaluation(estimate, engine, Optional.empty(), Optional.of(failure), decision, Optional.empty());
+    return new Evaluation(estimate, engine, Optional.empty(), Optional.of(failure), decision, Optional.empty(), Optional.empty(),
+        startup);
   }
 }

@@ -4,6 +4,7 @@ import io.stableserve.correct.CapacityCorrection;
 import io.stableserve.correct.TtftCalibration;
 import io.stableserve.decide.Decision;
 import io.stableserve.decide.RecommendedCount;
+import io.stableserve.decide.StartupTime;
 import io.stableserve.decide.StabilizationState;
 import io.stableserve.decide.ZeroState;
 import java.time.Instant;
@@ -21,11 +22,13 @@ import java.util.Optional;
  * @param lastScale when the replica count was last changed, up or down: completions per replica are
  *     measured only over windows without a change
  * @param ttftFactor the TTFT approximation's calibration factor k (1 until vLLM's TTFT has been measured)
+ * @param startup the replicas' start-up time measured from the target, and the scale-up being timed
  */
 public record ServiceMemory(StabilizationState stabilization, Optional<CapacityCorrection.Measured> correction,
-    Optional<Instant> lastScale, double ttftFactor) {
+    Optional<Instant> lastScale, double ttftFactor, StartupTime startup) {
 
-  private static final ServiceMemory EMPTY = new ServiceMemory(StabilizationState.empty(), Optional.empty(), Optional.empty(), 1);
+  private static final ServiceMemory EMPTY = new ServiceMemory(StabilizationState.empty(), Optional.empty(), Optional.empty(), 1,
+      StartupTime.none());
 
   public ServiceMemory {
     Objects.requireNonNull(stabilization, "stabilisation state");
@@ -34,11 +37,17 @@ public record ServiceMemory(StabilizationState stabilization, Optional<CapacityC
     if (!(ttftFactor >= TtftCalibration.MIN_FACTOR && ttftFactor <= TtftCalibration.MAX_FACTOR)) {
       ttftFactor = 1;
     }
+    startup = Objects.requireNonNullElse(startup, StartupTime.none());
+  }
+
+  public ServiceMemory(StabilizationState stabilization, Optional<CapacityCorrection.Measured> correction,
+      Optional<Instant> lastScale, double ttftFactor) {
+    this(stabilization, correction, lastScale, ttftFactor, StartupTime.none());
   }
 
   public ServiceMemory(StabilizationState stabilization, Optional<CapacityCorrection.Measured> correction,
       Optional<Instant> lastScale) {
-    this(stabilization, correction, lastScale, 1);
+    this(stabilization, correction, lastScale, 1, StartupTime.none());
   }
 
   /** A service seen for the first time. */
@@ -52,7 +61,7 @@ public record ServiceMemory(StabilizationState stabilization, Optional<CapacityC
    */
   public static ServiceMemory takingOver(int replicas, Instant now) {
     return new ServiceMemory(new StabilizationState(List.of(new RecommendedCount(now, replicas)), Optional.empty()),
-        Optional.empty(), Optional.empty(), 1);
+        Optional.empty(), Optional.empty(), 1, StartupTime.none());
   }
 
   /**
@@ -72,6 +81,8 @@ public record ServiceMemory(StabilizationState stabilization, Optional<CapacityC
     return new ServiceMemory(next,
         evaluation.capacity().isPresent() ? evaluation.correctionMeasured() : correction,
         applied ? Optional.of(now) : lastScale,
-        evaluation.ttft().map(TtftCalibration::factor).orElse(ttftFactor));
+        evaluation.ttft().map(TtftCalibration::factor).orElse(ttftFactor),
+        applied && evaluation.decision().scalesUp()
+            ? evaluation.startup().scaledUp(now, evaluation.decision().desiredReplicas()) : evaluation.startup());
   }
 }

@@ -15,6 +15,7 @@ import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.stableserve.actuate.DecisionSeries;
 import io.stableserve.actuate.ScaleFailedException;
 import io.stableserve.actuate.ScaleTarget;
 import io.stableserve.actuate.ScaleTargets;
@@ -32,6 +33,7 @@ import io.stableserve.decide.Mix;
 import io.stableserve.pipeline.MixEvaluation;
 import io.stableserve.pipeline.MixSettings;
 import io.stableserve.decide.Decision;
+import io.stableserve.decide.ReplicaCounts;
 import io.stableserve.decide.DecisionReason;
 import io.stableserve.correct.CapacitySource;
 import io.stableserve.correct.CorrectedCapacity;
@@ -63,7 +65,7 @@ import org.slf4j.LoggerFactory;
  * <p>Events go through {@link ChangeEvents}, which emits them on changes only, judged against the
  * status the service came with: a rescale, a failed rescale, metrics or target becoming unusable
  * (or the reason changing), the service becoming unstable, a preemption correction starting, a new
- * engine recommendation above 5% gain, and in Recommend mode a new recommended count.
+ * engine recommendation above 5% gain, and in Recommend and Metric mode a new recommended count.
  */
 @ControllerConfiguration(name = InferenceServiceReconciler.NAME, triggerReconcilerOnAllEvents = true)
 public final class InferenceServiceReconciler implements Reconciler<InferenceService> {
@@ -158,7 +160,7 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
 
     Duration poll = DEFAULT_POLL;
     if (spec != null && spec.hasVariants()) {
-      return reconcileMix(service, previous, inNamespace, writeStatus, changes, now);
+      return reconcileMix(service, previous, memory, inNamespace, writeStatus, changes, now);
     }
     MetricsSource metricsSource;
     ServiceSettings settings;
@@ -175,6 +177,7 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
     PrometheusSource source = metricsSource.source();
     Optional<Evaluation.MetricsFailure> secretFailure = metricsSource.secretFailure();
 
+    Mode mode = spec.effectiveMode();
     TargetResolution resolution = resolveUnclaimed(service, spec.getScaleTargetRef(), "spec.scaleTargetRef", inNamespace);
     if (resolution instanceof TargetResolution.Unresolved u) {
       StatusReport.targetUnresolved(status, u.reason(), u.message(), generation, now);
@@ -183,8 +186,8 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
       return poll;
     }
     ScaleTarget target = ((TargetResolution.Resolved) resolution).target();
-    // In Recommend mode the replicas are someone else's to set.
-    changedElsewhere(previous, target).filter(m -> spec.effectiveMode() != Mode.Recommend).ifPresent(message -> {
+    // In Recommend and Metric mode the replicas are someone else's to set.
+    changedElsewhere(previous, target).filter(m -> mode == Mode.Enforce).ifPresent(message -> {
       changes.always(EventRecorder.WARNING, Conditions.REPLICAS_CHANGED_ELSEWHERE, message);
       LOG.warn("{}/{}: {}", namespace, name, message);
     });
@@ -199,23 +202,26 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
       return poll;
     }
 
+    ReplicaCounts counts = mode == Mode.Metric ? exportedCount(previous)
+        .map(n -> new ReplicaCounts(n, target.replicas().ready())).orElse(target.replicas()) : target.replicas();
     Evaluation evaluation;
     try {
       evaluation = secretFailure.isPresent()
-          ? ScalingPipeline.unavailable(secretFailure.get(), settings, memory, target.replicas(), now)
-          : ScalingPipeline.observeAndEvaluate(observers.apply(source), settings, memory, target.replicas(), now);
+          ? ScalingPipeline.unavailable(secretFailure.get(), settings, memory, counts, now)
+          : ScalingPipeline.observeAndEvaluate(observers.apply(source), settings, memory, counts, now);
     } catch (IllegalArgumentException e) {
       return invalid(service, previous, status, e.getMessage(), generation, now, poll);
     }
     Decision decision = evaluation.decision();
-    boolean recommend = spec.effectiveMode() == Mode.Recommend;
-    boolean scales = !recommend && decision.scales();
+    boolean scales = mode == Mode.Enforce && decision.scales();
+    boolean exportsNewCount = mode == Mode.Metric && decision.scales();
     // A pass that scales writes its status, as it will stand once /scale is written, before /scale:
     // a crash between the two would otherwise lose the scale time and the recommendation, and the
     // next pass could scale down at once. One write, so the next pass and the SDK's patches start
     // from the version written; only a failed /scale writes the status a second time.
-    StatusReport.evaluated(status, target, evaluation, scales, recommend, generation, now);
-    memories.store(service, memory.after(evaluation, scales, now));
+    StatusReport.evaluated(status, target, evaluation, scales, mode, generation, now);
+    StatusReport.startupUsed(status, evaluation.startup(), settings.policy().behavior().startupTime());
+    memories.store(service, memory.after(evaluation, scales || exportsNewCount, now));
     reportEvents(changes, memory, evaluation);
     adviseEngine(changes, status, evaluation, settings.window().length());
     if (scales) {
@@ -225,7 +231,7 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
         changes.always(EventRecorder.NORMAL, Conditions.SUCCESSFUL_RESCALE, String.format(Locale.ROOT,
             "New size: %d; reason: %s: %s", decision.desiredReplicas(), decision.reason().machineName(), decision.message()));
       } catch (ScaleFailedException e) {
-        StatusReport.evaluated(status, target, evaluation, false, false, generation, now);
+        StatusReport.evaluated(status, target, evaluation, false, Mode.Enforce, generation, now);
         StatusReport.scaleFailed(status, e.getMessage(), generation, now);
         memories.store(service, memory.after(evaluation, false, now));
         // Once per run of failures, not once per poll: Ready=False with this reason says it goes on.
@@ -234,9 +240,13 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
         LOG.warn("{}/{}: {}", namespace, name, e.getMessage());
         writeStatus.run();
       }
-    } else if (recommend && decision.scales()) {
+    } else if (mode == Mode.Recommend && decision.scales()) {
       changes.whenRecommendationChanges(decision.desiredReplicas(), decision.reason().machineName(),
           "Recommend mode, /scale not written: " + decision.message());
+    } else if (exportsNewCount) {
+      changes.whenRecommendationChanges(decision.desiredReplicas(), decision.reason().machineName(),
+          "Metric mode, /scale not written, " + decision.desiredReplicas() + " exported as "
+              + new DecisionSeries(namespace, name) + ": " + decision.message());
     } else if (decision.reason() == DecisionReason.SCALE_UP_SETTLING) {
       changes.whenSettlingBegins(decision.reason().machineName(), decision.message());
     }
@@ -256,6 +266,17 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
     return poll;
   }
 
+  /**
+   * In Metric mode, the count the last pass exported: the replicas the service is decided from, as
+   * Enforce mode decides from the count it wrote. The target's own count lags it by a scrape and the
+   * reader's poll; deciding from that, a pass that holds would export the old count again and undo a
+   * change still on its way. Empty before the first decision.
+   */
+  static Optional<Integer> exportedCount(InferenceServiceStatus previous) {
+    return previous == null || previous.getLastDecision() == null ? Optional.empty()
+        : Optional.ofNullable(previous.getDesiredReplicas());
+  }
+
   /** The target resolved, unless an older InferenceService of the namespace already scales it. */
   private TargetResolution resolveUnclaimed(InferenceService service, ScaleTargetRef ref, String field,
       List<InferenceService> inNamespace) {
@@ -263,7 +284,9 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
     return claimed.isPresent()
         ? new TargetResolution.Unresolved(Conditions.TARGET_CLAIMED, "InferenceService " + claimed.get().getMetadata().getName()
             + " already scales " + ref + " (the oldest claim wins): delete one of them or point " + field + " elsewhere")
-        : targets.resolve(service.getMetadata().getNamespace(), ref);
+        : targets.resolve(service.getMetadata().getNamespace(), ref, service.getSpec().effectiveMode() == Mode.Metric
+            ? Optional.of(new DecisionSeries(service.getMetadata().getNamespace(), service.getMetadata().getName()))
+            : Optional.empty());
   }
 
   /** Where the service's metrics are read, and why they cannot be when a named Secret is missing. */
@@ -292,8 +315,8 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
    * ({@link ScalingPipeline#evaluateMix}), then, in Enforce mode and when the mix changes, write the
    * status and then each changed variant's /scale, the variants that grow before those that shrink.
    */
-  private Duration reconcileMix(InferenceService service, InferenceServiceStatus previous, List<InferenceService> inNamespace,
-      Runnable writeStatus, ChangeEvents changes, Instant now) {
+  private Duration reconcileMix(InferenceService service, InferenceServiceStatus previous, ServiceMemory memory,
+      List<InferenceService> inNamespace, Runnable writeStatus, ChangeEvents changes, Instant now) {
     InferenceServiceSpec spec = service.getSpec();
     InferenceServiceStatus status = service.getStatus();
     Long generation = service.getMetadata().getGeneration();
@@ -324,6 +347,7 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
       resolved.add(((TargetResolution.Resolved) resolution).target());
     }
     Mix current = new Mix(resolved.stream().map(t -> t.replicas().spec()).toList());
+    Mix ready = new Mix(resolved.stream().map(t -> t.replicas().ready()).toList());
     if (current.replicas() == 0) {
       // As for one target scaled to zero by hand: paused until a variant has a replica again.
       String message = "every variant has 0 replicas: scaling is paused until one has at least one (scale one up to resume)";
@@ -339,7 +363,7 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
           ? ScalingPipeline.unavailableMix(metricsSource.secretFailure().get(), settings, current)
           : ScalingPipeline.observeAndEvaluateMix(observers.apply(metricsSource.source()),
               variants.stream().map(v -> observers.apply(metricsSource.source().narrowedTo(v.getSelector()))).toList(),
-              settings, current);
+              settings, memory, current, ready, now);
     } catch (IllegalArgumentException e) {
       return invalid(service, previous, status, e.getMessage(), generation, now, poll);
     }
@@ -348,7 +372,11 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
     String summary = String.format(Locale.ROOT, "%s (was %s), %.4g per hour; reason: %s: %s",
         evaluation.describe(evaluation.mix()), evaluation.describe(current), evaluation.costPerHour(evaluation.mix()),
         evaluation.reason(), evaluation.message());
-    StatusReport.mixEvaluated(status, resolved, evaluation, scales, recommend, generation, now);
+    StatusReport.mixEvaluated(status, resolved, evaluation, scales, spec.effectiveMode(), generation, now);
+    evaluation.sizing().ifPresent(sizing -> {
+      StatusReport.startupUsed(status, sizing.startup(), settings.behavior().startupTime());
+      memories.store(service, memory.after(sizing, scales, now));
+    });
     evaluation.metricsFailure().ifPresent(f -> changes.whenConditionTurnsFalse(Conditions.METRICS_AVAILABLE, f.reason(),
         EventRecorder.WARNING, Conditions.METRICS_UNAVAILABLE,
         f.reason() + ": " + f.message() + "; holding the mix " + evaluation.describe(current)));
@@ -361,7 +389,8 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
         changes.always(EventRecorder.NORMAL, Conditions.SUCCESSFUL_RESCALE, "New mix: " + summary);
         LOG.info("{}/{}: new mix {}", namespace, name, summary);
       } catch (ScaleFailedException e) {
-        StatusReport.mixEvaluated(status, resolved, evaluation, false, false, generation, now);
+        StatusReport.mixEvaluated(status, resolved, evaluation, false, Mode.Enforce, generation, now);
+        evaluation.sizing().ifPresent(sizing -> memories.store(service, memory.after(sizing, false, now)));
         StatusReport.scaleFailed(status, e.getMessage(), generation, now);
         changes.whenConditionTurnsFalse(Conditions.READY, Conditions.FAILED_RESCALE, EventRecorder.WARNING,
             Conditions.FAILED_RESCALE, e.getMessage());

@@ -7,6 +7,7 @@ import io.stableserve.pipeline.ServiceSettings;
 
 import io.stableserve.api.EngineSpec;
 import io.stableserve.api.InferenceServiceSpec;
+import io.stableserve.api.Mode;
 import io.stableserve.api.MetricQueries;
 import io.stableserve.api.MetricsSpec;
 import io.stableserve.api.ScalingRules;
@@ -42,6 +43,10 @@ final class SpecMapping {
 
   /** The pipeline's settings for a service of several variants. */
   static MixSettings mixSettings(InferenceServiceSpec spec) {
+    if (spec.effectiveMode() == Mode.Metric) {
+      throw new IllegalArgumentException("spec.mode Metric exports one replica count, and a service with spec.variants "
+          + "decides a mix of several: use mode Enforce or Recommend with variants, or one scaleTargetRef with Metric");
+    }
     List<VariantSettings> variants = new ArrayList<>();
     for (int i = 0; i < spec.getVariants().size(); i++) {
       VariantSpec v = spec.getVariants().get(i);

@@ -5,9 +5,12 @@ import io.stableserve.api.InferenceServiceStatus;
 import io.stableserve.api.PreemptionCorrection;
 import io.stableserve.api.Recommendation;
 import io.stableserve.api.ScaleToZeroStatus;
+import io.stableserve.api.StartupStatus;
+import io.stableserve.api.TtftStatus;
 import io.stableserve.correct.CapacityCorrection;
 import io.stableserve.decide.RecommendedCount;
 import io.stableserve.decide.StabilizationState;
+import io.stableserve.decide.StartupTime;
 import io.stableserve.decide.ZeroState;
 import io.stableserve.pipeline.ServiceMemory;
 import io.stableserve.pipeline.StateStore;
@@ -49,6 +52,24 @@ public final class StatusStateStore implements StateStore<InferenceService> {
     s.setScaleUpSettlingSince(state.scaleUpPendingSince().map(Instant::toString).orElse(null));
     s.setLastScaleTime(memory.lastScale().map(Instant::toString).orElse(null));
     s.setScaleToZero(zeroStatus(state.zero()));
+    // A held pass reports no TTFT figures, yet the factor learned before it must survive it.
+    if (memory.ttftFactor() != 1 || s.getTtft() != null) {
+      if (s.getTtft() == null) {
+        s.setTtft(new TtftStatus());
+      }
+      s.getTtft().setCalibrationFactor(memory.ttftFactor());
+    }
+    StartupTime startup = memory.startup();
+    if (startup.measured().isPresent() || startup.pending().isPresent() || s.getStartup() != null) {
+      if (s.getStartup() == null) {
+        s.setStartup(new StartupStatus());
+      }
+      StartupStatus t = s.getStartup();
+      t.setMeasuredSeconds(startup.measured().map(d -> d.toMillis() / 1000.0).orElse(null));
+      t.setMeasuredAt(startup.measuredAt().map(Instant::toString).orElse(null));
+      t.setTimingSince(startup.pending().map(p -> p.since().toString()).orElse(null));
+      t.setTimingReplicas(startup.pending().map(StartupTime.PendingScaleUp::replicas).orElse(null));
+    }
     memory.correction().ifPresent(m -> {
       if (s.getPreemption() != null) {
         s.getPreemption().setMeasuredAt(m.measuredAt().toString());
@@ -62,7 +83,10 @@ public final class StatusStateStore implements StateStore<InferenceService> {
     if (status == null) {
       return ServiceMemory.empty();
     }
-    return new ServiceMemory(stabilization(status), correction(status), instant(status.getLastScaleTime()));
+    double ttftFactor = status.getTtft() != null && status.getTtft().getCalibrationFactor() != null
+        ? status.getTtft().getCalibrationFactor() : 1;
+    return new ServiceMemory(stabilization(status), correction(status), instant(status.getLastScaleTime()), ttftFactor,
+        startup(status.getStartup()));
   }
 
   static StabilizationState stabilization(InferenceServiceStatus status) {
@@ -87,7 +111,6 @@ public final class StatusStateStore implements StateStore<InferenceService> {
     ScaleToZeroStatus z = new ScaleToZeroStatus();
     z.setIdleSince(zero.idleSince().map(Instant::toString).orElse(null));
     z.setWokeAt(zero.wokeAt().map(Instant::toString).orElse(null));
-    z.setLastColdStartSeconds(zero.lastColdStart().map(d -> d.toMillis() / 1000.0).orElse(null));
     z.setStableRatePerReplica(zero.stableRate().isPresent() ? zero.stableRate().getAsDouble() : null);
     return z;
   }
@@ -96,11 +119,21 @@ public final class StatusStateStore implements StateStore<InferenceService> {
     if (z == null) {
       return ZeroState.empty();
     }
-    Optional<Duration> coldStart = z.getLastColdStartSeconds() != null && z.getLastColdStartSeconds() >= 0
-        && Double.isFinite(z.getLastColdStartSeconds())
-        ? Optional.of(Duration.ofMillis(Math.round(z.getLastColdStartSeconds() * 1000))) : Optional.empty();
-    return new ZeroState(instant(z.getIdleSince()), instant(z.getWokeAt()), coldStart,
+    return new ZeroState(instant(z.getIdleSince()), instant(z.getWokeAt()),
         z.getStableRatePerReplica() == null ? OptionalDouble.empty() : OptionalDouble.of(z.getStableRatePerReplica()));
+  }
+
+  /** The start-up time measured and the scale-up being timed that a status carries; what cannot be read is left out. */
+  static StartupTime startup(StartupStatus t) {
+    if (t == null) {
+      return StartupTime.none();
+    }
+    Optional<Duration> measured = t.getMeasuredSeconds() != null && t.getMeasuredSeconds() > 0
+        ? Optional.of(Duration.ofMillis(Math.round(t.getMeasuredSeconds() * 1000))) : Optional.empty();
+    Optional<StartupTime.PendingScaleUp> pending = instant(t.getTimingSince())
+        .filter(since -> t.getTimingReplicas() != null && t.getTimingReplicas() >= 1)
+        .map(since -> new StartupTime.PendingScaleUp(since, t.getTimingReplicas()));
+    return new StartupTime(measured, instant(t.getMeasuredAt()), pending);
   }
 
   /** The preemption correction a status carries (empty when none was applied or it cannot be read). */

@@ -1,5 +1,7 @@
 package io.stableserve.report;
 
+import io.stableserve.api.StartupStatus;
+import io.stableserve.decide.StartupTime;
 import io.stableserve.api.TtftStatus;
 import io.stableserve.correct.TtftCalibration;
 
@@ -8,6 +10,8 @@ import io.stableserve.actuate.ScaleTarget;
 import io.stableserve.api.CapacityStatus;
 import io.stableserve.api.Conditions;
 import io.stableserve.api.InferenceServiceStatus;
+import io.stableserve.api.Mode;
+import io.stableserve.api.OperatorMetrics;
 import io.stableserve.api.ObservedWorkload;
 import io.stableserve.api.PreemptionCorrection;
 import io.stableserve.api.ScalingDecision;
@@ -32,6 +36,7 @@ import io.stableserve.decide.StabilityVerdict;
 import java.util.OptionalDouble;
 import java.util.StringJoiner;
 import io.stableserve.solve.EngineConfig;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -88,10 +93,10 @@ public final class StatusReport {
    * A full round: target found, metrics read or not, a decision made and applied or not.
    *
    * @param applied whether the decision's replicas were written to /scale this round
-   * @param recommendMode whether the service is in Recommend mode
+   * @param mode the service's mode: who applies the decision, if anyone
    */
   public static void evaluated(InferenceServiceStatus s, ScaleTarget target, Evaluation e, boolean applied,
-      boolean recommendMode, Long generation, Instant now) {
+      Mode mode, Long generation, Instant now) {
     Decision d = e.decision();
     s.setReplicas(target.replicas().spec());
     s.setDesiredReplicas(d.desiredReplicas());
@@ -130,8 +135,8 @@ public final class StatusReport {
 
     condition(s, Conditions.of(Conditions.TARGET_RESOLVED, true, Conditions.TARGET_FOUND, String.format(Locale.ROOT,
         "%s: %d replicas, %d ready", target.ref(), target.replicas().spec(), target.replicas().ready()), generation, now));
-    metricsAndReady(s, e.metricsFailure(), d.desiredReplicas() + " replicas", recommendMode, d.message(), generation, now);
-    if (e.metricsFailure().isEmpty() && !recommendMode && ZERO_REASONS.contains(d.reason())) {
+    metricsAndReady(s, e.metricsFailure(), d.desiredReplicas() + " replicas", mode, d.message(), generation, now);
+    if (e.metricsFailure().isEmpty() && mode == Mode.Enforce && ZERO_REASONS.contains(d.reason())) {
       // Why the service is at zero, or woke, is what Ready says there.
       condition(s, Conditions.of(Conditions.READY, true, d.reason().machineName(), d.message(), generation, now));
     }
@@ -150,7 +155,7 @@ public final class StatusReport {
 
   /** MetricsAvailable and Ready: with a metrics failure both False with its reason, the count held. */
   private static void metricsAndReady(InferenceServiceStatus s, Optional<Evaluation.MetricsFailure> failure, String held,
-      boolean recommendMode, String message, Long generation, Instant now) {
+      Mode mode, String message, Long generation, Instant now) {
     if (failure.isPresent()) {
       Evaluation.MetricsFailure f = failure.get();
       condition(s, Conditions.of(Conditions.METRICS_AVAILABLE, false, f.reason(), f.message(), generation, now));
@@ -158,8 +163,17 @@ public final class StatusReport {
     } else {
       condition(s, Conditions.of(Conditions.METRICS_AVAILABLE, true, Conditions.METRICS_FOUND,
           "read " + String.join(", ", s.getMetricNames()), generation, now));
-      condition(s, Conditions.of(Conditions.READY, true, recommendMode ? Conditions.RECOMMENDING : Conditions.RECONCILED,
-          (recommendMode ? "recommending (never writes /scale): " : "") + message, generation, now));
+      String reason = switch (mode) {
+        case Enforce -> Conditions.RECONCILED;
+        case Recommend -> Conditions.RECOMMENDING;
+        case Metric -> Conditions.EXPORTING_METRIC;
+      };
+      String said = switch (mode) {
+        case Enforce -> "";
+        case Recommend -> "recommending (never writes /scale): ";
+        case Metric -> "exporting the count as " + OperatorMetrics.DESIRED_REPLICAS + " (never writes /scale): ";
+      };
+      condition(s, Conditions.of(Conditions.READY, true, reason, said + message, generation, now));
     }
   }
 
@@ -171,12 +185,12 @@ public final class StatusReport {
    * @param applied whether the mix was written to the variants' /scale this round
    */
   public static void mixEvaluated(InferenceServiceStatus s, List<ScaleTarget> targets, MixEvaluation e, boolean applied,
-      boolean recommendMode, Long generation, Instant now) {
+      Mode mode, Long generation, Instant now) {
     Mix mix = e.mix();
     // A service that had one target keeps none of its figures: they are per variant now, or not kept.
     s.setCapacity(null);
     s.setPreemption(null);
-    s.setTtft(null);
+    s.setTtft(e.sizing().flatMap(sizing -> sizing.ttft().map(c -> ttft(c, sizing))).orElse(null));
     s.setEngineRecommendation(null);
     s.setReplicas(e.current().replicas());
     s.setDesiredReplicas(mix.replicas());
@@ -219,7 +233,7 @@ public final class StatusReport {
     });
 
     condition(s, Conditions.of(Conditions.TARGET_RESOLVED, true, Conditions.TARGET_FOUND, found.toString(), generation, now));
-    metricsAndReady(s, e.metricsFailure(), "the mix " + e.describe(mix), recommendMode, e.message(), generation, now);
+    metricsAndReady(s, e.metricsFailure(), "the mix " + e.describe(mix), mode, e.message(), generation, now);
     if (utilization.isEmpty()) {
       condition(s, Conditions.of(Conditions.STABLE, Conditions.UNKNOWN, StabilityVerdict.UNKNOWN.machineName(),
           "the current mix's utilization is not known this round", generation, now));
@@ -234,6 +248,15 @@ public final class StatusReport {
     condition(s, Conditions.of(Conditions.SCALING_LIMITED, limited,
         limited ? MixDecision.Reason.UNREACHABLE.machineName() : ScalingLimit.NONE.machineName(),
         limited ? e.message() : "a mix within the variants' bounds holds the demand", generation, now));
+  }
+
+  /** The start-up time the decision used: the measured one, else {@code given}, the spec's. */
+  public static void startupUsed(InferenceServiceStatus s, StartupTime startup, Duration given) {
+    if (s.getStartup() == null) {
+      s.setStartup(new StartupStatus());
+    }
+    s.getStartup().setSeconds(startup.effective(given).toMillis() / 1000.0);
+    s.getStartup().setSource(startup.measured().isPresent() ? StartupStatus.MEASURED : StartupStatus.SPEC);
   }
 
   static TtftStatus ttft(TtftCalibration c, Evaluation e) {

@@ -138,7 +138,7 @@ class CrdValidationTest {
         Arguments.of("SLO without a target", VALID + "slo: {ttft: {percentile: 0.9}}\n",
             "spec.slo.ttft: required property 'target' not found"),
         Arguments.of("unknown mode", VALID + "mode: Auto\n",
-            "spec.mode: does not have a value in the enumeration [\"Enforce\", \"Recommend\"]"),
+            "spec.mode: does not have a value in the enumeration [\"Enforce\", \"Metric\", \"Recommend\"]"),
         Arguments.of("unknown model", VALID + "model: queueing\n",
             "spec.model: does not have a value in the enumeration [\"Iterative\", \"Paper\", \"Scheduler\"]"),
         Arguments.of("missing target", "replicas: {max: 8}\n" + METRICS,

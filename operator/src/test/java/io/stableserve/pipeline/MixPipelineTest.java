@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.stableserve.decide.ArrivalRate;
+import io.stableserve.decide.DecisionReason;
 import io.stableserve.decide.Mix;
 import io.stableserve.decide.ScalingBehavior;
 import io.stableserve.decide.TtftSlo;
@@ -16,6 +17,7 @@ import io.stableserve.sim.StabilityModels;
 import io.stableserve.solve.EngineConfig;
 import io.stableserve.solve.ModelKind;
 import io.stableserve.solve.StepTimeModel;
+import io.stableserve.testing.Behaviors;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -28,7 +30,7 @@ class MixPipelineTest {
   static final Observation SERVICE = SloPipelineTest.observation(Optional.empty(), OptionalDouble.empty());
   /** Twice the step time of {@link SloPipelineTest#ENGINE}: half its stable rate under the paper model. */
   static final EngineConfig SLOW = EngineConfig.of(24_000, 512, StepTimeModel.constant(0.10));
-  static final ScalingBehavior BEHAVIOR = ServiceSettings.defaultBehavior();
+  static final ScalingBehavior BEHAVIOR = Behaviors.immediate();
 
   static MixSettings settings(Optional<TtftSlo> slo, VariantSettings... variants) {
     return new MixSettings(ModelKind.PAPER, 0.85, BEHAVIOR, slo, SloPipelineTest.WINDOW, List.of(variants));
@@ -42,6 +44,11 @@ class MixPipelineTest {
   /** The slow variant, {@link #SLOW}. */
   static VariantSettings a100(double costPerHour, int min, int max) {
     return new VariantSettings("a100", EngineSettings.given(SLOW), costPerHour, min, max);
+  }
+
+  /** A first pass with every replica ready. */
+  static MixEvaluation evaluate(MixSettings settings, List<ScalingPipeline.VariantObservation> readings, Mix asked) {
+    return ScalingPipeline.evaluateMix(SERVICE, readings, settings, ServiceMemory.empty(), asked, asked, SloPipelineTest.NOW);
   }
 
   static List<ScalingPipeline.VariantObservation> observed(int variants) {
@@ -58,7 +65,7 @@ class MixPipelineTest {
     // Per unit of capacity the fast variant is the cheaper (4.0 for μ against 2.5 for μ/2); with one
     // shared μ̂ the slow one would look cheaper and too few replicas would be asked of it.
     MixSettings settings = settings(Optional.empty(), h100(0, 10), a100(2.5, 0, 10));
-    MixEvaluation evaluation = ScalingPipeline.evaluateMix(SERVICE, observed(2), settings, Mix.of(0, 0));
+    MixEvaluation evaluation = evaluate(settings, observed(2), Mix.of(0, 0));
 
     double fast = stableRate(SloPipelineTest.ENGINE);
     double slow = stableRate(SLOW);
@@ -66,17 +73,21 @@ class MixPipelineTest {
     assertThat(evaluation.variants().get(0).stableRate().getAsDouble()).isCloseTo(fast, within(1e-9));
     assertThat(evaluation.variants().get(1).stableRate().getAsDouble()).isCloseTo(slow, within(1e-9));
 
-    double needed = ArrivalRate.of(evaluation.estimate().orElseThrow().arrivals()).upperBound(BEHAVIOR.confidence()) / 0.85;
+    // Sized as one type in replicas of the fast variant, the unit: ⌈λ̂⁺ / (ρ·μ_fast)⌉ of them.
+    double upper = ArrivalRate.of(evaluation.estimate().orElseThrow().arrivals()).upperBound(BEHAVIOR.confidence());
+    int units = evaluation.sizing().orElseThrow().decision().desiredReplicas();
+    assertThat(units).isEqualTo((int) Math.ceil(upper / (0.85 * fast)));
+    double needed = units * fast;
     double cheapest = Double.POSITIVE_INFINITY;
     for (int h = 0; h <= 10; h++) {
       for (int a = 0; a <= 10; a++) {
-        if (h + a > 0 && h * fast + a * slow >= needed) {
+        if (h + a > 0 && h * fast + a * slow >= needed - 1e-9) {
           cheapest = Math.min(cheapest, 4.0 * h + 2.5 * a);
         }
       }
     }
     Mix mix = evaluation.mix();
-    assertThat(mix.count(0) * fast + mix.count(1) * slow).as("capacity of %s", mix).isGreaterThanOrEqualTo(needed);
+    assertThat(mix.count(0) * fast + mix.count(1) * slow).as("capacity of %s", mix).isGreaterThanOrEqualTo(needed - 1e-9);
     assertThat(evaluation.costPerHour(mix)).isCloseTo(cheapest, within(1e-9));
     assertThat(evaluation.reason()).isEqualTo("MixNeededForCapacity");
     assertThat(evaluation.changes()).isTrue();
@@ -86,9 +97,30 @@ class MixPipelineTest {
   }
 
   @Test
+  void aMixKeepsTheOneTypeScaleDownStabilisationThroughItsMemory() {
+    MixSettings settings = settings(Optional.empty(), h100(0, 20), a100(2.5, 0, 20));
+    Mix large = Mix.of(14, 0);
+    MixEvaluation fresh = evaluate(settings, observed(2), large);
+    assertThat(fresh.reason()).as("with nothing remembered, the surplus goes at once").isEqualTo("MixShedsReplicas");
+    assertThat(fresh.mix().count(0)).isLessThan(14);
+
+    // Fourteen h100 were recommended a minute ago.
+    int units = fresh.sizing().orElseThrow().decision().currentReplicas();
+    ServiceMemory remembered = ServiceMemory.takingOver(units, SloPipelineTest.NOW.minusSeconds(60));
+    MixEvaluation kept = ScalingPipeline.evaluateMix(SERVICE, observed(2), settings, remembered, large, large, SloPipelineTest.NOW);
+    assertThat(units).isEqualTo(14);
+    assertThat(kept.mix()).isEqualTo(large);
+    assertThat(kept.sizing().orElseThrow().decision().reason()).isEqualTo(DecisionReason.SCALE_DOWN_STABILIZATION);
+    assertThat(kept.message()).contains("scale-down stabilisation keeps " + units);
+
+    ServiceMemory after = remembered.after(kept.sizing().get(), kept.changes(), SloPipelineTest.NOW);
+    assertThat(after.stabilization().recommendations()).as("the pass is remembered for the next").hasSize(2);
+  }
+
+  @Test
   void noMixWithinTheBoundsRunsEveryVariantAtItsMaximumAndSaysWhatToRaise() {
     MixSettings settings = settings(Optional.empty(), h100(0, 2), a100(1.8, 1, 2));
-    MixEvaluation evaluation = ScalingPipeline.evaluateMix(SERVICE, observed(2), settings, Mix.of(1, 1));
+    MixEvaluation evaluation = evaluate(settings, observed(2), Mix.of(1, 1));
 
     assertThat(2 * stableRate(SloPipelineTest.ENGINE) + 2 * stableRate(SLOW)).as("the most the bounds allow")
         .isLessThan(30 / 0.85);
@@ -101,10 +133,10 @@ class MixPipelineTest {
   void aBindingSloAsksForACostlierMixThanCapacityAlone() {
     VariantSettings h100 = h100(0, 20);
     VariantSettings a100 = a100(1.8, 0, 20);
-    MixEvaluation plain = ScalingPipeline.evaluateMix(SERVICE, observed(2), settings(Optional.empty(), h100, a100), Mix.of(0, 0));
+    MixEvaluation plain = evaluate(settings(Optional.empty(), h100, a100), observed(2), Mix.of(0, 0));
     // A target a little above the slow variant's prefill (one chunk, a step of 0.1 s): the queueing wait must be short.
-    MixEvaluation tight = ScalingPipeline.evaluateMix(SERVICE, observed(2),
-        settings(Optional.of(new TtftSlo(0.15, 0.99)), h100, a100), Mix.of(0, 0));
+    MixEvaluation tight = evaluate(settings(Optional.of(new TtftSlo(0.15, 0.99)), h100, a100), observed(2),
+        Mix.of(0, 0));
 
     assertThat(tight.decision().orElseThrow().cheapest().reachable()).isTrue();
     assertThat(tight.costPerHour(tight.mix())).isGreaterThan(plain.costPerHour(plain.mix()));
@@ -116,7 +148,7 @@ class MixPipelineTest {
     MixSettings settings = settings(Optional.empty(), h100(0, 10),
         new VariantSettings("a100", EngineSettings.none(), 1.8, 0, 10));
     // The observation has no vllm:cache_config_info, so the a100's M is neither given nor observed.
-    MixEvaluation evaluation = ScalingPipeline.evaluateMix(SERVICE, observed(2), settings, Mix.of(1, 3));
+    MixEvaluation evaluation = evaluate(settings, observed(2), Mix.of(1, 3));
 
     assertThat(evaluation.mix()).isEqualTo(Mix.of(1, 3));
     assertThat(evaluation.changes()).isFalse();
@@ -130,7 +162,7 @@ class MixPipelineTest {
         new VariantSettings("a100", EngineSettings.none(), 1.0, 0, 10));
     List<ScalingPipeline.VariantObservation> readings = List.of(ScalingPipeline.VariantObservation.of(SERVICE),
         ScalingPipeline.VariantObservation.failed(new Evaluation.MetricsFailure(MetricsProblem.NO_DATA.reason(), "no series")));
-    MixEvaluation evaluation = ScalingPipeline.evaluateMix(SERVICE, readings, settings, Mix.of(2, 0));
+    MixEvaluation evaluation = evaluate(settings, readings, Mix.of(2, 0));
 
     assertThat(evaluation.metricsFailure()).isEmpty();
     assertThat(evaluation.mix().count(1)).as("left out, so kept at 0 though it would be the cheaper").isZero();
@@ -143,7 +175,8 @@ class MixPipelineTest {
     MixSettings settings = settings(Optional.empty(), h100(0, 10), a100(1.8, 0, 10));
     MixEvaluation evaluation = ScalingPipeline.observeAndEvaluateMix(window -> {
       throw new io.stableserve.observe.MetricsUnavailableException(MetricsProblem.PROMETHEUS_UNREACHABLE, null, null, "connection refused");
-    }, List.of(window -> SERVICE, window -> SERVICE), settings, Mix.of(2, 1));
+    }, List.of(window -> SERVICE, window -> SERVICE), settings, ServiceMemory.empty(), Mix.of(2, 1), Mix.of(2, 1),
+        SloPipelineTest.NOW);
 
     assertThat(evaluation.mix()).isEqualTo(Mix.of(2, 1));
     assertThat(evaluation.reason()).isEqualTo(MetricsProblem.PROMETHEUS_UNREACHABLE.reason());

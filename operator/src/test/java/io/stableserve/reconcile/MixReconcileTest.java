@@ -13,6 +13,7 @@ import io.stableserve.actuate.KubernetesScaleTargets;
 import io.stableserve.actuate.ScaleFailedException;
 import io.stableserve.actuate.ScaleTargets;
 import io.stableserve.actuate.TargetResolution;
+import io.stableserve.api.Behavior;
 import io.stableserve.api.Conditions;
 import io.stableserve.api.EngineSpec;
 import io.stableserve.api.InferenceService;
@@ -20,6 +21,7 @@ import io.stableserve.api.InferenceServiceSpec;
 import io.stableserve.api.MetricsSpec;
 import io.stableserve.api.Mode;
 import io.stableserve.api.ScaleTargetRef;
+import io.stableserve.api.ScaleUpRules;
 import io.stableserve.api.VariantReplicas;
 import io.stableserve.api.VariantSpec;
 import io.stableserve.api.VariantStatus;
@@ -127,6 +129,12 @@ class MixReconcileTest {
     metrics.setPrometheusUrl("http://prometheus.recorded:9090");
     metrics.setSelector("namespace=\"llm\"");
     spec.setMetrics(metrics);
+    // The first pass takes the mix the capacity needs: the settle wait is the one-type tests' subject.
+    Behavior behavior = new Behavior();
+    ScaleUpRules up = new ScaleUpRules();
+    up.setSettleTime("0s");
+    behavior.setScaleUp(up);
+    spec.setBehavior(behavior);
     InferenceService s = new InferenceService();
     s.getMetadata().setName(name);
     s.getMetadata().setNamespace(NS);
@@ -139,8 +147,8 @@ class MixReconcileTest {
   /** What the pipeline decides from (1, 1) on the same observation. */
   MixEvaluation expected(InferenceService s) {
     return ScalingPipeline.evaluateMix(recorded, List.of(ScalingPipeline.VariantObservation.of(recorded),
-        ScalingPipeline.VariantObservation.of(recorded)), SpecMapping.mixSettings(s.getSpec()),
-        Mix.of(1, 1));
+        ScalingPipeline.VariantObservation.of(recorded)), SpecMapping.mixSettings(s.getSpec()), ServiceMemory.empty(),
+        Mix.of(1, 1), Mix.of(1, 1), SameDecisionTest.NOW);
   }
 
   @Test

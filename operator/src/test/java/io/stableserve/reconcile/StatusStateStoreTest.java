@@ -6,6 +6,7 @@ import io.stableserve.api.InferenceService;
 import io.stableserve.api.InferenceServiceStatus;
 import io.stableserve.api.PreemptionCorrection;
 import io.stableserve.api.Recommendation;
+import io.stableserve.api.TtftStatus;
 import io.stableserve.correct.CapacityCorrection;
 import io.stableserve.correct.CapacitySource;
 import io.stableserve.correct.CorrectedCapacity;
@@ -17,6 +18,7 @@ import io.stableserve.decide.ReplicaRange;
 import io.stableserve.decide.ScaleToZero;
 import io.stableserve.decide.ScalingPolicy;
 import io.stableserve.decide.StabilizationState;
+import io.stableserve.decide.StartupTime;
 import io.stableserve.pipeline.Evaluation;
 import io.stableserve.pipeline.ServiceMemory;
 import io.stableserve.solve.Capacity;
@@ -89,8 +91,7 @@ class StatusStateStoreTest {
         woke.stabilization());
     ServiceMemory served = woke.after(held(ready), false, T0.plusMillis(612_500));
     store.store(service, served);
-    assertThat(service.getStatus().getScaleToZero().getLastColdStartSeconds()).isEqualTo(12.5);
-    assertThat(service.getStatus().getScaleToZero().getWokeAt()).isNull();
+    assertThat(service.getStatus().getScaleToZero().getWokeAt()).as("a replica serves: the wake is over").isNull();
     assertThat(store.load(service)).isEqualTo(served);
   }
 
@@ -106,6 +107,46 @@ class StatusStateStoreTest {
     store.store(service, before.after(measured(9, later, before), false, later));
     assertThat(service.getStatus().getLastScaleTime()).as("not applied: the last scale time stays").isEqualTo(T0.toString());
     assertThat(service.getStatus().getLastScaleUpTime()).isEqualTo(T0.toString());
+  }
+
+  @Test
+  void theTtftFactorLearnedSurvivesTheRoundTripAndAPassThatReportsNoTtft() {
+    InferenceService service = new InferenceService();
+    ServiceMemory learned = new ServiceMemory(StabilizationState.empty(), Optional.empty(), Optional.empty(), 2.5);
+    store.store(service, learned);
+    assertThat(store.load(service).ttftFactor()).isEqualTo(2.5);
+    // a held pass (metrics unavailable) reports no TTFT figures
+    service.getStatus().setTtft(null);
+    store.store(service, store.load(service));
+    assertThat(store.load(service).ttftFactor()).isEqualTo(1.0);
+    store.store(service, learned);
+    service.getStatus().setTtft(null);
+    store.store(service, learned);
+    assertThat(store.load(service).ttftFactor()).as("written back by the store itself").isEqualTo(2.5);
+    TtftStatus outOfRange = new TtftStatus();
+    outOfRange.setCalibrationFactor(1e6);
+    service.getStatus().setTtft(outOfRange);
+    assertThat(store.load(service).ttftFactor()).as("a factor outside its bounds is not trusted").isEqualTo(1.0);
+  }
+
+  @Test
+  void theStartupTimeMeasuredAndTheScaleUpBeingTimedSurviveTheRoundTrip() {
+    InferenceService service = new InferenceService();
+    StartupTime startup = new StartupTime(Optional.of(java.time.Duration.ofMillis(97_500)), Optional.of(T0),
+        Optional.of(new StartupTime.PendingScaleUp(T0.plusSeconds(60), 7)));
+    store.store(service, new ServiceMemory(StabilizationState.empty(), Optional.empty(), Optional.empty(), 1, startup));
+    assertThat(store.load(service).startup()).isEqualTo(startup);
+    assertThat(service.getStatus().getStartup().getMeasuredSeconds()).isEqualTo(97.5);
+    assertThat(service.getStatus().getStartup().getTimingReplicas()).isEqualTo(7);
+
+    StartupTime done = startup.observe(7, 7, T0.plusSeconds(155), java.time.Duration.ofSeconds(10));
+    store.store(service, new ServiceMemory(StabilizationState.empty(), Optional.empty(), Optional.empty(), 1, done));
+    assertThat(store.load(service).startup().measured()).contains(java.time.Duration.ofSeconds(90));
+    assertThat(service.getStatus().getStartup().getTimingSince()).as("nothing being timed").isNull();
+
+    service.getStatus().getStartup().setTimingSince("not a time");
+    service.getStatus().getStartup().setTimingReplicas(3);
+    assertThat(store.load(service).startup().pending()).as("unreadable: left out, not fatal").isEmpty();
   }
 
   @Test

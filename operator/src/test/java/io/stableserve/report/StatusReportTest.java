@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.stableserve.actuate.ScaleTarget;
 import io.stableserve.api.Conditions;
 import io.stableserve.api.InferenceServiceStatus;
+import io.stableserve.api.Mode;
 import io.stableserve.api.ScaleTargetRef;
 import io.stableserve.decide.ArrivalRate;
 import io.stableserve.decide.Decision;
@@ -47,7 +48,7 @@ class StatusReportTest {
   void conditionsFollowTheDecisionAndKeepTheirTransitionTimeWhileUnchanged() {
     InferenceServiceStatus status = StatusReport.begin(null, 1L);
     Evaluation first = measured(4.2, T0, StabilizationState.empty());
-    StatusReport.evaluated(status, TARGET, first, true, false, 1L, T0);
+    StatusReport.evaluated(status, TARGET, first, true, Mode.Enforce, 1L, T0);
     assertThat(status.getObservedGeneration()).isEqualTo(1L);
     assertThat(status.getLastDecision().getFrom()).isEqualTo(2);
     assertThat(status.getLastDecision().getApplied()).isTrue();
@@ -59,12 +60,25 @@ class StatusReportTest {
 
     InferenceServiceStatus next = StatusReport.begin(status, 1L);
     Instant later = T0.plusSeconds(15);
-    StatusReport.evaluated(next, TARGET, measured(3.7, later, first.decision().state()), false, true, 1L, later);
+    StatusReport.evaluated(next, TARGET, measured(3.7, later, first.decision().state()), false, Mode.Recommend, 1L, later);
     assertThat(condition(next, Conditions.STABLE).getStatus()).isEqualTo(Conditions.TRUE);
     assertThat(condition(next, Conditions.STABLE).getReason()).isEqualTo(Conditions.BETWEEN_BOUNDS);
     assertThat(condition(next, Conditions.STABLE).getLastTransitionTime()).isEqualTo(later.toString());
     assertThat(condition(next, Conditions.TARGET_RESOLVED).getLastTransitionTime()).isEqualTo(T0.toString());
     assertThat(condition(next, Conditions.READY).getReason()).isEqualTo(Conditions.RECOMMENDING);
+  }
+
+  @Test
+  void metricModeSaysTheCountIsExportedAndNotWritten() {
+    InferenceServiceStatus status = StatusReport.begin(null, 1L);
+    Evaluation e = measured(4.2, T0, StabilizationState.empty());
+    StatusReport.evaluated(status, TARGET, e, false, Mode.Metric, 1L, T0);
+    assertThat(status.getDesiredReplicas()).isEqualTo(e.decision().desiredReplicas()).isGreaterThan(2);
+    assertThat(status.getLastDecision().getApplied()).isFalse();
+    assertThat(condition(status, Conditions.READY).getStatus()).isEqualTo(Conditions.TRUE);
+    assertThat(condition(status, Conditions.READY).getReason()).isEqualTo(Conditions.EXPORTING_METRIC);
+    assertThat(condition(status, Conditions.READY).getMessage())
+        .startsWith("exporting the count as stableserve_desired_replicas (never writes /scale): ");
   }
 
   @Test
@@ -74,7 +88,7 @@ class StatusReportTest {
         StabilizationState.empty());
     InferenceServiceStatus status = StatusReport.begin(null, 1L);
     StatusReport.evaluated(status, TARGET, new Evaluation(Optional.empty(), Optional.empty(), Optional.empty(),
-        Optional.of(failure), d, Optional.empty()), false, false, 1L, T0);
+        Optional.of(failure), d, Optional.empty()), false, Mode.Enforce, 1L, T0);
     assertThat(condition(status, Conditions.METRICS_AVAILABLE).getReason()).isEqualTo(Conditions.STALE_METRICS);
     assertThat(condition(status, Conditions.READY).getStatus()).isEqualTo(Conditions.FALSE);
     assertThat(condition(status, Conditions.READY).getReason()).isEqualTo(Conditions.STALE_METRICS);
