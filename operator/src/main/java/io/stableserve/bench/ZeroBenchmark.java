@@ -9,7 +9,7 @@ import java.util.function.Function;
 
 /**
  * Scale to zero on a workload with idle periods: StableServe with the idle rule at a few idle
- * periods, KEDA with {@code minReplicaCount: 0} and Knative's KPA with scale to zero, each beside the
+ * periods, StableServe in Metric mode through KEDA at one replica, KEDA with {@code minReplicaCount: 0} and Knative's KPA with scale to zero, each beside the
  * same policy kept at one replica, in the gateway stage (at zero the gateway, or Knative's activator,
  * holds the requests). A request that arrived while no replica was ready paid a cold start; its
  * TTFT is reported apart.
@@ -37,6 +37,8 @@ public final class ZeroBenchmark {
       out.add(new Contender("StableServe, to zero after " + idle.toMinutes() + "m",
           s -> StableServeAutoscaler.of(s.range(), s).withScaleToZero(new ScaleToZero(idle))));
     }
+    out.add(new Contender(StableServeThroughKeda.NAME + " (Metric mode), min 1", s -> new StableServeThroughKeda(
+        StableServeAutoscaler.of(s.range(), s).exportingTheCount(), s.range(), StableServeThroughKeda.Path.RECOMMENDED)));
     for (int min : new int[] {1, 0}) {
       out.add(new Contender(KedaGatewayQueue.NAME + ", min " + min, s -> new KedaGatewayQueue(s.range(),
           KedaQueueScaler.DEFAULT_THRESHOLD, HpaBehavior.defaults(), min)));
