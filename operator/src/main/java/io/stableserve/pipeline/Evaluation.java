@@ -7,6 +7,7 @@ import io.stableserve.correct.TtftCalibration;
 import io.stableserve.decide.Decision;
 import io.stableserve.estimate.EngineSettings.ResolvedEngine;
 import io.stableserve.estimate.ServiceEstimate;
+import io.stableserve.observe.GatewayReading;
 import io.stableserve.observe.MetricsUnavailableException;
 import io.stableserve.observe.Signal;
 import java.util.Objects;
@@ -23,6 +24,7 @@ import java.util.Optional;
  * @param correctionMeasured the preemption correction applied and when it was measured, to remember
  * @param ttft with an SLO: the TTFT approximation against vLLM's measured TTFT, and its calibration
  * @param startup the replicas' start-up time as measured so far, and the scale-up being timed
+ * @param gateway what the gateway said, when the pass read it because no replica served
  */
 public record Evaluation(
     Optional<ServiceEstimate> estimate,
@@ -32,13 +34,21 @@ public record Evaluation(
     Decision decision,
     Optional<CapacityCorrection.Measured> correctionMeasured,
     Optional<TtftCalibration> ttft,
-    StartupTime startup) {
+    StartupTime startup,
+    Optional<GatewayReading> gateway) {
 
   public Evaluation {
     Objects.requireNonNull(decision, "decision");
     Objects.requireNonNull(correctionMeasured, "correction measurement");
     ttft = Objects.requireNonNullElse(ttft, Optional.empty());
     startup = Objects.requireNonNullElse(startup, StartupTime.none());
+    gateway = Objects.requireNonNullElse(gateway, Optional.empty());
+  }
+
+  public Evaluation(Optional<ServiceEstimate> estimate, Optional<ResolvedEngine> engine, Optional<CorrectedCapacity> capacity,
+      Optional<MetricsFailure> metricsFailure, Decision decision, Optional<CapacityCorrection.Measured> correctionMeasured,
+      Optional<TtftCalibration> ttft, StartupTime startup) {
+    this(estimate, engine, capacity, metricsFailure, decision, correctionMeasured, ttft, startup, Optional.empty());
   }
 
   public Evaluation(Optional<ServiceEstimate> estimate, Optional<ResolvedEngine> engine, Optional<CorrectedCapacity> capacity,

@@ -97,7 +97,7 @@ public final class ScalingPipeline {
     Decision decision = policy.decide(now, LoadReading.held(gateway.heldRequests(), gateway.arrivalRate()),
         replicas, memory.stabilization());
     return new Evaluation(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), decision, Optional.empty(),
-        Optional.empty(), startup);
+        Optional.empty(), startup, Optional.of(gateway));
   }
 
   /**

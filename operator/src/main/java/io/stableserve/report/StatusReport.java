@@ -1,6 +1,7 @@
 package io.stableserve.report;
 
 import io.stableserve.api.StartupStatus;
+import io.stableserve.observe.GatewayReading;
 import io.stableserve.decide.StartupTime;
 import io.stableserve.api.TtftStatus;
 import io.stableserve.correct.TtftCalibration;
@@ -119,6 +120,9 @@ public final class StatusReport {
       s.setWorkload(workload(est));
       s.setMetricNames(metricNames(est));
     });
+    // With no replica serving, the gateway's rate is the only arrival rate there is: the figures of
+    // the last window that had replicas would read as the load now.
+    e.gateway().ifPresent(g -> s.setWorkload(gatewayWorkload(g, now)));
     e.capacity().ifPresent(c -> {
       CapacityStatus cs = CapacityStatus.of(c.capacity());
       e.engine().ifPresent(engine -> engineFigures(cs, engine));
@@ -270,6 +274,13 @@ public final class StatusReport {
     t.setCalibrationFactor(c.factor());
     e.decision().predictedTtftSeconds().ifPresent(t::setPredictedAtDesiredSeconds);
     return t;
+  }
+
+  static ObservedWorkload gatewayWorkload(GatewayReading gateway, Instant now) {
+    ObservedWorkload w = new ObservedWorkload();
+    gateway.arrivalRate().ifPresent(w::setArrivalRate);
+    w.setObservedAt(now.toString());
+    return w;
   }
 
   static ObservedWorkload workload(ServiceEstimate est) {

@@ -27,6 +27,10 @@ import io.stableserve.solve.ModelKind;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import io.stableserve.api.ObservedWorkload;
+import io.stableserve.decide.StartupTime;
+import io.stableserve.observe.GatewayReading;
+import java.util.OptionalDouble;
 import org.junit.jupiter.api.Test;
 
 class StatusReportTest {
@@ -66,6 +70,27 @@ class StatusReportTest {
     assertThat(condition(next, Conditions.STABLE).getLastTransitionTime()).isEqualTo(later.toString());
     assertThat(condition(next, Conditions.TARGET_RESOLVED).getLastTransitionTime()).isEqualTo(T0.toString());
     assertThat(condition(next, Conditions.READY).getReason()).isEqualTo(Conditions.RECOMMENDING);
+  }
+
+  @Test
+  void withNoReplicaServingTheArrivalRateShownIsTheGatewaysNotTheLastWindowsWithReplicas() {
+    InferenceServiceStatus status = StatusReport.begin(null, 1L);
+    ObservedWorkload before = new ObservedWorkload();
+    before.setArrivalRate(42.0);
+    before.setPromptTokensMean(500.0);
+    status.setWorkload(before);
+    Decision d = measured(0.2, T0, StabilizationState.empty()).decision();
+    Evaluation atZero = new Evaluation(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), d, Optional.empty(),
+        Optional.empty(), StartupTime.none(), Optional.of(new GatewayReading(3, OptionalDouble.of(0.2))));
+    StatusReport.evaluated(status, TARGET, atZero, false, Mode.Enforce, 1L, T0);
+    assertThat(status.getWorkload().getArrivalRate()).isEqualTo(0.2);
+    assertThat(status.getWorkload().getPromptTokensMean()).as("no request lengths read at zero").isNull();
+    assertThat(status.getWorkload().getObservedAt()).isEqualTo(T0.toString());
+
+    Evaluation unread = new Evaluation(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), d, Optional.empty(),
+        Optional.empty(), StartupTime.none(), Optional.of(new GatewayReading(3, OptionalDouble.empty())));
+    StatusReport.evaluated(status, TARGET, unread, false, Mode.Enforce, 1L, T0);
+    assertThat(status.getWorkload().getArrivalRate()).as("the gateway's rate not read: none shown").isNull();
   }
 
   @Test
