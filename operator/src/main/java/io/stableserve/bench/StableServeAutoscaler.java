@@ -269,17 +269,17 @@ public final class StableServeAutoscaler implements Autoscaler {
         new Observation.Occupancy(pods, running, waiting, pods == 0 ? OptionalDouble.empty() : OptionalDouble.of(leastWaiting), perPod,
             gateway ? OptionalDouble.of(end.atGateway()) : OptionalDouble.empty()),
         new Observation.TokenLengths(Optional.of(sum(parts, true)), Optional.of(sum(parts, false)), OptionalDouble.empty(),
-            OptionalDouble.empty(), recentPromptMean(parts)),
+            OptionalDouble.empty(), recentPromptMean(parts, 2), recentPromptMean(parts, 1)),
         new Observation.EngineSignals(Optional.empty(), OptionalDouble.of(preemptions / seconds), OptionalDouble.empty(),
             OptionalDouble.empty(), OptionalDouble.empty(), ttft(parts)),
         intervals, Duration.ZERO, List.of());
   }
 
-  /** {@code increase(vllm:prompt_tokens_total)} over the TTFT count, in the window's last two sub-intervals. */
-  static OptionalDouble recentPromptMean(List<FleetMetrics.Increase> parts) {
+  /** {@code increase(vllm:prompt_tokens_total)} over the TTFT count, in the window's last {@code intervals} sub-intervals. */
+  static OptionalDouble recentPromptMean(List<FleetMetrics.Increase> parts, int intervals) {
     double tokens = 0;
     double started = 0;
-    for (FleetMetrics.Increase p : parts.subList(Math.max(0, parts.size() - 2), parts.size())) {
+    for (FleetMetrics.Increase p : parts.subList(Math.max(0, parts.size() - intervals), parts.size())) {
       if (p.ttft() == null) {
         return OptionalDouble.empty();
       }

@@ -146,7 +146,7 @@ public final class Estimator {
       return Optional.empty();
     }
     Optional<BinnedLengths> prompt = lengths(o.lengths().prompt().get(), o.lengths().meanPromptOverride(), notes)
-        .map(p -> arriving(p, o.lengths().recentPromptMean(), notes));
+        .map(p -> arriving(p, o.lengths().recentPromptMean(), o.lengths().latestPromptMean(), notes));
     Optional<BinnedLengths> output = lengths(o.lengths().output().get(), o.lengths().meanOutputOverride(), notes);
     if (prompt.isEmpty() || output.isEmpty()) {
       return Optional.empty();
@@ -197,19 +197,35 @@ public final class Estimator {
 
   /** Past this relative change, the arriving prompts' mean moves the completed requests' histogram. */
   static final double ARRIVING_MIX_CHANGE = 0.10;
+  /**
+   * Past this factor (or its inverse), the last sub-interval's prompts alone are a shift of the mix,
+   * read as soon as they show, when the recent span moves the same way.
+   */
+  static final double MIX_SHIFT_FACTOR = 3;
 
   /**
    * The prompt lengths of the arriving mix: the completed requests' histogram, its scale moved to
    * the mean of the prompts that started recently when that mean differs by more than
    * {@value #ARRIVING_MIX_CHANGE}. Output lengths are known only at completion and keep the window's.
+   * A shift (the last sub-interval's mean {@value #MIX_SHIFT_FACTOR} times the completed one's or
+   * less than its inverse, the recent span's past the threshold the same way) takes the last
+   * sub-interval's mean: the recent span's still averages in the prompts from before the shift.
    */
-  static BinnedLengths arriving(BinnedLengths completed, OptionalDouble recentMean, List<String> notes) {
+  static BinnedLengths arriving(BinnedLengths completed, OptionalDouble recentMean, OptionalDouble latestMean,
+      List<String> notes) {
     if (recentMean.isEmpty() || !(completed.mean() > 0) || !(recentMean.getAsDouble() > 0)) {
       return completed;
     }
     double factor = recentMean.getAsDouble() / completed.mean();
     if (Math.abs(factor - 1) <= ARRIVING_MIX_CHANGE) {
       return completed;
+    }
+    double latest = latestMean.orElse(0) / completed.mean();
+    if (latest > 0 && (factor > 1 ? latest >= MIX_SHIFT_FACTOR : latest <= 1 / MIX_SHIFT_FACTOR)) {
+      notes.add(String.format(Locale.ROOT,
+          "prompts starting in the last sub-interval average %.0f tokens against %.0f in the window's completed requests: "
+              + "a shift of the mix, prompt lengths scaled by %.2f", latestMean.getAsDouble(), completed.mean(), latest));
+      return completed.scaled(latest);
     }
     notes.add(String.format(Locale.ROOT,
         "prompts starting now average %.0f tokens against %.0f in the window's completed requests: prompt lengths scaled by %.2f",

@@ -100,13 +100,20 @@ public record Observation(
    * @param recentPromptMean E[s] of the requests that got their first token in the window's last
    *     sub-intervals ({@code vllm:prompt_tokens_total} over the TTFT count): the arriving mix, which
    *     moves before the completed requests' histogram does
+   * @param latestPromptMean the same over the window's last sub-interval alone
    */
   public record TokenLengths(Optional<WindowHistogram> prompt, Optional<WindowHistogram> output,
-      OptionalDouble meanPromptOverride, OptionalDouble meanOutputOverride, OptionalDouble recentPromptMean) {
+      OptionalDouble meanPromptOverride, OptionalDouble meanOutputOverride, OptionalDouble recentPromptMean,
+      OptionalDouble latestPromptMean) {
 
     public TokenLengths(Optional<WindowHistogram> prompt, Optional<WindowHistogram> output,
         OptionalDouble meanPromptOverride, OptionalDouble meanOutputOverride) {
-      this(prompt, output, meanPromptOverride, meanOutputOverride, OptionalDouble.empty());
+      this(prompt, output, meanPromptOverride, meanOutputOverride, OptionalDouble.empty(), OptionalDouble.empty());
+    }
+
+    public TokenLengths(Optional<WindowHistogram> prompt, Optional<WindowHistogram> output,
+        OptionalDouble meanPromptOverride, OptionalDouble meanOutputOverride, OptionalDouble recentPromptMean) {
+      this(prompt, output, meanPromptOverride, meanOutputOverride, recentPromptMean, OptionalDouble.empty());
     }
 
     public TokenLengths {
@@ -115,6 +122,7 @@ public record Observation(
       meanPromptOverride = Objects.requireNonNullElse(meanPromptOverride, OptionalDouble.empty());
       meanOutputOverride = Objects.requireNonNullElse(meanOutputOverride, OptionalDouble.empty());
       recentPromptMean = Objects.requireNonNullElse(recentPromptMean, OptionalDouble.empty());
+      latestPromptMean = Objects.requireNonNullElse(latestPromptMean, OptionalDouble.empty());
     }
 
     public static TokenLengths of(WindowHistogram prompt, WindowHistogram output) {

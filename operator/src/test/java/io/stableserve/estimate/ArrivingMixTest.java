@@ -12,11 +12,16 @@ import org.junit.jupiter.api.Test;
 class ArrivingMixTest {
 
   static Observation withRecentPrompts(OptionalDouble recentMean) {
+    return withRecentPrompts(recentMean, OptionalDouble.empty());
+  }
+
+  static Observation withRecentPrompts(OptionalDouble recentMean, OptionalDouble latestMean) {
     Observation o = EstimatorTest.observation(300, 60, OptionalDouble.of(10), EstimatorTest.counts(30, 30, 30, 30, 30, 30, 30, 30, 30, 30),
         true, Optional.empty(), OptionalDouble.empty(), OptionalDouble.empty());
     Observation.TokenLengths l = o.lengths();
     return new Observation(o.at(), o.window(), o.names(), o.flow(), o.occupancy(),
-        new Observation.TokenLengths(l.prompt(), l.output(), l.meanPromptOverride(), l.meanOutputOverride(), recentMean), o.engine(),
+        new Observation.TokenLengths(l.prompt(), l.output(), l.meanPromptOverride(), l.meanOutputOverride(), recentMean, latestMean),
+        o.engine(),
         o.intervals(), o.newestSampleAge(), o.notes());
   }
 
@@ -40,5 +45,30 @@ class ArrivingMixTest {
   void aSmallDifferenceKeepsTheCompletedRequestsLengths() {
     ServiceEstimate same = Estimator.estimate(withRecentPrompts(OptionalDouble.of(530)));
     assertThat(same.workload().orElseThrow().moments().meanPrompt()).isCloseTo(500, within(1.0));
+  }
+
+  @Test
+  void aShiftInTheLastSubIntervalIsReadFromItAloneWhenTheRecentSpanMovesTheSameWay() {
+    // Completed 500; the last 60 s average 1,000 (half before the shift), the last 30 s 1,600.
+    ServiceEstimate shift = Estimator.estimate(withRecentPrompts(OptionalDouble.of(1000), OptionalDouble.of(1600)));
+    assertThat(shift.workload().orElseThrow().moments().meanPrompt()).isCloseTo(1600, within(16.0));
+    assertThat(shift.notes()).anyMatch(n -> n.contains("a shift of the mix"));
+
+    ServiceEstimate shorter = Estimator.estimate(withRecentPrompts(OptionalDouble.of(300), OptionalDouble.of(150)));
+    assertThat(shorter.workload().orElseThrow().moments().meanPrompt()).as("shorter by 3× or more too").isCloseTo(150, within(2.0));
+  }
+
+  @Test
+  void aLastSubIntervalBelowTheShiftFactorOrAgainstTheRecentSpanKeepsTheRecentSpansMean() {
+    ServiceEstimate moderate = Estimator.estimate(withRecentPrompts(OptionalDouble.of(800), OptionalDouble.of(1200)));
+    assertThat(moderate.workload().orElseThrow().moments().meanPrompt()).as("2.4× is no shift").isCloseTo(800, within(8.0));
+
+    ServiceEstimate burst = Estimator.estimate(withRecentPrompts(OptionalDouble.of(520), OptionalDouble.of(2000)));
+    assertThat(burst.workload().orElseThrow().moments().meanPrompt()).as("the recent span within 10%: one burst")
+        .isCloseTo(500, within(1.0));
+
+    ServiceEstimate against = Estimator.estimate(withRecentPrompts(OptionalDouble.of(400), OptionalDouble.of(2000)));
+    assertThat(against.workload().orElseThrow().moments().meanPrompt()).as("the recent span moved the other way")
+        .isCloseTo(400, within(4.0));
   }
 }

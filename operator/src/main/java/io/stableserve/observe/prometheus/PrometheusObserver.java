@@ -357,13 +357,17 @@ public final class PrometheusObserver implements Observer {
                 + recent.increase(VllmMetricCatalog.TTFT + "_count"), VllmMetricCatalog.PROMPT_TOKENS_TOTAL)
             : absent(Signal.RECENT_PROMPT_TOKENS);
       }
+      // The last sub-interval alone: read only beside the recent span's, and not counted as a signal of its own.
+      OptionalDouble latestPrompt = recentPrompt.isPresent() && overridden(Signal.RECENT_PROMPT_TOKENS).isEmpty()
+          ? latest(step.increase(VllmMetricCatalog.PROMPT_TOKENS_TOTAL) + " / " + step.increase(VllmMetricCatalog.TTFT + "_count"))
+          : OptionalDouble.empty();
       OptionalDouble gatewayQueue = overridden(Signal.GATEWAY_QUEUE);
 
       Intervals intervals = intervals(arrivalsOverride.isPresent(), kvUsageName, interToken, iterations);
       return new Observation(at, observed, metricNames(),
           new Observation.RequestFlow(completions, inSystemNow, intervals.inSystemAtStart, arrivalsOverride),
           new Observation.Occupancy(replicas, runningNow, waitingNow, leastWaiting, kvUsage, gatewayQueue),
-          new Observation.TokenLengths(prompt, output, meanPrompt, meanOutput, recentPrompt),
+          new Observation.TokenLengths(prompt, output, meanPrompt, meanOutput, recentPrompt, latestPrompt),
           new Observation.EngineSignals(kvCache, preemptions, steps, tokensPerStep, stepSeconds, ttft, ttftOverride), intervals.samples,
           age, notes);
     }
@@ -445,6 +449,10 @@ public final class PrometheusObserver implements Observer {
       }
       found.put(signal, metric);
       return value.getAsDouble();
+    }
+
+    private OptionalDouble latest(String promql) throws MetricsUnavailableException {
+      return single(Signal.RECENT_PROMPT_TOKENS, promql, api.query(promql, at, Signal.RECENT_PROMPT_TOKENS));
     }
 
     private OptionalDouble optional(Signal signal, String promql, String metric) throws MetricsUnavailableException {
