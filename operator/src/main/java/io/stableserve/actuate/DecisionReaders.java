@@ -2,6 +2,7 @@ package io.stableserve.actuate;
 
 import io.stableserve.api.OperatorMetrics;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -92,18 +93,53 @@ final class DecisionReaders {
         misses.add("metric " + i + " is " + identifier.get("name") + ", not " + OperatorMetrics.DESIRED_REPLICAS);
         continue;
       }
-      Map<?, ?> labels = identifier.get("selector") instanceof Map<?, ?> sel && sel.get("matchLabels") instanceof Map<?, ?> ml
-          ? ml : Map.of();
-      if (!series.name().equals(labels.get(NAME_LABEL))) {
-        misses.add("metric " + i + "'s selector has no matchLabels " + NAME_LABEL + ": " + series.name());
+      Map<?, ?> selector = identifier.get("selector") instanceof Map<?, ?> sel ? sel : Map.of();
+      Map<String, String> pinned = new LinkedHashMap<>();
+      Optional<String> unpinned = pinnedLabels(selector, pinned);
+      if (unpinned.isPresent()) {
+        misses.add("metric " + i + "'s selector " + unpinned.get());
+        continue;
+      }
+      if (!series.name().equals(pinned.get(NAME_LABEL))) {
+        misses.add("metric " + i + "'s selector has no matchLabels " + NAME_LABEL + ": " + series.name()
+            + " (or matchExpressions key " + NAME_LABEL + " operator In values [" + series.name() + "])");
         continue;
       }
       for (String key : NAMESPACE_LABELS) {
-        if (labels.containsKey(key) && !series.namespace().equals(labels.get(key))) {
-          misses.add("metric " + i + "'s selector has " + key + ": " + labels.get(key) + ", not " + series.namespace());
+        if (pinned.containsKey(key) && !series.namespace().equals(pinned.get(key))) {
+          misses.add("metric " + i + "'s selector has " + key + ": " + pinned.get(key) + ", not " + series.namespace());
         }
       }
     }
     return misses.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", misses));
+  }
+
+  /**
+   * The one value each label of a label selector pins, from {@code matchLabels} and from
+   * {@code matchExpressions} with the operator In and one value, into {@code pinned}; an expression
+   * on the name or a namespace label that pins no one value leaves the series open, and is said.
+   */
+  private static Optional<String> pinnedLabels(Map<?, ?> selector, Map<String, String> pinned) {
+    if (selector.get("matchLabels") instanceof Map<?, ?> labels) {
+      labels.forEach((k, v) -> pinned.put(String.valueOf(k), String.valueOf(v)));
+    }
+    List<?> expressions = selector.get("matchExpressions") instanceof List<?> l ? l : List.of();
+    for (Object e : expressions) {
+      Map<?, ?> expression = e instanceof Map<?, ?> m ? m : Map.of();
+      String key = String.valueOf(expression.get("key"));
+      List<?> values = expression.get("values") instanceof List<?> v ? v : List.of();
+      boolean ours = NAME_LABEL.equals(key) || NAMESPACE_LABELS.contains(key);
+      if ("In".equals(expression.get("operator")) && values.size() == 1) {
+        String value = String.valueOf(values.get(0));
+        if (pinned.containsKey(key) && !pinned.get(key).equals(value)) {
+          return Optional.of("asks " + key + " to be both " + pinned.get(key) + " and " + value);
+        }
+        pinned.put(key, value);
+      } else if (ours) {
+        return Optional.of("has a matchExpressions on " + key + " (" + expression.get("operator") + " " + values
+            + ") that does not pin one value: use operator In with one value");
+      }
+    }
+    return Optional.empty();
   }
 }

@@ -56,7 +56,7 @@ class DecisionReadersTest {
     assertThat(DecisionReaders.hpaMisses(Map.of("metrics", List.of(external("stableserve_desired_replicas",
         Map.of("namespace", "llm", "name", "llama")))), SERIES)).isEmpty();
     assertThat(DecisionReaders.hpaMisses(Map.of("metrics", List.of(external("stableserve_desired_replicas",
-        Map.of("name", "other")))), SERIES)).contains("metric 0's selector has no matchLabels name: llama");
+        Map.of("name", "other")))), SERIES)).contains("metric 0's selector has no matchLabels name: llama (or matchExpressions key name operator In values [llama])");
     assertThat(DecisionReaders.hpaMisses(Map.of("metrics", List.of(external("stableserve_desired_replicas",
         Map.of("name", "llama", "namespace", "prod")))), SERIES)).contains("metric 0's selector has namespace: prod, not llm");
     assertThat(DecisionReaders.hpaMisses(Map.of("metrics", List.of(external("s0-prometheus", Map.of("name", "llama")))), SERIES))
@@ -65,5 +65,32 @@ class DecisionReadersTest {
         external("stableserve_desired_replicas", Map.of("name", "llama")),
         Map.of("type", "Resource", "resource", Map.of("name", "cpu")))), SERIES)).contains("metric 1 is of type Resource, not External");
     assertThat(DecisionReaders.hpaMisses(Map.of(), SERIES)).contains("it has no metrics (an HPA without any scales on CPU)");
+  }
+
+  static Map<String, Object> externalWithExpressions(List<Map<String, Object>> expressions) {
+    return Map.of("type", "External", "external", Map.of("metric", Map.of("name", "stableserve_desired_replicas",
+        "selector", Map.of("matchExpressions", expressions)), "target", Map.of("type", "AverageValue", "averageValue", "1")));
+  }
+
+  static Map<String, Object> expression(String key, String operator, String... values) {
+    return Map.of("key", key, "operator", operator, "values", List.of(values));
+  }
+
+  static String miss(Map<String, Object> metric) {
+    return DecisionReaders.hpaMisses(Map.of("metrics", List.of(metric)), SERIES).orElse("");
+  }
+
+  @Test
+  void anHpaSelectorPinningTheServiceWithMatchExpressionsReadsItToo() {
+    assertThat(DecisionReaders.hpaMisses(Map.of("metrics", List.of(externalWithExpressions(List.of(
+        expression("name", "In", "llama"), expression("namespace", "In", "llm"))))), SERIES)).isEmpty();
+    assertThat(miss(externalWithExpressions(List.of(expression("name", "In", "llama", "other")))))
+        .as("two services").contains("matchExpressions on name (In [llama, other]) that does not pin one value");
+    assertThat(miss(externalWithExpressions(List.of(expression("name", "NotIn", "other")))))
+        .contains("use operator In with one value");
+    assertThat(miss(externalWithExpressions(List.of(expression("name", "In", "llama"), expression("namespace", "In", "prod")))))
+        .isEqualTo("metric 0's selector has namespace: prod, not llm");
+    assertThat(miss(externalWithExpressions(List.of(expression("job", "In", "stableserve")))))
+        .startsWith("metric 0's selector has no matchLabels name: llama");
   }
 }
