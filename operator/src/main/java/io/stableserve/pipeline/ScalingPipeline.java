@@ -91,9 +91,8 @@ public final class ScalingPipeline {
   public static Evaluation evaluateHeld(GatewayReading gateway, ServiceSettings settings, ServiceMemory memory,
       ReplicaCounts replicas, Instant now) {
     Objects.requireNonNull(gateway, "gateway reading");
-    StartupTime startup = memory.startup().observe(replicas.ready(), replicas.spec(), now,
-        settings.policy().behavior().period());
-    ScalingPolicy policy = settings.policy().withStartupTime(startup.effective(settings.policy().behavior().startupTime()));
+    StartupTime startup = startupSeen(memory, settings, replicas, now);
+    ScalingPolicy policy = policyWith(settings, startup);
     Decision decision = policy.decide(now, LoadReading.held(gateway.heldRequests(), gateway.arrivalRate()),
         replicas, memory.stabilization());
     return new Evaluation(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), decision, Optional.empty(),
@@ -111,9 +110,8 @@ public final class ScalingPipeline {
   public static Evaluation evaluate(Observation observation, ServiceSettings settings, ServiceMemory memory,
       ReplicaCounts replicas, Instant now) {
     Objects.requireNonNull(observation, "observation");
-    StartupTime startup = memory.startup().observe(replicas.ready(), replicas.spec(), now,
-        settings.policy().behavior().period());
-    ScalingPolicy policy = settings.policy().withStartupTime(startup.effective(settings.policy().behavior().startupTime()));
+    StartupTime startup = startupSeen(memory, settings, replicas, now);
+    ScalingPolicy policy = policyWith(settings, startup);
     ServiceEstimate estimate = Estimator.estimate(observation);
     double coverage = estimate.window().toMillis() / (double) observation.window().length().toMillis();
     if (coverage < MIN_COVERAGE) {
@@ -420,10 +418,18 @@ public final class ScalingPipeline {
   /** A pass without metrics (the observer failed, a credential is missing): hold, with the reason. */
   public static Evaluation unavailable(Evaluation.MetricsFailure failure, ServiceSettings settings, ServiceMemory memory,
       ReplicaCounts replicas, Instant now) {
-    StartupTime startup = memory.startup().observe(replicas.ready(), replicas.spec(), now,
-        settings.policy().behavior().period());
-    return held(settings.policy().withStartupTime(startup.effective(settings.policy().behavior().startupTime())), now, replicas,
-        memory, startup, Optional.empty(), Optional.empty(), failure);
+    StartupTime startup = startupSeen(memory, settings, replicas, now);
+    return held(policyWith(settings, startup), now, replicas, memory, startup, Optional.empty(), Optional.empty(), failure);
+  }
+
+  /** The start-up timing the memory carries, after what this pass finds of the replicas. */
+  private static StartupTime startupSeen(ServiceMemory memory, ServiceSettings settings, ReplicaCounts replicas, Instant now) {
+    return memory.startup().observe(replicas.ready(), replicas.spec(), now, settings.policy().behavior().period());
+  }
+
+  /** The settings' policy with the start-up time measured, where one has been. */
+  private static ScalingPolicy policyWith(ServiceSettings settings, StartupTime startup) {
+    return settings.policy().withStartupTime(startup.effective(settings.policy().behavior().startupTime()));
   }
 
   /**
