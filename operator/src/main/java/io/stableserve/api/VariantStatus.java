@@ -30,6 +30,22 @@ public class VariantStatus {
       + "capacity: lambda / (sum over the variants of n * mu), the same for every variant in use; absent with no replica.")
   private Double utilization;
 
+  @JsonPropertyDescription("Since when replicas of this variant were asked for and no more of them became ready "
+      + "(RFC 3339); absent when every replica asked for is ready.")
+  private String waitingSince;
+
+  @JsonPropertyDescription("Ready replicas of this variant at waitingSince: a replica more ready is progress and "
+      + "restarts the wait.")
+  private Integer readyWhenWaitingBegan;
+
+  @JsonPropertyDescription("When this variant was found stalled (RFC 3339): replicas asked for and none more ready "
+      + "for twice the start-up time (a quota, no free node of its GPU, an image that does not pull). A stalled variant "
+      + "is counted at its ready replicas and asked for no more until stalledUntil.")
+  private String stalledSince;
+
+  @JsonPropertyDescription("When a stalled variant may be asked for replicas again (RFC 3339).")
+  private String stalledUntil;
+
   public String getName() {
     return name;
   }
@@ -84,5 +100,37 @@ public class VariantStatus {
 
   public void setUtilization(Double utilization) {
     this.utilization = utilization;
+  }
+
+  public String getWaitingSince() {
+    return waitingSince;
+  }
+
+  public void setWaitingSince(String waitingSince) {
+    this.waitingSince = waitingSince;
+  }
+
+  public Integer getReadyWhenWaitingBegan() {
+    return readyWhenWaitingBegan;
+  }
+
+  public void setReadyWhenWaitingBegan(Integer readyWhenWaitingBegan) {
+    this.readyWhenWaitingBegan = readyWhenWaitingBegan;
+  }
+
+  public String getStalledSince() {
+    return stalledSince;
+  }
+
+  public void setStalledSince(String stalledSince) {
+    this.stalledSince = stalledSince;
+  }
+
+  public String getStalledUntil() {
+    return stalledUntil;
+  }
+
+  public void setStalledUntil(String stalledUntil) {
+    this.stalledUntil = stalledUntil;
   }
 }

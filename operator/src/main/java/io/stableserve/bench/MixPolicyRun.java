@@ -12,23 +12,37 @@ import java.util.List;
  * One mix policy driving a fleet of several variants through one workload, as {@link PolicyRun}
  * drives one engine: the same loop, stage, metrics and figures, with each variant scaled to its own
  * count, and the cost of each variant's replica-hours at its price.
+ *
+ * <p>A variant may have a quota below its maximum, as a cluster whose nodes of that GPU run out: the
+ * policy may ask for more, and its /scale spec says so, but no replica beyond the quota is created;
+ * those wait unscheduled, cost nothing and never serve.
  */
 public final class MixPolicyRun {
 
   private final PolicyRun loop;
   private final BenchSetup setup;
   private final List<BenchVariant> variants;
+  private final List<Integer> quotas;
 
   public MixPolicyRun(BenchSetup setup, List<BenchVariant> variants) {
+    this(setup, variants, variants.stream().map(v -> Integer.MAX_VALUE).toList());
+  }
+
+  /** @param quotas per variant, the most replicas of it that are ever created */
+  public MixPolicyRun(BenchSetup setup, List<BenchVariant> variants, List<Integer> quotas) {
     if (variants.isEmpty()) {
       throw new IllegalArgumentException("a mixed fleet needs at least one variant");
     }
     if (variants.stream().map(BenchVariant::setup).distinct().count() != variants.size()) {
       throw new IllegalArgumentException("each variant of a mixed fleet needs its own engine");
     }
+    if (quotas.size() != variants.size() || quotas.stream().anyMatch(q -> q < 0)) {
+      throw new IllegalArgumentException("one quota >= 0 per variant, got " + quotas + " for " + variants.size() + " variants");
+    }
     this.loop = new PolicyRun(setup);
     this.setup = setup;
     this.variants = List.copyOf(variants);
+    this.quotas = List.copyOf(quotas);
   }
 
   /** @param initial ready at time 0, per variant */
@@ -37,21 +51,25 @@ public final class MixPolicyRun {
       throw new IllegalArgumentException("an initial mix of " + initial.size() + " counts for " + variants.size() + " variants");
     }
     List<EngineSetup> engines = new ArrayList<>();
+    int[] opening = new int[variants.size()];
     for (int v = 0; v < variants.size(); v++) {
-      for (int i = 0; i < initial.count(v); i++) {
+      opening[v] = Math.min(initial.count(v), quotas.get(v));
+      for (int i = 0; i < opening[v]; i++) {
         engines.add(variants.get(v).setup());
       }
     }
     Fleet fleet = new Fleet(loop.fleetSpec(), workload.source().apply(setup.seed()), new Router.LeastOutstanding(), engines,
         setup.seed());
+    Mix[] asked = {Mix.of(opening)};
     PolicyRun.Loop measured = loop.drive(workload, fleet, policy.periodSeconds(), (metrics, sample) -> {
-      Mix spec = counts(fleet, false);
-      Mix desired = policy.decide(metrics, spec, counts(fleet, true));
+      Mix spec = asked[0];
+      Mix desired = policy.decide(metrics, spec, ready(fleet));
       if (desired.equals(spec)) {
         return false;
       }
+      asked[0] = desired;
       for (int v = 0; v < variants.size(); v++) {
-        fleet.scaleTo(variants.get(v).setup(), desired.count(v));
+        fleet.scaleTo(variants.get(v).setup(), Math.min(desired.count(v), quotas.get(v)));
       }
       return true;
     });
@@ -60,12 +78,11 @@ public final class MixPolicyRun {
         MixRunResult.cost(hours, variants), workload.durationSeconds());
   }
 
-  /** Each variant's replicas asked for (starting and ready) or, with {@code readyOnly}, serving. */
-  private Mix counts(Fleet fleet, boolean readyOnly) {
+  /** Each variant's replicas serving. */
+  private Mix ready(Fleet fleet) {
     int[] n = new int[variants.size()];
     for (Replica r : fleet.replicas()) {
-      boolean counted = r.state() == Replica.State.READY || (!readyOnly && r.state() == Replica.State.STARTING);
-      if (counted) {
+      if (r.state() == Replica.State.READY) {
         n[variants.indexOf(variantOf(r))]++;
       }
     }

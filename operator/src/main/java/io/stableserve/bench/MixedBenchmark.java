@@ -59,16 +59,33 @@ public final class MixedBenchmark {
   private final List<BenchVariant> variants;
   private final List<EmpiricalCapacity> capacities;
   private final MixPolicyRun runner;
+  private final List<BenchVariant> known;
 
   /** @param capacities one per variant, in the fleet's order */
   public MixedBenchmark(BenchSetup setup, List<BenchVariant> variants, List<EmpiricalCapacity> capacities) {
+    this(setup, variants, capacities, variants.stream().map(v -> Integer.MAX_VALUE).toList());
+  }
+
+  /**
+   * @param quotas per variant, the most replicas of it the cluster starts ({@link MixPolicyRun}); the
+   *     oracle mix and the static mix, which know the future, plan within them, the other policies
+   *     are given each variant's maximum and find the quota out
+   */
+  public MixedBenchmark(BenchSetup setup, List<BenchVariant> variants, List<EmpiricalCapacity> capacities, List<Integer> quotas) {
     if (capacities.size() != variants.size()) {
       throw new IllegalArgumentException(capacities.size() + " empirical capacities for " + variants.size() + " variants");
     }
     this.setup = setup;
     this.variants = List.copyOf(variants);
     this.capacities = List.copyOf(capacities);
-    this.runner = new MixPolicyRun(setup, variants);
+    this.runner = new MixPolicyRun(setup, variants, quotas);
+    List<BenchVariant> within = new ArrayList<>();
+    for (int v = 0; v < variants.size(); v++) {
+      BenchVariant b = variants.get(v);
+      within.add(new BenchVariant(b.name(), b.engine(), b.costPerHour(), Math.min(b.min(), quotas.get(v)),
+          Math.min(b.max(), quotas.get(v))));
+    }
+    this.known = List.copyOf(within);
   }
 
   public List<BenchVariant> variants() {
@@ -80,7 +97,7 @@ public final class MixedBenchmark {
   }
 
   public WorkloadRuns run(BenchWorkload workload) {
-    MixedLoad load = MixedLoad.of(workload, setup.seed(), variants, capacities, Oracle.DEFAULT_INTERVAL_SECONDS);
+    MixedLoad load = MixedLoad.of(workload, setup.seed(), known, capacities, Oracle.DEFAULT_INTERVAL_SECONDS);
     double rho = setup.stableServe().targetUtilization();
     Mix initial = load.forBusiest(OPENING_INTERVALS, rho);
     List<MixRunResult> runs = new ArrayList<>();

@@ -89,7 +89,8 @@ public final class StableServeMixAutoscaler implements MixAutoscaler {
     last = ScalingPipeline.observeAndEvaluateMix(service, perVariant, settings, memory.orElse(ServiceMemory.empty()), spec, ready,
         now);
     MixEvaluation pass = last;
-    memory.ifPresent(before -> memory = Optional.of(pass.sizing().map(s -> before.after(s, pass.changes(), now)).orElse(before)));
+    memory.ifPresent(before -> memory = Optional.of(pass.sizing().map(s -> before.after(s, pass.changes(), now)).orElse(before)
+        .withVariantStalls(pass.stallsByName())));
     if (last.changes()) {
       changesByReason.merge(last.reason(), 1, Integer::sum);
     }

@@ -140,6 +140,11 @@ public final class BenchCommand implements Callable<Integer> {
           + "a static mix for the peak, StableServe on one type and the oracle mix, with each run's cost.")
   String fleet;
 
+  @Option(names = "--quota", paramLabel = "VARIANT=N",
+      description = "With --fleet mixed: at most N replicas of the variant ever start, as a cluster whose nodes of that GPU run "
+          + "out; the policies are given the variant's maximum and find the quota out, the oracle and static mixes plan within it.")
+  Map<String, Integer> quota = new LinkedHashMap<>();
+
   @Option(names = "--chart", defaultValue = "bench-replicas.png", paramLabel = "FILE",
       description = "PNG chart of the replicas over time per workload, for the first stage, engine and seed (default: ${DEFAULT-VALUE}).")
   Path chart;
@@ -178,6 +183,9 @@ public final class BenchCommand implements Callable<Integer> {
     StableServeSettings stableServe = new StableServeSettings(targetUtilization.value(), windowSeconds(), model.kind(), settle());
     if (fleet.trim().equalsIgnoreCase("mixed")) {
       return mixed(out, stableServe, stageList, seedList, start);
+    }
+    if (!quota.isEmpty()) {
+      throw new IllegalArgumentException("--quota applies to the mixed fleet only: add --fleet mixed");
     }
     if (!fleet.trim().equalsIgnoreCase("single")) {
       throw new IllegalArgumentException("unknown fleet '" + fleet + "'; expected single or mixed");
@@ -314,10 +322,18 @@ public final class BenchCommand implements Callable<Integer> {
   private int mixed(PrintWriter out, StableServeSettings stableServe, List<Stage> stageList, List<Long> seedList, long start)
       throws IOException, InterruptedException {
     List<BenchVariant> variants = BenchVariant.MIXED;
+    for (Map.Entry<String, Integer> q : quota.entrySet()) {
+      if (variants.stream().noneMatch(v -> v.name().equals(q.getKey())) || q.getValue() == null || q.getValue() < 0) {
+        throw new IllegalArgumentException("--quota " + q.getKey() + "=" + q.getValue() + ": expected a variant of "
+            + variants.stream().map(BenchVariant::name).toList() + " and a count >= 0");
+      }
+    }
+    List<Integer> quotas = variants.stream().map(v -> quota.getOrDefault(v.name(), Integer.MAX_VALUE)).toList();
     EngineConfig reference = variants.get(0).engine().config();
     List<BenchWorkload> selected = workloads(reference);
     out.println("Mixed fleet: " + String.join(", ", variants.stream().map(v -> String.format(Locale.ROOT, "%s %.2f/h (%d..%d): %s",
         v.name(), v.costPerHour(), v.min(), v.max(), v.engine().summary())).toList()));
+    quota.forEach((name, n) -> out.printf(Locale.ROOT, "Quota: at most %d %s replicas start; the policies are not told%n", n, name));
     for (BenchWorkload w : selected) {
       out.printf("%s: %s%n", w.name(), w.description());
     }
@@ -331,7 +347,7 @@ public final class BenchCommand implements Callable<Integer> {
           BenchSetup setup = new BenchSetup(variants.get(0).setup(), startupSeconds,
               Math.max(32768, reference.maxBatchedTokens().orElse(reference.chunkTokens())), new ReplicaRange(1, maxReplicas),
               ttftTarget, seed, stableServe, "mixed", stage);
-          MixedBenchmark benchmark = new MixedBenchmark(setup, variants, capacities);
+          MixedBenchmark benchmark = new MixedBenchmark(setup, variants, capacities, quotas);
           List<Future<MixedBenchmark.WorkloadRuns>> futures = new ArrayList<>();
           for (BenchWorkload w : selected) {
             futures.add(pool.submit(() -> benchmark.run(w)));

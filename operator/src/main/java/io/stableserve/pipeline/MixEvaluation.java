@@ -2,10 +2,14 @@ package io.stableserve.pipeline;
 
 import io.stableserve.decide.Mix;
 import io.stableserve.decide.MixDecision;
+import io.stableserve.decide.VariantStall;
 import io.stableserve.estimate.EngineSettings.ResolvedEngine;
 import io.stableserve.estimate.ServiceEstimate;
 import io.stableserve.solve.Capacity;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -22,6 +26,7 @@ import java.util.OptionalDouble;
  * @param message why this mix, in words with the figures
  * @param sizing the one-type pass that sized the capacity, in replicas of the unit variant
  *     ({@link ScalingPipeline#evaluateMix}), when the variants could be solved
+ * @param stalls each variant's stall after this pass, in the spec's order ({@link VariantStall})
  */
 public record MixEvaluation(
     Optional<ServiceEstimate> estimate,
@@ -31,7 +36,8 @@ public record MixEvaluation(
     Optional<MixDecision> decision,
     Mix mix,
     String message,
-    Optional<Evaluation> sizing) {
+    Optional<Evaluation> sizing,
+    List<VariantStall> stalls) {
 
   /**
    * One variant as the pass found it.
@@ -65,6 +71,19 @@ public record MixEvaluation(
       throw new IllegalArgumentException("mixes of " + current.size() + " and " + mix.size() + " counts for "
           + variants.size() + " variants");
     }
+    stalls = stalls == null || stalls.isEmpty() ? Collections.nCopies(variants.size(), VariantStall.none()) : List.copyOf(stalls);
+    if (stalls.size() != variants.size()) {
+      throw new IllegalArgumentException(stalls.size() + " stalls for " + variants.size() + " variants");
+    }
+  }
+
+  /** Each variant's stall by name, for the service's memory. */
+  public Map<String, VariantStall> stallsByName() {
+    Map<String, VariantStall> byName = new LinkedHashMap<>();
+    for (int v = 0; v < variants.size(); v++) {
+      byName.put(variants.get(v).name(), stalls.get(v));
+    }
+    return byName;
   }
 
   /** Whether the mix decided differs from the current one. */

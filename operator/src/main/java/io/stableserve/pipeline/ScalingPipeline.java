@@ -32,6 +32,9 @@ import io.stableserve.decide.MixMove;
 import io.stableserve.decide.MixDecision;
 import io.stableserve.decide.ReplicaRange;
 import io.stableserve.decide.Variant;
+import io.stableserve.decide.VariantStall;
+import io.stableserve.settings.Defaults;
+import io.stableserve.settings.Durations;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -110,9 +113,14 @@ public final class ScalingPipeline {
   public static Evaluation evaluate(Observation observation, ServiceSettings settings, ServiceMemory memory,
       ReplicaCounts replicas, Instant now) {
     Objects.requireNonNull(observation, "observation");
+    return evaluate(observation, Estimator.estimate(observation), settings, memory, replicas, now);
+  }
+
+  /** {@link #evaluate} on an observation already estimated (the mix estimates its window once). */
+  private static Evaluation evaluate(Observation observation, ServiceEstimate estimate, ServiceSettings settings,
+      ServiceMemory memory, ReplicaCounts replicas, Instant now) {
     StartupTime startup = startupSeen(memory, settings, replicas, now);
     ScalingPolicy policy = policyWith(settings, startup);
-    ServiceEstimate estimate = Estimator.estimate(observation);
     double coverage = estimate.window().toMillis() / (double) observation.window().length().toMillis();
     if (coverage < MIN_COVERAGE) {
       return held(policy, now, replicas, memory, startup, Optional.of(estimate), Optional.empty(),
@@ -205,7 +213,8 @@ public final class ScalingPipeline {
     try {
       observation = service.observe(settings.window());
     } catch (MetricsUnavailableException e) {
-      return heldMix(settings, asked, Optional.empty(), List.of(), Evaluation.MetricsFailure.of(e));
+      return heldMix(settings, asked, Optional.empty(), List.of(), stalls(settings, memory, asked, ready, now),
+          Evaluation.MetricsFailure.of(e));
     }
     List<VariantObservation> readings = new ArrayList<>();
     for (Observer variant : variants) {
@@ -247,10 +256,11 @@ public final class ScalingPipeline {
       throw new IllegalArgumentException(configured.size() + " variants, " + variants.size() + " observations, "
           + asked.size() + " asked and " + ready.size() + " ready counts");
     }
+    List<VariantStall> stalls = stalls(settings, memory, asked, ready, now);
     ServiceEstimate estimate = Estimator.estimate(service);
     double coverage = estimate.window().toMillis() / (double) service.window().length().toMillis();
     if (coverage < MIN_COVERAGE) {
-      return heldMix(settings, asked, Optional.of(estimate), List.of(), new Evaluation.MetricsFailure(
+      return heldMix(settings, asked, Optional.of(estimate), List.of(), stalls, new Evaluation.MetricsFailure(
           MetricsProblem.PARTIAL_WINDOW.reason(), String.format(Locale.ROOT,
               "the window has data for %d s of %d s, less than %.0f%% of it: holding the mix until it fills",
               estimate.window().toSeconds(), service.window().length().toSeconds(), 100 * MIN_COVERAGE)));
@@ -272,7 +282,7 @@ public final class ScalingPipeline {
       if (engine.isEmpty()) {
         String message = why.map(Evaluation.MetricsFailure::message).orElse("its series were not read");
         if (asked.count(v) > 0 || variant.min() > 0) {
-          return heldMix(settings, asked, Optional.of(estimate), List.of(), new Evaluation.MetricsFailure(
+          return heldMix(settings, asked, Optional.of(estimate), List.of(), stalls, new Evaluation.MetricsFailure(
               why.map(Evaluation.MetricsFailure::reason).orElse(Evaluation.MetricsFailure.ENGINE_UNKNOWN),
               "variant " + variant.name() + ": " + message));
         }
@@ -282,7 +292,7 @@ public final class ScalingPipeline {
     }
     Optional<WorkloadEstimate> workload = estimate.workload();
     if (workload.isEmpty()) {
-      return heldMix(settings, asked, Optional.of(estimate), unsolved(configured, engines),
+      return heldMix(settings, asked, Optional.of(estimate), unsolved(configured, engines), stalls,
           new Evaluation.MetricsFailure(MetricsProblem.NO_DATA.reason(), "no request completed in the "
               + service.window().length().toSeconds() + " s window, so the token statistics and each variant's "
               + "capacity are unknown; holding the mix until requests complete"));
@@ -290,13 +300,23 @@ public final class ScalingPipeline {
     List<MixEvaluation.VariantCapacity> capacities = new ArrayList<>();
     List<Variant> priced = new ArrayList<>();
     List<Integer> pricedIndex = new ArrayList<>();
+    List<String> stalled = new ArrayList<>();
+    int[] reachable = new int[configured.size()];
     int unit = -1;
     for (int v = 0; v < configured.size(); v++) {
       VariantSettings variant = configured.get(v);
       Optional<Capacity> capacity = engines.get(v).map(e -> StabilityModels.of(settings.model()).solve(workload.get(), e.config()));
       capacities.add(new MixEvaluation.VariantCapacity(variant.name(), variant.costPerHour(), engines.get(v), capacity));
+      // A stalled variant holds only what serves, and is asked for no more until its retry.
+      reachable[v] = stalls.get(v).stalled() ? Math.max(variant.min(), Math.min(variant.max(), ready.count(v))) : variant.max();
+      if (stalls.get(v).stalled()) {
+        stalled.add(String.format(Locale.ROOT, "%s stalled: %d of %d ready, none more within %s, so counted at %d until %s "
+                + "(a quota, no free node of its GPU, an image that does not pull?)", variant.name(), ready.count(v),
+            asked.count(v), Durations.format(stallAfter(settings, memory)), reachable[v],
+            stalls.get(v).retryAt(STALLED_RETRY).orElseThrow()));
+      }
       if (capacity.isPresent()) {
-        priced.add(new Variant(variant.name(), capacity.get().stableRate(), variant.costPerHour(), variant.min(), variant.max()));
+        priced.add(new Variant(variant.name(), capacity.get().stableRate(), variant.costPerHour(), variant.min(), reachable[v]));
         pricedIndex.add(v);
         if (unit < 0 || capacity.get().stableRate() > priced.get(unit).stableRate()) {
           unit = priced.size() - 1;
@@ -304,10 +324,10 @@ public final class ScalingPipeline {
       }
     }
     if (priced.isEmpty()) {
-      return heldMix(settings, asked, Optional.of(estimate), capacities, new Evaluation.MetricsFailure(
+      return heldMix(settings, asked, Optional.of(estimate), capacities, stalls, new Evaluation.MetricsFailure(
           Evaluation.MetricsFailure.ENGINE_UNKNOWN, "no variant's engine is known: " + String.join("; ", leftOut)));
     }
-    Mix pricedAsked = Mix.of(pricedIndex.stream().mapToInt(asked::count).toArray());
+    Mix pricedAsked = Mix.of(pricedIndex.stream().mapToInt(v -> Math.min(asked.count(v), reachable[v])).toArray());
     Mix pricedReady = Mix.of(pricedIndex.stream().mapToInt(v -> Math.min(ready.count(v), asked.count(v))).toArray());
     Variant unitVariant = priced.get(unit);
     double unitRate = unitVariant.stableRate();
@@ -318,12 +338,12 @@ public final class ScalingPipeline {
         new ScalingPolicy(new ReplicaRange(low, high), settings.targetUtilization(), settings.behavior(), settings.slo()),
         settings.window());
     int askedUnits = units(pricedAsked.capacity(priced), unitRate);
-    Evaluation sized = evaluate(service, sizing, memory,
+    Evaluation sized = evaluate(service, estimate, sizing, memory,
         new ReplicaCounts(askedUnits, Math.min(askedUnits, units(pricedReady.capacity(priced), unitRate))), now);
     if (sized.metricsFailure().isPresent()) {
       Evaluation.MetricsFailure failure = sized.metricsFailure().get();
       return new MixEvaluation(Optional.of(estimate), capacities, Optional.of(failure), asked, Optional.empty(), asked,
-          failure.reason() + ": " + failure.message() + "; holding the mix", Optional.of(sized));
+          failure.reason() + ": " + failure.message() + "; holding the mix", Optional.of(sized), stalls);
     }
     // Capped at the bounds, the capacity asked for is what the load needs, so that the mix decision
     // finds no mix holds it and says which maximum to raise.
@@ -341,8 +361,29 @@ public final class ScalingPipeline {
     if (!leftOut.isEmpty()) {
       message += "; left out, its engine neither given nor observable: " + String.join("; ", leftOut);
     }
+    if (!stalled.isEmpty()) {
+      message += "; " + String.join("; ", stalled);
+    }
     return new MixEvaluation(Optional.of(estimate), capacities, Optional.empty(), asked, Optional.of(decision),
-        Mix.of(counts), message, Optional.of(sized));
+        Mix.of(counts), message, Optional.of(sized), stalls);
+  }
+
+  /** How long a stalled variant is counted at what serves before it is asked again. */
+  static final Duration STALLED_RETRY = Defaults.stalledVariantRetry();
+
+  /** How long without a replica becoming ready stalls a variant: a few start-ups, as measured or given. */
+  static Duration stallAfter(MixSettings settings, ServiceMemory memory) {
+    return memory.startup().effective(settings.behavior().startupTime()).multipliedBy(Defaults.STALL_AFTER_STARTUPS);
+  }
+
+  /** Each variant's stall after a pass that found {@code asked} and {@code ready}. */
+  static List<VariantStall> stalls(MixSettings settings, ServiceMemory memory, Mix asked, Mix ready, Instant now) {
+    List<VariantStall> stalls = new ArrayList<>();
+    for (int v = 0; v < settings.variants().size(); v++) {
+      stalls.add(memory.variantStalls().getOrDefault(settings.variants().get(v).name(), VariantStall.none())
+          .observe(asked.count(v), ready.count(v), now, stallAfter(settings, memory), STALLED_RETRY));
+    }
+    return stalls;
   }
 
   /** Tolerance on counting a capacity in units, so that 3 × μ computed a hair under 3 units counts as 3. */
@@ -362,8 +403,9 @@ public final class ScalingPipeline {
   }
 
   /** A pass of a service of several variants without metrics (a credential is missing): hold the mix, with the reason. */
-  public static MixEvaluation unavailableMix(Evaluation.MetricsFailure failure, MixSettings settings, Mix current) {
-    return heldMix(settings, current, Optional.empty(), List.of(), failure);
+  public static MixEvaluation unavailableMix(Evaluation.MetricsFailure failure, MixSettings settings, ServiceMemory memory,
+      Mix current, Mix ready, Instant now) {
+    return heldMix(settings, current, Optional.empty(), List.of(), stalls(settings, memory, current, ready, now), failure);
   }
 
   private static List<MixEvaluation.VariantCapacity> unsolved(List<VariantSettings> variants,
@@ -377,11 +419,11 @@ public final class ScalingPipeline {
   }
 
   private static MixEvaluation heldMix(MixSettings settings, Mix current, Optional<ServiceEstimate> estimate,
-      List<MixEvaluation.VariantCapacity> capacities, Evaluation.MetricsFailure failure) {
+      List<MixEvaluation.VariantCapacity> capacities, List<VariantStall> stalls, Evaluation.MetricsFailure failure) {
     List<MixEvaluation.VariantCapacity> variants = capacities.isEmpty()
         ? unsolved(settings.variants(), List.of()) : capacities;
     return new MixEvaluation(estimate, variants, Optional.of(failure), current, Optional.empty(), current,
-        failure.reason() + ": " + failure.message() + "; holding the mix", Optional.empty());
+        failure.reason() + ": " + failure.message() + "; holding the mix", Optional.empty(), stalls);
   }
 
   /** c_s² of one request's service: taken as exponential's, 1; docs/validation.md measures what that costs. */

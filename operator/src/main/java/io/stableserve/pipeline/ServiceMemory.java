@@ -6,9 +6,11 @@ import io.stableserve.decide.Decision;
 import io.stableserve.decide.RecommendedCount;
 import io.stableserve.decide.StartupTime;
 import io.stableserve.decide.StabilizationState;
+import io.stableserve.decide.VariantStall;
 import io.stableserve.decide.ZeroState;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -23,9 +25,11 @@ import java.util.Optional;
  *     measured only over windows without a change
  * @param ttftFactor the TTFT approximation's calibration factor k (1 until vLLM's TTFT has been measured)
  * @param startup the replicas' start-up time measured from the target, and the scale-up being timed
+ * @param variantStalls of a service of several variants, each variant's stall by name (a variant
+ *     missing has none)
  */
 public record ServiceMemory(StabilizationState stabilization, Optional<CapacityCorrection.Measured> correction,
-    Optional<Instant> lastScale, double ttftFactor, StartupTime startup) {
+    Optional<Instant> lastScale, double ttftFactor, StartupTime startup, Map<String, VariantStall> variantStalls) {
 
   private static final ServiceMemory EMPTY = new ServiceMemory(StabilizationState.empty(), Optional.empty(), Optional.empty(), 1,
       StartupTime.none());
@@ -38,6 +42,12 @@ public record ServiceMemory(StabilizationState stabilization, Optional<CapacityC
       ttftFactor = 1;
     }
     startup = Objects.requireNonNullElse(startup, StartupTime.none());
+    variantStalls = variantStalls == null ? Map.of() : Map.copyOf(variantStalls);
+  }
+
+  public ServiceMemory(StabilizationState stabilization, Optional<CapacityCorrection.Measured> correction,
+      Optional<Instant> lastScale, double ttftFactor, StartupTime startup) {
+    this(stabilization, correction, lastScale, ttftFactor, startup, Map.of());
   }
 
   public ServiceMemory(StabilizationState stabilization, Optional<CapacityCorrection.Measured> correction,
@@ -83,6 +93,12 @@ public record ServiceMemory(StabilizationState stabilization, Optional<CapacityC
         applied ? Optional.of(now) : lastScale,
         evaluation.ttft().map(TtftCalibration::factor).orElse(ttftFactor),
         applied && evaluation.decision().scalesUp()
-            ? evaluation.startup().scaledUp(now, evaluation.decision().desiredReplicas()) : evaluation.startup());
+            ? evaluation.startup().scaledUp(now, evaluation.decision().desiredReplicas()) : evaluation.startup(),
+        variantStalls);
+  }
+
+  /** The same memory with each variant's stall as a pass of the mix left it. */
+  public ServiceMemory withVariantStalls(Map<String, VariantStall> stalls) {
+    return new ServiceMemory(stabilization, correction, lastScale, ttftFactor, startup, stalls);
   }
 }

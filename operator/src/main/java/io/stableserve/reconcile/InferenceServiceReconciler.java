@@ -30,8 +30,10 @@ import io.stableserve.api.Mode;
 import io.stableserve.api.ScaleTargetRef;
 import io.stableserve.api.VariantSpec;
 import io.stableserve.decide.Mix;
+import io.stableserve.decide.VariantStall;
 import io.stableserve.pipeline.MixEvaluation;
 import io.stableserve.pipeline.MixSettings;
+import io.stableserve.settings.Defaults;
 import io.stableserve.decide.Decision;
 import io.stableserve.decide.ReplicaCounts;
 import io.stableserve.decide.DecisionReason;
@@ -360,7 +362,7 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
     MixEvaluation evaluation;
     try {
       evaluation = metricsSource.secretFailure().isPresent()
-          ? ScalingPipeline.unavailableMix(metricsSource.secretFailure().get(), settings, current)
+          ? ScalingPipeline.unavailableMix(metricsSource.secretFailure().get(), settings, memory, current, ready, now)
           : ScalingPipeline.observeAndEvaluateMix(observers.apply(metricsSource.source()),
               variants.stream().map(v -> observers.apply(metricsSource.source().narrowedTo(v.getSelector()))).toList(),
               settings, memory, current, ready, now);
@@ -373,10 +375,18 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
         evaluation.describe(evaluation.mix()), evaluation.describe(current), evaluation.costPerHour(evaluation.mix()),
         evaluation.reason(), evaluation.message());
     StatusReport.mixEvaluated(status, resolved, evaluation, scales, spec.effectiveMode(), generation, now);
-    evaluation.sizing().ifPresent(sizing -> {
-      StatusReport.startupUsed(status, sizing.startup(), settings.behavior().startupTime());
-      memories.store(service, memory.after(sizing, scales, now));
-    });
+    evaluation.sizing().ifPresent(sizing -> StatusReport.startupUsed(status, sizing.startup(), settings.behavior().startupTime()));
+    memories.store(service, memoryAfter(memory, evaluation, scales, now));
+    for (int v = 0; v < variants.size(); v++) {
+      String variant = variants.get(v).getName();
+      if (evaluation.stalls().get(v).stalled() && !memory.variantStalls().getOrDefault(variant, VariantStall.none()).stalled()) {
+        changes.always(EventRecorder.WARNING, VARIANT_STALLED, String.format(Locale.ROOT,
+            "variant %s: %d replicas asked for, %d ready, none more within %d start-up times: counted at its ready replicas "
+                + "and asked for no more until %s; check its quota, its nodes and its pods' events",
+            variant, current.count(v), ready.count(v), Defaults.STALL_AFTER_STARTUPS,
+            evaluation.stalls().get(v).retryAt(Defaults.stalledVariantRetry()).orElseThrow()));
+      }
+    }
     evaluation.metricsFailure().ifPresent(f -> changes.whenConditionTurnsFalse(Conditions.METRICS_AVAILABLE, f.reason(),
         EventRecorder.WARNING, Conditions.METRICS_UNAVAILABLE,
         f.reason() + ": " + f.message() + "; holding the mix " + evaluation.describe(current)));
@@ -390,7 +400,7 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
         LOG.info("{}/{}: new mix {}", namespace, name, summary);
       } catch (ScaleFailedException e) {
         StatusReport.mixEvaluated(status, resolved, evaluation, false, Mode.Enforce, generation, now);
-        evaluation.sizing().ifPresent(sizing -> memories.store(service, memory.after(sizing, false, now)));
+        memories.store(service, memoryAfter(memory, evaluation, false, now));
         StatusReport.scaleFailed(status, e.getMessage(), generation, now);
         changes.whenConditionTurnsFalse(Conditions.READY, Conditions.FAILED_RESCALE, EventRecorder.WARNING,
             Conditions.FAILED_RESCALE, e.getMessage());
@@ -404,6 +414,15 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
       LOG.debug("{}/{}: {}", namespace, name, summary);
     }
     return poll;
+  }
+
+  /** Event reason: a variant's replicas do not become ready, so the mix counts it at those that serve. */
+  static final String VARIANT_STALLED = "VariantStalled";
+
+  /** The service's memory after a pass of its mix: the sizing pass's, when there was one, and each variant's stall. */
+  private static ServiceMemory memoryAfter(ServiceMemory memory, MixEvaluation evaluation, boolean applied, Instant now) {
+    return evaluation.sizing().map(sizing -> memory.after(sizing, applied, now)).orElse(memory)
+        .withVariantStalls(evaluation.stallsByName());
   }
 
   /** The variants whose count changes, those that grow first: capacity is added before any is removed. */

@@ -7,10 +7,12 @@ import io.stableserve.api.Recommendation;
 import io.stableserve.api.ScaleToZeroStatus;
 import io.stableserve.api.StartupStatus;
 import io.stableserve.api.TtftStatus;
+import io.stableserve.api.VariantStatus;
 import io.stableserve.correct.CapacityCorrection;
 import io.stableserve.decide.RecommendedCount;
 import io.stableserve.decide.StabilizationState;
 import io.stableserve.decide.StartupTime;
+import io.stableserve.decide.VariantStall;
 import io.stableserve.decide.ZeroState;
 import io.stableserve.pipeline.ServiceMemory;
 import io.stableserve.pipeline.StateStore;
@@ -18,7 +20,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 
@@ -28,7 +32,8 @@ import java.util.OptionalDouble;
  * service came with; {@link #store} writes into the status it is given to patch.
  *
  * <p>Fields: {@code recommendations}, {@code lastScaleUpTime}, {@code scaleUpSettlingSince},
- * {@code lastScaleTime}, {@code scaleToZero}, and of {@code preemption} the time and model rate of the correction's
+ * {@code lastScaleTime}, {@code scaleToZero}, each variant's {@code waitingSince}, {@code readyWhenWaitingBegan}
+ * and {@code stalledSince}, and of {@code preemption} the time and model rate of the correction's
  * measurement. The correction's factor is the ratio of {@code preemption.correctedStableRate} to
  * {@code preemption.modelStableRate}, which the report writes with the capacity.
  */
@@ -70,6 +75,14 @@ public final class StatusStateStore implements StateStore<InferenceService> {
       t.setTimingSince(startup.pending().map(p -> p.since().toString()).orElse(null));
       t.setTimingReplicas(startup.pending().map(StartupTime.PendingScaleUp::replicas).orElse(null));
     }
+    if (s.getVariants() != null) {
+      for (VariantStatus v : s.getVariants()) {
+        VariantStall stall = memory.variantStalls().getOrDefault(v.getName(), VariantStall.none());
+        v.setWaitingSince(stall.waitingSince().map(Instant::toString).orElse(null));
+        v.setReadyWhenWaitingBegan(stall.waitingSince().isPresent() ? stall.readyThen() : null);
+        v.setStalledSince(stall.stalledSince().map(Instant::toString).orElse(null));
+      }
+    }
     memory.correction().ifPresent(m -> {
       if (s.getPreemption() != null) {
         s.getPreemption().setMeasuredAt(m.measuredAt().toString());
@@ -86,7 +99,26 @@ public final class StatusStateStore implements StateStore<InferenceService> {
     double ttftFactor = status.getTtft() != null && status.getTtft().getCalibrationFactor() != null
         ? status.getTtft().getCalibrationFactor() : 1;
     return new ServiceMemory(stabilization(status), correction(status), instant(status.getLastScaleTime()), ttftFactor,
-        startup(status.getStartup()));
+        startup(status.getStartup()), variantStalls(status.getVariants()));
+  }
+
+  /** Each variant's stall as its status keeps it; a variant with nothing readable has none. */
+  static Map<String, VariantStall> variantStalls(List<VariantStatus> variants) {
+    Map<String, VariantStall> stalls = new LinkedHashMap<>();
+    if (variants == null) {
+      return stalls;
+    }
+    for (VariantStatus v : variants) {
+      if (v.getName() == null) {
+        continue;
+      }
+      int readyThen = v.getReadyWhenWaitingBegan() != null && v.getReadyWhenWaitingBegan() >= 0 ? v.getReadyWhenWaitingBegan() : 0;
+      VariantStall stall = new VariantStall(instant(v.getWaitingSince()), readyThen, instant(v.getStalledSince()));
+      if (!stall.equals(VariantStall.none())) {
+        stalls.put(v.getName(), stall);
+      }
+    }
+    return stalls;
   }
 
   static StabilizationState stabilization(InferenceServiceStatus status) {

@@ -40,6 +40,13 @@ public final class Defaults {
   public static final String MIX_CHANGE_HORIZON = "30m";
   /** The fewest replicas. */
   public static final String MIN_REPLICAS = "1";
+  /**
+   * How long a variant found stalled (replicas asked for that do not become ready) is counted at the
+   * replicas it serves and asked for no more, before it is asked again.
+   */
+  public static final String STALLED_VARIANT_RETRY = "30m";
+  /** A variant stalls when no replica of it becomes ready for this many start-up times while some are asked for. */
+  public static final int STALL_AFTER_STARTUPS = 2;
 
   /** With replicas.min 0: how long a service must be idle before it goes to zero (then no shorter than a start-up). */
   public static final String IDLE_AFTER = "10m";
@@ -82,6 +89,10 @@ public final class Defaults {
 
   public static Duration mixChangeHorizon() {
     return Durations.parse(MIX_CHANGE_HORIZON, "mixChangeHorizon");
+  }
+
+  public static Duration stalledVariantRetry() {
+    return Durations.parse(STALLED_VARIANT_RETRY, "stalledVariantRetry");
   }
 
   public static Duration metricsTimeout() {

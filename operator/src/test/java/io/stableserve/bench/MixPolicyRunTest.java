@@ -30,6 +30,25 @@ class MixPolicyRunTest {
         StableServeSettings.defaults());
   }
 
+  /** A policy that asks for {@code mix} every {@code period} seconds, noting the spec and ready mixes it is shown. */
+  private static MixAutoscaler asking(Mix mix, double period, List<Mix> seen) {
+    return new MixAutoscaler() {
+      public String name() {
+        return "asking " + mix;
+      }
+
+      public double periodSeconds() {
+        return period;
+      }
+
+      public Mix decide(FleetMetrics metrics, Mix spec, Mix ready) {
+        seen.add(spec);
+        seen.add(ready);
+        return mix;
+      }
+    };
+  }
+
   @Test
   void theCostIsEachVariantsReplicaHoursAtItsPrice() {
     assertThat(MixRunResult.cost(List.of(2.0, 3.0), BenchVariant.MIXED)).isCloseTo(2 * 4.0 + 3 * 1.8, within(1e-12));
@@ -52,19 +71,7 @@ class MixPolicyRunTest {
   @Test
   void aMixChangedMidRunPaysEachReplicaFromItsCreationAndTheRemovedOnesUntilTheyAreGone() {
     double seconds = 600;
-    MixAutoscaler swap = new MixAutoscaler() {
-      public String name() {
-        return "swap";
-      }
-
-      public double periodSeconds() {
-        return 300;
-      }
-
-      public Mix decide(FleetMetrics metrics, Mix spec, Mix ready) {
-        return Mix.of(0, 2);
-      }
-    };
+    MixAutoscaler swap = asking(Mix.of(0, 2), 300, new java.util.ArrayList<>());
     // at 300 s the h100 is removed (it drains its few requests) and two a100 are created
     MixRunResult r = new MixPolicyRun(setup(), BenchVariant.MIXED).run(steady(2, seconds), swap, Mix.of(1, 0));
     assertThat(r.replicaHours().get(0)).as("the h100 until it has drained, shortly after 300 s")
@@ -88,5 +95,36 @@ class MixPolicyRunTest {
     assertThat(capacity).as("the mix holds λ̂ at ρ = 0.85").isGreaterThanOrEqualTo(last.estimate().orElseThrow().arrivalRate() / 0.85);
     assertThat(stableServe.changesByReason().values().stream().mapToInt(Integer::intValue).sum())
         .as("every change of the mix has the pipeline's reason").isEqualTo(r.run().scalingActions());
+  }
+
+  @Test
+  void aQuotaStartsNoReplicaBeyondItWhileTheSpecSaysWhatWasAskedFor() {
+    List<Mix> seen = new java.util.ArrayList<>();
+    MixAutoscaler greedy = asking(Mix.of(1, 4), 60, seen);
+    double seconds = 600;
+    MixRunResult r = new MixPolicyRun(setup(), BenchVariant.MIXED, List.of(Integer.MAX_VALUE, 1))
+        .run(steady(2, seconds), greedy, Mix.of(1, 0));
+    assertThat(seen.get(seen.size() - 2)).as("the /scale spec: what was asked").isEqualTo(Mix.of(1, 4));
+    assertThat(seen.get(seen.size() - 1)).as("what serves: one a100, the quota").isEqualTo(Mix.of(1, 1));
+    assertThat(r.replicaHours().get(1)).as("one a100 from 60 s, the others never created")
+        .isCloseTo((seconds - 60) / 3600, within(1e-9));
+  }
+
+  @Test
+  void stableServeCountsAVariantWhoseReplicasNeverStartAtThoseThatServe() {
+    // The a100 at 1.0 per hour is the cheaper capacity, so StableServe asks for it; none ever
+    // starts: StableServe finds it stalled and holds the load on h100.
+    List<BenchVariant> variants = List.of(BenchVariant.MIXED.get(0), new BenchVariant("a100", BenchEngine.A100, 1.0, 0, 8));
+    StableServeMixAutoscaler stableServe = StableServeMixAutoscaler.of(setup(), variants);
+    MixRunResult r = new MixPolicyRun(setup(), variants, List.of(Integer.MAX_VALUE, 0))
+        .run(steady(120, 900), stableServe, Mix.of(3, 0));
+    assertThat(stableServe.changesByReason()).as("it asked for a100").containsKey("CheaperMixStartsFirst");
+    MixEvaluation last = stableServe.lastEvaluation().orElseThrow();
+    assertThat(last.stalls().get(1).stalled()).as("the a100 stalled: %s; %s", last.message(), stableServe.changesByReason()).isTrue();
+    assertThat(last.mix().count(1)).as("asked for none, since none serves").isZero();
+    double h100 = last.variants().get(0).stableRate().getAsDouble();
+    assertThat(last.mix().count(0) * h100).as("the h100 hold λ̂ at ρ = 0.85")
+        .isGreaterThanOrEqualTo(last.estimate().orElseThrow().arrivalRate() / 0.85);
+    assertThat(r.replicaHours().get(1)).isZero();
   }
 }

@@ -18,6 +18,8 @@ import io.stableserve.solve.EngineConfig;
 import io.stableserve.solve.ModelKind;
 import io.stableserve.solve.StepTimeModel;
 import io.stableserve.testing.Behaviors;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -115,6 +117,36 @@ class MixPipelineTest {
 
     ServiceMemory after = remembered.after(kept.sizing().get(), kept.changes(), SloPipelineTest.NOW);
     assertThat(after.stabilization().recommendations()).as("the pass is remembered for the next").hasSize(2);
+  }
+
+  @Test
+  void aVariantWhoseReplicasDoNotComeIsCountedAtThoseThatServeAndTheMixGrowsElsewhere() {
+    // The cheap variant is asked for 10 replicas; 2 serve and no more come (a quota, no free node).
+    MixSettings settings = settings(Optional.empty(), h100(0, 20), a100(1.0, 0, 10));
+    Mix asked = Mix.of(0, 10);
+    Mix ready = Mix.of(0, 2);
+    Duration stallAfter = BEHAVIOR.startupTime().multipliedBy(2);
+    MixEvaluation waiting = ScalingPipeline.evaluateMix(SERVICE, observed(2), settings, ServiceMemory.empty(), asked, ready,
+        SloPipelineTest.NOW);
+    assertThat(waiting.stalls().get(1).waitingSince()).contains(SloPipelineTest.NOW);
+    assertThat(waiting.mix()).as("within the stall time the starting replicas are counted as coming").isEqualTo(asked);
+
+    ServiceMemory memory = ServiceMemory.empty().withVariantStalls(waiting.stallsByName());
+    Instant later = SloPipelineTest.NOW.plus(stallAfter);
+    MixEvaluation stalled = ScalingPipeline.evaluateMix(SERVICE, observed(2), settings, memory, asked, ready, later);
+
+    assertThat(stalled.stalls().get(1).stalledSince()).contains(later);
+    assertThat(stalled.stalls().get(0).stalled()).isFalse();
+    assertThat(stalled.mix().count(1)).as("asked for no more than serve").isEqualTo(2);
+    double needed = stalled.sizing().orElseThrow().decision().desiredReplicas() * stableRate(SloPipelineTest.ENGINE);
+    assertThat(stalled.mix().count(0) * stableRate(SloPipelineTest.ENGINE) + 2 * stableRate(SLOW))
+        .as("the rest of the capacity on the variant that comes").isGreaterThanOrEqualTo(needed - 1e-9);
+    assertThat(stalled.message()).contains("a100 stalled: 2 of 10 ready").contains("counted at 2 until "
+        + later.plus(ScalingPipeline.STALLED_RETRY));
+
+    // Without the stall the phantom replicas would be counted: the same pass, forgetting the wait, keeps them.
+    MixEvaluation forgetting = ScalingPipeline.evaluateMix(SERVICE, observed(2), settings, ServiceMemory.empty(), asked, ready, later);
+    assertThat(forgetting.mix()).isEqualTo(asked);
   }
 
   @Test

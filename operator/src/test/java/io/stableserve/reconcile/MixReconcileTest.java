@@ -18,6 +18,7 @@ import io.stableserve.api.Conditions;
 import io.stableserve.api.EngineSpec;
 import io.stableserve.api.InferenceService;
 import io.stableserve.api.InferenceServiceSpec;
+import io.stableserve.api.InferenceServiceStatus;
 import io.stableserve.api.MetricsSpec;
 import io.stableserve.api.Mode;
 import io.stableserve.api.ScaleTargetRef;
@@ -37,6 +38,7 @@ import io.stableserve.pipeline.ScalingPipeline;
 import io.stableserve.pipeline.ServiceMemory;
 import io.stableserve.report.MetricsRecorder;
 import io.stableserve.solve.EngineConfig;
+import io.stableserve.settings.Defaults;
 import io.stableserve.testing.Contexts;
 import io.stableserve.testing.EngineSpecs;
 import java.time.Clock;
@@ -304,6 +306,46 @@ class MixReconcileTest {
     assertThat(s.getStatus().condition(Conditions.READY).orElseThrow().getReason()).isEqualTo(Conditions.FAILED_RESCALE);
     assertThat(events).filteredOn(e -> e.reason().equals(Conditions.FAILED_RESCALE)).singleElement()
         .satisfies(e -> assertThat(e.message()).contains("Deployment/llama-a100"));
+  }
+
+  @Test
+  void aVariantWhoseReplicasDoNotBecomeReadyIsCountedAtThoseThatServeWithOneWarningEvent() {
+    // Five a100 asked for, one serves, and none more has for 11 minutes (twice the default 5-minute start-up is 10).
+    Deployment a100 = client.apps().deployments().inNamespace(NS).withName("llama-a100").get();
+    a100.getSpec().setReplicas(5);
+    client.apps().deployments().inNamespace(NS).resource(a100).update();
+    a100 = client.apps().deployments().inNamespace(NS).withName("llama-a100").get();
+    a100.setStatus(new DeploymentStatusBuilder().withReplicas(5).withReadyReplicas(1).withAvailableReplicas(1).build());
+    client.apps().deployments().inNamespace(NS).resource(a100).updateStatus();
+    InferenceService s = mixed("llama-mixed");
+    InferenceServiceStatus previous = new InferenceServiceStatus();
+    VariantStatus waiting = new VariantStatus();
+    waiting.setName("a100");
+    waiting.setWaitingSince(SameDecisionTest.NOW.minusSeconds(660).toString());
+    waiting.setReadyWhenWaitingBegan(1);
+    previous.setVariants(new ArrayList<>(List.of(waiting)));
+    s.setStatus(previous);
+
+    reconciler().reconcile(s, Contexts.notDeleted());
+
+    assertThat(replicas("llama-a100")).as("asked for no more than serve").isEqualTo(1);
+    assertThat(replicas("llama-h100")).as("the capacity goes where replicas come").isEqualTo(2);
+    VariantStatus stalled = s.getStatus().getVariants().get(1);
+    assertThat(stalled.getStalledSince()).isEqualTo(SameDecisionTest.NOW.toString());
+    assertThat(stalled.getStalledUntil()).isEqualTo(SameDecisionTest.NOW.plus(Defaults.stalledVariantRetry()).toString());
+    assertThat(stalled.getWaitingSince()).isNull();
+    assertThat(s.getStatus().getLastDecision().getMessage()).contains("a100 stalled: 1 of 5 ready");
+    assertThat(events).filteredOn(e -> e.reason().equals(InferenceServiceReconciler.VARIANT_STALLED)).singleElement()
+        .satisfies(e -> {
+          assertThat(e.type()).isEqualTo("Warning");
+          assertThat(e.message()).contains("variant a100: 5 replicas asked for, 1 ready").contains("check its quota");
+        });
+
+    // The next pass reads the stall back from the status: no second Event, the variant stays counted at 1.
+    reconciler().reconcile(s, Contexts.notDeleted());
+    assertThat(events).filteredOn(e -> e.reason().equals(InferenceServiceReconciler.VARIANT_STALLED)).hasSize(1);
+    assertThat(s.getStatus().getVariants().get(1).getStalledSince()).isEqualTo(SameDecisionTest.NOW.toString());
+    assertThat(replicas("llama-a100")).isEqualTo(1);
   }
 
   @Test

@@ -7,6 +7,7 @@ import io.stableserve.api.InferenceServiceStatus;
 import io.stableserve.api.PreemptionCorrection;
 import io.stableserve.api.Recommendation;
 import io.stableserve.api.TtftStatus;
+import io.stableserve.api.VariantStatus;
 import io.stableserve.correct.CapacityCorrection;
 import io.stableserve.correct.CapacitySource;
 import io.stableserve.correct.CorrectedCapacity;
@@ -19,6 +20,7 @@ import io.stableserve.decide.ScaleToZero;
 import io.stableserve.decide.ScalingPolicy;
 import io.stableserve.decide.StabilizationState;
 import io.stableserve.decide.StartupTime;
+import io.stableserve.decide.VariantStall;
 import io.stableserve.pipeline.Evaluation;
 import io.stableserve.pipeline.ServiceMemory;
 import io.stableserve.solve.Capacity;
@@ -28,7 +30,9 @@ import io.stableserve.solve.ModelKind;
 import io.stableserve.testing.Behaviors;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -147,6 +151,32 @@ class StatusStateStoreTest {
     service.getStatus().getStartup().setTimingSince("not a time");
     service.getStatus().getStartup().setTimingReplicas(3);
     assertThat(store.load(service).startup().pending()).as("unreadable: left out, not fatal").isEmpty();
+  }
+
+  @Test
+  void eachVariantsStallSurvivesTheRoundTripThroughItsVariantStatus() {
+    InferenceService service = new InferenceService();
+    InferenceServiceStatus status = new InferenceServiceStatus();
+    List<VariantStatus> variants = new ArrayList<>();
+    for (String name : List.of("h100", "a100", "l40s")) {
+      VariantStatus v = new VariantStatus();
+      v.setName(name);
+      variants.add(v);
+    }
+    status.setVariants(variants);
+    service.setStatus(status);
+    VariantStall waiting = new VariantStall(Optional.of(T0), 3, Optional.empty());
+    VariantStall stalled = new VariantStall(Optional.empty(), 0, Optional.of(T0.plusSeconds(240)));
+    store.store(service, ServiceMemory.empty().withVariantStalls(Map.of("h100", waiting, "a100", stalled)));
+
+    assertThat(variants.get(0).getWaitingSince()).isEqualTo(T0.toString());
+    assertThat(variants.get(0).getReadyWhenWaitingBegan()).isEqualTo(3);
+    assertThat(variants.get(1).getStalledSince()).isEqualTo(T0.plusSeconds(240).toString());
+    assertThat(variants.get(2).getWaitingSince()).isNull();
+    assertThat(store.load(service).variantStalls()).isEqualTo(Map.of("h100", waiting, "a100", stalled));
+
+    variants.get(1).setStalledSince("not a time");
+    assertThat(store.load(service).variantStalls()).as("unreadable: left out, not fatal").containsOnlyKeys("h100");
   }
 
   @Test
