@@ -146,7 +146,8 @@ public final class Estimator {
       return Optional.empty();
     }
     Optional<BinnedLengths> prompt = lengths(o.lengths().prompt().get(), o.lengths().meanPromptOverride(), notes)
-        .map(p -> arriving(p, o.lengths().recentPromptMean(), o.lengths().latestPromptMean(), notes));
+        .map(p -> arriving(p, o.lengths().recentPromptMean(), o.lengths().latestPromptMean(),
+            arrivals.ratePerSecond() * recentSpanSeconds(o), notes));
     Optional<BinnedLengths> output = lengths(o.lengths().output().get(), o.lengths().meanOutputOverride(), notes);
     if (prompt.isEmpty() || output.isEmpty()) {
       return Optional.empty();
@@ -197,6 +198,13 @@ public final class Estimator {
 
   /** Past this relative change, the arriving prompts' mean moves the completed requests' histogram. */
   static final double ARRIVING_MIX_CHANGE = 0.10;
+  /** Standard errors of the recent prompts' mean the change must also pass, so that a few prompts' noise moves nothing. */
+  static final double ARRIVING_MIX_Z = 3;
+
+  /** The recent span the observer reads the arriving prompts over: two sub-intervals, at most the window. */
+  static double recentSpanSeconds(Observation o) {
+    return Math.min(2 * o.window().resolution().toMillis(), o.window().length().toMillis()) / 1000.0;
+  }
   /**
    * Past this factor (or its inverse), the last sub-interval's prompts alone are a shift of the mix,
    * read as soon as they show, when the recent span moves the same way.
@@ -210,14 +218,21 @@ public final class Estimator {
    * A shift (the last sub-interval's mean {@value #MIX_SHIFT_FACTOR} times the completed one's or
    * less than its inverse, the recent span's past the threshold the same way) takes the last
    * sub-interval's mean: the recent span's still averages in the prompts from before the shift.
+   * The change must also pass {@value #ARRIVING_MIX_Z} standard errors of a mean of
+   * {@code recentRequests} prompts drawn from the completed requests' lengths: at a few requests a
+   * second the recent span holds too few prompts for 10% to be more than their noise.
+   *
+   * @param recentRequests the prompts expected in the recent span, λ̂ times its length
    */
   static BinnedLengths arriving(BinnedLengths completed, OptionalDouble recentMean, OptionalDouble latestMean,
-      List<String> notes) {
+      double recentRequests, List<String> notes) {
     if (recentMean.isEmpty() || !(completed.mean() > 0) || !(recentMean.getAsDouble() > 0)) {
       return completed;
     }
     double factor = recentMean.getAsDouble() / completed.mean();
-    if (Math.abs(factor - 1) <= ARRIVING_MIX_CHANGE) {
+    double noise = ARRIVING_MIX_Z * Math.sqrt(Math.max(0, completed.meanSquare() - completed.mean() * completed.mean())
+        / Math.max(1, recentRequests)) / completed.mean();
+    if (Math.abs(factor - 1) <= Math.max(ARRIVING_MIX_CHANGE, noise)) {
       return completed;
     }
     double latest = latestMean.orElse(0) / completed.mean();

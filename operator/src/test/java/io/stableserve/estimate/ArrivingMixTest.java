@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.stableserve.observe.Observation;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import org.junit.jupiter.api.Test;
@@ -70,5 +72,23 @@ class ArrivingMixTest {
     ServiceEstimate against = Estimator.estimate(withRecentPrompts(OptionalDouble.of(400), OptionalDouble.of(2000)));
     assertThat(against.workload().orElseThrow().moments().meanPrompt()).as("the recent span moved the other way")
         .isCloseTo(400, within(4.0));
+  }
+
+  @Test
+  void aChangeWithinTheNoiseOfTheFewPromptsThatStartedMovesNothing() {
+    BinnedLengths completed = Estimator.estimate(withRecentPrompts(OptionalDouble.empty())).workload().orElseThrow().prompt();
+    double sd = Math.sqrt(completed.meanSquare() - completed.mean() * completed.mean());
+    assertThat(sd / completed.mean()).as("the prompts' spread, relative").isGreaterThan(0.2);
+    OptionalDouble longer = OptionalDouble.of(1.25 * completed.mean());
+    List<String> notes = new ArrayList<>();
+
+    // At 10 req/s over the 60 s recent span, 600 prompts: 25% is far outside their noise.
+    assertThat(Estimator.arriving(completed, longer, OptionalDouble.empty(), 600, notes).mean())
+        .isCloseTo(1.25 * completed.mean(), within(0.01 * completed.mean()));
+    // Nine prompts (a request every 7 s): 25% is within three standard errors of their mean.
+    assertThat(Estimator.arriving(completed, longer, OptionalDouble.empty(), 9, notes).mean()).isEqualTo(completed.mean());
+    // Nor does their last sub-interval alone make a shift.
+    assertThat(Estimator.arriving(completed, longer, OptionalDouble.of(3.5 * completed.mean()), 9, notes).mean())
+        .isEqualTo(completed.mean());
   }
 }
