@@ -21,6 +21,8 @@ public final class OperatorMetrics {
   public static final String LABEL_REASON = "reason";
   /** Label of reconciliations: success or error. */
   public static final String LABEL_RESULT = "result";
+  /** Label of per-variant series: the variant's name in spec.variants. */
+  public static final String LABEL_VARIANT = "variant";
 
   // The operator.
   /** Counter of reconciliations, by result. */
@@ -53,6 +55,23 @@ public final class OperatorMetrics {
   public static final String PREEMPTION_RATE = "stableserve_preemption_rate";
   /** Counter: replica changes decided, by direction and reason. */
   public static final String SCALING_DECISIONS = "stableserve_scaling_decisions_total";
+
+  // Per InferenceService with spec.variants: the service's (labels namespace, name) and each
+  // variant's (labels namespace, name, variant). The totals are REPLICAS and DESIRED_REPLICAS.
+  /** Gauge: cost per hour of the mix the last decision asked for. */
+  public static final String COST_PER_HOUR = "stableserve_cost_per_hour";
+  /** Gauge: replicas of the variant's target now. */
+  public static final String VARIANT_REPLICAS = "stableserve_variant_replicas";
+  /** Gauge: replicas of the variant in the mix the last decision asked for. */
+  public static final String VARIANT_DESIRED_REPLICAS = "stableserve_variant_desired_replicas";
+  /** Gauge: stable rate μ_v of one replica of the variant, requests per second. */
+  public static final String VARIANT_STABLE_RATE_PER_REPLICA = "stableserve_variant_stable_rate_per_replica";
+  /** Gauge: 1 while the variant is stalled (replicas asked for that do not become ready), else 0. */
+  public static final String VARIANT_STALLED = "stableserve_variant_stalled";
+
+  /** What a service with spec.variants exports besides the totals. */
+  public static final List<String> MIX = List.of(COST_PER_HOUR, VARIANT_REPLICAS, VARIANT_DESIRED_REPLICAS,
+      VARIANT_STABLE_RATE_PER_REPLICA, VARIANT_STALLED);
 
   public static final List<String> ALL = List.of(RECONCILIATIONS, RECONCILE_DURATION, ARRIVAL_RATE,
       STABLE_RATE_PER_REPLICA, CONSTRAINT_RATE, BOTTLENECK, UTILIZATION, TARGET_UTILIZATION, REPLICAS,

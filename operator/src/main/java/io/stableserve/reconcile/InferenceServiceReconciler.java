@@ -375,6 +375,7 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
         evaluation.describe(evaluation.mix()), evaluation.describe(current), evaluation.costPerHour(evaluation.mix()),
         evaluation.reason(), evaluation.message());
     StatusReport.mixEvaluated(status, resolved, evaluation, scales, spec.effectiveMode(), generation, now);
+    metrics.mixDecided(namespace, name, evaluation);
     evaluation.sizing().ifPresent(sizing -> StatusReport.startupUsed(status, sizing.startup(), settings.behavior().startupTime()));
     memories.store(service, memoryAfter(memory, evaluation, scales, now));
     for (int v = 0; v < variants.size(); v++) {

@@ -17,6 +17,7 @@ import io.stableserve.api.ConstraintStatus;
 import io.stableserve.api.OperatorMetrics;
 import io.stableserve.decide.Decision;
 import io.stableserve.decide.StabilityVerdict;
+import io.stableserve.pipeline.MixEvaluation;
 import io.stableserve.solve.Capacity;
 import io.stableserve.solve.ConstraintRate;
 import java.util.HashSet;
@@ -55,6 +56,11 @@ public final class MetricsRecorder {
   private final Gauge metricsAvailable;
   private final Gauge preemptionRate;
   private final Counter decisions;
+  private final Gauge costPerHour;
+  private final Gauge variantReplicas;
+  private final Gauge variantDesired;
+  private final Gauge variantStableRate;
+  private final Gauge variantStalled;
   /** Every metric labelled by service, namespace and name its first two labels. */
   private final List<StatefulMetric<?, ?>> perService;
 
@@ -79,8 +85,64 @@ public final class MetricsRecorder {
     preemptionRate = perService(OperatorMetrics.PREEMPTION_RATE, "Preemptions per second over the window, summed over replicas");
     decisions = Counter.builder().name(OperatorMetrics.SCALING_DECISIONS).help("Replica changes decided, by direction and reason")
         .labelNames(LABEL_NAMESPACE, LABEL_NAME, LABEL_DIRECTION, LABEL_REASON).register(registry);
+    costPerHour = perService(OperatorMetrics.COST_PER_HOUR, "Cost per hour of the mix the last decision asked for (spec.variants)");
+    variantReplicas = perVariant(OperatorMetrics.VARIANT_REPLICAS, "Replicas of the variant's target (spec) when it was read");
+    variantDesired = perVariant(OperatorMetrics.VARIANT_DESIRED_REPLICAS, "Replicas of the variant in the mix the last decision asked for");
+    variantStableRate = perVariant(OperatorMetrics.VARIANT_STABLE_RATE_PER_REPLICA,
+        "Stable rate μ̂ of one replica of the variant, requests per second");
+    variantStalled = perVariant(OperatorMetrics.VARIANT_STALLED,
+        "1 while the variant is stalled (replicas asked for that do not become ready), else 0");
     perService = List.of(arrivalRate, stableRate, constraintRate, bottleneck, utilization, targetUtilization, replicas,
-        desired, stable, metricsAvailable, preemptionRate, decisions);
+        desired, stable, metricsAvailable, preemptionRate, decisions, costPerHour, variantReplicas, variantDesired,
+        variantStableRate, variantStalled);
+  }
+
+  private Gauge perVariant(String name, String help) {
+    return Gauge.builder().name(name).help(help).labelNames(LABEL_NAMESPACE, LABEL_NAME, OperatorMetrics.LABEL_VARIANT)
+        .register(registry);
+  }
+
+  /**
+   * One pass of a service with spec.variants: the totals, λ̂ and ρ over the mix, its cost per hour,
+   * and each variant's replicas, count asked for, μ̂_v and stall. The one-type figures (μ̂, the
+   * constraints, the preemption rate) have no single value over a mix and are not exported.
+   */
+  public void mixDecided(String namespace, String name, MixEvaluation e) {
+    boolean read = e.metricsFailure().isEmpty();
+    replicas.labelValues(namespace, name).set(e.current().replicas());
+    desired.labelValues(namespace, name).set(e.mix().replicas());
+    metricsAvailable.labelValues(namespace, name).set(read ? 1 : 0);
+    costPerHour.labelValues(namespace, name).set(e.costPerHour(e.mix()));
+    setOrRemove(arrivalRate, namespace, name, read && e.estimate().isPresent()
+        ? OptionalDouble.of(e.estimate().get().arrivalRate()) : OptionalDouble.empty());
+    setOrRemove(utilization, namespace, name, read ? e.utilization(e.current()) : OptionalDouble.empty());
+    for (Gauge oneType : List.of(stableRate, preemptionRate, stable)) {
+      oneType.remove(namespace, name);
+    }
+    for (Gauge perConstraint : List.of(constraintRate, bottleneck)) {
+      perConstraint.removeIf(labels -> of(labels, namespace, name));
+    }
+    Set<String> names = new HashSet<>();
+    boolean grows = false;
+    for (int v = 0; v < e.variants().size(); v++) {
+      MixEvaluation.VariantCapacity variant = e.variants().get(v);
+      names.add(variant.name());
+      grows |= e.mix().count(v) > e.current().count(v);
+      variantReplicas.labelValues(namespace, name, variant.name()).set(e.current().count(v));
+      variantDesired.labelValues(namespace, name, variant.name()).set(e.mix().count(v));
+      variantStalled.labelValues(namespace, name, variant.name()).set(e.stalls().get(v).stalled() ? 1 : 0);
+      if (variant.stableRate().isPresent()) {
+        variantStableRate.labelValues(namespace, name, variant.name()).set(variant.stableRate().getAsDouble());
+      } else {
+        variantStableRate.remove(namespace, name, variant.name());
+      }
+    }
+    for (Gauge perVariant : List.of(variantReplicas, variantDesired, variantStableRate, variantStalled)) {
+      perVariant.removeIf(labels -> of(labels, namespace, name) && !names.contains(labels.get(2)));
+    }
+    if (e.changes()) {
+      decisions.labelValues(namespace, name, grows ? "up" : "down", e.reason()).inc();
+    }
   }
 
   private Gauge perService(String name, String help) {
@@ -106,6 +168,10 @@ public final class MetricsRecorder {
    */
   public void decided(String namespace, String name, double targetRho, Decision decision, boolean metricsRead,
       OptionalDouble lambda, Capacity capacity, OptionalDouble preemptionsPerSecond) {
+    costPerHour.remove(namespace, name);
+    for (Gauge perVariant : List.of(variantReplicas, variantDesired, variantStableRate, variantStalled)) {
+      perVariant.removeIf(labels -> of(labels, namespace, name));
+    }
     targetUtilization.labelValues(namespace, name).set(targetRho);
     replicas.labelValues(namespace, name).set(decision.currentReplicas());
     desired.labelValues(namespace, name).set(decision.desiredReplicas());

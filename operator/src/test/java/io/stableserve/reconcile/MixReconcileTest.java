@@ -21,6 +21,7 @@ import io.stableserve.api.InferenceServiceSpec;
 import io.stableserve.api.InferenceServiceStatus;
 import io.stableserve.api.MetricsSpec;
 import io.stableserve.api.Mode;
+import io.stableserve.api.OperatorMetrics;
 import io.stableserve.api.ScaleTargetRef;
 import io.stableserve.api.ScaleUpRules;
 import io.stableserve.api.VariantReplicas;
@@ -69,6 +70,8 @@ class MixReconcileTest {
   record Recorded(String type, String reason, String message) {}
 
   final List<Recorded> events = new ArrayList<>();
+  final PrometheusRegistry registry = new PrometheusRegistry();
+  final MetricsRecorder recorder = new MetricsRecorder(registry);
   /** The Deployments' spec replicas (h100, a100) at the moment each status write was sent. */
   final List<List<Integer>> replicasAtStatusWrite = new ArrayList<>();
 
@@ -99,7 +102,7 @@ class MixReconcileTest {
     StatusWriter writer = (s, context) -> replicasAtStatusWrite.add(List.of(replicas("llama-h100"), replicas("llama-a100")));
     return new InferenceServiceReconciler(targets, replay, (ns, ref) -> "",
         (about, type, reason, message) -> events.add(new Recorded(type, reason, message)),
-        new MetricsRecorder(new PrometheusRegistry()), EngineAdvisor.none(), writer,
+        recorder, EngineAdvisor.none(), writer,
         Clock.fixed(SameDecisionTest.NOW, ZoneOffset.UTC));
   }
 
@@ -185,6 +188,20 @@ class MixReconcileTest {
         .contains("h100: Deployment/llama-h100").contains("a100: Deployment/llama-a100");
     assertThat(events).filteredOn(e -> e.reason().equals(Conditions.SUCCESSFUL_RESCALE)).singleElement()
         .satisfies(e -> assertThat(e.message()).startsWith("New mix: " + status.getMix() + " (was h100=1,a100=1)"));
+    String scraped = scrape();
+    assertThat(scraped).contains(OperatorMetrics.COST_PER_HOUR + "{name=\"llama-mixed\",namespace=\"llm\"} " + status.getCostPerHour())
+        .contains(OperatorMetrics.VARIANT_DESIRED_REPLICAS + "{name=\"llama-mixed\",namespace=\"llm\",variant=\"a100\"} "
+            + (double) expected.mix().count(1));
+  }
+
+  String scrape() {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    try {
+      new io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter(false).write(out, registry.scrape());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return out.toString(java.nio.charset.StandardCharsets.UTF_8);
   }
 
   @Test

@@ -9,6 +9,9 @@ import io.stableserve.api.OperatorMetrics;
 import io.stableserve.decide.ArrivalRate;
 import io.stableserve.decide.Decision;
 import io.stableserve.decide.LoadReading;
+import io.stableserve.decide.Mix;
+import io.stableserve.decide.VariantStall;
+import io.stableserve.pipeline.MixEvaluation;
 import io.stableserve.decide.StabilizationState;
 import io.stableserve.solve.Capacity;
 import io.stableserve.solve.Constraint;
@@ -18,6 +21,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -72,6 +76,40 @@ class MetricsRecorderTest {
         .anyMatch(line -> line.contains("name=\"b\",namespace=\"llm\""))
         .anyMatch(line -> line.contains("name=\"a\",namespace=\"other\""))
         .anyMatch(line -> line.startsWith(OperatorMetrics.RECONCILIATIONS + "{result=\"success\"}"));
+  }
+
+  @Test
+  void aMixExportsItsCostAndEachVariantAndLosesTheSeriesOfAVariantItNoLongerHas() {
+    Capacity h100 = TWO_CONSTRAINTS;
+    MixEvaluation.VariantCapacity fast = new MixEvaluation.VariantCapacity("h100", 4.0, Optional.empty(), Optional.of(h100));
+    MixEvaluation.VariantCapacity slow = new MixEvaluation.VariantCapacity("a100", 1.8, Optional.empty(), Optional.empty());
+    VariantStall stalled = new VariantStall(Optional.empty(), 0, Optional.of(StatusReportTest.T0));
+    metrics.mixDecided("llm", "m", new MixEvaluation(Optional.empty(), List.of(fast, slow), Optional.empty(), Mix.of(1, 3),
+        Optional.empty(), Mix.of(2, 1), "grown", Optional.empty(), List.of(VariantStall.none(), stalled)));
+
+    assertThat(series("m")).contains(
+        OperatorMetrics.COST_PER_HOUR + "{name=\"m\",namespace=\"llm\"} 9.8",
+        OperatorMetrics.REPLICAS + "{name=\"m\",namespace=\"llm\"} 4.0",
+        OperatorMetrics.DESIRED_REPLICAS + "{name=\"m\",namespace=\"llm\"} 3.0",
+        OperatorMetrics.VARIANT_REPLICAS + "{name=\"m\",namespace=\"llm\",variant=\"a100\"} 3.0",
+        OperatorMetrics.VARIANT_DESIRED_REPLICAS + "{name=\"m\",namespace=\"llm\",variant=\"h100\"} 2.0",
+        OperatorMetrics.VARIANT_STABLE_RATE_PER_REPLICA + "{name=\"m\",namespace=\"llm\",variant=\"h100\"} 2.0",
+        OperatorMetrics.VARIANT_STALLED + "{name=\"m\",namespace=\"llm\",variant=\"a100\"} 1.0",
+        OperatorMetrics.VARIANT_STALLED + "{name=\"m\",namespace=\"llm\",variant=\"h100\"} 0.0",
+        OperatorMetrics.SCALING_DECISIONS + "{direction=\"up\",name=\"m\",namespace=\"llm\",reason=\"Held\"} 1.0")
+        .as("no μ̂ of the a100, which was not solved; no one-type figure")
+        .noneMatch(line -> line.startsWith(OperatorMetrics.VARIANT_STABLE_RATE_PER_REPLICA + "{") && line.contains("a100"))
+        .noneMatch(line -> line.startsWith(OperatorMetrics.STABLE_RATE_PER_REPLICA + "{"));
+
+    // The a100 leaves the spec: its series go, the h100's stay.
+    metrics.mixDecided("llm", "m", new MixEvaluation(Optional.empty(), List.of(fast), Optional.empty(), Mix.of(2), Optional.empty(),
+        Mix.of(2), "held", Optional.empty(), List.of()));
+    assertThat(series("m")).noneMatch(line -> line.contains("variant=\"a100\""))
+        .anyMatch(line -> line.contains("variant=\"h100\""));
+
+    // Back to one target: no mix series is left.
+    measured("llm", "m", 4.2, TWO_CONSTRAINTS);
+    assertThat(series("m")).noneMatch(line -> OperatorMetrics.MIX.stream().anyMatch(metric -> line.startsWith(metric + "{")));
   }
 
   /** A decision on λ with 2 replicas at target 0.8: more than 2 replicas' worth scales up. */
