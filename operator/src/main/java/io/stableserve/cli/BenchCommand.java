@@ -145,6 +145,10 @@ public final class BenchCommand implements Callable<Integer> {
           + "out; the policies are given the variant's maximum and find the quota out, the oracle and static mixes plan within it.")
   Map<String, Integer> quota = new LinkedHashMap<>();
 
+  @Option(names = "--price", paramLabel = "VARIANT=COST",
+      description = "With --fleet mixed: the variant's cost per replica-hour instead of the assumed one (h100 4.0, a100 1.8).")
+  Map<String, Double> price = new LinkedHashMap<>();
+
   @Option(names = "--chart", defaultValue = "bench-replicas.png", paramLabel = "FILE",
       description = "PNG chart of the replicas over time per workload, for the first stage, engine and seed (default: ${DEFAULT-VALUE}).")
   Path chart;
@@ -184,8 +188,8 @@ public final class BenchCommand implements Callable<Integer> {
     if (fleet.trim().equalsIgnoreCase("mixed")) {
       return mixed(out, stableServe, stageList, seedList, start);
     }
-    if (!quota.isEmpty()) {
-      throw new IllegalArgumentException("--quota applies to the mixed fleet only: add --fleet mixed");
+    if (!quota.isEmpty() || !price.isEmpty()) {
+      throw new IllegalArgumentException("--quota and --price apply to the mixed fleet only: add --fleet mixed");
     }
     if (!fleet.trim().equalsIgnoreCase("single")) {
       throw new IllegalArgumentException("unknown fleet '" + fleet + "'; expected single or mixed");
@@ -328,6 +332,14 @@ public final class BenchCommand implements Callable<Integer> {
             + variants.stream().map(BenchVariant::name).toList() + " and a count >= 0");
       }
     }
+    for (Map.Entry<String, Double> p : price.entrySet()) {
+      if (variants.stream().noneMatch(v -> v.name().equals(p.getKey()))) {
+        throw new IllegalArgumentException("--price " + p.getKey() + "=" + p.getValue() + ": expected a variant of "
+            + variants.stream().map(BenchVariant::name).toList());
+      }
+    }
+    variants = variants.stream().map(v -> price.containsKey(v.name())
+        ? new BenchVariant(v.name(), v.engine(), price.get(v.name()), v.min(), v.max()) : v).toList();
     List<Integer> quotas = variants.stream().map(v -> quota.getOrDefault(v.name(), Integer.MAX_VALUE)).toList();
     EngineConfig reference = variants.get(0).engine().config();
     List<BenchWorkload> selected = workloads(reference);
