@@ -34,8 +34,8 @@ public class VariantStatus {
       + "(RFC 3339); absent when every replica asked for is ready.")
   private String waitingSince;
 
-  @JsonPropertyDescription("Ready replicas of this variant at waitingSince: a replica more ready is progress and "
-      + "restarts the wait.")
+  @JsonPropertyDescription("Ready replicas of this variant at waitingSince or probingSince: a replica more ready is "
+      + "progress and restarts the wait, or ends the probe.")
   private Integer readyWhenWaitingBegan;
 
   @JsonPropertyDescription("When this variant was found stalled (RFC 3339): replicas asked for and none more ready "
@@ -45,6 +45,11 @@ public class VariantStatus {
 
   @JsonPropertyDescription("When a stalled variant may be asked for replicas again (RFC 3339).")
   private String stalledUntil;
+
+  @JsonPropertyDescription("Since when a variant that stalled is probed (RFC 3339): asked for one replica more than it "
+      + "has ready, which the mix does not count on. If it becomes ready the variant is counted again; if not within twice "
+      + "the start-up time, the variant stalls again.")
+  private String probingSince;
 
   public String getName() {
     return name;
@@ -132,5 +137,13 @@ public class VariantStatus {
 
   public void setStalledUntil(String stalledUntil) {
     this.stalledUntil = stalledUntil;
+  }
+
+  public String getProbingSince() {
+    return probingSince;
+  }
+
+  public void setProbingSince(String probingSince) {
+    this.probingSince = probingSince;
   }
 }

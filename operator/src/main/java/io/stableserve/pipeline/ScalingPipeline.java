@@ -307,8 +307,14 @@ public final class ScalingPipeline {
       VariantSettings variant = configured.get(v);
       Optional<Capacity> capacity = engines.get(v).map(e -> StabilityModels.of(settings.model()).solve(workload.get(), e.config()));
       capacities.add(new MixEvaluation.VariantCapacity(variant.name(), variant.costPerHour(), engines.get(v), capacity));
-      // A stalled variant holds only what serves, and is asked for no more until its retry.
-      reachable[v] = stalls.get(v).stalled() ? Math.max(variant.min(), Math.min(variant.max(), ready.count(v))) : variant.max();
+      // A stalled variant holds only what serves, and is asked for no more until its retry; a probed
+      // one is asked for one more, which the capacity does not count on.
+      boolean countedAtReady = stalls.get(v).stalled() || stalls.get(v).probing();
+      reachable[v] = countedAtReady ? Math.max(variant.min(), Math.min(variant.max(), ready.count(v))) : variant.max();
+      if (stalls.get(v).probing()) {
+        stalled.add(String.format(Locale.ROOT, "%s probed: asked for one replica more than its %d ready, not counted on "
+            + "until it serves", variant.name(), ready.count(v)));
+      }
       if (stalls.get(v).stalled()) {
         stalled.add(String.format(Locale.ROOT, "%s stalled: %d of %d ready, none more within %s, so counted at %d until %s "
                 + "(a quota, no free node of its GPU, an image that does not pull?)", variant.name(), ready.count(v),
@@ -354,7 +360,11 @@ public final class ScalingPipeline {
         sized.startup().effective(settings.behavior().startupTime()), settings.horizon());
     int[] counts = new int[configured.size()];
     for (int i = 0; i < pricedIndex.size(); i++) {
-      counts[pricedIndex.get(i)] = decision.mix().count(i);
+      int v = pricedIndex.get(i);
+      counts[v] = decision.mix().count(i);
+      if (stalls.get(v).probing() && counts[v] >= ready.count(v)) {
+        counts[v] = Math.max(counts[v], Math.min(configured.get(v).max(), ready.count(v) + 1));
+      }
     }
     String message = String.format(Locale.ROOT, "sized in replicas of %s (μ̂ %.4g req/s), the mix counting as %d: %s; so %.4g "
         + "req/s of capacity: %s", unitVariant.name(), unitRate, askedUnits, sized.decision().message(), capacity, decision.why());

@@ -32,8 +32,8 @@ import java.util.OptionalDouble;
  * service came with; {@link #store} writes into the status it is given to patch.
  *
  * <p>Fields: {@code recommendations}, {@code lastScaleUpTime}, {@code scaleUpSettlingSince},
- * {@code lastScaleTime}, {@code scaleToZero}, each variant's {@code waitingSince}, {@code readyWhenWaitingBegan}
- * and {@code stalledSince}, and of {@code preemption} the time and model rate of the correction's
+ * {@code lastScaleTime}, {@code scaleToZero}, each variant's {@code waitingSince}, {@code readyWhenWaitingBegan},
+ * {@code stalledSince} and {@code probingSince}, and of {@code preemption} the time and model rate of the correction's
  * measurement. The correction's factor is the ratio of {@code preemption.correctedStableRate} to
  * {@code preemption.modelStableRate}, which the report writes with the capacity.
  */
@@ -79,8 +79,9 @@ public final class StatusStateStore implements StateStore<InferenceService> {
       for (VariantStatus v : s.getVariants()) {
         VariantStall stall = memory.variantStalls().getOrDefault(v.getName(), VariantStall.none());
         v.setWaitingSince(stall.waitingSince().map(Instant::toString).orElse(null));
-        v.setReadyWhenWaitingBegan(stall.waitingSince().isPresent() ? stall.readyThen() : null);
+        v.setReadyWhenWaitingBegan(stall.waitingSince().isPresent() || stall.probing() ? stall.readyThen() : null);
         v.setStalledSince(stall.stalledSince().map(Instant::toString).orElse(null));
+        v.setProbingSince(stall.probingSince().map(Instant::toString).orElse(null));
       }
     }
     memory.correction().ifPresent(m -> {
@@ -113,7 +114,8 @@ public final class StatusStateStore implements StateStore<InferenceService> {
         continue;
       }
       int readyThen = v.getReadyWhenWaitingBegan() != null && v.getReadyWhenWaitingBegan() >= 0 ? v.getReadyWhenWaitingBegan() : 0;
-      VariantStall stall = new VariantStall(instant(v.getWaitingSince()), readyThen, instant(v.getStalledSince()));
+      VariantStall stall = new VariantStall(instant(v.getWaitingSince()), readyThen, instant(v.getStalledSince()),
+          instant(v.getProbingSince()));
       if (!stall.equals(VariantStall.none())) {
         stalls.put(v.getName(), stall);
       }

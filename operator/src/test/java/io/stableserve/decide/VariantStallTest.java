@@ -52,19 +52,26 @@ class VariantStallTest {
   }
 
   @Test
-  void aStallLastsTheRetryTimeThenTheVariantMayBeAskedAgain() {
+  void aStallLastsTheRetryTimeThenOneReplicaProbesWhetherTheVariantsReplicasComeAgain() {
     VariantStall stalled = observe(observe(VariantStall.none(), 4, 1, 0), 4, 1, STALL_AFTER.toSeconds());
     long since = STALL_AFTER.toSeconds();
     // Counted at its ready replica, the variant is asked for 1; the stall holds regardless.
     assertThat(observe(stalled, 1, 1, since + RETRY_AFTER.toSeconds() - 1)).isEqualTo(stalled);
 
-    VariantStall after = observe(stalled, 1, 1, since + RETRY_AFTER.toSeconds());
-    assertThat(after).isEqualTo(VariantStall.none());
+    long retry = since + RETRY_AFTER.toSeconds();
+    VariantStall probing = observe(stalled, 1, 1, retry);
+    assertThat(probing.probing()).isTrue();
+    assertThat(probing.stalled()).isFalse();
+    assertThat(probing.probingSince()).contains(T0.plusSeconds(retry));
+    assertThat(probing.readyThen()).isEqualTo(1);
 
-    // Asked again and still no node: it waits afresh, and stalls again only after the stall time.
-    VariantStall askedAgain = observe(stalled, 4, 1, since + RETRY_AFTER.toSeconds());
-    assertThat(askedAgain.stalled()).isFalse();
-    assertThat(askedAgain.waitingSince()).contains(T0.plusSeconds(since + RETRY_AFTER.toSeconds()));
+    // The probe's replica comes: the variant is counted as any other again.
+    assertThat(observe(probing, 2, 2, retry + 100)).isEqualTo(VariantStall.none());
+    // It does not come within the stall time: stalled again, for another retry time.
+    assertThat(observe(probing, 2, 1, retry + STALL_AFTER.toSeconds() - 1)).isEqualTo(probing);
+    VariantStall again = observe(probing, 2, 1, retry + STALL_AFTER.toSeconds());
+    assertThat(again.stalledSince()).contains(T0.plusSeconds(retry + STALL_AFTER.toSeconds()));
+    assertThat(again.probing()).isFalse();
   }
 
   @Test

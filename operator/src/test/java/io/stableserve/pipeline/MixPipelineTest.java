@@ -8,6 +8,7 @@ import io.stableserve.decide.DecisionReason;
 import io.stableserve.decide.Mix;
 import io.stableserve.decide.ScalingBehavior;
 import io.stableserve.decide.TtftSlo;
+import io.stableserve.decide.VariantStall;
 import io.stableserve.estimate.EngineSettings;
 import io.stableserve.estimate.Estimator;
 import io.stableserve.estimate.WorkloadEstimate;
@@ -21,6 +22,7 @@ import io.stableserve.testing.Behaviors;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import org.junit.jupiter.api.Test;
@@ -147,6 +149,27 @@ class MixPipelineTest {
     // Without the stall the phantom replicas would be counted: the same pass, forgetting the wait, keeps them.
     MixEvaluation forgetting = ScalingPipeline.evaluateMix(SERVICE, observed(2), settings, ServiceMemory.empty(), asked, ready, later);
     assertThat(forgetting.mix()).isEqualTo(asked);
+  }
+
+  @Test
+  void aStalledVariantIsProbedWithOneReplicaTheCapacityDoesNotCountOn() {
+    MixSettings settings = settings(Optional.empty(), h100(0, 20), a100(1.0, 0, 10));
+    Mix asked = Mix.of(0, 10);
+    Mix ready = Mix.of(0, 2);
+    Instant stalledAt = SloPipelineTest.NOW.minus(ScalingPipeline.STALLED_RETRY);
+    ServiceMemory stalled = ServiceMemory.empty().withVariantStalls(Map.of("a100",
+        new VariantStall(Optional.empty(), 0, Optional.of(stalledAt))));
+    MixEvaluation held = ScalingPipeline.evaluateMix(SERVICE, observed(2), settings, stalled, asked, ready,
+        SloPipelineTest.NOW.minusSeconds(1));
+    Mix capped = held.mix();
+    assertThat(capped.count(1)).as("still stalled a second before the retry").isEqualTo(2);
+
+    MixEvaluation probed = ScalingPipeline.evaluateMix(SERVICE, observed(2), settings,
+        stalled.withVariantStalls(held.stallsByName()), capped, ready, SloPipelineTest.NOW);
+    assertThat(probed.stalls().get(1).probing()).isTrue();
+    assertThat(probed.mix().count(1)).as("one replica more than serve").isEqualTo(3);
+    assertThat(probed.mix().count(0)).as("the capacity is held without it").isEqualTo(capped.count(0));
+    assertThat(probed.message()).contains("a100 probed: asked for one replica more than its 2 ready");
   }
 
   @Test

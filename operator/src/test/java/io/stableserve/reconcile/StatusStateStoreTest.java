@@ -167,16 +167,19 @@ class StatusStateStoreTest {
     service.setStatus(status);
     VariantStall waiting = new VariantStall(Optional.of(T0), 3, Optional.empty());
     VariantStall stalled = new VariantStall(Optional.empty(), 0, Optional.of(T0.plusSeconds(240)));
-    store.store(service, ServiceMemory.empty().withVariantStalls(Map.of("h100", waiting, "a100", stalled)));
+    VariantStall probing = new VariantStall(Optional.empty(), 2, Optional.empty(), Optional.of(T0.plusSeconds(60)));
+    store.store(service, ServiceMemory.empty().withVariantStalls(Map.of("h100", waiting, "a100", stalled, "l40s", probing)));
 
     assertThat(variants.get(0).getWaitingSince()).isEqualTo(T0.toString());
     assertThat(variants.get(0).getReadyWhenWaitingBegan()).isEqualTo(3);
     assertThat(variants.get(1).getStalledSince()).isEqualTo(T0.plusSeconds(240).toString());
     assertThat(variants.get(2).getWaitingSince()).isNull();
-    assertThat(store.load(service).variantStalls()).isEqualTo(Map.of("h100", waiting, "a100", stalled));
+    assertThat(variants.get(2).getProbingSince()).isEqualTo(T0.plusSeconds(60).toString());
+    assertThat(variants.get(2).getReadyWhenWaitingBegan()).isEqualTo(2);
+    assertThat(store.load(service).variantStalls()).isEqualTo(Map.of("h100", waiting, "a100", stalled, "l40s", probing));
 
     variants.get(1).setStalledSince("not a time");
-    assertThat(store.load(service).variantStalls()).as("unreadable: left out, not fatal").containsOnlyKeys("h100");
+    assertThat(store.load(service).variantStalls()).as("unreadable: left out, not fatal").containsOnlyKeys("h100", "l40s");
   }
 
   @Test
