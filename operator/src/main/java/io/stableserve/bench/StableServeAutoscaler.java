@@ -269,7 +269,7 @@ public final class StableServeAutoscaler implements Autoscaler {
         new Observation.Occupancy(pods, running, waiting, pods == 0 ? OptionalDouble.empty() : OptionalDouble.of(leastWaiting), perPod,
             gateway ? OptionalDouble.of(end.atGateway()) : OptionalDouble.empty()),
         new Observation.TokenLengths(Optional.of(sum(parts, true)), Optional.of(sum(parts, false)), OptionalDouble.empty(),
-            OptionalDouble.empty(), recentPromptMean(parts, 2), recentPromptMean(parts, 1)),
+            OptionalDouble.empty(), recentPromptMean(parts, ObservationWindow.RECENT_SUB_INTERVALS), recentPromptMean(parts, 1)),
         new Observation.EngineSignals(Optional.empty(), OptionalDouble.of(preemptions / seconds), OptionalDouble.empty(),
             OptionalDouble.empty(), OptionalDouble.empty(), ttft(parts)),
         intervals, Duration.ZERO, List.of());

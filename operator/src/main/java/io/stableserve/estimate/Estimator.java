@@ -147,7 +147,7 @@ public final class Estimator {
     }
     Optional<BinnedLengths> prompt = lengths(o.lengths().prompt().get(), o.lengths().meanPromptOverride(), notes)
         .map(p -> arriving(p, o.lengths().recentPromptMean(), o.lengths().latestPromptMean(),
-            arrivals.ratePerSecond() * recentSpanSeconds(o), notes));
+            arrivals.ratePerSecond() * (o.window().recentSpan().toMillis() / 1000.0), notes));
     Optional<BinnedLengths> output = lengths(o.lengths().output().get(), o.lengths().meanOutputOverride(), notes);
     if (prompt.isEmpty() || output.isEmpty()) {
       return Optional.empty();
@@ -201,10 +201,6 @@ public final class Estimator {
   /** Standard errors of the recent prompts' mean the change must also pass, so that a few prompts' noise moves nothing. */
   static final double ARRIVING_MIX_Z = 3;
 
-  /** The recent span the observer reads the arriving prompts over: two sub-intervals, at most the window. */
-  static double recentSpanSeconds(Observation o) {
-    return Math.min(2 * o.window().resolution().toMillis(), o.window().length().toMillis()) / 1000.0;
-  }
   /**
    * Past this factor (or its inverse), the last sub-interval's prompts alone are a shift of the mix,
    * read as soon as they show, when the recent span moves the same way.

@@ -15,6 +15,8 @@ public record ObservationWindow(Duration length, Duration resolution) {
   public static final Duration DEFAULT_LENGTH = Duration.ofMinutes(5);
   /** The window is cut into this many sub-intervals unless a resolution is given. */
   public static final int DEFAULT_SUB_INTERVALS = 10;
+  /** The recent span, over which the prompts of the arriving mix are read, is this many sub-intervals. */
+  public static final int RECENT_SUB_INTERVALS = 2;
 
   public ObservationWindow {
     Objects.requireNonNull(length, "estimation window");
@@ -50,5 +52,11 @@ public record ObservationWindow(Duration length, Duration resolution) {
 
   public double resolutionSeconds() {
     return resolution.toMillis() / 1000.0;
+  }
+
+  /** The window's last {@value #RECENT_SUB_INTERVALS} sub-intervals, at most the whole window. */
+  public Duration recentSpan() {
+    Duration recent = resolution.multipliedBy(RECENT_SUB_INTERVALS);
+    return recent.compareTo(length) > 0 ? length : recent;
   }
 }

@@ -378,8 +378,8 @@ public final class ScalingPipeline {
         Mix.of(counts), message, Optional.of(sized), stalls);
   }
 
-  /** How long a stalled variant is counted at what serves before it is asked again. */
-  static final Duration STALLED_RETRY = Defaults.stalledVariantRetry();
+  /** How long a stalled variant is counted at what serves before it is probed. */
+  public static final Duration STALLED_RETRY = Defaults.stalledVariantRetry();
 
   /** How long without a replica becoming ready stalls a variant: a few start-ups, as measured or given. */
   static Duration stallAfter(MixSettings settings, ServiceMemory memory) {
@@ -389,9 +389,10 @@ public final class ScalingPipeline {
   /** Each variant's stall after a pass that found {@code asked} and {@code ready}. */
   static List<VariantStall> stalls(MixSettings settings, ServiceMemory memory, Mix asked, Mix ready, Instant now) {
     List<VariantStall> stalls = new ArrayList<>();
+    Duration stallAfter = stallAfter(settings, memory);
     for (int v = 0; v < settings.variants().size(); v++) {
       stalls.add(memory.variantStalls().getOrDefault(settings.variants().get(v).name(), VariantStall.none())
-          .observe(asked.count(v), ready.count(v), now, stallAfter(settings, memory), STALLED_RETRY));
+          .observe(asked.count(v), ready.count(v), now, stallAfter, STALLED_RETRY));
     }
     return stalls;
   }

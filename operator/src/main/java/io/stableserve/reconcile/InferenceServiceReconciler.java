@@ -385,7 +385,7 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
             "variant %s: %d replicas asked for, %d ready, none more within %d start-up times: counted at its ready replicas "
                 + "and asked for no more until %s; check its quota, its nodes and its pods' events",
             variant, current.count(v), ready.count(v), Defaults.STALL_AFTER_STARTUPS,
-            evaluation.stalls().get(v).retryAt(Defaults.stalledVariantRetry()).orElseThrow()));
+            evaluation.stalls().get(v).retryAt(ScalingPipeline.STALLED_RETRY).orElseThrow()));
       }
     }
     evaluation.metricsFailure().ifPresent(f -> changes.whenConditionTurnsFalse(Conditions.METRICS_AVAILABLE, f.reason(),

@@ -61,6 +61,8 @@ public final class MetricsRecorder {
   private final Gauge variantDesired;
   private final Gauge variantStableRate;
   private final Gauge variantStalled;
+  /** The gauges of each variant of a service with spec.variants, labelled namespace, name, variant. */
+  private final List<Gauge> perVariant;
   /** Every metric labelled by service, namespace and name its first two labels. */
   private final List<StatefulMetric<?, ?>> perService;
 
@@ -92,6 +94,7 @@ public final class MetricsRecorder {
         "Stable rate μ̂ of one replica of the variant, requests per second");
     variantStalled = perVariant(OperatorMetrics.VARIANT_STALLED,
         "1 while the variant is stalled (replicas asked for that do not become ready), else 0");
+    perVariant = List.of(variantReplicas, variantDesired, variantStableRate, variantStalled);
     perService = List.of(arrivalRate, stableRate, constraintRate, bottleneck, utilization, targetUtilization, replicas,
         desired, stable, metricsAvailable, preemptionRate, decisions, costPerHour, variantReplicas, variantDesired,
         variantStableRate, variantStalled);
@@ -137,8 +140,8 @@ public final class MetricsRecorder {
         variantStableRate.remove(namespace, name, variant.name());
       }
     }
-    for (Gauge perVariant : List.of(variantReplicas, variantDesired, variantStableRate, variantStalled)) {
-      perVariant.removeIf(labels -> of(labels, namespace, name) && !names.contains(labels.get(2)));
+    for (Gauge gauge : perVariant) {
+      gauge.removeIf(labels -> of(labels, namespace, name) && !names.contains(labels.get(2)));
     }
     if (e.changes()) {
       decisions.labelValues(namespace, name, grows ? "up" : "down", e.reason()).inc();
@@ -169,8 +172,8 @@ public final class MetricsRecorder {
   public void decided(String namespace, String name, double targetRho, Decision decision, boolean metricsRead,
       OptionalDouble lambda, Capacity capacity, OptionalDouble preemptionsPerSecond) {
     costPerHour.remove(namespace, name);
-    for (Gauge perVariant : List.of(variantReplicas, variantDesired, variantStableRate, variantStalled)) {
-      perVariant.removeIf(labels -> of(labels, namespace, name));
+    for (Gauge gauge : perVariant) {
+      gauge.removeIf(labels -> of(labels, namespace, name));
     }
     targetUtilization.labelValues(namespace, name).set(targetRho);
     replicas.labelValues(namespace, name).set(decision.currentReplicas());

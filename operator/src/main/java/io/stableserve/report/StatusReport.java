@@ -29,7 +29,7 @@ import io.stableserve.estimate.ServiceEstimate;
 import io.stableserve.observe.Signal;
 import io.stableserve.pipeline.Evaluation;
 import io.stableserve.pipeline.MixEvaluation;
-import io.stableserve.settings.Defaults;
+import io.stableserve.pipeline.ScalingPipeline;
 import io.stableserve.api.VariantStatus;
 import io.stableserve.decide.Mix;
 import io.stableserve.decide.MixDecision;
@@ -216,7 +216,7 @@ public final class StatusReport {
       capacity.stableRate().ifPresent(vs::setStableRatePerReplica);
       vs.setCostPerHour(mix.count(v) * capacity.costPerHour());
       vs.setUtilization(target.replicas().spec() > 0 ? s.getUtilization() : null);
-      vs.setStalledUntil(e.stalls().get(v).retryAt(Defaults.stalledVariantRetry()).map(Instant::toString).orElse(null));
+      vs.setStalledUntil(e.stalls().get(v).retryAt(ScalingPipeline.STALLED_RETRY).map(Instant::toString).orElse(null));
       variants.add(vs);
       found.add(String.format(Locale.ROOT, "%s: %s: %d replicas, %d ready", capacity.name(), target.ref(),
           target.replicas().spec(), target.replicas().ready()));

@@ -253,8 +253,7 @@ public final class PrometheusObserver implements Observer {
       this.at = at;
       this.window = new Queries(config.matchers(), PrometheusSource.promDuration(observed.length()));
       this.step = new Queries(config.matchers(), PrometheusSource.promDuration(observed.resolution()));
-      this.recent = new Queries(config.matchers(), PrometheusSource.promDuration(
-          observed.resolution().multipliedBy(2).compareTo(observed.length()) > 0 ? observed.length() : observed.resolution().multipliedBy(2)));
+      this.recent = new Queries(config.matchers(), PrometheusSource.promDuration(observed.recentSpan()));
     }
 
     GatewayReading gateway() throws MetricsUnavailableException {
