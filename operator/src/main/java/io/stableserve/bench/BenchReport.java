@@ -52,8 +52,8 @@ public final class BenchReport {
 
   /**
    * One Markdown table for one cell (a stage, an engine, a seed): per workload, StableServe, each
-   * peer at its default and at its best grid point (one row when they are the same), and the SLO
-   * bound.
+   * peer at its default and at its best grid point (one row when they are the same), the SLO
+   * bound and the reactive bound.
    */
   public static void printCellTable(PrintWriter out, List<Benchmark.WorkloadRuns> cell, double ttftTargetSeconds) {
     out.printf(Locale.ROOT, "| workload | policy | setting | GPU-h | ÷ bound | TTFT<%ss | P99 TTFT (s) | longest backlog (s) | peak queue | actions | preemptions |%n",
@@ -77,7 +77,7 @@ public final class BenchReport {
     out.flush();
   }
 
-  /** The rows of one workload: StableServe, each peer's default and best, the bound. */
+  /** The rows of one workload: StableServe, each peer's default and best, the bounds. */
   static List<RunResult> rows(Benchmark.WorkloadRuns w) {
     List<RunResult> rows = new ArrayList<>();
     w.stableServe().ifPresent(rows::add);
@@ -92,19 +92,25 @@ public final class BenchReport {
       best.filter(b -> def.map(d -> d != b).orElse(true)).ifPresent(rows::add);
     }
     w.boundRun().ifPresent(rows::add);
+    w.reactiveBoundRun().ifPresent(rows::add);
     return rows;
   }
 
-  /** How the bound's factor was found, one line per workload of a cell. */
+  /** How each bound's factor was found, one line per bound and workload of a cell. */
   public static List<String> boundSearches(List<Benchmark.WorkloadRuns> cell) {
     List<String> lines = new ArrayList<>();
     for (Benchmark.WorkloadRuns w : cell) {
-      w.bound().ifPresent(b -> lines.add(String.format(Locale.ROOT, "%s: SLO bound %s; factors run: %s", w.workload(), b.setting(),
-          b.probes().entrySet().stream()
-              .map(e -> String.format(Locale.ROOT, "×%.2f %.1f%%", e.getKey(), 100 * e.getValue()))
-              .collect(Collectors.joining(", ")))));
+      w.bound().ifPresent(b -> lines.add(search(w.workload(), SloBound.NAME, b)));
+      w.reactiveBound().ifPresent(b -> lines.add(search(w.workload(), ReactiveBound.NAME, b)));
     }
     return lines;
+  }
+
+  private static String search(String workload, String bound, SloBound.Result found) {
+    return String.format(Locale.ROOT, "%s: %s %s; factors run: %s", workload, bound, found.setting(),
+        found.probes().entrySet().stream()
+            .map(e -> String.format(Locale.ROOT, "×%.2f %.1f%%", e.getKey(), 100 * e.getValue()))
+            .collect(Collectors.joining(", ")));
   }
 
   // ---- the summary per stage and engine ----
@@ -114,7 +120,7 @@ public final class BenchReport {
     Map<String, List<RunResult>> byKey = new LinkedHashMap<>();
     for (Benchmark.WorkloadRuns w : seeds) {
       for (RunResult r : w.runs()) {
-        String key = r.kind() == PolicyKind.SLO_BOUND ? r.kind().key() : r.kind().key() + "|" + r.setting();
+        String key = r.kind().isBound() ? r.kind().key() : r.kind().key() + "|" + r.setting();
         byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(r);
       }
     }
@@ -125,16 +131,18 @@ public final class BenchReport {
    * One Markdown table for a stage and an engine, means over its seeds: per workload, StableServe's
    * attainment and GPU-hours; the best tuned peer (the peer setting with the highest mean attainment,
    * then the fewest GPU-hours); the cheapest peer setting whose mean attainment reaches
-   * StableServe's; the SLO bound's GPU-hours and StableServe's ratio to them.
+   * StableServe's; the SLO bound's GPU-hours and StableServe's ratio to them; the reactive bound's and
+   * StableServe's ratio to them.
    *
    * @param byWorkload the cells of every seed, per workload
    */
   public static void printSummary(PrintWriter out, Map<String, List<Benchmark.WorkloadRuns>> byWorkload, double ttftTargetSeconds) {
     String t = number(ttftTargetSeconds);
     out.printf(Locale.ROOT, "| workload | StableServe TTFT<%ss | StableServe GPU-h | best tuned peer | its TTFT<%ss | its GPU-h "
-        + "| cheapest peer as good as StableServe | its TTFT<%ss | its GPU-h | SLO bound GPU-h | bound's factor by seed | StableServe ÷ bound |%n",
+        + "| cheapest peer as good as StableServe | its TTFT<%ss | its GPU-h | SLO bound GPU-h | bound's factor by seed | StableServe ÷ bound "
+        + "| reactive bound GPU-h | StableServe ÷ reactive bound |%n",
         t, t, t);
-    out.println("| --- | ---: | ---: | --- | ---: | ---: | --- | ---: | ---: | ---: | --- | ---: |");
+    out.println("| --- | ---: | ---: | --- | ---: | ---: | --- | ---: | ---: | ---: | --- | ---: | ---: | ---: |");
     for (Map.Entry<String, List<Benchmark.WorkloadRuns>> e : byWorkload.entrySet()) {
       List<Mean> means = means(e.getValue());
       Optional<Mean> ss = means.stream().filter(m -> m.kind() == PolicyKind.STABLESERVE).findFirst();
@@ -142,14 +150,17 @@ public final class BenchReport {
       Optional<Mean> best = peers.stream().min(BEST_MEAN_FIRST);
       Optional<Mean> cheapest = ss.flatMap(s -> cheapestAsGood(peers, s.attainment()));
       Optional<Mean> bound = means.stream().filter(m -> m.kind() == PolicyKind.SLO_BOUND).findFirst();
-      out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n", e.getKey(),
+      Optional<Mean> reactive = means.stream().filter(m -> m.kind() == PolicyKind.REACTIVE_BOUND).findFirst();
+      out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n", e.getKey(),
           ss.map(m -> percent(m.attainment())).orElse(""), ss.map(m -> hours(m.gpuHours())).orElse(""),
           best.map(BenchReport::label).orElse(""), best.map(m -> percent(m.attainment())).orElse(""),
           best.map(m -> hours(m.gpuHours())).orElse(""),
           ss.isEmpty() ? "" : cheapest.map(BenchReport::label).orElse("none"), cheapest.map(m -> percent(m.attainment())).orElse(""),
           cheapest.map(m -> hours(m.gpuHours())).orElse(""),
           bound.map(m -> hours(m.gpuHours())).orElse(""), bound.isPresent() ? factors(e.getValue()) : "",
-          ss.isPresent() && bound.isPresent() ? String.format(Locale.ROOT, "%.2f", ss.get().gpuHours() / bound.get().gpuHours()) : "");
+          ss.isPresent() && bound.isPresent() ? String.format(Locale.ROOT, "%.2f", ss.get().gpuHours() / bound.get().gpuHours()) : "",
+          reactive.map(m -> hours(m.gpuHours())).orElse(""),
+          ss.isPresent() && reactive.isPresent() ? String.format(Locale.ROOT, "%.2f", ss.get().gpuHours() / reactive.get().gpuHours()) : "");
     }
     out.flush();
   }
@@ -178,7 +189,7 @@ public final class BenchReport {
    * The issue's goal for a stage and engine, per workload, on the means over seeds: StableServe's
    * attainment at least the best tuned peer's; GPU-hours at least 25% below the cheapest peer
    * setting as good; no backlog longer than the replica start-up delay (on any seed); fewer scaling
-   * actions than every peer at its best setting; and its GPU-hours over the SLO bound's.
+   * actions than every peer at its best setting; and its GPU-hours over each bound's.
    */
   public static List<String> goalCheck(Map<String, List<Benchmark.WorkloadRuns>> byWorkload, double startupSeconds) {
     List<String> lines = new ArrayList<>();
@@ -205,6 +216,8 @@ public final class BenchReport {
           s.scalingActions() < fewestActions ? "met" : "missed"));
       means.stream().filter(m -> m.kind() == PolicyKind.SLO_BOUND).findFirst().ifPresent(bound ->
           b.append(String.format(Locale.ROOT, "; GPU-h %.2f× the SLO bound's %.2f", s.gpuHours() / bound.gpuHours(), bound.gpuHours())));
+      means.stream().filter(m -> m.kind() == PolicyKind.REACTIVE_BOUND).findFirst().ifPresent(reactive ->
+          b.append(String.format(Locale.ROOT, ", %.2f× the reactive bound's %.2f", s.gpuHours() / reactive.gpuHours(), reactive.gpuHours())));
       lines.add(b.toString());
     }
     return lines;

@@ -8,12 +8,15 @@ import java.util.Optional;
 /**
  * One cell of the benchmark (one engine, one seed, one stage): every policy on a workload, every
  * peer at every point of its knob's grid, StableServe once with the operator's defaults, then the
- * SLO bound's factor search, all from the same seed. Every run starts with the replicas the opening
+ * factor searches of the SLO bound and the reactive bound, all from the same seed. Every run starts with the replicas the opening
  * five minutes need: the oracle's largest count of its first five intervals divided by 0.85 (the
  * operator's default target utilisation), so that no policy starts under-provisioned for reasons
  * that are not its own.
  */
 public final class Benchmark {
+
+  /** How long the reactive bound holds a count: the operator's default scale-down window. */
+  public static final double REACTIVE_HOLD_SECONDS = io.stableserve.settings.Defaults.scaleDownWindow().toSeconds();
 
   /** Attainments closer than this count as a tie when the best setting is picked. */
   public static final double ATTAINMENT_TIE = 0.0005;
@@ -21,10 +24,12 @@ public final class Benchmark {
   /**
    * Every run of one workload in one cell.
    *
-   * @param runs StableServe's, every peer's at every grid point, and the bound's chosen run
-   * @param bound the bound's factor search, when the bound ran
+   * @param runs StableServe's, every peer's at every grid point, and each bound's chosen run
+   * @param bound the SLO bound's factor search, when it ran
+   * @param reactiveBound the reactive bound's factor search, when it ran
    */
-  public record WorkloadRuns(BenchSetup setup, String workload, List<RunResult> runs, Optional<SloBound.Result> bound) {
+  public record WorkloadRuns(BenchSetup setup, String workload, List<RunResult> runs, Optional<SloBound.Result> bound,
+      Optional<SloBound.Result> reactiveBound) {
 
     public WorkloadRuns {
       runs = List.copyOf(runs);
@@ -56,6 +61,10 @@ public final class Benchmark {
 
     public Optional<RunResult> boundRun() {
       return runs.stream().filter(r -> r.kind() == PolicyKind.SLO_BOUND).findFirst();
+    }
+
+    public Optional<RunResult> reactiveBoundRun() {
+      return runs.stream().filter(r -> r.kind() == PolicyKind.REACTIVE_BOUND).findFirst();
     }
   }
 
@@ -109,24 +118,34 @@ public final class Benchmark {
     PolicyRun runner = new PolicyRun(setup);
     List<RunResult> results = new ArrayList<>();
     List<PolicyKind> order = new ArrayList<>(policies);
-    order.sort(Comparator.comparingInt(k -> k == PolicyKind.STABLESERVE ? 0 : k == PolicyKind.SLO_BOUND ? 2 : 1));
+    order.sort(Comparator.comparingInt(k -> k == PolicyKind.STABLESERVE ? 0 : k.isBound() ? 2 : 1));
     Optional<SloBound.Result> bound = Optional.empty();
+    Optional<SloBound.Result> reactive = Optional.empty();
     for (PolicyKind kind : order) {
-      if (kind == PolicyKind.SLO_BOUND) {
+      if (kind.isBound()) {
         double reference = results.stream().filter(r -> r.kind() == PolicyKind.STABLESERVE).mapToDouble(RunResult::sloAttainment)
-            .findFirst().orElse(results.stream().mapToDouble(RunResult::sloAttainment).max().orElse(SloBound.TARGET_ATTAINMENT));
+            .findFirst().orElse(results.stream().filter(r -> !r.kind().isBound()).mapToDouble(RunResult::sloAttainment).max()
+                .orElse(SloBound.TARGET_ATTAINMENT));
         SloBound.Result found = SloBound.search(SloBound.factors(oracle, setup.range()), f -> {
-          SloBound b = SloBound.of(oracle, f, setup.range(), setup.startupSeconds());
+          if (kind == PolicyKind.SLO_BOUND) {
+            SloBound b = SloBound.of(oracle, f, setup.range(), setup.startupSeconds());
+            return runner.run(workload, b, b.initialReplicas());
+          }
+          ReactiveBound b = ReactiveBound.of(oracle, f, setup.range(), REACTIVE_HOLD_SECONDS);
           return runner.run(workload, b, b.initialReplicas());
         }, reference);
-        results.add(found.run().asBound(found.setting()));
-        bound = Optional.of(found);
+        results.add(found.run().asBound(kind, found.setting()));
+        if (kind == PolicyKind.SLO_BOUND) {
+          bound = Optional.of(found);
+        } else {
+          reactive = Optional.of(found);
+        }
         continue;
       }
       for (GridPoint point : kind.grid()) {
         results.add(runner.run(workload, point, initial));
       }
     }
-    return new WorkloadRuns(setup, workload.name(), results, bound);
+    return new WorkloadRuns(setup, workload.name(), results, bound, reactive);
   }
 }

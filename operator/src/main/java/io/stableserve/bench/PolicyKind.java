@@ -8,7 +8,7 @@ import java.util.function.DoubleFunction;
 /**
  * The policies the benchmark compares, and the grid of each peer's main knob (3 to 4 values, the
  * documented default among them). StableServe has one point: the operator's defaults. The SLO
- * bound has none: its factor is searched ({@link SloBound}). StableServe through KEDA (Metric mode) has one
+ * bound and the reactive bound have none: their factor is searched ({@link SloBound}, {@link ReactiveBound}). StableServe through KEDA (Metric mode) has one
  * point per setting of the path from its gauge to the replicas ({@link StableServeThroughKeda.Path#GRID}),
  * the recommended one its default; it is StableServe, not a peer.
  *
@@ -31,7 +31,8 @@ public enum PolicyKind {
   KEDA_TTFT("keda-ttft", KedaTtftScaler.NAME),
   WVA_SATURATION("wva", SaturationScaler.NAME),
   KNATIVE_KPA("kpa", KnativeKpa.NAME),
-  SLO_BOUND("bound", SloBound.NAME);
+  SLO_BOUND("bound", SloBound.NAME),
+  REACTIVE_BOUND("reactive-bound", ReactiveBound.NAME);
 
   public static final List<Double> HPA_KV_TARGETS = List.of(0.5, 0.6, 0.7, KvCacheHpa.DEFAULT_TARGET);
   public static final List<Double> KEDA_QUEUE_THRESHOLDS = List.of(2.0, KedaQueueScaler.DEFAULT_THRESHOLD, 10.0, 20.0);
@@ -57,7 +58,12 @@ public enum PolicyKind {
 
   /** A policy the benchmark compares StableServe with. */
   public boolean isPeer() {
-    return this != STABLESERVE && this != STABLESERVE_METRIC && this != SLO_BOUND;
+    return this != STABLESERVE && this != STABLESERVE_METRIC && !isBound();
+  }
+
+  /** The SLO bound or the reactive bound: a yardstick, not a policy. */
+  public boolean isBound() {
+    return this == SLO_BOUND || this == REACTIVE_BOUND;
   }
 
   public static PolicyKind parse(String text) {
@@ -71,7 +77,7 @@ public enum PolicyKind {
       }
     }
     throw new IllegalArgumentException("unknown policy '" + text + "'; expected one of stableserve, stableserve-metric, hpa, keda, keda-ttft, wva, "
-        + "kpa, bound");
+        + "kpa, bound, reactive-bound");
   }
 
   /** The settings the benchmark runs: the knob's grid for a peer, the defaults for StableServe, none for the bound. */
@@ -94,7 +100,7 @@ public enum PolicyKind {
         }
         yield List.copyOf(out);
       }
-      case SLO_BOUND -> List.of();
+      case SLO_BOUND, REACTIVE_BOUND -> List.of();
     };
   }
 

@@ -45,9 +45,12 @@ public record RunResult(
         sloAttainment, ttftP99, longestBacklogSeconds, peakQueue, scalingActions, preemptions, replicas);
   }
 
-  /** The same figures, for the SLO bound at a factor. */
-  public RunResult asBound(String factor) {
-    return new RunResult(PolicyKind.SLO_BOUND, SloBound.NAME, factor, false, workload, gpuHours, requests, sloAttainment, ttftP99,
+  /** The same figures, for a bound at a factor. */
+  public RunResult asBound(PolicyKind bound, String factor) {
+    if (!bound.isBound()) {
+      throw new IllegalArgumentException(bound + " is not a bound");
+    }
+    return new RunResult(bound, bound.displayName(), factor, false, workload, gpuHours, requests, sloAttainment, ttftP99,
         longestBacklogSeconds, peakQueue, scalingActions, preemptions, replicas);
   }
 }

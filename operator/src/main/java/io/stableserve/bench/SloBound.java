@@ -26,7 +26,7 @@ import java.util.function.DoubleFunction;
  * replicas in every minute never serve fewer requests in time (the reported factor meets its target
  * and the grid point below it, when probed, does not).
  */
-public final class SloBound implements Autoscaler {
+public final class SloBound extends PlannedCounts {
 
   public static final String NAME = "SLO bound";
   public static final double TARGET_ATTAINMENT = 0.99;
@@ -82,12 +82,17 @@ public final class SloBound implements Autoscaler {
     if (!(factor > 0) || !(startupSeconds >= 0)) {
       throw new IllegalArgumentException("factor must be positive and start-up >= 0, got " + factor + " and " + startupSeconds);
     }
+    return new SloBound(scaled(oracle, factor, range), oracle.intervalSeconds(), startupSeconds, factor);
+  }
+
+  /** The oracle's counts times {@code factor}, rounded up, within the range. */
+  static int[] scaled(Oracle oracle, double factor, ReplicaRange range) {
     int[] base = oracle.schedule();
     int[] scaled = new int[base.length];
     for (int k = 0; k < base.length; k++) {
       scaled[k] = range.clamp((int) Math.ceil(factor * base[k] - 1e-9));
     }
-    return new SloBound(scaled, oracle.intervalSeconds(), startupSeconds, factor);
+    return scaled;
   }
 
   /** The factors searched for an oracle's plan: from the lowest to the first that takes its quietest minute to the cap. */
@@ -160,39 +165,29 @@ public final class SloBound implements Autoscaler {
   }
 
   /** The replicas to have asked for at {@code t}: the most of any interval that [t, t + S] touches. */
+  @Override
   public int desired(double t) {
     return mostAhead(schedule, intervalSeconds, startupSeconds, t);
   }
 
   /** The most of any interval of {@code schedule} that [t, t + S] touches: what to have asked for at t. */
   static int mostAhead(int[] schedule, double intervalSeconds, double startupSeconds, double t) {
-    int first = Math.max(0, Math.min(schedule.length - 1, (int) Math.floor(t / intervalSeconds)));
-    int last = Math.max(0, Math.min(schedule.length - 1, (int) Math.floor((t + startupSeconds) / intervalSeconds)));
+    return most(schedule, (int) Math.floor(t / intervalSeconds), (int) Math.floor((t + startupSeconds) / intervalSeconds));
+  }
+
+  /** The largest count of the intervals {@code first} to {@code last}, each clamped to the schedule. */
+  static int most(int[] schedule, int first, int last) {
+    int to = Math.max(0, Math.min(schedule.length - 1, last));
+    int from = Math.max(0, Math.min(to, first));
     int most = 0;
-    for (int k = first; k <= last; k++) {
+    for (int k = from; k <= to; k++) {
       most = Math.max(most, schedule[k]);
     }
     return most;
   }
 
-  /** Ready at time 0, as every run's first replicas are. */
-  public int initialReplicas() {
-    return desired(0);
-  }
-
   @Override
   public String name() {
     return NAME;
-  }
-
-  /** Every second, so that a replica is asked for exactly a start-up delay ahead. */
-  @Override
-  public double periodSeconds() {
-    return 1;
-  }
-
-  @Override
-  public int decide(FleetMetrics metrics, int specReplicas, int readyReplicas) {
-    return desired(metrics.now());
   }
 }

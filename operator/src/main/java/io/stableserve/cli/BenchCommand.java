@@ -10,6 +10,7 @@ import io.stableserve.bench.EmpiricalCapacity;
 import io.stableserve.bench.MixedBenchmark;
 import io.stableserve.bench.MixedReport;
 import io.stableserve.bench.PolicyKind;
+import io.stableserve.bench.SloBound;
 import io.stableserve.bench.Stage;
 import io.stableserve.bench.StableServeSettings;
 import io.stableserve.bench.Workloads;
@@ -31,6 +32,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -50,7 +52,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Benchmark StableServe against HPA on KV cache, KEDA on the queue and on P90 TTFT, llm-d's saturation "
         + "autoscaler and Knative's KPA (each peer at every point of a small grid of its main knob, its documented default among "
-        + "them) and an SLO bound (the oracle's per-minute replicas scaled until 99%% of first tokens come in time), in the "
+        + "them), an SLO bound (the oracle's per-minute replicas, asked for a start-up ahead, scaled until 99%% of first tokens "
+        + "come in time) and a reactive bound (the same counts asked for once each minute is over and held for the scale-down "
+        + "window), in the "
         + "simulated fleet, for each stage (requests pinned to replicas, or held at a gateway), engine (h100, a100) and seed: "
         + "prints a table per stage, engine and seed, a summary per stage and engine, and writes a chart. Engine options, when "
         + "given, replace those figures in every engine.",
@@ -70,9 +74,9 @@ public final class BenchCommand implements Callable<Integer> {
   List<String> workloads = new ArrayList<>(ALL_WORKLOADS);
 
   @Option(names = "--policies", split = ",", paramLabel = "NAME",
-      description = "Policies to run, of stableserve, hpa, keda, keda-ttft, wva, kpa, bound (default: these), and "
+      description = "Policies to run, of stableserve, hpa, keda, keda-ttft, wva, kpa, bound, reactive-bound (default: these), and "
           + "stableserve-metric (StableServe in Metric mode, its count applied through a simulated KEDA).")
-  List<String> policies = new ArrayList<>(List.of("stableserve", "hpa", "keda", "keda-ttft", "wva", "kpa", "bound"));
+  List<String> policies = new ArrayList<>(List.of("stableserve", "hpa", "keda", "keda-ttft", "wva", "kpa", "bound", "reactive-bound"));
 
   @Option(names = "--engines", split = ",", paramLabel = "NAME",
       description = "Engines, of h100 (the reference replica) and a100 (default: both).")
@@ -251,7 +255,10 @@ public final class BenchCommand implements Callable<Integer> {
         futures.add(pool.submit(() -> {
           long t0 = System.nanoTime();
           Benchmark.WorkloadRuns r = t.benchmark().run(t.workload());
-          int n = r.runs().size() - (r.bound().isPresent() ? 1 : 0) + r.bound().map(b -> b.probes().size()).orElse(0);
+          int n = r.runs().size();
+          for (Optional<SloBound.Result> b : List.of(r.bound(), r.reactiveBound())) {
+            n += b.map(found -> found.probes().size() - 1).orElse(0);
+          }
           runs.addAndGet(n);
           synchronized (out) {
             out.printf(Locale.ROOT, "  [%d/%d] %s, %s: %d runs in %.0f s (%.0f s so far)%n", done.incrementAndGet(), tasks.size(),

@@ -83,9 +83,9 @@ class BenchGridTest {
     assertThat(Benchmark.best(List.of(lax, def, tie, eager))).containsSame(eager);
 
     RunResult ss = result(PolicyKind.STABLESERVE, "operator defaults", true, 0.94, 3);
-    Benchmark.WorkloadRuns w = new Benchmark.WorkloadRuns(SETUP, "w", List.of(ss, eager, def, tie, lax), java.util.Optional.empty());
+    Benchmark.WorkloadRuns w = new Benchmark.WorkloadRuns(SETUP, "w", List.of(ss, eager, def, tie, lax), java.util.Optional.empty(), java.util.Optional.empty());
     assertThat(BenchReport.rows(w)).as("StableServe, then the peer's default and its best").containsExactly(ss, def, eager);
-    Benchmark.WorkloadRuns same = new Benchmark.WorkloadRuns(SETUP, "w", List.of(ss, def, lax), java.util.Optional.empty());
+    Benchmark.WorkloadRuns same = new Benchmark.WorkloadRuns(SETUP, "w", List.of(ss, def, lax), java.util.Optional.empty(), java.util.Optional.empty());
     assertThat(BenchReport.rows(same)).as("default and best in one row").containsExactly(ss, def);
 
     StringWriter text = new StringWriter();

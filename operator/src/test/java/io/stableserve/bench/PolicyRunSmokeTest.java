@@ -37,7 +37,7 @@ class PolicyRunSmokeTest {
     for (PolicyKind k : PolicyKind.values()) {
       gridPoints += k.grid().size();
     }
-    assertThat(results).as("every grid point of every policy, and the bound").hasSize(gridPoints + 1);
+    assertThat(results).as("every grid point of every policy, and the two bounds").hasSize(gridPoints + 2);
     RunResult bound = runs.boundRun().orElseThrow();
     RunResult stableServe = runs.stableServe().orElseThrow();
     RunResult hpa = runs.atDefault(PolicyKind.HPA_KV).orElseThrow();
@@ -45,6 +45,10 @@ class PolicyRunSmokeTest {
 
     assertThat(runs.bound().orElseThrow().basis()).isEqualTo(SloBound.Basis.SLO);
     assertThat(bound.sloAttainment()).as("the bound's factor meets the SLO").isGreaterThanOrEqualTo(SloBound.TARGET_ATTAINMENT);
+    RunResult reactive = runs.reactiveBoundRun().orElseThrow();
+    assertThat(runs.reactiveBound().orElseThrow().basis()).isEqualTo(SloBound.Basis.SLO);
+    assertThat(reactive.sloAttainment()).isGreaterThanOrEqualTo(SloBound.TARGET_ATTAINMENT);
+    assertThat(reactive.gpuHours()).as("without foresight the step costs more than with it").isGreaterThan(bound.gpuHours());
     for (RunResult r : results) {
       assertThat(r.requests()).as("every run sees the same requests").isEqualTo(bound.requests());
     }
