@@ -95,7 +95,7 @@ public final class KubernetesScaleTargets implements ScaleTargets {
         ? scale.getSpec().getReplicas() : intAt(object, "spec", "replicas").orElse(0);
     // Kubernetes omits readyReplicas when it is 0.
     int ready = intAt(object, "status", "readyReplicas").orElse(0);
-    return new TargetResolution.Resolved(new ScaleTarget(namespace, ref, new ReplicaCounts(spec, ready)));
+    return new TargetResolution.Resolved(new ScaleTarget(namespace, ref, new ReplicaCounts(spec, ready), creationRefused(object)));
   }
 
   @Override
@@ -214,6 +214,31 @@ public final class KubernetesScaleTargets implements ScaleTargets {
           "the API server does not serve kind " + ref.getKind() + " in " + ref.getApiVersion() + ": " + e.getMessage());
     }
     throw e;
+  }
+
+  /**
+   * Why the target says its replicas are not coming, from the conditions a Deployment reports: the
+   * ReplicaSet could not create pods ({@code ReplicaFailure}, e.g. a ResourceQuota refused them), or
+   * the rollout made no progress within its deadline ({@code Progressing=False},
+   * {@code ProgressDeadlineExceeded}, e.g. pods that no node can take). Other kinds report neither.
+   */
+  static Optional<String> creationRefused(GenericKubernetesResource object) {
+    if (!(object.getAdditionalProperties().get("status") instanceof Map<?, ?> status)
+        || !(status.get("conditions") instanceof List<?> conditions)) {
+      return Optional.empty();
+    }
+    for (Object c : conditions) {
+      if (c instanceof Map<?, ?> condition) {
+        boolean failure = "ReplicaFailure".equals(condition.get("type")) && "True".equals(condition.get("status"));
+        boolean deadline = "Progressing".equals(condition.get("type")) && "False".equals(condition.get("status"))
+            && "ProgressDeadlineExceeded".equals(condition.get("reason"));
+        if (failure || deadline) {
+          Object reason = condition.get("reason") == null ? condition.get("type") : condition.get("reason");
+          return Optional.of(reason + (condition.get("message") == null ? "" : ": " + condition.get("message")));
+        }
+      }
+    }
+    return Optional.empty();
   }
 
   private static Optional<Integer> intAt(GenericKubernetesResource object, String section, String field) {

@@ -80,14 +80,17 @@ public final class StableServeMixAutoscaler implements MixAutoscaler {
     };
     List<Observer> perVariant = settings.variants().stream().map(v -> notSplit).toList();
     Instant now = Instant.ofEpochMilli(Math.round(metrics.now() * 1000));
+    // The simulated fleet's targets report no refusal: a quota here is nodes that run out, which a
+    // Deployment reports only after its progress deadline.
+    List<Optional<String>> refusals = java.util.Collections.nCopies(spec.size(), Optional.empty());
     if (memory.isEmpty()) {
       // Its first pass starts the scale-down window from the capacity the fleet has, as for one
       // type; that capacity in the unit variant's replicas is what a pass finds.
-      memory = ScalingPipeline.observeAndEvaluateMix(service, perVariant, settings, ServiceMemory.empty(), spec, ready, now)
+      memory = ScalingPipeline.observeAndEvaluateMix(service, perVariant, settings, ServiceMemory.empty(), spec, ready, refusals, now)
           .sizing().map(first -> ServiceMemory.takingOver(first.decision().currentReplicas(), now));
     }
     last = ScalingPipeline.observeAndEvaluateMix(service, perVariant, settings, memory.orElse(ServiceMemory.empty()), spec, ready,
-        now);
+        refusals, now);
     MixEvaluation pass = last;
     memory.ifPresent(before -> memory = Optional.of(pass.sizing().map(s -> before.after(s, pass.changes(), now)).orElse(before)
         .withVariantStalls(pass.stallsByName())));

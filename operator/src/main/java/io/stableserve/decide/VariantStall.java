@@ -14,7 +14,9 @@ import java.util.Optional;
  * counted again as any other; if none comes within {@code stallAfter}, it stalls again.
  *
  * <p>Progress is any replica of the variant becoming ready, so a variant that grows step by step,
- * each step serving within its start-up, never stalls however long it keeps growing.
+ * each step serving within its start-up, never stalls however long it keeps growing. Where the
+ * variant's target says its replicas are refused (a Deployment whose pods a quota forbids), it
+ * stalls at once.
  *
  * @param waitingSince since when replicas were asked for and no more of them became ready
  * @param readyThen the replicas ready at {@code waitingSince} or {@code probingSince} (0 otherwise)
@@ -65,6 +67,16 @@ public record VariantStall(Optional<Instant> waitingSince, int readyThen, Option
    * @param retryAfter how long a stall lasts before the variant is probed
    */
   public VariantStall observe(int asked, int ready, Instant now, Duration stallAfter, Duration retryAfter) {
+    return observe(asked, ready, now, stallAfter, retryAfter, false);
+  }
+
+  /**
+   * As {@link #observe(int, int, Instant, Duration, Duration)}, where {@code refused} says whether the
+   * variant's target reports that it cannot create the replicas asked for (a quota refused them): a
+   * variant short of replicas so refused stalls at once, probed or not, without waiting
+   * {@code stallAfter}.
+   */
+  public VariantStall observe(int asked, int ready, Instant now, Duration stallAfter, Duration retryAfter, boolean refused) {
     Objects.requireNonNull(now, "now");
     if (asked < 0 || ready < 0) {
       throw new IllegalArgumentException("replica counts must be >= 0, got " + asked + " asked and " + ready + " ready");
@@ -77,11 +89,14 @@ public record VariantStall(Optional<Instant> waitingSince, int readyThen, Option
       if (ready > readyThen) {
         return NONE;
       }
-      return now.isBefore(probingSince.get().plus(stallAfter)) ? this
+      return now.isBefore(probingSince.get().plus(stallAfter)) && !(refused && ready < asked) ? this
           : new VariantStall(Optional.empty(), 0, Optional.of(now), Optional.empty());
     }
     if (ready >= asked) {
       return NONE;
+    }
+    if (refused) {
+      return new VariantStall(Optional.empty(), 0, Optional.of(now), Optional.empty());
     }
     if (waitingSince.isEmpty() || ready > readyThen) {
       return new VariantStall(Optional.of(now), ready, Optional.empty(), Optional.empty());

@@ -208,12 +208,12 @@ public final class ScalingPipeline {
    * passed on: it matters only if its engine is needed from its series.
    */
   public static MixEvaluation observeAndEvaluateMix(Observer service, List<Observer> variants, MixSettings settings,
-      ServiceMemory memory, Mix asked, Mix ready, Instant now) {
+      ServiceMemory memory, Mix asked, Mix ready, List<Optional<String>> refusals, Instant now) {
     Observation observation;
     try {
       observation = service.observe(settings.window());
     } catch (MetricsUnavailableException e) {
-      return heldMix(settings, asked, Optional.empty(), List.of(), stalls(settings, memory, asked, ready, now),
+      return heldMix(settings, asked, Optional.empty(), List.of(), stalls(settings, memory, asked, ready, refusals, now),
           Evaluation.MetricsFailure.of(e));
     }
     List<VariantObservation> readings = new ArrayList<>();
@@ -224,7 +224,7 @@ public final class ScalingPipeline {
         readings.add(VariantObservation.failed(Evaluation.MetricsFailure.of(e)));
       }
     }
-    return evaluateMix(observation, readings, settings, memory, asked, ready, now);
+    return evaluateMix(observation, readings, settings, memory, asked, ready, refusals, now);
   }
 
   /**
@@ -247,16 +247,19 @@ public final class ScalingPipeline {
    * @param memory what the last pass left, in units of the unit variant's replicas
    * @param asked the replicas each variant is asked for now (their /scale spec counts)
    * @param ready the replicas each variant serves with now
+   * @param refusals per variant, why its target says the replicas asked for are not coming, if it
+   *     says so ({@link io.stableserve.actuate.ScaleTarget#creationRefused}): such a variant stalls at once
    */
   public static MixEvaluation evaluateMix(Observation service, List<VariantObservation> variants, MixSettings settings,
-      ServiceMemory memory, Mix asked, Mix ready, Instant now) {
+      ServiceMemory memory, Mix asked, Mix ready, List<Optional<String>> refusals, Instant now) {
     Objects.requireNonNull(service, "service observation");
     List<VariantSettings> configured = settings.variants();
-    if (variants.size() != configured.size() || asked.size() != configured.size() || ready.size() != configured.size()) {
+    if (variants.size() != configured.size() || asked.size() != configured.size() || ready.size() != configured.size()
+        || refusals.size() != configured.size()) {
       throw new IllegalArgumentException(configured.size() + " variants, " + variants.size() + " observations, "
-          + asked.size() + " asked and " + ready.size() + " ready counts");
+          + asked.size() + " asked and " + ready.size() + " ready counts, " + refusals.size() + " target reports");
     }
-    List<VariantStall> stalls = stalls(settings, memory, asked, ready, now);
+    List<VariantStall> stalls = stalls(settings, memory, asked, ready, refusals, now);
     ServiceEstimate estimate = Estimator.estimate(service);
     double coverage = estimate.window().toMillis() / (double) service.window().length().toMillis();
     if (coverage < MIN_COVERAGE) {
@@ -316,10 +319,13 @@ public final class ScalingPipeline {
             + "until it serves", variant.name(), ready.count(v)));
       }
       if (stalls.get(v).stalled()) {
-        stalled.add(String.format(Locale.ROOT, "%s stalled: %d of %d ready, none more within %s, so counted at %d until %s "
+        Instant retry = stalls.get(v).retryAt(STALLED_RETRY).orElseThrow();
+        stalled.add(refusals.get(v).isPresent()
+            ? String.format(Locale.ROOT, "%s stalled: %d of %d ready and its target reports them refused (%s), so counted at %d "
+                + "until %s", variant.name(), ready.count(v), asked.count(v), refusals.get(v).get(), reachable[v], retry)
+            : String.format(Locale.ROOT, "%s stalled: %d of %d ready, none more within %s, so counted at %d until %s "
                 + "(a quota, no free node of its GPU, an image that does not pull?)", variant.name(), ready.count(v),
-            asked.count(v), Durations.format(stallAfter(settings, memory)), reachable[v],
-            stalls.get(v).retryAt(STALLED_RETRY).orElseThrow()));
+            asked.count(v), Durations.format(stallAfter(settings, memory)), reachable[v], retry));
       }
       if (capacity.isPresent()) {
         priced.add(new Variant(variant.name(), capacity.get().stableRate(), variant.costPerHour(), variant.min(), reachable[v]));
@@ -387,12 +393,13 @@ public final class ScalingPipeline {
   }
 
   /** Each variant's stall after a pass that found {@code asked} and {@code ready}. */
-  static List<VariantStall> stalls(MixSettings settings, ServiceMemory memory, Mix asked, Mix ready, Instant now) {
+  static List<VariantStall> stalls(MixSettings settings, ServiceMemory memory, Mix asked, Mix ready,
+      List<Optional<String>> refusals, Instant now) {
     List<VariantStall> stalls = new ArrayList<>();
     Duration stallAfter = stallAfter(settings, memory);
     for (int v = 0; v < settings.variants().size(); v++) {
       stalls.add(memory.variantStalls().getOrDefault(settings.variants().get(v).name(), VariantStall.none())
-          .observe(asked.count(v), ready.count(v), now, stallAfter, STALLED_RETRY));
+          .observe(asked.count(v), ready.count(v), now, stallAfter, STALLED_RETRY, refusals.get(v).isPresent()));
     }
     return stalls;
   }
@@ -415,8 +422,8 @@ public final class ScalingPipeline {
 
   /** A pass of a service of several variants without metrics (a credential is missing): hold the mix, with the reason. */
   public static MixEvaluation unavailableMix(Evaluation.MetricsFailure failure, MixSettings settings, ServiceMemory memory,
-      Mix current, Mix ready, Instant now) {
-    return heldMix(settings, current, Optional.empty(), List.of(), stalls(settings, memory, current, ready, now), failure);
+      Mix current, Mix ready, List<Optional<String>> refusals, Instant now) {
+    return heldMix(settings, current, Optional.empty(), List.of(), stalls(settings, memory, current, ready, refusals, now), failure);
   }
 
   private static List<MixEvaluation.VariantCapacity> unsolved(List<VariantSettings> variants,

@@ -350,6 +350,7 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
     }
     Mix current = new Mix(resolved.stream().map(t -> t.replicas().spec()).toList());
     Mix ready = new Mix(resolved.stream().map(t -> t.replicas().ready()).toList());
+    List<Optional<String>> refusals = resolved.stream().map(ScaleTarget::creationRefused).toList();
     if (current.replicas() == 0) {
       // As for one target scaled to zero by hand: paused until a variant has a replica again.
       String message = "every variant has 0 replicas: scaling is paused until one has at least one (scale one up to resume)";
@@ -362,10 +363,10 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
     MixEvaluation evaluation;
     try {
       evaluation = metricsSource.secretFailure().isPresent()
-          ? ScalingPipeline.unavailableMix(metricsSource.secretFailure().get(), settings, memory, current, ready, now)
+          ? ScalingPipeline.unavailableMix(metricsSource.secretFailure().get(), settings, memory, current, ready, refusals, now)
           : ScalingPipeline.observeAndEvaluateMix(observers.apply(metricsSource.source()),
               variants.stream().map(v -> observers.apply(metricsSource.source().narrowedTo(v.getSelector()))).toList(),
-              settings, memory, current, ready, now);
+              settings, memory, current, ready, refusals, now);
     } catch (IllegalArgumentException e) {
       return invalid(service, previous, status, e.getMessage(), generation, now, poll);
     }
@@ -381,11 +382,15 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
     for (int v = 0; v < variants.size(); v++) {
       String variant = variants.get(v).getName();
       if (evaluation.stalls().get(v).stalled() && !memory.variantStalls().getOrDefault(variant, VariantStall.none()).stalled()) {
-        changes.always(EventRecorder.WARNING, VARIANT_STALLED, String.format(Locale.ROOT,
+        Instant retry = evaluation.stalls().get(v).retryAt(ScalingPipeline.STALLED_RETRY).orElseThrow();
+        changes.always(EventRecorder.WARNING, VARIANT_STALLED, refusals.get(v).isPresent()
+            ? String.format(Locale.ROOT, "variant %s: %d replicas asked for, %d ready, and its %s reports them refused: %s; "
+                + "counted at its ready replicas and asked for no more until %s; fix what it names (a quota?)",
+                variant, current.count(v), ready.count(v), variants.get(v).getScaleTargetRef(), refusals.get(v).get(), retry)
+            : String.format(Locale.ROOT,
             "variant %s: %d replicas asked for, %d ready, none more within %d start-up times: counted at its ready replicas "
                 + "and asked for no more until %s; check its quota, its nodes and its pods' events",
-            variant, current.count(v), ready.count(v), Defaults.STALL_AFTER_STARTUPS,
-            evaluation.stalls().get(v).retryAt(ScalingPipeline.STALLED_RETRY).orElseThrow()));
+            variant, current.count(v), ready.count(v), Defaults.STALL_AFTER_STARTUPS, retry));
       }
     }
     evaluation.metricsFailure().ifPresent(f -> changes.whenConditionTurnsFalse(Conditions.METRICS_AVAILABLE, f.reason(),

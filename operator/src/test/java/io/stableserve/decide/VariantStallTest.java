@@ -37,6 +37,21 @@ class VariantStallTest {
   }
 
   @Test
+  void replicasTheTargetReportsRefusedStallTheVariantAtOnceAndAgainWhenProbed() {
+    VariantStall refused = VariantStall.none().observe(5, 2, T0, STALL_AFTER, RETRY_AFTER, true);
+    assertThat(refused.stalledSince()).as("no wait").contains(T0);
+
+    assertThat(VariantStall.none().observe(2, 2, T0, STALL_AFTER, RETRY_AFTER, true))
+        .as("a report while every replica asked for serves stalls nothing").isEqualTo(VariantStall.none());
+
+    VariantStall probing = observe(refused, 2, 2, RETRY_AFTER.toSeconds());
+    assertThat(probing.probing()).isTrue();
+    VariantStall again = probing.observe(3, 2, T0.plusSeconds(RETRY_AFTER.toSeconds() + 15), STALL_AFTER, RETRY_AFTER, true);
+    assertThat(again.stalledSince()).as("the probe refused: stalled again without waiting")
+        .contains(T0.plusSeconds(RETRY_AFTER.toSeconds() + 15));
+  }
+
+  @Test
   void aReplicaBecomingReadyIsProgressAndRestartsTheWait() {
     // A variant growing step by step, each step serving within its start-up, never stalls.
     VariantStall stall = observe(VariantStall.none(), 3, 1, 0);

@@ -30,6 +30,9 @@ import org.junit.jupiter.api.Test;
 /** The pipeline's mix decision for a service of several variants (docs/variants.md). */
 class MixPipelineTest {
 
+  /** Two variants whose targets report nothing against their replicas. */
+  static final List<Optional<String>> NONE_REFUSED = List.of(Optional.empty(), Optional.empty());
+
   /** λ = 30 req/s over the service, prompts about 500 and outputs about 100 tokens. */
   static final Observation SERVICE = SloPipelineTest.observation(Optional.empty(), OptionalDouble.empty());
   /** Twice the step time of {@link SloPipelineTest#ENGINE}: half its stable rate under the paper model. */
@@ -52,7 +55,7 @@ class MixPipelineTest {
 
   /** A first pass with every replica ready. */
   static MixEvaluation evaluate(MixSettings settings, List<ScalingPipeline.VariantObservation> readings, Mix asked) {
-    return ScalingPipeline.evaluateMix(SERVICE, readings, settings, ServiceMemory.empty(), asked, asked, SloPipelineTest.NOW);
+    return ScalingPipeline.evaluateMix(SERVICE, readings, settings, ServiceMemory.empty(), asked, asked, NONE_REFUSED, SloPipelineTest.NOW);
   }
 
   static List<ScalingPipeline.VariantObservation> observed(int variants) {
@@ -111,7 +114,7 @@ class MixPipelineTest {
     // Fourteen h100 were recommended a minute ago.
     int units = fresh.sizing().orElseThrow().decision().currentReplicas();
     ServiceMemory remembered = ServiceMemory.takingOver(units, SloPipelineTest.NOW.minusSeconds(60));
-    MixEvaluation kept = ScalingPipeline.evaluateMix(SERVICE, observed(2), settings, remembered, large, large, SloPipelineTest.NOW);
+    MixEvaluation kept = ScalingPipeline.evaluateMix(SERVICE, observed(2), settings, remembered, large, large, NONE_REFUSED, SloPipelineTest.NOW);
     assertThat(units).isEqualTo(14);
     assertThat(kept.mix()).isEqualTo(large);
     assertThat(kept.sizing().orElseThrow().decision().reason()).isEqualTo(DecisionReason.SCALE_DOWN_STABILIZATION);
@@ -129,13 +132,13 @@ class MixPipelineTest {
     Mix ready = Mix.of(0, 2);
     Duration stallAfter = BEHAVIOR.startupTime().multipliedBy(2);
     MixEvaluation waiting = ScalingPipeline.evaluateMix(SERVICE, observed(2), settings, ServiceMemory.empty(), asked, ready,
-        SloPipelineTest.NOW);
+        NONE_REFUSED, SloPipelineTest.NOW);
     assertThat(waiting.stalls().get(1).waitingSince()).contains(SloPipelineTest.NOW);
     assertThat(waiting.mix()).as("within the stall time the starting replicas are counted as coming").isEqualTo(asked);
 
     ServiceMemory memory = ServiceMemory.empty().withVariantStalls(waiting.stallsByName());
     Instant later = SloPipelineTest.NOW.plus(stallAfter);
-    MixEvaluation stalled = ScalingPipeline.evaluateMix(SERVICE, observed(2), settings, memory, asked, ready, later);
+    MixEvaluation stalled = ScalingPipeline.evaluateMix(SERVICE, observed(2), settings, memory, asked, ready, NONE_REFUSED, later);
 
     assertThat(stalled.stalls().get(1).stalledSince()).contains(later);
     assertThat(stalled.stalls().get(0).stalled()).isFalse();
@@ -147,8 +150,28 @@ class MixPipelineTest {
         + later.plus(ScalingPipeline.STALLED_RETRY));
 
     // Without the stall the phantom replicas would be counted: the same pass, forgetting the wait, keeps them.
-    MixEvaluation forgetting = ScalingPipeline.evaluateMix(SERVICE, observed(2), settings, ServiceMemory.empty(), asked, ready, later);
+    MixEvaluation forgetting = ScalingPipeline.evaluateMix(SERVICE, observed(2), settings, ServiceMemory.empty(), asked, ready, NONE_REFUSED, later);
     assertThat(forgetting.mix()).isEqualTo(asked);
+  }
+
+  @Test
+  void aVariantWhoseTargetReportsItsReplicasRefusedStallsAtOnceAndSaysWhy() {
+    MixSettings settings = settings(Optional.empty(), h100(0, 20), a100(1.0, 0, 10));
+    Mix asked = Mix.of(0, 10);
+    Mix ready = Mix.of(0, 2);
+    String quota = "FailedCreate: pods \"a100-7\" is forbidden: exceeded quota: gpus, requested: nvidia.com/gpu=1, "
+        + "used: nvidia.com/gpu=2, limited: nvidia.com/gpu=2";
+    MixEvaluation refused = ScalingPipeline.evaluateMix(SERVICE, observed(2), settings, ServiceMemory.empty(), asked, ready,
+        List.of(Optional.empty(), Optional.of(quota)), SloPipelineTest.NOW);
+
+    assertThat(refused.stalls().get(1).stalledSince()).as("no wait for two start-ups").contains(SloPipelineTest.NOW);
+    assertThat(refused.mix().count(1)).isEqualTo(2);
+    assertThat(refused.mix().count(0)).as("the capacity goes to the variant that comes").isPositive();
+    assertThat(refused.message()).contains("a100 stalled: 2 of 10 ready and its target reports them refused (" + quota + ")");
+
+    MixEvaluation full = ScalingPipeline.evaluateMix(SERVICE, observed(2), settings, ServiceMemory.empty(), ready, ready,
+        List.of(Optional.empty(), Optional.of(quota)), SloPipelineTest.NOW);
+    assertThat(full.stalls().get(1).stalled()).as("a report while every replica asked for serves stalls nothing").isFalse();
   }
 
   @Test
@@ -160,12 +183,12 @@ class MixPipelineTest {
     ServiceMemory stalled = ServiceMemory.empty().withVariantStalls(Map.of("a100",
         new VariantStall(Optional.empty(), 0, Optional.of(stalledAt))));
     MixEvaluation held = ScalingPipeline.evaluateMix(SERVICE, observed(2), settings, stalled, asked, ready,
-        SloPipelineTest.NOW.minusSeconds(1));
+        NONE_REFUSED, SloPipelineTest.NOW.minusSeconds(1));
     Mix capped = held.mix();
     assertThat(capped.count(1)).as("still stalled a second before the retry").isEqualTo(2);
 
     MixEvaluation probed = ScalingPipeline.evaluateMix(SERVICE, observed(2), settings,
-        stalled.withVariantStalls(held.stallsByName()), capped, ready, SloPipelineTest.NOW);
+        stalled.withVariantStalls(held.stallsByName()), capped, ready, NONE_REFUSED, SloPipelineTest.NOW);
     assertThat(probed.stalls().get(1).probing()).isTrue();
     assertThat(probed.mix().count(1)).as("one replica more than serve").isEqualTo(3);
     assertThat(probed.mix().count(0)).as("the capacity is held without it").isEqualTo(capped.count(0));
@@ -231,7 +254,7 @@ class MixPipelineTest {
     MixEvaluation evaluation = ScalingPipeline.observeAndEvaluateMix(window -> {
       throw new io.stableserve.observe.MetricsUnavailableException(MetricsProblem.PROMETHEUS_UNREACHABLE, null, null, "connection refused");
     }, List.of(window -> SERVICE, window -> SERVICE), settings, ServiceMemory.empty(), Mix.of(2, 1), Mix.of(2, 1),
-        SloPipelineTest.NOW);
+        NONE_REFUSED, SloPipelineTest.NOW);
 
     assertThat(evaluation.mix()).isEqualTo(Mix.of(2, 1));
     assertThat(evaluation.reason()).isEqualTo(MetricsProblem.PROMETHEUS_UNREACHABLE.reason());

@@ -46,6 +46,7 @@ import java.time.Clock;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -153,7 +154,7 @@ class MixReconcileTest {
   MixEvaluation expected(InferenceService s) {
     return ScalingPipeline.evaluateMix(recorded, List.of(ScalingPipeline.VariantObservation.of(recorded),
         ScalingPipeline.VariantObservation.of(recorded)), SpecMapping.mixSettings(s.getSpec()), ServiceMemory.empty(),
-        Mix.of(1, 1), Mix.of(1, 1), SameDecisionTest.NOW);
+        Mix.of(1, 1), Mix.of(1, 1), List.of(Optional.empty(), Optional.empty()), SameDecisionTest.NOW);
   }
 
   @Test
@@ -363,6 +364,57 @@ class MixReconcileTest {
     assertThat(events).filteredOn(e -> e.reason().equals(InferenceServiceReconciler.VARIANT_STALLED)).hasSize(1);
     assertThat(s.getStatus().getVariants().get(1).getStalledSince()).isEqualTo(SameDecisionTest.NOW.toString());
     assertThat(replicas("llama-a100")).isEqualTo(1);
+  }
+
+  @Test
+  void aVariantWhoseDeploymentReportsItsPodsRefusedByAQuotaStallsAtOnceWithTheQuotasMessage() {
+    // Five a100 asked for, one serves, and the Deployment says why: a ResourceQuota refused the pods.
+    String refusal = "pods \"llama-a100-5d4f-x\" is forbidden: exceeded quota: gpus, requested: nvidia.com/gpu=1, "
+        + "used: nvidia.com/gpu=1, limited: nvidia.com/gpu=1";
+    Deployment a100 = client.apps().deployments().inNamespace(NS).withName("llama-a100").get();
+    a100.getSpec().setReplicas(5);
+    client.apps().deployments().inNamespace(NS).resource(a100).update();
+    a100 = client.apps().deployments().inNamespace(NS).withName("llama-a100").get();
+    a100.setStatus(new DeploymentStatusBuilder().withReplicas(1).withReadyReplicas(1).withAvailableReplicas(1)
+        .addNewCondition().withType("ReplicaFailure").withStatus("True").withReason("FailedCreate").withMessage(refusal).endCondition()
+        .build());
+    client.apps().deployments().inNamespace(NS).resource(a100).updateStatus();
+    InferenceService s = mixed("llama-mixed");
+
+    reconciler().reconcile(s, Contexts.notDeleted());
+
+    assertThat(replicas("llama-a100")).as("asked for no more than serve, on the first pass").isEqualTo(1);
+    assertThat(replicas("llama-h100")).as("the capacity goes where replicas come").isEqualTo(2);
+    assertThat(s.getStatus().getVariants().get(1).getStalledSince()).isEqualTo(SameDecisionTest.NOW.toString());
+    assertThat(s.getStatus().getLastDecision().getMessage())
+        .contains("a100 stalled: 1 of 5 ready and its target reports them refused (FailedCreate: " + refusal + ")");
+    assertThat(events).filteredOn(e -> e.reason().equals(InferenceServiceReconciler.VARIANT_STALLED)).singleElement()
+        .satisfies(e -> assertThat(e.message()).contains("variant a100: 5 replicas asked for, 1 ready")
+            .contains("reports them refused: FailedCreate: " + refusal));
+  }
+
+  @Test
+  void aDeploymentPastItsProgressDeadlineReportsItsReplicasRefused() {
+    Deployment a100 = client.apps().deployments().inNamespace(NS).withName("llama-a100").get();
+    a100.setStatus(new DeploymentStatusBuilder().withReplicas(3).withReadyReplicas(1)
+        .addNewCondition().withType("Progressing").withStatus("False").withReason("ProgressDeadlineExceeded")
+        .withMessage("ReplicaSet \"llama-a100-5d4f\" has timed out progressing.").endCondition()
+        .addNewCondition().withType("Available").withStatus("True").withReason("MinimumReplicasAvailable").endCondition()
+        .build());
+    client.apps().deployments().inNamespace(NS).resource(a100).updateStatus();
+    ScaleTargetRef ref = new ScaleTargetRef();
+    ref.setApiVersion("apps/v1");
+    ref.setKind("Deployment");
+    ref.setName("llama-a100");
+
+    TargetResolution resolution = new KubernetesScaleTargets(client).resolve(NS, ref);
+
+    assertThat(((TargetResolution.Resolved) resolution).target().creationRefused())
+        .contains("ProgressDeadlineExceeded: ReplicaSet \"llama-a100-5d4f\" has timed out progressing.");
+    Deployment h100 = client.apps().deployments().inNamespace(NS).withName("llama-h100").get();
+    ref.setName(h100.getMetadata().getName());
+    assertThat(((TargetResolution.Resolved) new KubernetesScaleTargets(client).resolve(NS, ref)).target().creationRefused())
+        .as("a Deployment that reports neither").isEmpty();
   }
 
   @Test
