@@ -95,7 +95,11 @@ public final class KubernetesScaleTargets implements ScaleTargets {
         ? scale.getSpec().getReplicas() : intAt(object, "spec", "replicas").orElse(0);
     // Kubernetes omits readyReplicas when it is 0.
     int ready = intAt(object, "status", "readyReplicas").orElse(0);
-    return new TargetResolution.Resolved(new ScaleTarget(namespace, ref, new ReplicaCounts(spec, ready), creationRefused(object)));
+    // Pods that exist but are not ready yet are coming: the target's refusal is of the rest, and
+    // counts once those have come.
+    int created = intAt(object, "status", "replicas").orElse(0);
+    Optional<String> refused = created > ready ? Optional.empty() : creationRefused(object);
+    return new TargetResolution.Resolved(new ScaleTarget(namespace, ref, new ReplicaCounts(spec, ready), refused));
   }
 
   @Override

@@ -12,7 +12,8 @@ import java.util.Optional;
  * @param ref how the InferenceService names it
  * @param replicas its spec replicas (from /scale) and ready replicas (from its status)
  * @param creationRefused why the target itself says the replicas it is asked for are not coming, if
- *     it says so: a Deployment's {@code ReplicaFailure} condition (a quota refused its pods) or its
+ *     it says so and every pod it has is ready (those still starting are coming): a Deployment's
+ *     {@code ReplicaFailure} condition (a quota refused its pods) or its
  *     {@code ProgressDeadlineExceeded}, as "reason: message"
  */
 public record ScaleTarget(String namespace, ScaleTargetRef ref, ReplicaCounts replicas, Optional<String> creationRefused) {

@@ -7,6 +7,8 @@ import io.stableserve.sim.Replica;
 import io.stableserve.sim.Router;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 
 /**
  * One mix policy driving a fleet of several variants through one workload, as {@link PolicyRun}
@@ -23,13 +25,24 @@ public final class MixPolicyRun {
   private final BenchSetup setup;
   private final List<BenchVariant> variants;
   private final List<Integer> quotas;
+  private final boolean quotasReported;
 
   public MixPolicyRun(BenchSetup setup, List<BenchVariant> variants) {
     this(setup, variants, variants.stream().map(v -> Integer.MAX_VALUE).toList());
   }
 
-  /** @param quotas per variant, the most replicas of it that are ever created */
+  /** @param quotas per variant, the most replicas of it that are ever created, nothing reported */
   public MixPolicyRun(BenchSetup setup, List<BenchVariant> variants, List<Integer> quotas) {
+    this(setup, variants, quotas, false);
+  }
+
+  /**
+   * @param quotas per variant, the most replicas of it that are ever created
+   * @param quotasReported whether a variant asked for more than its quota reports them refused, as a
+   *     Deployment under a ResourceQuota does ({@code ReplicaFailure}, {@code FailedCreate}); without,
+   *     the replicas are simply never created, as when the nodes of a GPU run out
+   */
+  public MixPolicyRun(BenchSetup setup, List<BenchVariant> variants, List<Integer> quotas, boolean quotasReported) {
     if (variants.isEmpty()) {
       throw new IllegalArgumentException("a mixed fleet needs at least one variant");
     }
@@ -43,6 +56,7 @@ public final class MixPolicyRun {
     this.setup = setup;
     this.variants = List.copyOf(variants);
     this.quotas = List.copyOf(quotas);
+    this.quotasReported = quotasReported;
   }
 
   /** @param initial ready at time 0, per variant */
@@ -63,7 +77,7 @@ public final class MixPolicyRun {
     Mix[] asked = {Mix.of(opening)};
     PolicyRun.Loop measured = loop.drive(workload, fleet, policy.periodSeconds(), (metrics, sample) -> {
       Mix spec = asked[0];
-      Mix desired = policy.decide(metrics, spec, ready(fleet));
+      Mix desired = policy.decide(metrics, spec, ready(fleet), refusals(spec, fleet));
       if (desired.equals(spec)) {
         return false;
       }
@@ -76,6 +90,27 @@ public final class MixPolicyRun {
     List<Double> hours = MixRunResult.replicaHours(measured.gpuSecondsByEngine(), variants);
     return new MixRunResult(policy.name(), "", loop.summarize(policy.name(), workload, measured), hours,
         MixRunResult.cost(hours, variants), workload.durationSeconds());
+  }
+
+  /**
+   * What each variant's target reports against the replicas it is asked for: as the operator reads a
+   * Deployment, the refusal counts once every replica created is ready.
+   */
+  private List<Optional<String>> refusals(Mix spec, Fleet fleet) {
+    int[] starting = new int[variants.size()];
+    for (Replica r : fleet.replicas()) {
+      if (r.state() == Replica.State.STARTING) {
+        starting[variants.indexOf(variantOf(r))]++;
+      }
+    }
+    List<Optional<String>> out = new ArrayList<>();
+    for (int v = 0; v < variants.size(); v++) {
+      out.add(quotasReported && spec.count(v) > quotas.get(v) && starting[v] == 0
+          ? Optional.of(String.format(Locale.ROOT, "FailedCreate: pods are forbidden: exceeded quota: %s, limited: %d",
+              variants.get(v).name(), quotas.get(v)))
+          : Optional.empty());
+    }
+    return out;
   }
 
   /** Each variant's replicas serving. */

@@ -72,13 +72,19 @@ public final class MixedBenchmark {
    *     are given each variant's maximum and find the quota out
    */
   public MixedBenchmark(BenchSetup setup, List<BenchVariant> variants, List<EmpiricalCapacity> capacities, List<Integer> quotas) {
+    this(setup, variants, capacities, quotas, false);
+  }
+
+  /** @param quotasReported whether a variant asked for more than its quota reports them refused ({@link MixPolicyRun}) */
+  public MixedBenchmark(BenchSetup setup, List<BenchVariant> variants, List<EmpiricalCapacity> capacities, List<Integer> quotas,
+      boolean quotasReported) {
     if (capacities.size() != variants.size()) {
       throw new IllegalArgumentException(capacities.size() + " empirical capacities for " + variants.size() + " variants");
     }
     this.setup = setup;
     this.variants = List.copyOf(variants);
     this.capacities = List.copyOf(capacities);
-    this.runner = new MixPolicyRun(setup, variants, quotas);
+    this.runner = new MixPolicyRun(setup, variants, quotas, quotasReported);
     List<BenchVariant> within = new ArrayList<>();
     for (int v = 0; v < variants.size(); v++) {
       BenchVariant b = variants.get(v);

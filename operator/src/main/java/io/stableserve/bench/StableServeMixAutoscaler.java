@@ -73,6 +73,11 @@ public final class StableServeMixAutoscaler implements MixAutoscaler {
 
   @Override
   public Mix decide(FleetMetrics metrics, Mix spec, Mix ready) {
+    return decide(metrics, spec, ready, java.util.Collections.nCopies(spec.size(), Optional.empty()));
+  }
+
+  @Override
+  public Mix decide(FleetMetrics metrics, Mix spec, Mix ready, List<Optional<String>> refusals) {
     Observer service = w -> StableServeAutoscaler.observe(metrics, w, gateway);
     Observer notSplit = w -> {
       throw new MetricsUnavailableException(MetricsProblem.NO_DATA, Signal.COMPLETIONS, null,
@@ -80,9 +85,6 @@ public final class StableServeMixAutoscaler implements MixAutoscaler {
     };
     List<Observer> perVariant = settings.variants().stream().map(v -> notSplit).toList();
     Instant now = Instant.ofEpochMilli(Math.round(metrics.now() * 1000));
-    // The simulated fleet's targets report no refusal: a quota here is nodes that run out, which a
-    // Deployment reports only after its progress deadline.
-    List<Optional<String>> refusals = java.util.Collections.nCopies(spec.size(), Optional.empty());
     if (memory.isEmpty()) {
       // Its first pass starts the scale-down window from the capacity the fleet has, as for one
       // type; that capacity in the unit variant's replicas is what a pass finds.

@@ -149,6 +149,12 @@ public final class BenchCommand implements Callable<Integer> {
           + "out; the policies are given the variant's maximum and find the quota out, the oracle and static mixes plan within it.")
   Map<String, Integer> quota = new LinkedHashMap<>();
 
+  @Option(names = "--quota-reported",
+      description = "With --quota: the quota is a ResourceQuota, so a variant asked for more reports its pods refused, as a "
+          + "Deployment does (ReplicaFailure, FailedCreate), which StableServe reads; without it the nodes run out and nothing "
+          + "is reported.")
+  boolean quotaReported;
+
   @Option(names = "--price", paramLabel = "VARIANT=COST",
       description = "With --fleet mixed: the variant's cost per replica-hour instead of the assumed one (h100 4.0, a100 1.8).")
   Map<String, Double> price = new LinkedHashMap<>();
@@ -192,8 +198,8 @@ public final class BenchCommand implements Callable<Integer> {
     if (fleet.trim().equalsIgnoreCase("mixed")) {
       return mixed(out, stableServe, stageList, seedList, start);
     }
-    if (!quota.isEmpty() || !price.isEmpty()) {
-      throw new IllegalArgumentException("--quota and --price apply to the mixed fleet only: add --fleet mixed");
+    if (!quota.isEmpty() || !price.isEmpty() || quotaReported) {
+      throw new IllegalArgumentException("--quota, --quota-reported and --price apply to the mixed fleet only: add --fleet mixed");
     }
     if (!fleet.trim().equalsIgnoreCase("single")) {
       throw new IllegalArgumentException("unknown fleet '" + fleet + "'; expected single or mixed");
@@ -333,6 +339,9 @@ public final class BenchCommand implements Callable<Integer> {
   private int mixed(PrintWriter out, StableServeSettings stableServe, List<Stage> stageList, List<Long> seedList, long start)
       throws IOException, InterruptedException {
     List<BenchVariant> variants = BenchVariant.MIXED;
+    if (quotaReported && quota.isEmpty()) {
+      throw new IllegalArgumentException("--quota-reported says how a quota shows; give the quota too: --quota VARIANT=N");
+    }
     for (Map.Entry<String, Integer> q : quota.entrySet()) {
       if (variants.stream().noneMatch(v -> v.name().equals(q.getKey())) || q.getValue() == null || q.getValue() < 0) {
         throw new IllegalArgumentException("--quota " + q.getKey() + "=" + q.getValue() + ": expected a variant of "
@@ -352,7 +361,8 @@ public final class BenchCommand implements Callable<Integer> {
     List<BenchWorkload> selected = workloads(reference);
     out.println("Mixed fleet: " + String.join(", ", variants.stream().map(v -> String.format(Locale.ROOT, "%s %.2f/h (%d..%d): %s",
         v.name(), v.costPerHour(), v.min(), v.max(), v.engine().summary())).toList()));
-    quota.forEach((name, n) -> out.printf(Locale.ROOT, "Quota: at most %d %s replicas start; the policies are not told%n", n, name));
+    quota.forEach((name, n) -> out.printf(Locale.ROOT, "Quota: at most %d %s replicas start; the policies are not told%s%n", n, name,
+        quotaReported ? ", the variant's target reports the pods refused beyond it" : ""));
     for (BenchWorkload w : selected) {
       out.printf("%s: %s%n", w.name(), w.description());
     }
@@ -366,7 +376,7 @@ public final class BenchCommand implements Callable<Integer> {
           BenchSetup setup = new BenchSetup(variants.get(0).setup(), startupSeconds,
               Math.max(32768, reference.maxBatchedTokens().orElse(reference.chunkTokens())), new ReplicaRange(1, maxReplicas),
               ttftTarget, seed, stableServe, "mixed", stage);
-          MixedBenchmark benchmark = new MixedBenchmark(setup, variants, capacities, quotas);
+          MixedBenchmark benchmark = new MixedBenchmark(setup, variants, capacities, quotas, quotaReported);
           List<Future<MixedBenchmark.WorkloadRuns>> futures = new ArrayList<>();
           for (BenchWorkload w : selected) {
             futures.add(pool.submit(() -> benchmark.run(w)));

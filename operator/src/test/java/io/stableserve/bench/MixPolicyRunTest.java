@@ -20,12 +20,12 @@ class MixPolicyRunTest {
   private static final Workload CHAT = new IndependentLengths(LengthDistribution.parse("uniform:100:500"),
       LengthDistribution.parse("uniform:50:250"));
 
-  private static BenchWorkload steady(double rate, double seconds) {
+  static BenchWorkload steady(double rate, double seconds) {
     return new BenchWorkload("steady", rate + " req/s", seconds,
         seed -> new PoissonSource(List.of(Phase.constant(seconds, rate, CHAT)), false, seed), t -> CHAT);
   }
 
-  private static BenchSetup setup() {
+  static BenchSetup setup() {
     return new BenchSetup(BenchVariant.MIXED.get(0).setup(), 60, 32768, new ReplicaRange(1, 40), 2.0, 5,
         StableServeSettings.defaults());
   }

@@ -29,7 +29,10 @@ class BenchCommandTest {
   void aQuotaOrAPriceWithoutTheMixedFleetIsRefusedAndSaysWhatToAdd() {
     Run r = run("--price", "a100=1.3");
     assertThat(r.exitCode()).isNotZero();
-    assertThat(r.err()).contains("--quota and --price apply to the mixed fleet only: add --fleet mixed");
+    assertThat(r.err()).contains("--quota, --quota-reported and --price apply to the mixed fleet only: add --fleet mixed");
+    Run reported = run("--fleet", "mixed", "--quota-reported");
+    assertThat(reported.exitCode()).isNotZero();
+    assertThat(reported.err()).contains("give the quota too: --quota VARIANT=N");
   }
 
   @Test

@@ -394,9 +394,9 @@ class MixReconcileTest {
   }
 
   @Test
-  void aDeploymentPastItsProgressDeadlineReportsItsReplicasRefused() {
+  void aDeploymentPastItsProgressDeadlineReportsItsReplicasRefusedOnceThePodsItHasServe() {
     Deployment a100 = client.apps().deployments().inNamespace(NS).withName("llama-a100").get();
-    a100.setStatus(new DeploymentStatusBuilder().withReplicas(3).withReadyReplicas(1)
+    a100.setStatus(new DeploymentStatusBuilder().withReplicas(1).withReadyReplicas(1)
         .addNewCondition().withType("Progressing").withStatus("False").withReason("ProgressDeadlineExceeded")
         .withMessage("ReplicaSet \"llama-a100-5d4f\" has timed out progressing.").endCondition()
         .addNewCondition().withType("Available").withStatus("True").withReason("MinimumReplicasAvailable").endCondition()
@@ -411,6 +411,12 @@ class MixReconcileTest {
 
     assertThat(((TargetResolution.Resolved) resolution).target().creationRefused())
         .contains("ProgressDeadlineExceeded: ReplicaSet \"llama-a100-5d4f\" has timed out progressing.");
+    a100 = client.apps().deployments().inNamespace(NS).withName("llama-a100").get();
+    a100.getStatus().setReplicas(3);
+    client.apps().deployments().inNamespace(NS).resource(a100).updateStatus();
+    assertThat(((TargetResolution.Resolved) new KubernetesScaleTargets(client).resolve(NS, ref)).target().creationRefused())
+        .as("two pods still starting are coming: no refusal counts yet").isEmpty();
+
     Deployment h100 = client.apps().deployments().inNamespace(NS).withName("llama-h100").get();
     ref.setName(h100.getMetadata().getName());
     assertThat(((TargetResolution.Resolved) new KubernetesScaleTargets(client).resolve(NS, ref)).target().creationRefused())
