@@ -73,6 +73,11 @@ public class InferenceServiceStatus {
       + "else spec.behavior.replicaStartupTime.")
   private StartupStatus startup;
 
+  @JsonPropertyDescription("What the target reports against the replicas it is asked for, once every pod it has is ready: a "
+      + "Deployment's ReplicaFailure condition (e.g. a ResourceQuota refused its pods) or ProgressDeadlineExceeded, "
+      + "as reason: message. Absent when it reports neither.")
+  private String targetRefusal;
+
   @JsonPropertyDescription("With spec.variants: the mix the last decision asked for, e.g. h100=2,a100=1 (in Recommend "
       + "mode: would have asked for).")
   private String mix;
@@ -82,6 +87,14 @@ public class InferenceServiceStatus {
 
   @JsonPropertyDescription("With spec.variants: each variant's replicas, stable rate, cost and utilization.")
   private List<VariantStatus> variants;
+
+  public String getTargetRefusal() {
+    return targetRefusal;
+  }
+
+  public void setTargetRefusal(String targetRefusal) {
+    this.targetRefusal = targetRefusal;
+  }
 
   public String getMix() {
     return mix;

@@ -51,6 +51,11 @@ public class VariantStatus {
       + "the start-up time, the variant stalls again.")
   private String probingSince;
 
+  @JsonPropertyDescription("What this variant's target reports against the replicas it is asked for, once every pod it has is ready: a "
+      + "Deployment's ReplicaFailure condition (e.g. a ResourceQuota refused its pods) or ProgressDeadlineExceeded, "
+      + "as reason: message. Absent when it reports neither.")
+  private String targetRefusal;
+
   public String getName() {
     return name;
   }
@@ -137,6 +142,14 @@ public class VariantStatus {
 
   public void setStalledUntil(String stalledUntil) {
     this.stalledUntil = stalledUntil;
+  }
+
+  public String getTargetRefusal() {
+    return targetRefusal;
+  }
+
+  public void setTargetRefusal(String targetRefusal) {
+    this.targetRefusal = targetRefusal;
   }
 
   public String getProbingSince() {

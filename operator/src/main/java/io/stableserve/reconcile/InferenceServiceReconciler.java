@@ -225,6 +225,10 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
     StatusReport.startupUsed(status, evaluation.startup(), settings.policy().behavior().startupTime());
     memories.store(service, memory.after(evaluation, scales || exportsNewCount, now));
     reportEvents(changes, memory, evaluation);
+    target.creationRefused().ifPresent(refusal -> changes.whenTargetRefusalChanges(refusal, REPLICAS_REFUSED, String.format(Locale.ROOT,
+        "%s reports the replicas asked for refused: %s; %d asked for, %d ready: the others will not come until what it names "
+            + "is fixed (a quota?); replicas not ready within the start-up time are not counted as coming capacity",
+        target.ref(), refusal, target.replicas().spec(), target.replicas().ready())));
     adviseEngine(changes, status, evaluation, settings.window().length());
     if (scales) {
       writeStatus.run();
@@ -421,6 +425,9 @@ public final class InferenceServiceReconciler implements Reconciler<InferenceSer
     }
     return poll;
   }
+
+  /** Event reason: the one target reports the replicas asked for refused (a Deployment's ReplicaFailure). */
+  static final String REPLICAS_REFUSED = "ReplicasRefused";
 
   /** Event reason: a variant's replicas do not become ready, so the mix counts it at those that serve. */
   static final String VARIANT_STALLED = "VariantStalled";

@@ -68,6 +68,13 @@ public final class ChangeEvents {
     }
   }
 
+  /** When the target reports its replicas refused, and did not report the same in the previous status. */
+  public void whenTargetRefusalChanges(String refusal, String reason, String message) {
+    if (previous == null || !refusal.equals(previous.getTargetRefusal())) {
+      recorder.record(about, EventRecorder.WARNING, reason, message);
+    }
+  }
+
   /** When a correction is applied that was not remembered before. */
   public void whenCorrectionBegins(boolean wasCorrected, String reason, String message) {
     if (!wasCorrected) {

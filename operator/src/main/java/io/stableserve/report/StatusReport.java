@@ -102,6 +102,7 @@ public final class StatusReport {
     Decision d = e.decision();
     s.setReplicas(target.replicas().spec());
     s.setDesiredReplicas(d.desiredReplicas());
+    s.setTargetRefusal(target.creationRefused().orElse(null));
     // A service that had variants and now has one target keeps none of the mix's figures.
     s.setMix(null);
     s.setCostPerHour(null);
@@ -217,6 +218,7 @@ public final class StatusReport {
       vs.setCostPerHour(mix.count(v) * capacity.costPerHour());
       vs.setUtilization(target.replicas().spec() > 0 ? s.getUtilization() : null);
       vs.setStalledUntil(e.stalls().get(v).retryAt(ScalingPipeline.STALLED_RETRY).map(Instant::toString).orElse(null));
+      vs.setTargetRefusal(target.creationRefused().orElse(null));
       variants.add(vs);
       found.add(String.format(Locale.ROOT, "%s: %s: %d replicas, %d ready", capacity.name(), target.ref(),
           target.replicas().spec(), target.replicas().ready()));

@@ -271,6 +271,41 @@ class MixReconcileTest {
   }
 
   @Test
+  void aSingleTargetThatReportsItsReplicasRefusedSaysSoInStatusAndOneWarningEvent() {
+    String refusal = "FailedCreate: pods \"llama-5d4f-x\" is forbidden: exceeded quota: gpus";
+    Deployment d = client.apps().deployments().inNamespace(NS).withName("llama").get();
+    d.getSpec().setReplicas(4);
+    client.apps().deployments().inNamespace(NS).resource(d).update();
+    d = client.apps().deployments().inNamespace(NS).withName("llama").get();
+    d.setStatus(new DeploymentStatusBuilder().withReplicas(1).withReadyReplicas(1).withAvailableReplicas(1)
+        .addNewCondition().withType("ReplicaFailure").withStatus("True").withReason("FailedCreate")
+        .withMessage("pods \"llama-5d4f-x\" is forbidden: exceeded quota: gpus").endCondition().build());
+    client.apps().deployments().inNamespace(NS).resource(d).updateStatus();
+    InferenceService s = new InferenceService();
+    s.getMetadata().setName("llama");
+    s.getMetadata().setNamespace(NS);
+    s.getMetadata().setGeneration(1L);
+    s.setSpec(SameDecisionTest.spec(engine));
+
+    reconciler().reconcile(s, Contexts.notDeleted());
+    reconciler().reconcile(s, Contexts.notDeleted());
+
+    assertThat(s.getStatus().getTargetRefusal()).isEqualTo(refusal);
+    assertThat(events).filteredOn(e -> e.reason().equals(InferenceServiceReconciler.REPLICAS_REFUSED)).singleElement()
+        .satisfies(e -> {
+          assertThat(e.type()).isEqualTo("Warning");
+          assertThat(e.message()).contains("Deployment/llama (apps/v1) reports the replicas asked for refused: " + refusal)
+              .contains("4 asked for, 1 ready");
+        });
+
+    d = client.apps().deployments().inNamespace(NS).withName("llama").get();
+    d.setStatus(new DeploymentStatusBuilder().withReplicas(4).withReadyReplicas(4).withAvailableReplicas(4).build());
+    client.apps().deployments().inNamespace(NS).resource(d).updateStatus();
+    reconciler().reconcile(s, Contexts.notDeleted());
+    assertThat(s.getStatus().getTargetRefusal()).as("gone once the Deployment reports nothing").isNull();
+  }
+
+  @Test
   void switchingBetweenTheFormsLeavesNoFigureOfTheOther() {
     InferenceService s = new InferenceService();
     s.getMetadata().setName("llama");
@@ -386,6 +421,8 @@ class MixReconcileTest {
     assertThat(replicas("llama-a100")).as("asked for no more than serve, on the first pass").isEqualTo(1);
     assertThat(replicas("llama-h100")).as("the capacity goes where replicas come").isEqualTo(2);
     assertThat(s.getStatus().getVariants().get(1).getStalledSince()).isEqualTo(SameDecisionTest.NOW.toString());
+    assertThat(s.getStatus().getVariants().get(1).getTargetRefusal()).isEqualTo("FailedCreate: " + refusal);
+    assertThat(s.getStatus().getVariants().get(0).getTargetRefusal()).isNull();
     assertThat(s.getStatus().getLastDecision().getMessage())
         .contains("a100 stalled: 1 of 5 ready and its target reports them refused (FailedCreate: " + refusal + ")");
     assertThat(events).filteredOn(e -> e.reason().equals(InferenceServiceReconciler.VARIANT_STALLED)).singleElement()
