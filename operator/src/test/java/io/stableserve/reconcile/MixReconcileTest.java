@@ -127,6 +127,16 @@ class MixReconcileTest {
     return v;
   }
 
+  /** The single-target form on the Deployment llama. */
+  InferenceService single() {
+    InferenceService s = new InferenceService();
+    s.getMetadata().setName("llama");
+    s.getMetadata().setNamespace(NS);
+    s.getMetadata().setGeneration(1L);
+    s.setSpec(SameDecisionTest.spec(engine));
+    return s;
+  }
+
   InferenceService mixed(String name) {
     InferenceServiceSpec spec = new InferenceServiceSpec();
     // Per unit of capacity the h100 is the cheaper (4.0 for μ against 2.2 for about μ/2), but it has at most 2.
@@ -250,11 +260,7 @@ class MixReconcileTest {
 
   @Test
   void theSingleTargetFormScalesItsDeploymentAsBeforeAndReportsNoMix() {
-    InferenceService s = new InferenceService();
-    s.getMetadata().setName("llama");
-    s.getMetadata().setNamespace(NS);
-    s.getMetadata().setGeneration(1L);
-    s.setSpec(SameDecisionTest.spec(engine));
+    InferenceService s = single();
     Evaluation expected = ScalingPipeline.evaluate(recorded, SpecMapping.settings(s.getSpec()), ServiceMemory.empty(),
         new ReplicaCounts(1, 1), SameDecisionTest.NOW);
     assertThat(expected.decision().scales()).isTrue();
@@ -281,11 +287,7 @@ class MixReconcileTest {
         .addNewCondition().withType("ReplicaFailure").withStatus("True").withReason("FailedCreate")
         .withMessage("pods \"llama-5d4f-x\" is forbidden: exceeded quota: gpus").endCondition().build());
     client.apps().deployments().inNamespace(NS).resource(d).updateStatus();
-    InferenceService s = new InferenceService();
-    s.getMetadata().setName("llama");
-    s.getMetadata().setNamespace(NS);
-    s.getMetadata().setGeneration(1L);
-    s.setSpec(SameDecisionTest.spec(engine));
+    InferenceService s = single();
 
     reconciler().reconcile(s, Contexts.notDeleted());
     reconciler().reconcile(s, Contexts.notDeleted());
@@ -307,11 +309,7 @@ class MixReconcileTest {
 
   @Test
   void switchingBetweenTheFormsLeavesNoFigureOfTheOther() {
-    InferenceService s = new InferenceService();
-    s.getMetadata().setName("llama");
-    s.getMetadata().setNamespace(NS);
-    s.getMetadata().setGeneration(1L);
-    s.setSpec(SameDecisionTest.spec(engine));
+    InferenceService s = single();
     reconciler().reconcile(s, Contexts.notDeleted());
     assertThat(s.getStatus().getCapacity()).isNotNull();
 
