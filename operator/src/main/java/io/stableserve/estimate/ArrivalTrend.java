@@ -58,6 +58,28 @@ public record ArrivalTrend(double slope, double slopeStandardError, double rateA
     return lineByIndex(counts).getMeanSquareError();
   }
 
+  /**
+   * The counts' variance from one sub-interval to the next: the sum of squares of their n = k − 1
+   * successive differences around the differences' mean (a steady drift), over 2(n − 1/n), which
+   * for independent counts is their variance (von Neumann's estimate, the drift removed). A slow
+   * swing of the rate, which spreads the counts around their mean, adds little to it, while a
+   * burst in one sub-interval adds as much as to the variance around the mean, or more.
+   */
+  public static double varianceBetweenNeighbours(double[] counts) {
+    int k = counts.length;
+    if (k < 3) {
+      throw new IllegalArgumentException("a variance between neighbours needs at least 3 counts, got " + k);
+    }
+    double drift = (counts[k - 1] - counts[0]) / (k - 1);
+    double sum = 0;
+    for (int i = 1; i < k; i++) {
+      double d = counts[i] - counts[i - 1] - drift;
+      sum += d * d;
+    }
+    double n = k - 1;
+    return sum / (2 * (n - 1 / n));
+  }
+
   /** The least-squares line through the counts against their index. */
   private static SimpleRegression lineByIndex(double[] counts) {
     SimpleRegression line = new SimpleRegression();

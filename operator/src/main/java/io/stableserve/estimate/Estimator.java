@@ -131,6 +131,18 @@ public final class Estimator {
       int since = (int) Math.min(counts.length, Math.round(rise.get().secondsAgo() / r));
       trend = ArrivalTrend.fit(java.util.Arrays.copyOfRange(counts, counts.length - since, counts.length), r);
     }
+    // Where the rate neither rose nor trends, its slow swings from one sub-interval to the next are
+    // not bursts the queue feels at the SLO's timescale: c_a² is the short-term spread, where that
+    // is the smaller. Where it rose or trends, the spread around the mean stays: until the trend is
+    // found, it is the headroom a ramp that has begun needs.
+    if (rise.isEmpty() && trend.isEmpty() && burstiness.isPresent() && k >= ArrivalEstimate.MIN_INTERVALS_FOR_DISPERSION) {
+      double shortTerm = ArrivalTrend.varianceBetweenNeighbours(counts) / StatUtils.mean(counts);
+      if (shortTerm < burstiness.getAsDouble()) {
+        notes.add(String.format(Locale.ROOT, "burstiness %.3g from one sub-interval to the next (%.3g around the window's mean): "
+            + "the rate's slow swings are left out", shortTerm, burstiness.getAsDouble()));
+        burstiness = OptionalDouble.of(shortTerm);
+      }
+    }
     trend.ifPresent(l -> notes.add(String.format(Locale.ROOT,
         "arrivals trend by %+.3g req/s per minute (%.1f standard errors), %.3g req/s now on the line: scale-ups size for the rate a start-up ahead",
         l.slope() * 60, l.slopeStandardError() == 0 ? Double.POSITIVE_INFINITY : Math.abs(l.slope()) / l.slopeStandardError(), l.rateAtEnd())));

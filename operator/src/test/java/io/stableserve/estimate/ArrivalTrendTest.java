@@ -148,6 +148,68 @@ class ArrivalTrendTest {
         org.apache.commons.math3.stat.StatUtils.variance(counts) / org.apache.commons.math3.stat.StatUtils.mean(counts), within(1e-9));
   }
 
+  private static ArrivalEstimate estimateOf(double[] counts) {
+    return Estimator.arrivals(EstimatorTest.observation(java.util.Arrays.stream(counts).sum(), 0,
+        java.util.OptionalDouble.of(0), EstimatorTest.counts(counts), true, java.util.Optional.empty(),
+        java.util.OptionalDouble.empty(), java.util.OptionalDouble.empty()), new java.util.ArrayList<>());
+  }
+
+  @Test
+  void theVarianceBetweenNeighboursLeavesOutADriftAndIsTheVarianceOfIndependentCounts() {
+    // differences 2, −2, 2 less their mean 0.667: 1.333² + 2.667² + 1.333² over 2(3 − 1/3)
+    assertThat(ArrivalTrend.varianceBetweenNeighbours(new double[] {10, 12, 10, 12})).isCloseTo(
+        (1.3333333333 * 1.3333333333 * 2 + 2.6666666667 * 2.6666666667) / (2 * (3 - 1 / 3.0)), within(1e-6));
+    assertThat(ArrivalTrend.varianceBetweenNeighbours(new double[] {3, 5, 7, 9, 11})).as("a drift alone").isCloseTo(0, within(1e-12));
+    MersenneTwister random = new MersenneTwister(9);
+    PoissonDistribution poisson = new PoissonDistribution(random, 900, 1e-12, 1000);
+    double[] ratio = new double[2000];
+    for (int w = 0; w < ratio.length; w++) {
+      double[] c = new double[10];
+      for (int i = 0; i < c.length; i++) {
+        c[i] = poisson.sample();
+      }
+      ratio[w] = ArrivalTrend.varianceBetweenNeighbours(c) / 900;
+    }
+    assertThat(org.apache.commons.math3.stat.StatUtils.mean(ratio)).as("Poisson: about its mean").isCloseTo(1, within(0.05));
+  }
+
+  @Test
+  void aSteadyWindowWhoseRateSwingsSlowlyIsAboutPoissonNotBursty() {
+    // Poisson counts whose rate swings by ±25% over 15 minutes, as a trace's load does: in a 5-minute
+    // window the counts spread around their mean several times Poisson; from one sub-interval to the
+    // next, about as Poisson.
+    MersenneTwister random = new MersenneTwister(4);
+    int windows = 300;
+    double[] burstiness = new double[windows];
+    double[] aroundMean = new double[windows];
+    int steady = 0;
+    for (int w = 0; w < windows; w++) {
+      double phase = 2 * Math.PI * random.nextDouble();
+      double[] c = new double[10];
+      for (int i = 0; i < c.length; i++) {
+        double rate = 30 * (1 + 0.25 * Math.sin(phase + 2 * Math.PI * (i + 0.5) / 30));
+        c[i] = new PoissonDistribution(random, rate * 30, 1e-12, 1000).sample();
+      }
+      ArrivalEstimate a = estimateOf(c);
+      if (a.rise().isEmpty() && a.trend().isEmpty()) {
+        aroundMean[steady] = org.apache.commons.math3.stat.StatUtils.variance(c) / org.apache.commons.math3.stat.StatUtils.mean(c);
+        burstiness[steady++] = a.burstiness().getAsDouble();
+      }
+    }
+    assertThat(steady).as("windows read as steady").isGreaterThan(windows / 5);
+    assertThat(org.apache.commons.math3.stat.StatUtils.mean(aroundMean, 0, steady)).as("around the mean").isGreaterThan(3);
+    assertThat(org.apache.commons.math3.stat.StatUtils.mean(burstiness, 0, steady)).isLessThan(2);
+  }
+
+  @Test
+  void aRiseKeepsTheSpreadAroundTheMeanAsHeadroom() {
+    double[] step = {900, 905, 895, 900, 900, 910, 1800, 1790, 1810, 1800};
+    ArrivalEstimate a = estimateOf(step);
+    assertThat(a.rise()).isPresent();
+    assertThat(a.burstiness().getAsDouble()).isCloseTo(
+        org.apache.commons.math3.stat.StatUtils.variance(step) / org.apache.commons.math3.stat.StatUtils.mean(step), within(1e-9));
+  }
+
   @Test
   void theVarianceAroundALineIsItsResidualSumOfSquaresOverKMinus2() {
     // residuals +1, −1, +1, −1, +1 around the line 10 + 2i... and the line fitted to them
