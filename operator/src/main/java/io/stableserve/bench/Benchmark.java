@@ -127,11 +127,8 @@ public final class Benchmark {
             .findFirst().orElse(results.stream().filter(r -> !r.kind().isBound()).mapToDouble(RunResult::sloAttainment).max()
                 .orElse(SloBound.TARGET_ATTAINMENT));
         SloBound.Result found = SloBound.search(SloBound.factors(oracle, setup.range()), f -> {
-          if (kind == PolicyKind.SLO_BOUND) {
-            SloBound b = SloBound.of(oracle, f, setup.range(), setup.startupSeconds());
-            return runner.run(workload, b, b.initialReplicas());
-          }
-          ReactiveBound b = ReactiveBound.of(oracle, f, setup.range(), REACTIVE_HOLD_SECONDS);
+          PlannedCounts b = kind == PolicyKind.SLO_BOUND ? SloBound.of(oracle, f, setup.range(), setup.startupSeconds())
+              : ReactiveBound.of(oracle, f, setup.range(), REACTIVE_HOLD_SECONDS);
           return runner.run(workload, b, b.initialReplicas());
         }, reference);
         results.add(found.run().asBound(kind, found.setting()));

@@ -77,7 +77,7 @@ public final class MixPolicyRun {
     Mix[] asked = {Mix.of(opening)};
     PolicyRun.Loop measured = loop.drive(workload, fleet, policy.periodSeconds(), (metrics, sample) -> {
       Mix spec = asked[0];
-      Mix desired = policy.decide(metrics, spec, ready(fleet), refusals(spec, fleet));
+      Mix desired = policy.decide(metrics, spec, inState(fleet, Replica.State.READY), refusals(spec, fleet));
       if (desired.equals(spec)) {
         return false;
       }
@@ -97,15 +97,10 @@ public final class MixPolicyRun {
    * Deployment, the refusal counts once every replica created is ready.
    */
   private List<Optional<String>> refusals(Mix spec, Fleet fleet) {
-    int[] starting = new int[variants.size()];
-    for (Replica r : fleet.replicas()) {
-      if (r.state() == Replica.State.STARTING) {
-        starting[variants.indexOf(variantOf(r))]++;
-      }
-    }
+    Mix starting = inState(fleet, Replica.State.STARTING);
     List<Optional<String>> out = new ArrayList<>();
     for (int v = 0; v < variants.size(); v++) {
-      out.add(quotasReported && spec.count(v) > quotas.get(v) && starting[v] == 0
+      out.add(quotasReported && spec.count(v) > quotas.get(v) && starting.count(v) == 0
           ? Optional.of(String.format(Locale.ROOT, "FailedCreate: pods are forbidden: exceeded quota: %s, limited: %d",
               variants.get(v).name(), quotas.get(v)))
           : Optional.empty());
@@ -113,11 +108,11 @@ public final class MixPolicyRun {
     return out;
   }
 
-  /** Each variant's replicas serving. */
-  private Mix ready(Fleet fleet) {
+  /** Each variant's replicas in {@code state}: serving, or still starting. */
+  private Mix inState(Fleet fleet, Replica.State state) {
     int[] n = new int[variants.size()];
     for (Replica r : fleet.replicas()) {
-      if (r.state() == Replica.State.READY) {
+      if (r.state() == state) {
         n[variants.indexOf(variantOf(r))]++;
       }
     }

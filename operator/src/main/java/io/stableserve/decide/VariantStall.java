@@ -65,16 +65,9 @@ public record VariantStall(Optional<Instant> waitingSince, int readyThen, Option
    *
    * @param stallAfter how long without a replica becoming ready makes a stall
    * @param retryAfter how long a stall lasts before the variant is probed
-   */
-  public VariantStall observe(int asked, int ready, Instant now, Duration stallAfter, Duration retryAfter) {
-    return observe(asked, ready, now, stallAfter, retryAfter, false);
-  }
-
-  /**
-   * As {@link #observe(int, int, Instant, Duration, Duration)}, where {@code refused} says whether the
-   * variant's target reports that it cannot create the replicas asked for (a quota refused them): a
-   * variant short of replicas so refused stalls at once, probed or not, without waiting
-   * {@code stallAfter}.
+   * @param refused whether the variant's target reports the replicas asked for refused (a quota
+   *     forbade them): a variant short of replicas so refused stalls at once, probed or not, without
+   *     waiting {@code stallAfter}
    */
   public VariantStall observe(int asked, int ready, Instant now, Duration stallAfter, Duration retryAfter, boolean refused) {
     Objects.requireNonNull(now, "now");

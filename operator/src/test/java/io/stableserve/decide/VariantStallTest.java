@@ -16,7 +16,7 @@ class VariantStallTest {
   static final Duration RETRY_AFTER = Duration.ofMinutes(30);
 
   static VariantStall observe(VariantStall stall, int asked, int ready, long secondsAfterT0) {
-    return stall.observe(asked, ready, T0.plusSeconds(secondsAfterT0), STALL_AFTER, RETRY_AFTER);
+    return stall.observe(asked, ready, T0.plusSeconds(secondsAfterT0), STALL_AFTER, RETRY_AFTER, false);
   }
 
   @Test
