@@ -86,7 +86,8 @@ public class MetricQueries {
 
   @Size(min = 1, max = 4096)
   @JsonPropertyDescription("Mean prompt length of the requests starting now, in tokens. Default: "
-      + "increase(vllm:prompt_tokens_total) over the TTFT histogram's count in the window's last two sub-intervals.")
+      + "increase(vllm:prompt_tokens_total) over the TTFT histogram's count in the window's last two sub-intervals. "
+      + "With an override, the sub-intervals' prompt means are not read, and only the recent mean's own noise holds back a change.")
   private String recentPromptTokens;
 
   public String getTtft() {

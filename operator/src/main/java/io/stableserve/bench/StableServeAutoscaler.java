@@ -247,7 +247,8 @@ public final class StableServeAutoscaler implements Autoscaler {
       completions += p.completions();
       preemptions += p.preemptions();
       double held = metrics.countersAt(p.to()).atGateway() - metrics.countersAt(p.from()).atGateway();
-      intervals.add(Observation.IntervalSample.arrivalsOnly(instant(p.to()), Math.max(0, p.arrivals() + held)));
+      intervals.add(Observation.IntervalSample.arrivalsOnly(instant(p.to()), Math.max(0, p.arrivals() + held))
+          .withPromptMean(recentPromptMean(List.of(p), 1)));
     }
     double running = 0, waiting = 0, usage = 0;
     double leastWaiting = Double.POSITIVE_INFINITY;

@@ -2,9 +2,11 @@ package io.stableserve.estimate;
 
 import io.stableserve.observe.Observation;
 import io.stableserve.observe.Observation.IntervalSample;
+import io.stableserve.observe.ObservationWindow;
 import io.stableserve.observe.WindowHistogram;
 import io.stableserve.workload.ArrivalStatistics;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -159,7 +161,7 @@ public final class Estimator {
     }
     Optional<BinnedLengths> prompt = lengths(o.lengths().prompt().get(), o.lengths().meanPromptOverride(), notes)
         .map(p -> arriving(p, o.lengths().recentPromptMean(), o.lengths().latestPromptMean(),
-            arrivals.ratePerSecond() * (o.window().recentSpan().toMillis() / 1000.0), notes));
+            arrivals.ratePerSecond() * (o.window().recentSpan().toMillis() / 1000.0), spanMeanSpread(o), notes));
     Optional<BinnedLengths> output = lengths(o.lengths().output().get(), o.lengths().meanOutputOverride(), notes);
     if (prompt.isEmpty() || output.isEmpty()) {
       return Optional.empty();
@@ -226,21 +228,29 @@ public final class Estimator {
    * A shift (the last sub-interval's mean {@value #MIX_SHIFT_FACTOR} times the completed one's or
    * less than its inverse, the recent span's past the threshold the same way) takes the last
    * sub-interval's mean: the recent span's still averages in the prompts from before the shift.
-   * The change must also pass {@value #ARRIVING_MIX_Z} standard errors of a mean of
-   * {@code recentRequests} prompts drawn from the completed requests' lengths: at a few requests a
-   * second the recent span holds too few prompts for 10% to be more than their noise.
+   * The change must also pass {@value #ARRIVING_MIX_Z} standard errors of the recent span's mean:
+   * the larger of a mean of {@code recentRequests} prompts drawn from the completed requests'
+   * lengths (at a few requests a second the recent span holds too few prompts for 10% to be more
+   * than their noise) and how far a span's mean wandered in the window ({@code spanSpread}).
    *
    * @param recentRequests the prompts expected in the recent span, λ̂ times its length
+   * @param spanSpread {@link #spanMeanSpread}, when the sub-intervals' prompt means were read
    */
   static BinnedLengths arriving(BinnedLengths completed, OptionalDouble recentMean, OptionalDouble latestMean,
-      double recentRequests, List<String> notes) {
+      double recentRequests, OptionalDouble spanSpread, List<String> notes) {
     if (recentMean.isEmpty() || !(completed.mean() > 0) || !(recentMean.getAsDouble() > 0)) {
       return completed;
     }
     double factor = recentMean.getAsDouble() / completed.mean();
-    double noise = ARRIVING_MIX_Z * Math.sqrt(Math.max(0, completed.meanSquare() - completed.mean() * completed.mean())
-        / Math.max(1, recentRequests)) / completed.mean();
+    double independent = Math.sqrt(Math.max(0, completed.meanSquare() - completed.mean() * completed.mean())
+        / Math.max(1, recentRequests));
+    double noise = ARRIVING_MIX_Z * Math.max(independent, spanSpread.orElse(0)) / completed.mean();
     if (Math.abs(factor - 1) <= Math.max(ARRIVING_MIX_CHANGE, noise)) {
+      if (Math.abs(factor - 1) > Math.max(ARRIVING_MIX_CHANGE, ARRIVING_MIX_Z * independent / completed.mean())) {
+        notes.add(String.format(Locale.ROOT, "prompts starting now average %.0f tokens against %.0f in the window's completed "
+            + "requests, within the ±%.0f%% a span's mean wanders in this window: the completed requests' lengths stand",
+            recentMean.getAsDouble(), completed.mean(), 100 * noise));
+      }
       return completed;
     }
     double latest = latestMean.orElse(0) / completed.mean();
@@ -255,6 +265,33 @@ public final class Estimator {
         recentMean.getAsDouble(), completed.mean(), factor));
     return completed.scaled(factor);
   }
+
+  /**
+   * How far the prompts' mean of a recent span wanders while the mix stays what it is, tokens: the
+   * spread of the sub-intervals' prompt means before the recent span, over the square root of the
+   * span's sub-intervals. Prompts that arrive together are often alike (one conversation's turns, a
+   * batch job's documents), so a span's mean wanders further than independent prompts' would. The
+   * spread is the median absolute deviation (scaled to a normal standard deviation), so that a
+   * shift inside the window, which the rule is there to follow, does not widen it.
+   */
+  static OptionalDouble spanMeanSpread(Observation o) {
+    List<IntervalSample> intervals = o.intervals();
+    int before = Math.max(0, intervals.size() - ObservationWindow.RECENT_SUB_INTERVALS);
+    double[] means = intervals.subList(0, before).stream()
+        .filter(i -> i.promptMean().isPresent()).mapToDouble(i -> i.promptMean().getAsDouble()).toArray();
+    if (means.length < MIN_SPAN_MEANS) {
+      return OptionalDouble.empty();
+    }
+    double median = StatUtils.percentile(means, 50);
+    double[] deviations = Arrays.stream(means).map(m -> Math.abs(m - median)).toArray();
+    return OptionalDouble.of(MAD_TO_STANDARD_DEVIATION * StatUtils.percentile(deviations, 50)
+        / Math.sqrt(ObservationWindow.RECENT_SUB_INTERVALS));
+  }
+
+  /** Sub-intervals' prompt means needed before their spread is read. */
+  static final int MIN_SPAN_MEANS = 4;
+  /** A normal distribution's standard deviation over its median absolute deviation. */
+  static final double MAD_TO_STANDARD_DEVIATION = 1.4826;
 
   private static Optional<BinnedLengths> lengths(WindowHistogram histogram, OptionalDouble meanOverride, List<String> notes) {
     try {

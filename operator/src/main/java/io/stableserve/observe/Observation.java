@@ -183,6 +183,8 @@ public record Observation(
    * @param tokensPerStep mean tokens computed per step, when exported and steps happened
    * @param kvCacheUsage mean KV-cache usage fraction over replicas at t
    * @param stepSeconds mean inter-token latency in the sub-interval, when tokens were generated
+   * @param promptMean E[s] of the requests that got their first token in the sub-interval
+   *     ({@code vllm:prompt_tokens_total} over the TTFT count), when any did
    */
   public record IntervalSample(
       Instant end,
@@ -190,17 +192,29 @@ public record Observation(
       OptionalDouble stepsPerSecond,
       OptionalDouble tokensPerStep,
       OptionalDouble kvCacheUsage,
-      OptionalDouble stepSeconds) {
+      OptionalDouble stepSeconds,
+      OptionalDouble promptMean) {
     public IntervalSample {
       if (end == null) {
         throw new IllegalArgumentException("an interval sample needs its end time");
       }
+      promptMean = Objects.requireNonNullElse(promptMean, OptionalDouble.empty());
+    }
+
+    public IntervalSample(Instant end, double arrivals, OptionalDouble stepsPerSecond, OptionalDouble tokensPerStep,
+        OptionalDouble kvCacheUsage, OptionalDouble stepSeconds) {
+      this(end, arrivals, stepsPerSecond, tokensPerStep, kvCacheUsage, stepSeconds, OptionalDouble.empty());
     }
 
     /** A sub-interval of which only the arrivals are known. */
     public static IntervalSample arrivalsOnly(Instant end, double arrivals) {
       return new IntervalSample(end, arrivals, OptionalDouble.empty(), OptionalDouble.empty(), OptionalDouble.empty(),
           OptionalDouble.empty());
+    }
+
+    /** This sub-interval with the prompts' mean of the requests that started in it. */
+    public IntervalSample withPromptMean(OptionalDouble mean) {
+      return new IntervalSample(end, arrivals, stepsPerSecond, tokensPerStep, kvCacheUsage, stepSeconds, mean);
     }
   }
 }

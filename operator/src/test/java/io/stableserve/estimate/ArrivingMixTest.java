@@ -83,12 +83,51 @@ class ArrivingMixTest {
     List<String> notes = new ArrayList<>();
 
     // At 10 req/s over the 60 s recent span, 600 prompts: 25% is far outside their noise.
-    assertThat(Estimator.arriving(completed, longer, OptionalDouble.empty(), 600, notes).mean())
+    assertThat(Estimator.arriving(completed, longer, OptionalDouble.empty(), 600, OptionalDouble.empty(), notes).mean())
         .isCloseTo(1.25 * completed.mean(), within(0.01 * completed.mean()));
     // Nine prompts (a request every 7 s): 25% is within three standard errors of their mean.
-    assertThat(Estimator.arriving(completed, longer, OptionalDouble.empty(), 9, notes).mean()).isEqualTo(completed.mean());
+    assertThat(Estimator.arriving(completed, longer, OptionalDouble.empty(), 9, OptionalDouble.empty(), notes).mean()).isEqualTo(completed.mean());
     // Nor does their last sub-interval alone make a shift.
-    assertThat(Estimator.arriving(completed, longer, OptionalDouble.of(3.5 * completed.mean()), 9, notes).mean())
+    assertThat(Estimator.arriving(completed, longer, OptionalDouble.of(3.5 * completed.mean()), 9, OptionalDouble.empty(), notes).mean())
         .isEqualTo(completed.mean());
+  }
+
+  /** The same window with each sub-interval's prompt mean, oldest first. */
+  static Observation withPromptMeans(OptionalDouble recentMean, double... means) {
+    Observation o = withRecentPrompts(recentMean);
+    List<Observation.IntervalSample> intervals = new ArrayList<>();
+    for (int i = 0; i < o.intervals().size(); i++) {
+      intervals.add(o.intervals().get(i).withPromptMean(OptionalDouble.of(means[i])));
+    }
+    return new Observation(o.at(), o.window(), o.names(), o.flow(), o.occupancy(), o.lengths(), o.engine(), intervals,
+        o.newestSampleAge(), o.notes());
+  }
+
+  @Test
+  void aChangeWithinHowFarASpansMeanWandersInTheWindowMovesNothing() {
+    // Completed 500; 300 prompts in the recent span would put 3 standard errors at about 10%. But the
+    // window's 30 s means wander by ±30% (one conversation's long turns, then short ones), so a
+    // recent span 30% longer is what the window has shown all along.
+    double[] wandering = {350, 650, 400, 600, 380, 620, 450, 550, 640, 660};
+    ServiceEstimate within = Estimator.estimate(withPromptMeans(OptionalDouble.of(650), wandering));
+    assertThat(within.workload().orElseThrow().moments().meanPrompt()).isCloseTo(500, within(1.0));
+    assertThat(within.notes()).anyMatch(n -> n.contains("within the ±") && n.contains("the completed requests' lengths stand"));
+
+    ServiceEstimate unread = Estimator.estimate(withRecentPrompts(OptionalDouble.of(650)));
+    assertThat(unread.workload().orElseThrow().moments().meanPrompt()).as("without the sub-intervals' means")
+        .isCloseTo(650, within(7.0));
+  }
+
+  @Test
+  void aShiftEarlierInTheWindowDoesNotWidenTheSpread() {
+    // Three sub-intervals before the recent span the prompts became three times longer; the completed
+    // requests still average about 500. A standard deviation over those means would read the shift
+    // as ±50% of wandering and hold the lengths back; their median absolute deviation reads the
+    // few tokens by which the means wander around either level.
+    double[] shifted = {498, 502, 500, 499, 501, 1500, 1505, 1495, 1500, 1502};
+    ServiceEstimate following = Estimator.estimate(withPromptMeans(OptionalDouble.of(1500), shifted));
+    assertThat(following.workload().orElseThrow().moments().meanPrompt()).isCloseTo(1500, within(15.0));
+    assertThat(Estimator.spanMeanSpread(withPromptMeans(OptionalDouble.of(1500), shifted)).orElseThrow())
+        .as("tokens").isLessThan(10);
   }
 }

@@ -362,7 +362,8 @@ public final class PrometheusObserver implements Observer {
           : OptionalDouble.empty();
       OptionalDouble gatewayQueue = overridden(Signal.GATEWAY_QUEUE);
 
-      Intervals intervals = intervals(arrivalsOverride.isPresent(), kvUsageName, interToken, iterations);
+      Intervals intervals = intervals(arrivalsOverride.isPresent(), kvUsageName, interToken, iterations,
+          recentPrompt.isPresent() && overridden(Signal.RECENT_PROMPT_TOKENS).isEmpty());
       return new Observation(at, observed, metricNames(),
           new Observation.RequestFlow(completions, inSystemNow, intervals.inSystemAtStart, arrivalsOverride),
           new Observation.Occupancy(replicas, runningNow, waitingNow, leastWaiting, kvUsage, gatewayQueue),
@@ -606,9 +607,9 @@ public final class PrometheusObserver implements Observer {
 
     private record Intervals(List<IntervalSample> samples, OptionalDouble inSystemAtStart) {}
 
-    /** The window cut into sub-intervals: arrivals, step counts, KV usage and step time in each. */
+    /** The window cut into sub-intervals: arrivals, step counts, KV usage, step time and the prompts' mean in each. */
     private Intervals intervals(boolean arrivalsOverridden, Optional<String> kvUsageName, Optional<String> interToken,
-        boolean iterations) throws MetricsUnavailableException {
+        boolean iterations, boolean promptMeans) throws MetricsUnavailableException {
       Duration r = observed.resolution();
       long k = Math.max(1, observed.length().toMillis() / r.toMillis());
       Instant first = at.minus(r.multipliedBy(k - 1));
@@ -646,12 +647,15 @@ public final class PrometheusObserver implements Observer {
       Map<Instant, Double> kv = kvUsageName.isPresent()
           ? range(Signal.KV_CACHE_USAGE, step.avgOverTime(kvUsageName.get()), first) : Map.of();
       Map<Instant, Double> itl = interToken.isPresent() ? range(Signal.STEP_SECONDS, step.ratio(interToken.get()), first) : Map.of();
+      // A sub-interval in which no request got its first token has no mean: the filter drops it rather than divide by 0.
+      Map<Instant, Double> prompts = promptMeans ? range(Signal.RECENT_PROMPT_TOKENS, step.increase(VllmMetricCatalog.PROMPT_TOKENS_TOTAL)
+          + " / (" + step.increase(VllmMetricCatalog.TTFT + "_count") + " > 0)", first) : Map.of();
 
       List<IntervalSample> samples = new ArrayList<>();
       for (Map.Entry<Instant, Double> a : arrivals.entrySet()) {
         Instant t = a.getKey();
         samples.add(new IntervalSample(t, a.getValue(), value(stepsPerReplica, t), value(tokensPerStep, t), value(kv, t),
-            value(itl, t)));
+            value(itl, t), value(prompts, t)));
       }
       return new Intervals(samples, inSystemAtStart);
     }

@@ -254,4 +254,29 @@ class PrometheusObserverTest {
             100.0)));
     assertThat(e.problem()).isEqualTo(MetricsProblem.MALFORMED);
   }
+
+  @Test
+  void eachSubIntervalCarriesThePromptsMeanOfTheRequestsThatStartedInIt() throws Exception {
+    double start = NOW.getEpochSecond() - 300;
+    Double[] zeros = new Double[11];
+    java.util.Arrays.fill(zeros, 0.0);
+    CannedPrometheus prometheus = v0()
+        .answerFirst(startsWith("count by (__name__)"), names("vllm:num_requests_running", "vllm:num_requests_waiting",
+            "vllm:request_success_total", "vllm:prompt_tokens_total", "vllm:time_to_first_token_seconds_count"))
+        .answerFirst(contains("vllm:prompt_tokens_total"), value(520))
+        .answerRange(contains("vllm:request_success_total"), CannedPrometheus.matrixOf(
+            CannedPrometheus.series("all", start, 30, 0.0, 10.0, 20.0, 30.0, 40.0, 50.0, 60.0, 70.0, 80.0, 90.0, 100.0)))
+        .answerRange(contains("vllm:num_requests_running"), CannedPrometheus.matrixOf(CannedPrometheus.series("all", start, 30, zeros)))
+        // No request got its first token in the fourth sub-interval: the filter leaves no point there.
+        .answerRange(contains("vllm:prompt_tokens_total"), CannedPrometheus.matrixOf(CannedPrometheus.series("all", start + 30, 30,
+            400.0, 600.0, 450.0, null, 550.0, 500.0, 480.0, 520.0, 510.0, 530.0)));
+    Observation o = observe(prometheus, config());
+    assertThat(o.lengths().recentPromptMean()).hasValue(520);
+    assertThat(o.intervals()).hasSize(10);
+    assertThat(o.intervals().stream().map(i -> i.promptMean().isPresent() ? i.promptMean().getAsDouble() : -1.0))
+        .containsExactly(400.0, 600.0, 450.0, -1.0, 550.0, 500.0, 480.0, 520.0, 510.0, 530.0);
+    assertThat(prometheus.asked()).anyMatch(q -> q.equals("sum(increase(vllm:prompt_tokens_total" + SEL + "[30s])) / "
+        + "(sum(increase(vllm:time_to_first_token_seconds_count" + SEL + "[30s])) > 0)"));
+  }
 }
+
