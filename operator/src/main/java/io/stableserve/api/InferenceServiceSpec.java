@@ -89,8 +89,8 @@ public class InferenceServiceSpec {
       + "requests (metrics.queries.gatewayQueue reads them) and the first held request wakes it, sized to drain them.")
   private ScaleToZeroSpec scaleToZero;
 
-  @JsonPropertyDescription("A latency objective. With it the replica count is sized to meet the TTFT percentile; "
-      + "without it, by targetUtilization.")
+  @JsonPropertyDescription("A latency objective. With it the replica count is the fewest replicas predicted to meet "
+      + "the TTFT percentile, never fewer than targetUtilization sizes for; without it, targetUtilization alone sizes it.")
   private SloSpec slo;
 
   @Default("Enforce")
