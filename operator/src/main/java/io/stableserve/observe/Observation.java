@@ -201,15 +201,10 @@ public record Observation(
       promptMean = Objects.requireNonNullElse(promptMean, OptionalDouble.empty());
     }
 
-    public IntervalSample(Instant end, double arrivals, OptionalDouble stepsPerSecond, OptionalDouble tokensPerStep,
-        OptionalDouble kvCacheUsage, OptionalDouble stepSeconds) {
-      this(end, arrivals, stepsPerSecond, tokensPerStep, kvCacheUsage, stepSeconds, OptionalDouble.empty());
-    }
-
     /** A sub-interval of which only the arrivals are known. */
     public static IntervalSample arrivalsOnly(Instant end, double arrivals) {
       return new IntervalSample(end, arrivals, OptionalDouble.empty(), OptionalDouble.empty(), OptionalDouble.empty(),
-          OptionalDouble.empty());
+          OptionalDouble.empty(), OptionalDouble.empty());
     }
 
     /** This sub-interval with the prompts' mean of the requests that started in it. */

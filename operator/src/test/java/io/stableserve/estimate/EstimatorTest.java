@@ -54,8 +54,7 @@ class EstimatorTest {
   static List<IntervalSample> counts(double... arrivals) {
     List<IntervalSample> out = new ArrayList<>();
     for (int i = 0; i < arrivals.length; i++) {
-      out.add(new IntervalSample(AT.minus(STEP.multipliedBy(arrivals.length - 1 - i)), arrivals[i], OptionalDouble.empty(),
-          OptionalDouble.empty(), OptionalDouble.empty(), OptionalDouble.empty()));
+      out.add(IntervalSample.arrivalsOnly(AT.minus(STEP.multipliedBy(arrivals.length - 1 - i)), arrivals[i]));
     }
     return out;
   }
@@ -122,7 +121,7 @@ class EstimatorTest {
     for (int i = 0; i < tokens.length; i++) {
       double b = truth.stepSeconds(tokens[i], usage[i] * m);
       out.add(new IntervalSample(AT.minus(STEP.multipliedBy(tokens.length - 1 - i)), 10, OptionalDouble.of(1 / b),
-          OptionalDouble.of(tokens[i]), OptionalDouble.of(usage[i]), OptionalDouble.of(b)));
+          OptionalDouble.of(tokens[i]), OptionalDouble.of(usage[i]), OptionalDouble.of(b), OptionalDouble.empty()));
     }
     return out;
   }
