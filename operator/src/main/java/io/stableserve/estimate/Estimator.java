@@ -144,6 +144,16 @@ public final class Estimator {
             + "the rate's slow swings are left out", shortTerm, burstiness.getAsDouble()));
         burstiness = OptionalDouble.of(shortTerm);
       }
+      // A fall leaves no ramp to keep headroom for: the counts' spread is the two rates', and a
+      // load that drops to a fraction of the window's mean would otherwise read as bursts and ask
+      // for more replicas as it goes.
+      Optional<RateChange> fall = RateChange.findFall(counts, r);
+      if (fall.isPresent() && fall.get().dispersion() < burstiness.getAsDouble()) {
+        notes.add(String.format(Locale.ROOT, "arrivals fell from %.3g to %.3g req/s %.0f s ago: burstiness %.3g around the two "
+            + "rates (%.3g otherwise)", fall.get().rateBefore(), fall.get().rateAfter(), fall.get().secondsAgo(),
+            fall.get().dispersion(), burstiness.getAsDouble()));
+        burstiness = OptionalDouble.of(fall.get().dispersion());
+      }
     }
     trend.ifPresent(l -> notes.add(String.format(Locale.ROOT,
         "arrivals trend by %+.3g req/s per minute (%.1f standard errors), %.3g req/s now on the line: scale-ups size for the rate a start-up ahead",

@@ -3,9 +3,10 @@ package io.stableserve.estimate;
 import java.util.Optional;
 
 /**
- * A rise of the arrival rate inside the estimation window: the window's sub-interval counts split
- * in two where a Poisson likelihood-ratio test says the rate changed most, when that change is an
- * increase and significant.
+ * A change of the arrival rate inside the estimation window: the window's sub-interval counts split
+ * in two where a Poisson likelihood-ratio test says the rate changed most in one direction, when
+ * that change is significant. A rise ({@link #find}) sizes scale-ups; a fall ({@link #findFall})
+ * only says that the counts' spread around the window's mean is the change, not bursts.
  *
  * <p>The window's mean lags a step in load: a step to three times the rate shows as one and a half
  * times after a sixth of the window has passed. Sized on that mean, a scale-up stops short and a
@@ -23,7 +24,7 @@ import java.util.Optional;
  *
  * @param secondsAgo how long before the end of the window the new rate began (the split)
  * @param rateBefore arrivals per second before the split
- * @param rateAfter arrivals per second after it; above {@code rateBefore}
+ * @param rateAfter arrivals per second after it; above {@code rateBefore} for a rise, below for a fall
  * @param standardErrorAfter one standard error of {@code rateAfter}, req/s
  * @param arrivalsAfter arrivals counted after the split
  * @param statistic the likelihood-ratio statistic, after the dispersion correction
@@ -49,6 +50,15 @@ public record RateChange(
    * Negative counts (noise of completions plus backlog growth) are read as 0.
    */
   public static Optional<RateChange> find(double[] counts, double subIntervalSeconds) {
+    return find(counts, subIntervalSeconds, true);
+  }
+
+  /** The significant fall in {@code counts}, as {@link #find} finds a rise. */
+  public static Optional<RateChange> findFall(double[] counts, double subIntervalSeconds) {
+    return find(counts, subIntervalSeconds, false);
+  }
+
+  private static Optional<RateChange> find(double[] counts, double subIntervalSeconds, boolean rise) {
     if (!(subIntervalSeconds > 0) || Double.isInfinite(subIntervalSeconds)) {
       throw new IllegalArgumentException("sub-interval length must be a positive number of seconds, got " + subIntervalSeconds);
     }
@@ -76,7 +86,8 @@ public record RateChange(
       double before = cumulative[j];
       double after = total - before;
       double stat = 2 * (logLikelihood(before, j) + logLikelihood(after, k - j) - whole);
-      if (after / (k - j) > before / j && stat > best) {
+      boolean direction = rise ? after / (k - j) > before / j : after / (k - j) < before / j;
+      if (direction && stat > best) {
         best = stat;
         split = j;
       }

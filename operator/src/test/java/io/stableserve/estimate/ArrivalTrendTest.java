@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.within;
 
 import org.apache.commons.math3.distribution.PoissonDistribution;
 import org.apache.commons.math3.random.MersenneTwister;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ArrivalTrendTest {
@@ -146,6 +148,26 @@ class ArrivalTrendTest {
     assertThat(a.trend()).isEmpty();
     assertThat(a.burstiness().getAsDouble()).isCloseTo(
         org.apache.commons.math3.stat.StatUtils.variance(counts) / org.apache.commons.math3.stat.StatUtils.mean(counts), within(1e-9));
+  }
+
+  @Test
+  void aLoadThatFallsAwayIsNotReadAsBursts() {
+    // About 780 arrivals a sub-interval (Poisson), then night: around the window's mean the counts
+    // spread about 170 times Poisson, and even from one sub-interval to the next the one step reads
+    // 50 times; the SLO count would have asked for more replicas as the load went. Around the two
+    // rates of the fall, as Poisson.
+    double[] counts = {772, 801, 769, 790, 758, 781, 775, 796, 0, 1};
+    ArrivalEstimate a = estimateOf(counts);
+    List<String> notes = new ArrayList<>();
+    Estimator.arrivals(EstimatorTest.observation(java.util.Arrays.stream(counts).sum(), 0, java.util.OptionalDouble.of(0),
+        EstimatorTest.counts(counts), true, java.util.Optional.empty(), java.util.OptionalDouble.empty(),
+        java.util.OptionalDouble.empty()), notes);
+    assertThat(a.rise()).isEmpty();
+    assertThat(a.trend()).isEmpty();
+    assertThat(ArrivalTrend.varianceBetweenNeighbours(counts) / org.apache.commons.math3.stat.StatUtils.mean(counts))
+        .as("between neighbours").isGreaterThan(40);
+    assertThat(a.burstiness().getAsDouble()).isCloseTo(1, within(0.5));
+    assertThat(notes).anyMatch(n -> n.startsWith("arrivals fell from 78.0 to 0.0500 req/s"));
   }
 
   private static ArrivalEstimate estimateOf(double[] counts) {

@@ -32,6 +32,15 @@ class RateChangeTest {
   }
 
   @Test
+  void aFallIsFoundAsARiseIsAndARiseIsNotAFall() {
+    RateChange fall = RateChange.findFall(new double[] {9, 9, 9, 9, 9, 9, 9, 3, 3, 3}, 2).orElseThrow();
+    assertThat(fall.secondsAgo()).isEqualTo(6);
+    assertThat(fall.rateBefore()).isCloseTo(4.5, within(1e-12));
+    assertThat(fall.rateAfter()).isCloseTo(1.5, within(1e-12));
+    assertThat(RateChange.findFall(new double[] {3, 3, 3, 3, 3, 3, 3, 9, 9, 9}, 2)).isEmpty();
+  }
+
+  @Test
   void aSteadyLoadRarelyShowsARise() {
     SplittableRandom random = new SplittableRandom(7);
     int windows = 2000;
