@@ -83,6 +83,12 @@ final class InstalledBundle {
         }
         admin.resource(object).createOr(NonDeletingOperation::update);
       }
+      if (sample.getFileName().toString().equals("namespace.yaml")) {
+        // Before the samples that scale the same Deployment: the oldest claim wins by creation time
+        // (whole seconds), then name, so created first it holds the target whichever second the
+        // samples fall in.
+        apply(admin, LLAMA);
+      }
     }
     apply(admin, """
         apiVersion: apps/v1
@@ -100,16 +106,23 @@ final class InstalledBundle {
         kind: LeaderWorkerSet
         metadata: {name: llama-lws, namespace: llm}
         spec: {replicas: 1}
-        ---
-        apiVersion: stableserve.io/v1alpha1
-        kind: InferenceService
-        metadata: {name: llama-3-1-8b, namespace: llm}
-        spec:
-          scaleTargetRef: {kind: Deployment, name: llama-3-1-8b}
-          replicas: {max: 8}
-          metrics: {prometheusUrl: 'http://prometheus.monitoring:9090', selector: 'namespace="llm"'}
         """);
+    apply(admin, LLAMA);
   }
+
+  /**
+   * The minimal sample's InferenceService with a bound and a Prometheus: created before the other
+   * samples, and again after them, since the minimal sample (the same name) replaces its spec.
+   */
+  private static final String LLAMA = """
+      apiVersion: stableserve.io/v1alpha1
+      kind: InferenceService
+      metadata: {name: llama-3-1-8b, namespace: llm}
+      spec:
+        scaleTargetRef: {kind: Deployment, name: llama-3-1-8b}
+        replicas: {max: 8}
+        metrics: {prometheusUrl: 'http://prometheus.monitoring:9090', selector: 'namespace="llm"'}
+      """;
 
   private static String scalableCrd(String group, String kind, String plural, String version) {
     return """
