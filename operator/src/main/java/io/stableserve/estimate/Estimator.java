@@ -131,7 +131,7 @@ public final class Estimator {
     Optional<ArrivalTrend> trend = ramping;
     if (!ramp && rise.isPresent()) {
       int since = (int) Math.min(counts.length, Math.round(rise.get().secondsAgo() / r));
-      trend = ArrivalTrend.fit(java.util.Arrays.copyOfRange(counts, counts.length - since, counts.length), r);
+      trend = ArrivalTrend.fit(Arrays.copyOfRange(counts, counts.length - since, counts.length), r);
     }
     // Where the rate neither rose nor trends, its slow swings from one sub-interval to the next are
     // not bursts the queue feels at the SLO's timescale: c_a² is the short-term spread, where that
