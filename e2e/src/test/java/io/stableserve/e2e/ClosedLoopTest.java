@@ -102,8 +102,14 @@ public class ClosedLoopTest {
       s.rescales().subList(before + rescales.size(), s.rescales().size())
           .forEach(e -> System.out.println("rescale in the drain: " + e.getMessage()));
 
-      assertThat(rescales).as("scale-ups after the step").hasSize(1);
-      assertThat(rescales.get(0).getMessage()).startsWith("New size: " + expected + ";").contains("LoadAboveTarget");
+      // One decision to the model's count, except that the step's first sub-intervals can read as a
+      // ramp before they read as a rise (a few runs in a hundred): the forecast then takes a first
+      // replica at once, and the rise the rest. A scale-up before the last is allowed only as such a
+      // forecast, and only one.
+      assertThat(rescales).as("scale-ups after the step").hasSizeBetween(1, 2);
+      assertThat(rescales.get(rescales.size() - 1).getMessage()).startsWith("New size: " + expected + ";").contains("LoadAboveTarget");
+      rescales.subList(0, rescales.size() - 1).forEach(e -> assertThat(e.getMessage())
+          .as("a scale-up before the one to the model's count").contains("LoadAboveTarget").contains("arrivals trend up"));
       // While the rate since the step was known too roughly to pick one count, the operator held and
       // said so. (A second wait may follow when new replicas join: their first scrapes can show as a
       // burst of arrivals in the newest sub-interval; it holds, it does not scale.)
