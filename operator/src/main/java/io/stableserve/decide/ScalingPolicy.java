@@ -244,6 +244,7 @@ public final class ScalingPolicy {
       why.append(String.format(Locale.ROOT, "; arrivals trend up %.3g req/s per minute, to %.3g req/s a start-up (%.0f s) ahead, which needs %d",
           ramp.get().slope() * 60, lambdaAhead, ahead, neededUp));
     }
+    int forArrivalsUp = neededUp;
     if (neededToDrain > neededUp) {
       why.append(String.format(Locale.ROOT, "; %.0f requests queued, %.0f when the replicas asked for now serve, drain within %.0f s with %d",
           queueing.queued(), projectedQueue, drainSeconds, neededToDrain));
@@ -278,8 +279,8 @@ public final class ScalingPolicy {
               lambdaUp, z, sigmaUp, fewest, most, Duration.between(now, settled).toSeconds()));
         }
       }
-    } else if (neededWithMargin < current) {
-      recommendation = neededWithMargin;
+    } else if (Math.max(neededWithMargin, neededToDrain) < current) {
+      recommendation = Math.max(neededWithMargin, neededToDrain);
       reason = DecisionReason.LOAD_BELOW_TARGET;
       if (neededWithMargin > needed) {
         why.append(String.format(Locale.ROOT, "; with margin (%s + %.3g·σ = %.3g req/s) %d",
@@ -295,7 +296,11 @@ public final class ScalingPolicy {
       reason = DecisionReason.AT_TARGET;
     }
 
-    StabilizationState next = state.record(new RecommendedCount(now, recommendation), behavior.retention())
+    // The scale-down window remembers what the arrivals asked for, not the replicas added to drain a
+    // backlog: once it has drained they are not needed, and holding them the window long is what a
+    // backlog cost most. This pass still gets its whole recommendation.
+    int forArrivals = forArrivalsUp > current ? forArrivalsUp : neededWithMargin < current ? neededWithMargin : current;
+    StabilizationState next = state.record(new RecommendedCount(now, Math.min(recommendation, forArrivals)), behavior.retention())
         .withScaleUpPendingSince(pendingSince).withZero(state.zero().withIdleSince(Optional.empty()).withStableRate(mu));
     Limited limited = limit(now, current, recommendation, reason, why, next, coming, stalled);
     int desired = limited.desired();
@@ -434,7 +439,7 @@ public final class ScalingPolicy {
   /** @param windows false where the decision's own rule replaces the stabilisation windows (going to zero) */
   private Limited limit(Instant now, int current, int recommendation, DecisionReason reason, StringBuilder why,
       StabilizationState next, int coming, int stalled, boolean windows) {
-    int stabilized = windows ? stabilize(now, current, next) : recommendation;
+    int stabilized = windows ? stabilize(now, current, next, recommendation) : recommendation;
     if (stabilized > recommendation && recommendation < current) {
       reason = DecisionReason.SCALE_DOWN_STABILIZATION;
       why.append(String.format(Locale.ROOT, "; scale-down stabilisation keeps %d (the largest recommendation of the last %d s)",
@@ -511,12 +516,15 @@ public final class ScalingPolicy {
     return Provisioning.plan(capacity, rate, targetUtilization).replicas();
   }
 
-  private int stabilize(Instant now, int current, StabilizationState state) {
+  private int stabilize(Instant now, int current, StabilizationState state, int recommendation) {
     Instant upCutoff = now.minus(behavior.scaleUpWindow());
     Instant downCutoff = now.minus(behavior.scaleDownWindow());
-    int up = Integer.MAX_VALUE;
-    int down = Integer.MIN_VALUE;
+    int up = recommendation;
+    int down = recommendation;
     for (RecommendedCount r : state.recommendations()) {
+      if (r.time().equals(now)) {
+        continue;
+      }
       if (!r.time().isBefore(upCutoff)) {
         up = Math.min(up, r.replicas());
       }

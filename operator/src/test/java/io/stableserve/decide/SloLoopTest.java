@@ -94,6 +94,33 @@ class SloLoopTest {
   }
 
   @Test
+  void theReplicasThatDrainABacklogAreNotHeldByTheScaleDownWindow() {
+    ScalingPolicy policy = new ScalingPolicy(WIDE, 0.8, BEHAVIOR, Optional.of(SLO));
+    assertThat(BEHAVIOR.scaleDownWindow()).isEqualTo(Duration.ofMinutes(5));
+    ArrivalRate arrivals = new ArrivalRate(10, 0.001);
+    int forArrivals = decide(policy, LoadReading.measured(arrivals, CAPACITY, new Queueing(0, 1, 1, 0.2, 1)), 6).desiredReplicas();
+    Decision drain = decide(policy, LoadReading.measured(arrivals, CAPACITY, new Queueing(1220, 1, 1, 0.2, 1, true, false)), 6);
+    assertThat(drain.desiredReplicas()).as("1200 to drain in 30 s at 2 req/s each").isEqualTo(forArrivals + 20);
+
+    // Half drained 15 s later: the rest of the backlog still holds its replicas, 600 in 30 s.
+    Decision half = policy.decide(T0.plusSeconds(15), LoadReading.measured(arrivals, CAPACITY, new Queueing(620, 1, 1, 0.2, 1, true, false)),
+        ReplicaCounts.allReady(drain.desiredReplicas()), drain.state());
+    assertThat(half.desiredReplicas()).isEqualTo(forArrivals + 10);
+    assertThat(half.reason()).isEqualTo(DecisionReason.LOAD_BELOW_TARGET);
+
+    // Drained: the arrivals' count at once, well inside the 5-minute scale-down window.
+    Decision drained = policy.decide(T0.plusSeconds(30), LoadReading.measured(arrivals, CAPACITY, new Queueing(0, 1, 1, 0.2, 1, true, false)),
+        ReplicaCounts.allReady(half.desiredReplicas()), half.state());
+    assertThat(drained.desiredReplicas()).isEqualTo(forArrivals);
+
+    // The window still holds what the arrivals asked for.
+    Decision fewer = policy.decide(T0.plusSeconds(45), LoadReading.measured(new ArrivalRate(3, 0.001), CAPACITY,
+        new Queueing(0, 1, 1, 0.2, 1, true, false)), ReplicaCounts.allReady(forArrivals), drained.state());
+    assertThat(fewer.desiredReplicas()).isEqualTo(forArrivals);
+    assertThat(fewer.reason()).isEqualTo(DecisionReason.SCALE_DOWN_STABILIZATION);
+  }
+
+  @Test
   void theBacklogGrowsUntilTheReplicasAskedForServe() {
     ScalingPolicy policy = new ScalingPolicy(WIDE, 0.8, BEHAVIOR, Optional.of(SLO));
     int forArrivals = decide(policy, LoadReading.measured(new ArrivalRate(20, 0.001), CAPACITY, new Queueing(0, 1, 1, 0.2, 1)), 6)
