@@ -13,11 +13,20 @@ public class Recommendation {
   @JsonPropertyDescription("Replicas recommended.")
   private Integer replicas;
 
+  @JsonPropertyDescription("Of those, the replicas the arrivals asked for, without those added to drain a backlog: what the "
+      + "scale-down window holds once no backlog waits. Omitted when the same as replicas.")
+  private Integer forArrivals;
+
   public Recommendation() {}
 
   public Recommendation(String time, int replicas) {
+    this(time, replicas, replicas);
+  }
+
+  public Recommendation(String time, int replicas, int forArrivals) {
     this.time = time;
     this.replicas = replicas;
+    this.forArrivals = forArrivals == replicas ? null : forArrivals;
   }
 
   public String getTime() {
@@ -34,5 +43,13 @@ public class Recommendation {
 
   public void setReplicas(Integer replicas) {
     this.replicas = replicas;
+  }
+
+  public Integer getForArrivals() {
+    return forArrivals;
+  }
+
+  public void setForArrivals(Integer forArrivals) {
+    this.forArrivals = forArrivals;
   }
 }

@@ -296,13 +296,15 @@ public final class ScalingPolicy {
       reason = DecisionReason.AT_TARGET;
     }
 
-    // The scale-down window remembers what the arrivals asked for, not the replicas added to drain a
-    // backlog: once it has drained they are not needed, and holding them the window long is what a
-    // backlog cost most. This pass still gets its whole recommendation.
+    // Replicas added to drain a backlog are not needed once it has drained and they have come up:
+    // from then the scale-down window holds only what the arrivals asked for. Held the window long,
+    // they were what a backlog cost most; removed while starting, their start-up is lost.
     int forArrivals = forArrivalsUp > current ? forArrivalsUp : neededWithMargin < current ? neededWithMargin : current;
-    StabilizationState next = state.record(new RecommendedCount(now, Math.min(recommendation, forArrivals)), behavior.retention())
+    boolean backlog = slo.isPresent() && queueing.queued() > lambdaUp * slo.get().targetSeconds() || coming > 0;
+    StabilizationState next = state.record(new RecommendedCount(now, recommendation, Math.min(recommendation, forArrivals)),
+            behavior.retention())
         .withScaleUpPendingSince(pendingSince).withZero(state.zero().withIdleSince(Optional.empty()).withStableRate(mu));
-    Limited limited = limit(now, current, recommendation, reason, why, next, coming, stalled);
+    Limited limited = limit(now, current, recommendation, reason, why, next, coming, stalled, true, backlog);
     int desired = limited.desired();
     if (desired > current) {
       next = next.withLastScaleUp(now);
@@ -347,7 +349,7 @@ public final class ScalingPolicy {
         .withScaleUpPendingSince(Optional.empty()).withZero(state.zero().withIdleSince(Optional.of(idleSince)));
     // The idle rule is the wait before zero: nothing arrived for idleAfter (at least a start-up), so the
     // scale-down window, which guards against a load that may come back, is not waited for on top of it.
-    Limited limited = limit(now, current, recommendation, reason, why, next, coming, stalled, recommendation > 0);
+    Limited limited = limit(now, current, recommendation, reason, why, next, coming, stalled, recommendation > 0, false);
     if (limited.desired() > current) {
       next = next.withLastScaleUp(now);
     }
@@ -433,13 +435,16 @@ public final class ScalingPolicy {
   /** Stabilisation, step limits and bounds after a recommendation; appends their effect to {@code why}. */
   private Limited limit(Instant now, int current, int recommendation, DecisionReason reason, StringBuilder why,
       StabilizationState next, int coming, int stalled) {
-    return limit(now, current, recommendation, reason, why, next, coming, stalled, true);
+    return limit(now, current, recommendation, reason, why, next, coming, stalled, true, true);
   }
 
-  /** @param windows false where the decision's own rule replaces the stabilisation windows (going to zero) */
+  /**
+   * @param windows false where the decision's own rule replaces the stabilisation windows (going to zero)
+   * @param backlog whether a backlog waits now, so that the replicas recommended to drain one are still held
+   */
   private Limited limit(Instant now, int current, int recommendation, DecisionReason reason, StringBuilder why,
-      StabilizationState next, int coming, int stalled, boolean windows) {
-    int stabilized = windows ? stabilize(now, current, next, recommendation) : recommendation;
+      StabilizationState next, int coming, int stalled, boolean windows, boolean backlog) {
+    int stabilized = windows ? stabilize(now, current, next, backlog) : recommendation;
     if (stabilized > recommendation && recommendation < current) {
       reason = DecisionReason.SCALE_DOWN_STABILIZATION;
       why.append(String.format(Locale.ROOT, "; scale-down stabilisation keeps %d (the largest recommendation of the last %d s)",
@@ -516,20 +521,17 @@ public final class ScalingPolicy {
     return Provisioning.plan(capacity, rate, targetUtilization).replicas();
   }
 
-  private int stabilize(Instant now, int current, StabilizationState state, int recommendation) {
+  private int stabilize(Instant now, int current, StabilizationState state, boolean backlog) {
     Instant upCutoff = now.minus(behavior.scaleUpWindow());
     Instant downCutoff = now.minus(behavior.scaleDownWindow());
-    int up = recommendation;
-    int down = recommendation;
+    int up = Integer.MAX_VALUE;
+    int down = Integer.MIN_VALUE;
     for (RecommendedCount r : state.recommendations()) {
-      if (r.time().equals(now)) {
-        continue;
-      }
       if (!r.time().isBefore(upCutoff)) {
         up = Math.min(up, r.replicas());
       }
       if (!r.time().isBefore(downCutoff)) {
-        down = Math.max(down, r.replicas());
+        down = Math.max(down, backlog ? r.replicas() : r.forArrivals());
       }
     }
     int result = current;

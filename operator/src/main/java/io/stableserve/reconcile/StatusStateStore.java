@@ -52,7 +52,7 @@ public final class StatusStateStore implements StateStore<InferenceService> {
     InferenceServiceStatus s = service.getStatus();
     StabilizationState state = memory.stabilization();
     s.setRecommendations(new ArrayList<>(state.recommendations().stream()
-        .map(r -> new Recommendation(r.time().toString(), r.replicas())).toList()));
+        .map(r -> new Recommendation(r.time().toString(), r.replicas(), r.forArrivals())).toList()));
     s.setLastScaleUpTime(state.lastScaleUp().map(Instant::toString).orElse(null));
     s.setScaleUpSettlingSince(state.scaleUpPendingSince().map(Instant::toString).orElse(null));
     s.setLastScaleTime(memory.lastScale().map(Instant::toString).orElse(null));
@@ -129,7 +129,9 @@ public final class StatusStateStore implements StateStore<InferenceService> {
       for (Recommendation r : status.getRecommendations()) {
         Optional<Instant> t = instant(r.getTime());
         if (t.isPresent() && r.getReplicas() != null && r.getReplicas() >= 0) {
-          recs.add(new RecommendedCount(t.get(), r.getReplicas()));
+          Integer forArrivals = r.getForArrivals();
+          recs.add(new RecommendedCount(t.get(), r.getReplicas(),
+              forArrivals != null && forArrivals >= 0 && forArrivals <= r.getReplicas() ? forArrivals : r.getReplicas()));
         }
       }
     }

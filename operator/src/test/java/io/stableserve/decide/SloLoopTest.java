@@ -94,7 +94,7 @@ class SloLoopTest {
   }
 
   @Test
-  void theReplicasThatDrainABacklogAreNotHeldByTheScaleDownWindow() {
+  void theReplicasThatDrainedABacklogAreNotHeldByTheScaleDownWindow() {
     ScalingPolicy policy = new ScalingPolicy(WIDE, 0.8, BEHAVIOR, Optional.of(SLO));
     assertThat(BEHAVIOR.scaleDownWindow()).isEqualTo(Duration.ofMinutes(5));
     ArrivalRate arrivals = new ArrivalRate(10, 0.001);
@@ -102,11 +102,19 @@ class SloLoopTest {
     Decision drain = decide(policy, LoadReading.measured(arrivals, CAPACITY, new Queueing(1220, 1, 1, 0.2, 1, true, false)), 6);
     assertThat(drain.desiredReplicas()).as("1200 to drain in 30 s at 2 req/s each").isEqualTo(forArrivals + 20);
 
-    // Half drained 15 s later: the rest of the backlog still holds its replicas, 600 in 30 s.
+    // Half drained 15 s later: while a backlog waits the drain's replicas stay, also where the drain
+    // term no longer counts it (a pinned stage with a replica that has no queue).
     Decision half = policy.decide(T0.plusSeconds(15), LoadReading.measured(arrivals, CAPACITY, new Queueing(620, 1, 1, 0.2, 1, true, false)),
         ReplicaCounts.allReady(drain.desiredReplicas()), drain.state());
-    assertThat(half.desiredReplicas()).isEqualTo(forArrivals + 10);
-    assertThat(half.reason()).isEqualTo(DecisionReason.LOAD_BELOW_TARGET);
+    assertThat(half.desiredReplicas()).isEqualTo(forArrivals + 20);
+    Decision pinned = policy.decide(T0.plusSeconds(15), LoadReading.measured(arrivals, CAPACITY, new Queueing(620, 1, 1, 0.2, 1, false, false)),
+        ReplicaCounts.allReady(drain.desiredReplicas()), drain.state());
+    assertThat(pinned.desiredReplicas()).isEqualTo(forArrivals + 20);
+
+    // Drained while one of them still starts: it is not removed before it serves.
+    Decision starting = policy.decide(T0.plusSeconds(30), LoadReading.measured(arrivals, CAPACITY, new Queueing(0, 1, 1, 0.2, 1, true, false)),
+        new ReplicaCounts(half.desiredReplicas(), half.desiredReplicas() - 1), half.state());
+    assertThat(starting.desiredReplicas()).isEqualTo(forArrivals + 20);
 
     // Drained: the arrivals' count at once, well inside the 5-minute scale-down window.
     Decision drained = policy.decide(T0.plusSeconds(30), LoadReading.measured(arrivals, CAPACITY, new Queueing(0, 1, 1, 0.2, 1, true, false)),

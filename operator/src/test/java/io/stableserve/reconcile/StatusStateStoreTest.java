@@ -15,6 +15,7 @@ import io.stableserve.decide.ArrivalRate;
 import io.stableserve.decide.Decision;
 import io.stableserve.decide.LoadReading;
 import io.stableserve.decide.ReplicaCounts;
+import io.stableserve.decide.RecommendedCount;
 import io.stableserve.decide.ReplicaRange;
 import io.stableserve.decide.ScaleToZero;
 import io.stableserve.decide.ScalingPolicy;
@@ -198,6 +199,21 @@ class StatusStateStoreTest {
     p.setApplied(false);
     assertThat(StatusStateStore.correction(status)).isEmpty();
     assertThat(StatusStateStore.correction(null)).isEmpty();
+  }
+
+  @Test
+  void theReplicasForTheArrivalsBesideADrainSurviveTheRoundTrip() {
+    InferenceServiceStatus status = new InferenceServiceStatus();
+    StabilizationState state = new StabilizationState(List.of(new RecommendedCount(T0, 9, 4), new RecommendedCount(T0.plusSeconds(15), 4)),
+        Optional.empty());
+    InferenceService service = new InferenceService();
+    store.store(service, new ServiceMemory(state, Optional.empty(), Optional.empty()));
+    assertThat(service.getStatus().getRecommendations()).extracting(Recommendation::getForArrivals).containsExactly(4, null);
+    assertThat(store.load(service).stabilization().recommendations()).containsExactlyElementsOf(state.recommendations());
+
+    status.setRecommendations(List.of(new Recommendation(T0.toString(), 3, 5)));
+    assertThat(StatusStateStore.stabilization(status).recommendations()).as("more for the arrivals than recommended: read as all of it")
+        .containsExactly(new RecommendedCount(T0, 3));
   }
 
   @Test
