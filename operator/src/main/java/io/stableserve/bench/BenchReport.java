@@ -15,6 +15,7 @@ import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.lines.SeriesLines;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
@@ -233,7 +234,7 @@ public final class BenchReport {
 
   /**
    * One panel per workload of one cell, one quantity (replicas asked for, against minutes):
-   * StableServe, each peer at its best setting, the SLO bound. Written as PNG.
+   * StableServe, each peer at its best setting, the SLO bound and the reactive bound. Written as PNG.
    */
   public static void writeChart(Path file, List<Benchmark.WorkloadRuns> cell) throws IOException {
     List<XYChart> charts = new ArrayList<>();
@@ -251,6 +252,7 @@ public final class BenchReport {
         }
       }
       w.boundRun().ifPresent(shown::add);
+      w.reactiveBoundRun().ifPresent(shown::add);
       for (RunResult r : shown) {
         double[] x = new double[r.replicas().size()];
         double[] y = new double[x.length];
@@ -261,6 +263,11 @@ public final class BenchReport {
         String name = r.kind() == PolicyKind.STABLESERVE ? r.policy() : r.policy() + " " + r.setting();
         XYSeries s = chart.addSeries(name, x, y);
         s.setMarker(SeriesMarkers.NONE);
+        if (r.kind() == PolicyKind.SLO_BOUND || r.kind() == PolicyKind.REACTIVE_BOUND) {
+          // The bounds are references, not policies: dashed, in greys of their own.
+          s.setLineStyle(SeriesLines.DASH_DASH);
+          s.setLineColor(r.kind() == PolicyKind.SLO_BOUND ? java.awt.Color.BLACK : java.awt.Color.GRAY);
+        }
       }
       charts.add(chart);
     }
