@@ -225,10 +225,16 @@ public final class KubernetesScaleTargets implements ScaleTargets {
    * ReplicaSet could not create pods ({@code ReplicaFailure}, e.g. a ResourceQuota refused them), or
    * the rollout made no progress within its deadline ({@code Progressing=False},
    * {@code ProgressDeadlineExceeded}, e.g. pods that no node can take). Other kinds report neither.
+   * Conditions the controller wrote before it saw the newest spec ({@code status.observedGeneration}
+   * below {@code metadata.generation}, as after a scale it has not acted on yet) describe the old one.
    */
   static Optional<String> creationRefused(GenericKubernetesResource object) {
     if (!(object.getAdditionalProperties().get("status") instanceof Map<?, ?> status)
         || !(status.get("conditions") instanceof List<?> conditions)) {
+      return Optional.empty();
+    }
+    Long generation = object.getMetadata() == null ? null : object.getMetadata().getGeneration();
+    if (generation != null && status.get("observedGeneration") instanceof Number observed && observed.longValue() < generation) {
       return Optional.empty();
     }
     for (Object c : conditions) {

@@ -452,6 +452,17 @@ class MixReconcileTest {
     assertThat(((TargetResolution.Resolved) new KubernetesScaleTargets(client).resolve(NS, ref)).target().creationRefused())
         .as("two pods still starting are coming: no refusal counts yet").isEmpty();
 
+    a100 = client.apps().deployments().inNamespace(NS).withName("llama-a100").get();
+    a100.getStatus().setReplicas(1);
+    a100.getStatus().setObservedGeneration(a100.getMetadata().getGeneration() - 1);
+    client.apps().deployments().inNamespace(NS).resource(a100).updateStatus();
+    assertThat(((TargetResolution.Resolved) new KubernetesScaleTargets(client).resolve(NS, ref)).target().creationRefused())
+        .as("conditions of a spec older than the Deployment's newest (a scale the controller has not seen yet)").isEmpty();
+    a100.getStatus().setObservedGeneration(a100.getMetadata().getGeneration());
+    client.apps().deployments().inNamespace(NS).resource(a100).updateStatus();
+    assertThat(((TargetResolution.Resolved) new KubernetesScaleTargets(client).resolve(NS, ref)).target().creationRefused())
+        .as("the same conditions, observed for the newest spec").isPresent();
+
     Deployment h100 = client.apps().deployments().inNamespace(NS).withName("llama-h100").get();
     ref.setName(h100.getMetadata().getName());
     assertThat(((TargetResolution.Resolved) new KubernetesScaleTargets(client).resolve(NS, ref)).target().creationRefused())
