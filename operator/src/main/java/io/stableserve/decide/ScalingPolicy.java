@@ -300,11 +300,11 @@ public final class ScalingPolicy {
     // from then the scale-down window holds only what the arrivals asked for. Held the window long,
     // they were what a backlog cost most; removed while starting, their start-up is lost.
     int forArrivals = forArrivalsUp > current ? forArrivalsUp : neededWithMargin < current ? neededWithMargin : current;
-    boolean backlog = slo.isPresent() && queueing.queued() > lambdaUp * slo.get().targetSeconds() || coming > 0;
+    boolean drainHeld = (slo.isPresent() && queueing.queued() > lambdaUp * slo.get().targetSeconds()) || coming > 0;
     StabilizationState next = state.record(new RecommendedCount(now, recommendation, Math.min(recommendation, forArrivals)),
             behavior.retention())
         .withScaleUpPendingSince(pendingSince).withZero(state.zero().withIdleSince(Optional.empty()).withStableRate(mu));
-    Limited limited = limit(now, current, recommendation, reason, why, next, coming, stalled, true, backlog);
+    Limited limited = limit(now, current, recommendation, reason, why, next, coming, stalled, true, drainHeld);
     int desired = limited.desired();
     if (desired > current) {
       next = next.withLastScaleUp(now);
@@ -440,11 +440,12 @@ public final class ScalingPolicy {
 
   /**
    * @param windows false where the decision's own rule replaces the stabilisation windows (going to zero)
-   * @param backlog whether a backlog waits now, so that the replicas recommended to drain one are still held
+   * @param drainHeld whether the scale-down window still holds the replicas recommended to drain a
+   *     backlog: one waits now, or replicas asked for still start
    */
   private Limited limit(Instant now, int current, int recommendation, DecisionReason reason, StringBuilder why,
-      StabilizationState next, int coming, int stalled, boolean windows, boolean backlog) {
-    int stabilized = windows ? stabilize(now, current, next, backlog) : recommendation;
+      StabilizationState next, int coming, int stalled, boolean windows, boolean drainHeld) {
+    int stabilized = windows ? stabilize(now, current, next, drainHeld) : recommendation;
     if (stabilized > recommendation && recommendation < current) {
       reason = DecisionReason.SCALE_DOWN_STABILIZATION;
       why.append(String.format(Locale.ROOT, "; scale-down stabilisation keeps %d (the largest recommendation of the last %d s)",
@@ -521,7 +522,7 @@ public final class ScalingPolicy {
     return Provisioning.plan(capacity, rate, targetUtilization).replicas();
   }
 
-  private int stabilize(Instant now, int current, StabilizationState state, boolean backlog) {
+  private int stabilize(Instant now, int current, StabilizationState state, boolean drainHeld) {
     Instant upCutoff = now.minus(behavior.scaleUpWindow());
     Instant downCutoff = now.minus(behavior.scaleDownWindow());
     int up = Integer.MAX_VALUE;
@@ -531,7 +532,7 @@ public final class ScalingPolicy {
         up = Math.min(up, r.replicas());
       }
       if (!r.time().isBefore(downCutoff)) {
-        down = Math.max(down, backlog ? r.replicas() : r.forArrivals());
+        down = Math.max(down, drainHeld ? r.replicas() : r.forArrivals());
       }
     }
     int result = current;
