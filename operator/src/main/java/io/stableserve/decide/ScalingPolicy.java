@@ -214,10 +214,9 @@ public final class ScalingPolicy {
       // worth of arrivals in the queue is no backlog: they are served within the target.
       double startup = behavior.startupTime().toMillis() / 1000.0;
       projectedQueue = queueing.queued() + Math.max(0, lambdaUp - replicas.ready() * mu) * startup;
-      double backlog = projectedQueue - lambdaUp * slo.get().targetSeconds();
+      double backlog = slo.get().backlog(projectedQueue, lambdaUp);
       if (backlog > 0) {
-        int forArrivals = count(lambdaSized, capacity, queueing);
-        neededToDrain = saturated(forArrivals + Math.ceil(backlog / (drainSeconds * mu)));
+        neededToDrain = saturated(neededUp + Math.ceil(backlog / (drainSeconds * mu)));
         if (!queueing.gateway()) {
           // A request waits in the replica it was routed to. New replicas drain those queues only by
           // taking every new arrival, so that the queued replicas serve their queues alone: that needs
@@ -300,7 +299,7 @@ public final class ScalingPolicy {
     // from then the scale-down window holds only what the arrivals asked for. Held the window long,
     // they were what a backlog cost most; removed while starting, their start-up is lost.
     int forArrivals = forArrivalsUp > current ? forArrivalsUp : neededWithMargin < current ? neededWithMargin : current;
-    boolean drainHeld = (slo.isPresent() && queueing.queued() > lambdaUp * slo.get().targetSeconds()) || coming > 0;
+    boolean drainHeld = (slo.isPresent() && slo.get().backlog(queueing.queued(), lambdaUp) > 0) || coming > 0;
     StabilizationState next = state.record(new RecommendedCount(now, recommendation, Math.min(recommendation, forArrivals)),
             behavior.retention())
         .withScaleUpPendingSince(pendingSince).withZero(state.zero().withIdleSince(Optional.empty()).withStableRate(mu));

@@ -29,6 +29,14 @@ public record TtftSlo(double targetSeconds, double percentile, double drainSecon
     }
   }
 
+  /**
+   * How much of a queue of {@code queued} requests is a backlog at {@code arrivalRate} req/s: what
+   * exceeds the arrivals of one target, which are served within it. Zero or less: no backlog.
+   */
+  public double backlog(double queued, double arrivalRate) {
+    return queued - arrivalRate * targetSeconds;
+  }
+
   /** The percentile as a name reads it: 99 for 0.99, 99.9 for 0.999. */
   public String percentileName() {
     double p = percentile * 100;

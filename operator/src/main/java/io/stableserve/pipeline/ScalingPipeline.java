@@ -167,7 +167,7 @@ public final class ScalingPipeline {
       // rate, says what their steady state gives; with replicas starting, a backlog draining or the
       // rate moving, TTFT measures the transient. A window younger than asked for (a new service) has
       // too few requests and no burstiness yet.
-      boolean backlog = estimate.queued() > estimate.arrivalRate() * policy.slo().get().targetSeconds();
+      boolean backlog = policy.slo().get().backlog(estimate.queued(), estimate.arrivalRate()) > 0;
       boolean moving = estimate.arrivals().rise().isPresent() || estimate.arrivals().trend().isPresent();
       boolean young = estimate.window().compareTo(settings.window().length()) < 0;
       TtftCalibration calibration = !backlog && !moving && !young

@@ -157,11 +157,8 @@ class ArrivalTrendTest {
     // 50 times; the SLO count would have asked for more replicas as the load went. Around the two
     // rates of the fall, as Poisson.
     double[] counts = {772, 801, 769, 790, 758, 781, 775, 796, 0, 1};
-    ArrivalEstimate a = estimateOf(counts);
     List<String> notes = new ArrayList<>();
-    Estimator.arrivals(EstimatorTest.observation(java.util.Arrays.stream(counts).sum(), 0, java.util.OptionalDouble.of(0),
-        EstimatorTest.counts(counts), true, java.util.Optional.empty(), java.util.OptionalDouble.empty(),
-        java.util.OptionalDouble.empty()), notes);
+    ArrivalEstimate a = estimateOf(counts, notes);
     assertThat(a.rise()).isEmpty();
     assertThat(a.trend()).isEmpty();
     assertThat(ArrivalTrend.varianceBetweenNeighbours(counts) / org.apache.commons.math3.stat.StatUtils.mean(counts))
@@ -171,9 +168,14 @@ class ArrivalTrendTest {
   }
 
   private static ArrivalEstimate estimateOf(double[] counts) {
+    return estimateOf(counts, new ArrayList<>());
+  }
+
+  /** The estimate of {@code counts}, its notes added to {@code notes}. */
+  private static ArrivalEstimate estimateOf(double[] counts, List<String> notes) {
     return Estimator.arrivals(EstimatorTest.observation(java.util.Arrays.stream(counts).sum(), 0,
         java.util.OptionalDouble.of(0), EstimatorTest.counts(counts), true, java.util.Optional.empty(),
-        java.util.OptionalDouble.empty(), java.util.OptionalDouble.empty()), new java.util.ArrayList<>());
+        java.util.OptionalDouble.empty(), java.util.OptionalDouble.empty()), notes);
   }
 
   @Test
