@@ -24,6 +24,7 @@ import io.stableserve.pipeline.ServiceMemory;
 import io.stableserve.pipeline.ServiceSettings;
 import io.stableserve.pipeline.StateStore;
 import io.stableserve.settings.Defaults;
+import io.stableserve.sim.StabilityModels;
 import io.stableserve.solve.EngineConfig;
 import io.stableserve.solve.ModelKind;
 
@@ -141,11 +142,14 @@ public final class StableServeAutoscaler implements Autoscaler {
     return new StableServeAutoscaler(settings, gateway, true);
   }
 
-  /** The pipeline's settings the benchmark's StableServe runs with: the defaults, but for what is named. */
+  /**
+   * The pipeline's settings the benchmark's StableServe runs with: the defaults, but for what is
+   * named, and solvers of its own, so that a run's decisions are the same alone as among others.
+   */
   public static ServiceSettings settings(ReplicaRange range, double targetUtilization, Duration startupTime, EngineConfig engine,
       ModelKind model, Duration settleTime, ObservationWindow window) {
     return new ServiceSettings(model, EngineSettings.given(engine),
-        new ScalingPolicy(range, targetUtilization, behavior(startupTime, settleTime)), window);
+        new ScalingPolicy(range, targetUtilization, behavior(startupTime, settleTime)), window, new StabilityModels());
   }
 
   /** The operator's default behaviour with the fleet's start-up time and the named scale-up settle time. */
@@ -156,6 +160,10 @@ public final class StableServeAutoscaler implements Autoscaler {
   @Override
   public String name() {
     return NAME;
+  }
+
+  ServiceSettings settings() {
+    return settings;
   }
 
   @Override

@@ -12,6 +12,7 @@ import io.stableserve.pipeline.MixSettings;
 import io.stableserve.pipeline.ScalingPipeline;
 import io.stableserve.pipeline.ServiceMemory;
 import io.stableserve.pipeline.VariantSettings;
+import io.stableserve.sim.StabilityModels;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -52,13 +53,17 @@ public final class StableServeMixAutoscaler implements MixAutoscaler {
         .toList();
     MixSettings settings = new MixSettings(s.model(), s.targetUtilization(),
         StableServeAutoscaler.behavior(Duration.ofMillis(Math.round(setup.startupSeconds() * 1000)), s.scaleUpSettleTime()), slo,
-        StableServeAutoscaler.window(s.windowSeconds()), priced);
+        StableServeAutoscaler.window(s.windowSeconds()), priced).withSolvers(new StabilityModels());
     return new StableServeMixAutoscaler(settings, setup.stage().gatewayWaitingLimit().isPresent());
   }
 
   @Override
   public String name() {
     return NAME;
+  }
+
+  MixSettings settings() {
+    return settings;
   }
 
   /** The last pass: the estimate, each variant's μ̂_v and the mix decided with its reason. */

@@ -4,6 +4,7 @@ import io.stableserve.decide.ScalingBehavior;
 import io.stableserve.decide.TtftSlo;
 import io.stableserve.observe.ObservationWindow;
 import io.stableserve.settings.Defaults;
+import io.stableserve.sim.StabilityModels;
 import io.stableserve.solve.ModelKind;
 import io.stableserve.solve.Provisioning;
 import java.time.Duration;
@@ -16,10 +17,11 @@ import java.util.Optional;
  * What a service of several variants asks of the pipeline: the stability model every variant is
  * solved with, the target utilisation, the behaviour (its start-up time prices a mix change, its
  * confidence sets the arrival rate sized for), the SLO, the window, the variants, and the horizon a
- * cheaper mix must repay its start-ups within ({@link io.stableserve.decide.MixChange}).
+ * cheaper mix must repay its start-ups within ({@link io.stableserve.decide.MixChange}), and the
+ * solvers the model is taken from ({@link ServiceSettings#solvers}).
  */
 public record MixSettings(ModelKind model, double targetUtilization, ScalingBehavior behavior, Optional<TtftSlo> slo,
-    ObservationWindow window, List<VariantSettings> variants, Duration horizon) {
+    ObservationWindow window, List<VariantSettings> variants, Duration horizon, StabilityModels solvers) {
 
   public MixSettings {
     Objects.requireNonNull(model, "stability model");
@@ -36,11 +38,16 @@ public record MixSettings(ModelKind model, double targetUtilization, ScalingBeha
       throw new IllegalArgumentException("variant names must be unique");
     }
     Objects.requireNonNull(horizon, "mix change horizon");
+    Objects.requireNonNull(solvers, "solvers");
   }
 
-  /** With the default horizon, {@link Defaults#mixChangeHorizon()}. */
+  public MixSettings withSolvers(StabilityModels newSolvers) {
+    return new MixSettings(model, targetUtilization, behavior, slo, window, variants, horizon, newSolvers);
+  }
+
+  /** With the default horizon, {@link Defaults#mixChangeHorizon()}, and the process's shared solvers. */
   public MixSettings(ModelKind model, double targetUtilization, ScalingBehavior behavior, Optional<TtftSlo> slo,
       ObservationWindow window, List<VariantSettings> variants) {
-    this(model, targetUtilization, behavior, slo, window, variants, Defaults.mixChangeHorizon());
+    this(model, targetUtilization, behavior, slo, window, variants, Defaults.mixChangeHorizon(), StabilityModels.shared());
   }
 }

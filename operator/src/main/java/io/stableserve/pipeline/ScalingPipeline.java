@@ -1,6 +1,5 @@
 package io.stableserve.pipeline;
 
-import io.stableserve.sim.StabilityModels;
 import io.stableserve.correct.TtftCalibration;
 import io.stableserve.decide.Queueing;
 import io.stableserve.decide.TtftSlo;
@@ -148,7 +147,7 @@ public final class ScalingPipeline {
               + observation.window().length().toSeconds()
               + " s window, so the token statistics and the capacity are unknown; holding until requests complete"));
     }
-    Capacity solved = StabilityModels.of(settings.model()).solve(workload.get(), engine.config());
+    Capacity solved = settings.solvers().solver(settings.model()).solve(workload.get(), engine.config());
     double windowSeconds = observation.window().seconds();
     ThroughputSignals throughput = new ThroughputSignals(estimate.completionRate(),
         estimate.preemptionsPerSecond().orElse(0), estimate.waiting(),
@@ -157,7 +156,7 @@ public final class ScalingPipeline {
         estimate.everyReplicaQueued(), estimate.running(), windowSeconds);
     CapacityCorrection.Remembered remembered = CapacityCorrection.withMemory(
         CapacityCorrection.apply(solved, throughput, workload.get().moments(),
-            StabilityModels.pricedPreemptionsPerCompletion(settings.model(), workload.get(), engine.config())),
+            settings.solvers().pricedPreemptionsPerCompletion(settings.model(), workload.get(), engine.config())),
         memory.correction(), now, policy.behavior().scaleDownWindow());
     CorrectedCapacity capacity = remembered.capacity();
     Queueing queueing = Queueing.none();
@@ -308,7 +307,7 @@ public final class ScalingPipeline {
     int unit = -1;
     for (int v = 0; v < configured.size(); v++) {
       VariantSettings variant = configured.get(v);
-      Optional<Capacity> capacity = engines.get(v).map(e -> StabilityModels.of(settings.model()).solve(workload.get(), e.config()));
+      Optional<Capacity> capacity = engines.get(v).map(e -> settings.solvers().solver(settings.model()).solve(workload.get(), e.config()));
       capacities.add(new MixEvaluation.VariantCapacity(variant.name(), variant.costPerHour(), engines.get(v), capacity));
       // A stalled variant holds only what serves, and is asked for no more until its retry; a probed
       // one is asked for one more, which the capacity does not count on.
@@ -348,7 +347,7 @@ public final class ScalingPipeline {
     ServiceSettings sizing = new ServiceSettings(settings.model(),
         EngineSettings.given(engines.get(pricedIndex.get(unit)).get().config()),
         new ScalingPolicy(new ReplicaRange(low, high), settings.targetUtilization(), settings.behavior(), settings.slo()),
-        settings.window());
+        settings.window(), settings.solvers());
     int askedUnits = units(pricedAsked.capacity(priced), unitRate);
     Evaluation sized = evaluate(service, estimate, sizing, memory,
         new ReplicaCounts(askedUnits, Math.min(askedUnits, units(pricedReady.capacity(priced), unitRate))), now);

@@ -9,6 +9,7 @@ import io.stableserve.decide.ScalingPolicy;
 import io.stableserve.estimate.EngineSettings;
 import io.stableserve.solve.ModelKind;
 import io.stableserve.observe.ObservationWindow;
+import io.stableserve.sim.StabilityModels;
 import java.util.Objects;
 
 /**
@@ -19,13 +20,22 @@ import java.util.Objects;
  * @param engine the engine values given (the rest is observed)
  * @param policy the replica range, target utilisation, behaviour and SLO of the decide step
  * @param window the window the service is observed over
+ * @param solvers the solvers the model is taken from, with their remembered saturated runs: the
+ *     process's shared ones, or a benchmark run's own ({@link StabilityModels})
  */
-public record ServiceSettings(ModelKind model, EngineSettings engine, ScalingPolicy policy, ObservationWindow window) {
+public record ServiceSettings(ModelKind model, EngineSettings engine, ScalingPolicy policy, ObservationWindow window,
+    StabilityModels solvers) {
   public ServiceSettings {
     Objects.requireNonNull(model, "stability model");
     Objects.requireNonNull(engine, "engine settings");
     Objects.requireNonNull(policy, "scaling policy");
     Objects.requireNonNull(window, "observation window");
+    Objects.requireNonNull(solvers, "solvers");
+  }
+
+  /** With the process's shared solvers. */
+  public ServiceSettings(ModelKind model, EngineSettings engine, ScalingPolicy policy, ObservationWindow window) {
+    this(model, engine, policy, window, StabilityModels.shared());
   }
 
   /** A service of {@code range} and {@code engine} with every other setting at its default ({@link Defaults}). */
@@ -45,10 +55,14 @@ public record ServiceSettings(ModelKind model, EngineSettings engine, ScalingPol
   }
 
   public ServiceSettings withModel(ModelKind newModel) {
-    return new ServiceSettings(newModel, engine, policy, window);
+    return new ServiceSettings(newModel, engine, policy, window, solvers);
   }
 
   public ServiceSettings withPolicy(ScalingPolicy newPolicy) {
-    return new ServiceSettings(model, engine, newPolicy, window);
+    return new ServiceSettings(model, engine, newPolicy, window, solvers);
+  }
+
+  public ServiceSettings withSolvers(StabilityModels newSolvers) {
+    return new ServiceSettings(model, engine, policy, window, newSolvers);
   }
 }

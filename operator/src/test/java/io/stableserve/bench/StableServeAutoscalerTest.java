@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.stableserve.estimate.Estimator;
 import io.stableserve.estimate.ServiceEstimate;
 import io.stableserve.observe.WindowHistogram;
+import io.stableserve.sim.StabilityModels;
 import io.stableserve.solve.EngineConfig;
 import io.stableserve.solve.ModelKind;
 import io.stableserve.solve.StepTimeModel;
@@ -55,5 +56,20 @@ class StableServeAutoscalerTest {
         ModelKind.ITERATIVE);
     assertThat(ss.decide(m, 3, 3)).isEqualTo(3);
     assertThat(ss.lastEvaluation().orElseThrow().metricsFailure()).as("no completion: the operator holds for lack of data").isPresent();
+  }
+
+  @Test
+  void eachRunSolvesWithSolversOfItsOwn() {
+    StableServeAutoscaler one = new StableServeAutoscaler(new ReplicaRange(1, 40), 0.85, Duration.ofSeconds(120), ENGINE,
+        ModelKind.SCHEDULER);
+    StableServeAutoscaler other = new StableServeAutoscaler(new ReplicaRange(1, 40), 0.85, Duration.ofSeconds(120), ENGINE,
+        ModelKind.SCHEDULER);
+    assertThat(one.settings().solvers()).as("a run's remembered saturated runs are its own")
+        .isNotSameAs(other.settings().solvers()).isNotSameAs(StabilityModels.shared());
+    assertThat(one.withSlo(new io.stableserve.decide.TtftSlo(2, 0.99)).readingTheGateway().settings().solvers())
+        .isSameAs(one.settings().solvers());
+    StableServeMixAutoscaler mix = StableServeMixAutoscaler.of(MixPolicyRunTest.setup(), BenchVariant.MIXED);
+    assertThat(mix.settings().solvers()).isNotSameAs(StableServeMixAutoscaler.of(MixPolicyRunTest.setup(), BenchVariant.MIXED)
+        .settings().solvers()).isNotSameAs(StabilityModels.shared());
   }
 }

@@ -68,6 +68,20 @@ class RememberedSaturationTest {
   }
 
   @Test
+  void whichWorkloadARememberedRunStandsForDependsOnWhatCameFirstUnlessTheSolversAreOwn() {
+    EngineConfig engine = EngineConfig.of(48_000, 512, new StepTimeModel(0.015, 2e-5, 1e-7)).withMaxNumSeqs(64);
+    Workload first = prompts(300, 3000);
+    Workload second = prompts(301, 3001);
+    assertThat(RememberedSaturation.key(second, engine)).isEqualTo(RememberedSaturation.key(first, engine));
+    StabilityModels shared = new StabilityModels();
+    double firstRate = shared.solver(ModelKind.SCHEDULER).solve(first, engine).stableRate();
+    assertThat(shared.solver(ModelKind.SCHEDULER).solve(second, engine).stableRate())
+        .as("after the first, the second workload is solved with the first one's run").isEqualTo(firstRate);
+    assertThat(new StabilityModels().solver(ModelKind.SCHEDULER).solve(second, engine).stableRate())
+        .as("solvers of its own run the second workload itself").isNotEqualTo(firstRate);
+  }
+
+  @Test
   void rememberingNothingIsRefused() {
     assertThatThrownBy(() -> new RememberedSaturation(new CountingRun(), 0))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least one");
