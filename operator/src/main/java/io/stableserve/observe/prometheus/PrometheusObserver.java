@@ -220,6 +220,20 @@ public final class PrometheusObserver implements Observer {
       return rate(histogram + "_sum") + " / " + rate(histogram + "_count");
     }
 
+    /** The mean prompt of the requests whose first token came in the range: prompt tokens counted at prefill, per first token. */
+    String promptPerFirstToken() {
+      return increase(VllmMetricCatalog.PROMPT_TOKENS_TOTAL) + " / " + firstTokens();
+    }
+
+    /** {@link #promptPerFirstToken}, with no sample where no request got its first token, rather than a division by 0. */
+    String promptPerFirstTokenWhereAny() {
+      return increase(VllmMetricCatalog.PROMPT_TOKENS_TOTAL) + " / (" + firstTokens() + " > 0)";
+    }
+
+    private String firstTokens() {
+      return increase(VllmMetricCatalog.TTFT + "_count");
+    }
+
     String buckets(String histogram) {
       return "sum by (le) (increase(" + histogram + "_bucket" + m + "[" + range + "]))";
     }
@@ -352,13 +366,12 @@ public final class PrometheusObserver implements Observer {
       OptionalDouble recentPrompt = overridden(Signal.RECENT_PROMPT_TOKENS);
       if (recentPrompt.isEmpty()) {
         recentPrompt = names.contains(VllmMetricCatalog.PROMPT_TOKENS_TOTAL) && names.contains(VllmMetricCatalog.TTFT + "_count")
-            ? optional(Signal.RECENT_PROMPT_TOKENS, recent.increase(VllmMetricCatalog.PROMPT_TOKENS_TOTAL) + " / "
-                + recent.increase(VllmMetricCatalog.TTFT + "_count"), VllmMetricCatalog.PROMPT_TOKENS_TOTAL)
+            ? optional(Signal.RECENT_PROMPT_TOKENS, recent.promptPerFirstToken(), VllmMetricCatalog.PROMPT_TOKENS_TOTAL)
             : absent(Signal.RECENT_PROMPT_TOKENS);
       }
       // The last sub-interval alone: read only beside the recent span's, and not counted as a signal of its own.
       OptionalDouble latestPrompt = recentPrompt.isPresent() && overridden(Signal.RECENT_PROMPT_TOKENS).isEmpty()
-          ? latest(step.increase(VllmMetricCatalog.PROMPT_TOKENS_TOTAL) + " / " + step.increase(VllmMetricCatalog.TTFT + "_count"))
+          ? latest(step.promptPerFirstToken())
           : OptionalDouble.empty();
       OptionalDouble gatewayQueue = overridden(Signal.GATEWAY_QUEUE);
 
@@ -647,9 +660,8 @@ public final class PrometheusObserver implements Observer {
       Map<Instant, Double> kv = kvUsageName.isPresent()
           ? range(Signal.KV_CACHE_USAGE, step.avgOverTime(kvUsageName.get()), first) : Map.of();
       Map<Instant, Double> itl = interToken.isPresent() ? range(Signal.STEP_SECONDS, step.ratio(interToken.get()), first) : Map.of();
-      // A sub-interval in which no request got its first token has no mean: the filter drops it rather than divide by 0.
-      Map<Instant, Double> prompts = promptMeans ? range(Signal.RECENT_PROMPT_TOKENS, step.increase(VllmMetricCatalog.PROMPT_TOKENS_TOTAL)
-          + " / (" + step.increase(VllmMetricCatalog.TTFT + "_count") + " > 0)", first) : Map.of();
+      Map<Instant, Double> prompts = promptMeans ? range(Signal.RECENT_PROMPT_TOKENS, step.promptPerFirstTokenWhereAny(), first)
+          : Map.of();
 
       List<IntervalSample> samples = new ArrayList<>();
       for (Map.Entry<Instant, Double> a : arrivals.entrySet()) {
