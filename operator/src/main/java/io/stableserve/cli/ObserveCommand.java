@@ -15,6 +15,9 @@ import io.stableserve.decide.Decision;
 import io.stableserve.decide.ReplicaRange;
 import io.stableserve.decide.ReplicaCounts;
 import io.stableserve.decide.ScalingPolicy;
+import io.stableserve.decide.TtftSlo;
+import io.stableserve.correct.TtftCalibration;
+import io.stableserve.settings.DurationBounds;
 import io.stableserve.estimate.ArrivalEstimate;
 import io.stableserve.estimate.BinnedLengths;
 import io.stableserve.correct.CorrectedCapacity;
@@ -43,6 +46,7 @@ import java.util.function.Function;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
@@ -124,6 +128,16 @@ public final class ObserveCommand implements Callable<Integer> {
       description = "Replicas the service has now (default: the engines seen in the metrics).")
   Integer currentReplicas;
 
+  @Option(names = "--ttft-target", paramLabel = "DURATION",
+      description = "The service's TTFT objective (spec.slo.ttft.target, " + DurationBounds.TTFT_TARGET_MIN + " to "
+          + DurationBounds.TTFT_TARGET_MAX + "): the count is then the fewest replicas whose predicted TTFT percentile meets it, "
+          + "never fewer than at the target utilisation.")
+  String ttftTarget;
+
+  @Option(names = "--ttft-percentile", paramLabel = "P",
+      description = "The percentile of --ttft-target, strictly between 0 and 1 (default: " + Defaults.TTFT_PERCENTILE + ").")
+  Double ttftPercentile;
+
   @Option(names = "--json", description = "Print one JSON object instead of a report.")
   boolean json;
 
@@ -146,7 +160,7 @@ public final class ObserveCommand implements Callable<Integer> {
     PrometheusSource source = source();
     ObservationWindow window = window();
     ServiceSettings settings = new ServiceSettings(model.kind(), engineOptions.settings(),
-        new ScalingPolicy(new ReplicaRange(minReplicas, maxReplicas), rho, ServiceSettings.defaultBehavior()), window);
+        new ScalingPolicy(new ReplicaRange(minReplicas, maxReplicas), rho, ServiceSettings.defaultBehavior()).withSlo(slo()), window);
     PrintWriter out = spec.commandLine().getOut();
     Instant now = clock.instant();
 
@@ -161,7 +175,7 @@ public final class ObserveCommand implements Callable<Integer> {
       evaluation = ScalingPipeline.unavailable(Evaluation.MetricsFailure.of(e), settings, ServiceMemory.empty(),
           ReplicaCounts.allReady(current), now);
     }
-    Report report = new Report(source, window, evaluation);
+    Report report = new Report(source, window, evaluation, settings.policy().slo());
     if (json) {
       out.println(PlanCommand.JSON.writeValueAsString(report.toJson(rho)));
     } else {
@@ -169,6 +183,24 @@ public final class ObserveCommand implements Callable<Integer> {
     }
     out.flush();
     return evaluation.metricsFailure().isPresent() ? METRICS_UNAVAILABLE : 0;
+  }
+
+  /** The TTFT objective the options name, as the spec's {@code slo.ttft} would give it (the default drain time). */
+  Optional<TtftSlo> slo() {
+    if (ttftTarget == null) {
+      if (ttftPercentile != null) {
+        throw new IllegalArgumentException("--ttft-percentile needs --ttft-target, the TTFT it is the percentile of, e.g. --ttft-target 2s");
+      }
+      return Optional.empty();
+    }
+    double target = Durations.parse(ttftTarget, "--ttft-target", DurationBounds.TTFT_TARGET_MIN, DurationBounds.TTFT_TARGET_MAX)
+        .toMillis() / 1000.0;
+    double percentile = ttftPercentile != null ? ttftPercentile : Defaults.ttftPercentile();
+    try {
+      return Optional.of(new TtftSlo(target, percentile, Defaults.ttftDrainTime().toMillis() / 1000.0));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--ttft-percentile: " + e.getMessage(), e);
+    }
   }
 
   ObservationWindow window() {
@@ -202,8 +234,10 @@ public final class ObserveCommand implements Callable<Integer> {
     final CorrectedCapacity corrected;
     final Evaluation.MetricsFailure unavailable;
     final Decision decision;
+    final Optional<TtftSlo> slo;
+    final Optional<TtftCalibration> calibration;
 
-    Report(PrometheusSource config, ObservationWindow window, Evaluation e) {
+    Report(PrometheusSource config, ObservationWindow window, Evaluation e, Optional<TtftSlo> slo) {
       this.config = config;
       this.window = window;
       this.estimate = e.estimate().orElse(null);
@@ -212,6 +246,8 @@ public final class ObserveCommand implements Callable<Integer> {
       this.capacity = e.capacity().map(CorrectedCapacity::capacity).orElse(null);
       this.unavailable = e.metricsFailure().orElse(null);
       this.decision = e.decision();
+      this.slo = slo;
+      this.calibration = e.ttft();
     }
 
     void print(PrintWriter out, double rho) {
@@ -278,6 +314,15 @@ public final class ObserveCommand implements Callable<Integer> {
       if (estimate != null) {
         estimate.notes().forEach(n -> out.printf("  note          %s%n", n));
       }
+      slo.ifPresent(o -> {
+        out.printf("SLO             P%s TTFT ≤ %.3g s: predicted %s at %d replicas%n", o.percentileName(), o.targetSeconds(),
+            decision.predictedTtftSeconds().isPresent() ? String.format(Locale.ROOT, "%.3g s", decision.predictedTtftSeconds().getAsDouble())
+                : "nothing (no capacity to predict from)", decision.desiredReplicas());
+        calibration.ifPresent(c -> out.printf("  calibration   k = %.3g%s%n", c.factor(), c.observedSeconds().isPresent()
+            ? String.format(Locale.ROOT, " (observed %.3g s against %.3g s predicted at k = 1)", c.observedSeconds().getAsDouble(),
+                c.predictedSeconds().orElse(Double.NaN))
+            : ", not learnt: no TTFT histogram in the window, or a window that does not say what the steady state gives"));
+      });
       out.printf("Decision        %d -> %d replicas at ρ = %.2f (%s): %s%n", decision.currentReplicas(), decision.desiredReplicas(), rho,
           decision.reason().machineName(), decision.message());
       out.printf("  stability     %s%n", decision.stabilityMessage());
@@ -409,6 +454,17 @@ public final class ObserveCommand implements Callable<Integer> {
       decision.utilization().ifPresent(v -> d.put("utilization", v));
       d.put("stability", decision.stability().machineName());
       d.put("stabilityMessage", decision.stabilityMessage());
+      decision.predictedTtftSeconds().ifPresent(v -> d.put("predictedTtftSeconds", v));
+      slo.ifPresent(o -> {
+        ObjectNode t = root.putObject("slo");
+        t.put("ttftTargetSeconds", o.targetSeconds());
+        t.put("percentile", o.percentile());
+        calibration.ifPresent(c -> {
+          t.put("calibrationFactor", c.factor());
+          c.observedSeconds().ifPresent(v -> t.put("observedTtftSeconds", v));
+          c.predictedSeconds().ifPresent(v -> t.put("predictedTtftSecondsAtFactorOne", v));
+        });
+      });
       return root;
     }
   }

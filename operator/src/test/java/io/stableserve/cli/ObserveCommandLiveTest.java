@@ -114,6 +114,43 @@ class ObserveCommandLiveTest {
   }
 
   @Test
+  void aTtftObjectiveSizesTheCountAndIsReportedWithItsPrediction() throws Exception {
+    ObjectMapper mapper = new ObjectMapper();
+    JsonNode plain = mapper.readTree(run(steady("--json")).out());
+    assertThat(plain.has("slo")).as("no objective, no SLO figures").isFalse();
+    assertThat(plain.path("decision").has("predictedTtftSeconds")).isFalse();
+
+    Run loose = run(steady("--json", "--ttft-target", "2s"));
+    assertThat(loose.status()).as(loose.err()).isZero();
+    JsonNode json = mapper.readTree(loose.out());
+    assertThat(json.path("slo").path("ttftTargetSeconds").asDouble()).isEqualTo(2.0);
+    assertThat(json.path("slo").path("percentile").asDouble()).isEqualTo(0.99);
+    assertThat(json.path("slo").has("calibrationFactor")).isTrue();
+    assertThat(json.path("decision").path("predictedTtftSeconds").asDouble()).isPositive().isLessThanOrEqualTo(2.0);
+    int looseCount = json.path("decision").path("modelReplicas").asInt();
+    assertThat(looseCount).as("never fewer than at the target utilisation").isGreaterThanOrEqualTo(plain.path("decision").path("modelReplicas").asInt());
+
+    JsonNode strict = mapper.readTree(run(steady("--json", "--ttft-target", "100ms", "--ttft-percentile", "0.999")).out());
+    assertThat(strict.path("slo").path("percentile").asDouble()).isEqualTo(0.999);
+    assertThat(strict.path("decision").path("modelReplicas").asInt()).as("a tighter objective asks for more").isGreaterThan(looseCount);
+
+    assertThat(run(steady("--ttft-target", "2s")).out()).contains("SLO             P99 TTFT ≤ 2.00 s: predicted ").contains("calibration   k = ");
+  }
+
+  @Test
+  void badTtftObjectivesAreRefusedWithWhatToFix() {
+    Run alone = run(steady("--ttft-percentile", "0.9"));
+    assertThat(alone.status()).isEqualTo(2);
+    assertThat(alone.err()).contains("--ttft-percentile needs --ttft-target");
+    Run tooLong = run(steady("--ttft-target", "1h"));
+    assertThat(tooLong.status()).isEqualTo(2);
+    assertThat(tooLong.err()).contains("--ttft-target").contains("10m");
+    Run percentile = run(steady("--ttft-target", "2s", "--ttft-percentile", "1.5"));
+    assertThat(percentile.status()).isEqualTo(2);
+    assertThat(percentile.err()).contains("--ttft-percentile").contains("strictly between 0 and 1");
+  }
+
+  @Test
   void badOptionsAreRefusedWithTheirName() {
     Run r = run("observe", "--prometheus", live.prometheus().url().toString(), "--window", "five-minutes");
     assertThat(r.status()).isEqualTo(2);
