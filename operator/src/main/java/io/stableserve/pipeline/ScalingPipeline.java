@@ -47,7 +47,8 @@ import java.util.OptionalDouble;
  * The autoscaler's one chain for one service: observe → estimate → solve → correct → decide. The
  * operator's reconciler, the {@code observe} command, the benchmark and JMH all call it; actuation
  * and reporting are theirs. Only the observer does I/O; the rest is pure, so the same observation,
- * settings and memory give the same evaluation. Metric problems of any kind become a held decision
+ * settings and memory give the same evaluation, but for the saturated runs the settings' solvers
+ * remember ({@link ServiceSettings#solvers}). Metric problems of any kind become a held decision
  * with the reason, never a scale-down.
  */
 public final class ScalingPipeline {
