@@ -205,28 +205,9 @@ public final class ScalingPolicy {
     boolean forecast = lambdaAhead > lambdaUp;
     double lambdaSized = Math.max(lambdaUp, lambdaAhead);
     int neededUp = lambdaSized > lambda ? count(lambdaSized, capacity, queueing) : needed;
-    int neededToDrain = 0;
-    double projectedQueue = 0;
     double drainSeconds = slo.map(TtftSlo::drainSeconds).orElse(0.0);
-    if (slo.isPresent() && queueing.queued() > 0) {
-      // The backlog grows while arrivals outrun the ready replicas, until the replicas asked for now
-      // serve, a start-up from now; from then it drains within the drain time. Up to the target's
-      // worth of arrivals in the queue is no backlog: they are served within the target.
-      double startup = behavior.startupTime().toMillis() / 1000.0;
-      projectedQueue = queueing.queued() + Math.max(0, lambdaUp - replicas.ready() * mu) * startup;
-      double backlog = slo.get().backlog(projectedQueue, lambdaUp);
-      if (backlog > 0) {
-        neededToDrain = saturated(neededUp + Math.ceil(backlog / (drainSeconds * mu)));
-        if (!queueing.gateway()) {
-          // A request waits in the replica it was routed to. New replicas drain those queues only by
-          // taking every new arrival, so that the queued replicas serve their queues alone: that needs
-          // every replica queued (else arrivals already have one without a queue), and no more than
-          // the ready replicas plus those the arrivals need.
-          neededToDrain = queueing.everyReplicaQueued()
-              ? Math.min(neededToDrain, saturated(replicas.ready() + Math.ceil(lambdaSized / mu))) : 0;
-        }
-      }
-    }
+    double projectedQueue = projectedQueue(queueing, lambdaUp, replicas, mu);
+    int neededToDrain = neededToDrain(queueing, lambdaUp, neededUp, lambdaSized, replicas, mu);
 
     int recommendation;
     DecisionReason reason;
@@ -249,8 +230,13 @@ public final class ScalingPolicy {
           queueing.queued(), projectedQueue, drainSeconds, neededToDrain));
       neededUp = neededToDrain;
     }
-    int fewest = count(Math.max(0, lambdaUp - z * sigmaUp), capacity, queueing);
-    int most = count(lambdaUp + z * sigmaUp, capacity, queueing);
+    double lambdaFewest = Math.max(0, lambdaUp - z * sigmaUp);
+    int fewestForArrivals = count(lambdaFewest, capacity, queueing);
+    // The queue is counted, not estimated: its drain at the band's lower end is as certain as that end.
+    // (A lower rate leaves less of the queue to be served within the target, so the drain at the mean is the most it asks.)
+    int fewest = Math.max(fewestForArrivals,
+        Math.min(neededToDrain, neededToDrain(queueing, lambdaFewest, fewestForArrivals, lambdaFewest, replicas, mu)));
+    int most = Math.max(count(lambdaUp + z * sigmaUp, capacity, queueing), neededToDrain);
     // A wait that has begun runs on while the band's upper end still asks for more, so an estimate
     // wandering around a count's edge does not restart it: a scale-up waits the settle time at most.
     Optional<Instant> pendingSince = most > current ? state.scaleUpPendingSince() : Optional.empty();
@@ -499,6 +485,42 @@ public final class ScalingPolicy {
   }
 
   /** A replica count that saturates instead of overflowing (the bounds cap it anyway). */
+  /**
+   * The queue when the replicas asked for now serve, a start-up from now: it grows while arrivals at
+   * {@code arrivalRate} outrun the ready replicas.
+   */
+  private double projectedQueue(Queueing queueing, double arrivalRate, ReplicaCounts replicas, double mu) {
+    double startup = behavior.startupTime().toMillis() / 1000.0;
+    return queueing.queued() + Math.max(0, arrivalRate - replicas.ready() * mu) * startup;
+  }
+
+  /**
+   * Replicas that drain the backlog within the SLO's drain time once they serve, on top of the
+   * {@code forArrivals} that arrivals at {@code arrivalRate} need; 0 without an SLO or a backlog.
+   * Up to the target's worth of arrivals in the queue is no backlog: they are served within the target.
+   *
+   * @param sizedRate the arrival rate the scale-up is sized for (a forecast's may be above {@code arrivalRate})
+   */
+  private int neededToDrain(Queueing queueing, double arrivalRate, int forArrivals, double sizedRate, ReplicaCounts replicas,
+      double mu) {
+    if (slo.isEmpty() || queueing.queued() <= 0) {
+      return 0;
+    }
+    double backlog = slo.get().backlog(projectedQueue(queueing, arrivalRate, replicas, mu), arrivalRate);
+    if (backlog <= 0) {
+      return 0;
+    }
+    int toDrain = saturated(forArrivals + Math.ceil(backlog / (slo.get().drainSeconds() * mu)));
+    if (queueing.gateway()) {
+      return toDrain;
+    }
+    // A request waits in the replica it was routed to. New replicas drain those queues only by
+    // taking every new arrival, so that the queued replicas serve their queues alone: that needs
+    // every replica queued (else arrivals already have one without a queue), and no more than
+    // the ready replicas plus those the arrivals need.
+    return queueing.everyReplicaQueued() ? Math.min(toDrain, saturated(replicas.ready() + Math.ceil(sizedRate / mu))) : 0;
+  }
+
   private static int saturated(double replicas) {
     return replicas >= Integer.MAX_VALUE / 2.0 ? Integer.MAX_VALUE / 2 : (int) replicas;
   }

@@ -94,6 +94,25 @@ class SloLoopTest {
   }
 
   @Test
+  void whileAYoungEstimateSettlesTheQueueThatIsThereDrainsAtTheBandsLowerEnd() {
+    ScalingPolicy policy = new ScalingPolicy(WIDE, 0.8, BEHAVIOR, Optional.of(SLO));
+    double z = BEHAVIOR.confidence();
+    ArrivalRate young = new ArrivalRate(10, 4 / z);
+    Queueing calm = new Queueing(0, 1, 1, 0.2, 1);
+    int fewestForArrivals = decide(policy, LoadReading.measured(new ArrivalRate(6, 0.001), CAPACITY, calm), 1).desiredReplicas();
+    Decision unsure = decide(policy, LoadReading.measured(young, CAPACITY, calm), 6);
+    assertThat(unsure.reason()).as("10 ± 4 req/s, no queue: settling on the 6 there are").isEqualTo(DecisionReason.SCALE_UP_SETTLING);
+    assertThat(unsure.desiredReplicas()).isEqualTo(6);
+
+    Decision queued = decide(policy, LoadReading.measured(young, CAPACITY, new Queueing(1220, 1, 1, 0.2, 1, true, false)), 6);
+    // At the band's lower end, 6 req/s: 6·2 s of the 1,220 queued are served within the target, the
+    // other 1,208 drain in 30 s at 2 req/s per replica, ⌈20.1⌉ more; the rest of the band waits.
+    assertThat(queued.desiredReplicas()).isEqualTo(fewestForArrivals + 21);
+    assertThat(queued.reason()).isEqualTo(DecisionReason.LOAD_ABOVE_TARGET);
+    assertThat(queued.message()).contains("now, settling");
+  }
+
+  @Test
   void theReplicasThatDrainedABacklogAreNotHeldByTheScaleDownWindow() {
     ScalingPolicy policy = new ScalingPolicy(WIDE, 0.8, BEHAVIOR, Optional.of(SLO));
     assertThat(BEHAVIOR.scaleDownWindow()).isEqualTo(Duration.ofMinutes(5));
