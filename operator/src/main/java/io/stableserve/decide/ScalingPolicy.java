@@ -205,8 +205,6 @@ public final class ScalingPolicy {
     boolean forecast = lambdaAhead > lambdaUp;
     double lambdaSized = Math.max(lambdaUp, lambdaAhead);
     int neededUp = lambdaSized > lambda ? count(lambdaSized, capacity, queueing) : needed;
-    double drainSeconds = slo.map(TtftSlo::drainSeconds).orElse(0.0);
-    double projectedQueue = projectedQueue(queueing, lambdaUp, replicas, mu);
     int neededToDrain = neededToDrain(queueing, lambdaUp, neededUp, lambdaSized, replicas, mu);
 
     int recommendation;
@@ -227,7 +225,7 @@ public final class ScalingPolicy {
     int forArrivalsUp = neededUp;
     if (neededToDrain > neededUp) {
       why.append(String.format(Locale.ROOT, "; %.0f requests queued, %.0f when the replicas asked for now serve, drain within %.0f s with %d",
-          queueing.queued(), projectedQueue, drainSeconds, neededToDrain));
+          queueing.queued(), projectedQueue(queueing, lambdaUp, replicas, mu), slo.get().drainSeconds(), neededToDrain));
       neededUp = neededToDrain;
     }
     double lambdaFewest = Math.max(0, lambdaUp - z * sigmaUp);
@@ -484,7 +482,6 @@ public final class ScalingPolicy {
     return Math.max(forTtft, replicasFor(rate, capacity));
   }
 
-  /** A replica count that saturates instead of overflowing (the bounds cap it anyway). */
   /**
    * The queue when the replicas asked for now serve, a start-up from now: it grows while arrivals at
    * {@code arrivalRate} outrun the ready replicas.
@@ -521,6 +518,7 @@ public final class ScalingPolicy {
     return queueing.everyReplicaQueued() ? Math.min(toDrain, saturated(replicas.ready() + Math.ceil(sizedRate / mu))) : 0;
   }
 
+  /** A replica count that saturates instead of overflowing (the bounds cap it anyway). */
   private static int saturated(double replicas) {
     return replicas >= Integer.MAX_VALUE / 2.0 ? Integer.MAX_VALUE / 2 : (int) replicas;
   }

@@ -6,6 +6,7 @@ import io.stableserve.observe.ObservationWindow;
 import io.stableserve.settings.Defaults;
 import io.stableserve.sim.StabilityModels;
 import io.stableserve.solve.ModelKind;
+import io.stableserve.solve.StabilityModel;
 import io.stableserve.solve.Provisioning;
 import java.time.Duration;
 import java.util.HashSet;
@@ -39,6 +40,11 @@ public record MixSettings(ModelKind model, double targetUtilization, ScalingBeha
     }
     Objects.requireNonNull(horizon, "mix change horizon");
     Objects.requireNonNull(solvers, "solvers");
+  }
+
+  /** The stability model the settings name, from their solvers. */
+  public StabilityModel solver() {
+    return solvers.solver(model);
   }
 
   public MixSettings withSolvers(StabilityModels newSolvers) {

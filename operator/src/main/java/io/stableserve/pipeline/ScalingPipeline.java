@@ -148,7 +148,7 @@ public final class ScalingPipeline {
               + observation.window().length().toSeconds()
               + " s window, so the token statistics and the capacity are unknown; holding until requests complete"));
     }
-    Capacity solved = settings.solvers().solver(settings.model()).solve(workload.get(), engine.config());
+    Capacity solved = settings.solver().solve(workload.get(), engine.config());
     double windowSeconds = observation.window().seconds();
     ThroughputSignals throughput = new ThroughputSignals(estimate.completionRate(),
         estimate.preemptionsPerSecond().orElse(0), estimate.waiting(),
@@ -308,7 +308,7 @@ public final class ScalingPipeline {
     int unit = -1;
     for (int v = 0; v < configured.size(); v++) {
       VariantSettings variant = configured.get(v);
-      Optional<Capacity> capacity = engines.get(v).map(e -> settings.solvers().solver(settings.model()).solve(workload.get(), e.config()));
+      Optional<Capacity> capacity = engines.get(v).map(e -> settings.solver().solve(workload.get(), e.config()));
       capacities.add(new MixEvaluation.VariantCapacity(variant.name(), variant.costPerHour(), engines.get(v), capacity));
       // A stalled variant holds only what serves, and is asked for no more until its retry; a probed
       // one is asked for one more, which the capacity does not count on.

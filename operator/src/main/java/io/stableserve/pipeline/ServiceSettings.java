@@ -8,6 +8,7 @@ import io.stableserve.settings.Defaults;
 import io.stableserve.decide.ScalingPolicy;
 import io.stableserve.estimate.EngineSettings;
 import io.stableserve.solve.ModelKind;
+import io.stableserve.solve.StabilityModel;
 import io.stableserve.observe.ObservationWindow;
 import io.stableserve.sim.StabilityModels;
 import java.util.Objects;
@@ -60,6 +61,11 @@ public record ServiceSettings(ModelKind model, EngineSettings engine, ScalingPol
 
   public ServiceSettings withPolicy(ScalingPolicy newPolicy) {
     return new ServiceSettings(model, engine, newPolicy, window, solvers);
+  }
+
+  /** The stability model the settings name, from their solvers. */
+  public StabilityModel solver() {
+    return solvers.solver(model);
   }
 
   public ServiceSettings withSolvers(StabilityModels newSolvers) {

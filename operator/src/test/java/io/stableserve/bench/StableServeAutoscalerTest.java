@@ -3,6 +3,7 @@ package io.stableserve.bench;
 import io.stableserve.observe.ObservationWindow;
 
 import io.stableserve.decide.ReplicaRange;
+import io.stableserve.decide.TtftSlo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stableserve.estimate.Estimator;
@@ -66,7 +67,7 @@ class StableServeAutoscalerTest {
         ModelKind.SCHEDULER);
     assertThat(one.settings().solvers()).as("a run's remembered saturated runs are its own")
         .isNotSameAs(other.settings().solvers()).isNotSameAs(StabilityModels.shared());
-    assertThat(one.withSlo(new io.stableserve.decide.TtftSlo(2, 0.99)).readingTheGateway().settings().solvers())
+    assertThat(one.withSlo(new TtftSlo(2, 0.99)).readingTheGateway().settings().solvers())
         .isSameAs(one.settings().solvers());
     StableServeMixAutoscaler mix = StableServeMixAutoscaler.of(MixPolicyRunTest.setup(), BenchVariant.MIXED);
     assertThat(mix.settings().solvers()).isNotSameAs(StableServeMixAutoscaler.of(MixPolicyRunTest.setup(), BenchVariant.MIXED)
