@@ -41,17 +41,13 @@ public record ArrivalTrend(double slope, double slopeStandardError, double rateA
    * start, while only the newest counts stand above the rest.
    */
   public static boolean rampRatherThanStep(double[] counts) {
-    return lineByIndex(counts).getSumSquaredErrors() < bestStepResiduals(counts);
-  }
-
-  /** The residual sum of squares of the best-fitting step: two flat parts, split at each place in turn. */
-  private static double bestStepResiduals(double[] counts) {
     int k = counts.length;
-    double best = Double.POSITIVE_INFINITY;
+    SimpleRegression line = lineByIndex(counts);
+    double bestStep = Double.POSITIVE_INFINITY;
     for (int split = 1; split < k; split++) {
-      best = Math.min(best, flatResiduals(counts, 0, split) + flatResiduals(counts, split, k));
+      bestStep = Math.min(bestStep, flatResiduals(counts, 0, split) + flatResiduals(counts, split, k));
     }
-    return best;
+    return line.getSumSquaredErrors() < bestStep;
   }
 
   /** The counts' variance around their least-squares line: its residual sum of squares over k − 2. */
@@ -83,51 +79,6 @@ public record ArrivalTrend(double slope, double slopeStandardError, double rateA
     double n = k - 1;
     return sum / (2 * (n - 1 / n));
   }
-
-  /**
-   * A ramp that began inside the window: the counts flat up to a knee, then rising on a line from
-   * it, when that fits better than one line and than any step, with at least two counts after the
-   * knee and a slope at least {@link #MIN_T} standard errors above zero. Two sub-intervals into a
-   * ramp this tells it from a step, which stays flat after its jump where the bent line cannot; a
-   * step whose two newest counts happen to climb reads as a ramp about one time in a hundred, and
-   * its line spans only the time since the knee, which is as far as the forecast extrapolates it.
-   *
-   * @return the line after the knee, as a trend spanning the counts since the knee, with the
-   *     counts' variance around the bent line
-   */
-  public static Optional<Bent> fitBent(double[] counts, double subIntervalSeconds) {
-    int k = counts.length;
-    if (k < MIN_INTERVALS) {
-      return Optional.empty();
-    }
-    SimpleRegression best = null;
-    int bestKnee = -1;
-    for (int knee = 2; knee <= k - 2; knee++) {
-      SimpleRegression bent = new SimpleRegression();
-      for (int i = 0; i < k; i++) {
-        bent.addData(Math.max(0, i - knee + 1), counts[i]);
-      }
-      if (best == null || bent.getSumSquaredErrors() < best.getSumSquaredErrors()) {
-        best = bent;
-        bestKnee = knee;
-      }
-    }
-    if (best == null || !(best.getSumSquaredErrors() < Math.min(bestStepResiduals(counts), lineByIndex(counts).getSumSquaredErrors()))) {
-      return Optional.empty();
-    }
-    double slope = best.getSlope();
-    double se = best.getSlopeStdErr();
-    if (!(slope > 0) || !Double.isFinite(se) || (se > 0 && slope < MIN_T * se)) {
-      return Optional.empty();
-    }
-    double r = subIntervalSeconds;
-    double atEnd = best.getIntercept() + slope * (k - bestKnee + 0.5);
-    ArrivalTrend trend = new ArrivalTrend(slope / r / r, se / r / r, Math.max(0, atEnd / r), (k - bestKnee) * r);
-    return Optional.of(new Bent(trend, best.getMeanSquareError()));
-  }
-
-  /** A ramp found as a bent line, and the counts' variance around that line. */
-  public record Bent(ArrivalTrend trend, double variance) {}
 
   /** The least-squares line through the counts against their index. */
   private static SimpleRegression lineByIndex(double[] counts) {

@@ -133,32 +133,10 @@ public final class Estimator {
       int since = (int) Math.min(counts.length, Math.round(rise.get().secondsAgo() / r));
       trend = ArrivalTrend.fit(Arrays.copyOfRange(counts, counts.length - since, counts.length), r);
     }
-    // A ramp that began inside the window bends the counts two sub-intervals in, long before the
-    // counts since a rise make a line of their own: the line after the knee is the forecast's, and
-    // the counts' spread around the bent line their burstiness.
-    boolean bent = false;
-    if (!ramp && trend.isEmpty() && k >= ArrivalEstimate.MIN_INTERVALS_FOR_DISPERSION) {
-      Optional<ArrivalTrend.Bent> knee = ArrivalTrend.fitBent(counts, r);
-      if (knee.isPresent()) {
-        bent = true;
-        trend = Optional.of(knee.get().trend());
-        notes.add(String.format(Locale.ROOT, "arrivals began to ramp %.0f s ago", knee.get().trend().spanSeconds()));
-        if (burstiness.isPresent() && knee.get().variance() / StatUtils.mean(counts) < burstiness.getAsDouble()) {
-          burstiness = OptionalDouble.of(knee.get().variance() / StatUtils.mean(counts));
-        }
-      }
-    }
-    // A step is a change of rate, not bursts: the queue feels the counts' spread around its two
-    // rates. Around the window's mean the step itself would read as bursts, and a one-minute burst
-    // of load would ask for replicas by the square of its height.
-    if (!ramp && !bent && rise.isPresent() && burstiness.isPresent() && rise.get().dispersion() < burstiness.getAsDouble()) {
-      notes.add(String.format(Locale.ROOT, "burstiness %.3g around the rise's two rates (%.3g around the window's mean)",
-          rise.get().dispersion(), burstiness.getAsDouble()));
-      burstiness = OptionalDouble.of(rise.get().dispersion());
-    }
     // Where the rate neither rose nor trends, its slow swings from one sub-interval to the next are
     // not bursts the queue feels at the SLO's timescale: c_a² is the short-term spread, where that
-    // is the smaller.
+    // is the smaller. Where it rose or trends, the spread around the mean stays: until the trend is
+    // found, it is the headroom a ramp that has begun needs.
     if (rise.isEmpty() && trend.isEmpty() && burstiness.isPresent() && k >= ArrivalEstimate.MIN_INTERVALS_FOR_DISPERSION) {
       double shortTerm = ArrivalTrend.varianceBetweenNeighbours(counts) / StatUtils.mean(counts);
       if (shortTerm < burstiness.getAsDouble()) {
