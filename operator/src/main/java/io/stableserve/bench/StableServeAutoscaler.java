@@ -278,10 +278,15 @@ public final class StableServeAutoscaler implements Autoscaler {
         new Observation.Occupancy(pods, running, waiting, pods == 0 ? OptionalDouble.empty() : OptionalDouble.of(leastWaiting), perPod,
             gateway ? OptionalDouble.of(end.atGateway()) : OptionalDouble.empty()),
         new Observation.TokenLengths(Optional.of(sum(parts, true)), Optional.of(sum(parts, false)), OptionalDouble.empty(),
-            OptionalDouble.empty(), recentPromptMean(parts, ObservationWindow.RECENT_SUB_INTERVALS), recentPromptMean(parts, 1)),
+            OptionalDouble.empty(), recentPromptMean(parts, ObservationWindow.RECENT_SUB_INTERVALS), sinceLastScrape(metrics)),
         new Observation.EngineSignals(Optional.empty(), OptionalDouble.of(preemptions / seconds), OptionalDouble.empty(),
             OptionalDouble.empty(), OptionalDouble.empty(), ttft(parts)),
         intervals, Duration.ZERO, List.of());
+  }
+
+  /** {@link #recentPromptMean} between the newest two counter snapshots, the benchmark's scrapes of the counters. */
+  static OptionalDouble sinceLastScrape(FleetMetrics metrics) {
+    return metrics.increase(BenchSetup.CONTROL_PERIOD_SECONDS).map(p -> recentPromptMean(List.of(p), 1)).orElse(OptionalDouble.empty());
   }
 
   /** {@code increase(vllm:prompt_tokens_total)} over the TTFT count, in the window's last {@code intervals} sub-intervals. */

@@ -226,8 +226,8 @@ public final class Estimator {
   static final double ARRIVING_MIX_Z = 3;
 
   /**
-   * Past this factor (or its inverse), the last sub-interval's prompts alone are a shift of the mix,
-   * read as soon as they show, when the recent span moves the same way.
+   * Past this factor (or its inverse), the prompts between the counters' newest two scrapes are a
+   * shift of the mix, read as soon as they show, when the recent span moves the same way.
    */
   static final double MIX_SHIFT_FACTOR = 3;
 
@@ -235,9 +235,10 @@ public final class Estimator {
    * The prompt lengths of the arriving mix: the completed requests' histogram, its scale moved to
    * the mean of the prompts that started recently when that mean differs by more than
    * {@value #ARRIVING_MIX_CHANGE}. Output lengths are known only at completion and keep the window's.
-   * A shift (the last sub-interval's mean {@value #MIX_SHIFT_FACTOR} times the completed one's or
-   * less than its inverse, the recent span's past the threshold the same way) takes the last
-   * sub-interval's mean: the recent span's still averages in the prompts from before the shift.
+   * A shift (the mean between the newest two scrapes {@value #MIX_SHIFT_FACTOR} times the completed
+   * one's or less than its inverse, the recent span's past the threshold the same way) takes that
+   * mean: the recent span's, and a sub-interval's, still average in the prompts from before the
+   * shift.
    * The change must also pass {@value #ARRIVING_MIX_Z} standard errors of the recent span's mean:
    * the larger of a mean of {@code recentRequests} prompts drawn from the completed requests'
    * lengths (at a few requests a second the recent span holds too few prompts for 10% to be more
@@ -266,7 +267,7 @@ public final class Estimator {
     double latest = latestMean.orElse(0) / completed.mean();
     if (latest > 0 && (factor > 1 ? latest >= MIX_SHIFT_FACTOR : latest <= 1 / MIX_SHIFT_FACTOR)) {
       notes.add(String.format(Locale.ROOT,
-          "prompts starting in the last sub-interval average %.0f tokens against %.0f in the window's completed requests: "
+          "prompts starting since the last scrape average %.0f tokens against %.0f in the window's completed requests: "
               + "a shift of the mix, prompt lengths scaled by %.2f", latestMean.getAsDouble(), completed.mean(), latest));
       return completed.scaled(latest);
     }

@@ -100,7 +100,8 @@ public record Observation(
    * @param recentPromptMean E[s] of the requests that got their first token in the window's last
    *     sub-intervals ({@code vllm:prompt_tokens_total} over the TTFT count): the arriving mix, which
    *     moves before the completed requests' histogram does
-   * @param latestPromptMean the same over the window's last sub-interval alone
+   * @param latestPromptMean the same between the counters' newest two scrapes, the shortest span they
+   *     resolve, where a shift of the mix shows first
    */
   public record TokenLengths(Optional<WindowHistogram> prompt, Optional<WindowHistogram> output,
       OptionalDouble meanPromptOverride, OptionalDouble meanOutputOverride, OptionalDouble recentPromptMean,

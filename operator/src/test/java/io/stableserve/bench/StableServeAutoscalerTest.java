@@ -48,6 +48,22 @@ class StableServeAutoscalerTest {
   }
 
   @Test
+  void theLatestPromptsMeanIsTheNewestSnapshotIntervals() throws Exception {
+    FleetMetrics m = new FleetMetrics(600);
+    long tokens = 0;
+    // 10 first tokens a second, prompts of 500 tokens until the last snapshot interval, 6,000 in it.
+    for (int t = 0; t <= 300; t += 15) {
+      long started = 10L * t;
+      m.record(new FleetMetrics.Counters(t, started, 20, 0, histogram("p", started, 200, 500, 350), histogram("o", started, 50, 100, 75),
+          tokens, histogram("t", started, 0.1, 1, 0.5), 0));
+      tokens += 150L * (t + 15 == 300 ? 6000 : 500);
+    }
+    var lengths = StableServeAutoscaler.observe(m, CONFIG, false).lengths();
+    assertThat(lengths.latestPromptMean()).as("285 to 300 s").hasValue(6000);
+    assertThat(lengths.recentPromptMean()).as("the last two sub-intervals, 240 to 300 s").hasValue((450 * 500 + 150 * 6000) / 600.0);
+  }
+
+  @Test
   void withoutACompletionItHolds() {
     FleetMetrics m = new FleetMetrics(600);
     m.record(new FleetMetrics.Counters(0, 0, 0, 0, histogram("p", 0, 200, 500, 0), histogram("o", 0, 50, 100, 0)));

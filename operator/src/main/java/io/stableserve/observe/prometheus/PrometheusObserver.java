@@ -230,6 +230,15 @@ public final class PrometheusObserver implements Observer {
       return increase(VllmMetricCatalog.PROMPT_TOKENS_TOTAL) + " / (" + firstTokens() + " > 0)";
     }
 
+    /**
+     * {@link #promptPerFirstTokenWhereAny} between each series' newest two scrapes ({@code irate}), the
+     * shortest span the counters resolve; the range only bounds how far back they may lie.
+     */
+    String promptPerFirstTokenSinceLastScrape() {
+      return "sum(irate(" + VllmMetricCatalog.PROMPT_TOKENS_TOTAL + m + "[" + range + "])) / (sum(irate("
+          + VllmMetricCatalog.TTFT + "_count" + m + "[" + range + "])) > 0)";
+    }
+
     private String firstTokens() {
       return increase(VllmMetricCatalog.TTFT + "_count");
     }
@@ -369,9 +378,9 @@ public final class PrometheusObserver implements Observer {
             ? optional(Signal.RECENT_PROMPT_TOKENS, recent.promptPerFirstToken(), VllmMetricCatalog.PROMPT_TOKENS_TOTAL)
             : absent(Signal.RECENT_PROMPT_TOKENS);
       }
-      // The last sub-interval alone: read only beside the recent span's, and not counted as a signal of its own.
+      // The newest scrape interval alone: read only beside the recent span's, and not counted as a signal of its own.
       OptionalDouble latestPrompt = recentPrompt.isPresent() && overridden(Signal.RECENT_PROMPT_TOKENS).isEmpty()
-          ? latest(step.promptPerFirstToken())
+          ? latest(recent.promptPerFirstTokenSinceLastScrape())
           : OptionalDouble.empty();
       OptionalDouble gatewayQueue = overridden(Signal.GATEWAY_QUEUE);
 

@@ -278,5 +278,18 @@ class PrometheusObserverTest {
     assertThat(prometheus.asked()).anyMatch(q -> q.equals("sum(increase(vllm:prompt_tokens_total" + SEL + "[30s])) / "
         + "(sum(increase(vllm:time_to_first_token_seconds_count" + SEL + "[30s])) > 0)"));
   }
-}
 
+  @Test
+  void theLatestPromptsMeanIsReadBetweenEachSeriesNewestTwoScrapes() throws Exception {
+    CannedPrometheus prometheus = v0()
+        .answerFirst(startsWith("count by (__name__)"), names("vllm:num_requests_running", "vllm:num_requests_waiting",
+            "vllm:request_success_total", "vllm:prompt_tokens_total", "vllm:time_to_first_token_seconds_count"))
+        .answerFirst(contains("vllm:prompt_tokens_total"), value(520))
+        .answerFirst(startsWith("sum(irate(vllm:prompt_tokens_total"), value(5774));
+    Observation o = observe(prometheus, config());
+    assertThat(o.lengths().recentPromptMean()).as("the last two sub-intervals").hasValue(520);
+    assertThat(o.lengths().latestPromptMean()).as("the newest scrape interval").hasValue(5774);
+    assertThat(prometheus.asked()).contains("sum(irate(vllm:prompt_tokens_total" + SEL + "[60s])) / "
+        + "(sum(irate(vllm:time_to_first_token_seconds_count" + SEL + "[60s])) > 0)");
+  }
+}
