@@ -5,11 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.stableserve.api.Conditions;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -110,12 +113,11 @@ class LeaderElectionOnRealApiServerIT {
       assertThat(holder(admin)).isEqualTo(standby.identity());
 
       // 5. Someone else takes the Lease: the leader cannot renew it, stops leading and exits (its pod would restart).
-      admin.leases().inNamespace(InstalledBundle.SYSTEM).withName(LEASE).edit(l -> {
-        l.getSpec().setHolderIdentity("another-operator");
-        l.getSpec().setLeaseDurationSeconds(60);
-        l.getSpec().setRenewTime(ZonedDateTime.now(ZoneOffset.UTC));
-        return l;
-      });
+      // A merge patch: an edit that sends back the resourceVersion it read gets 409 Conflict itself
+      // when the leader renews between its read and its write.
+      String now = ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSXXX"));
+      admin.leases().inNamespace(InstalledBundle.SYSTEM).withName(LEASE).patch(PatchContext.of(PatchType.JSON_MERGE),
+          "{\"spec\":{\"holderIdentity\":\"another-operator\",\"leaseDurationSeconds\":60,\"renewTime\":\"" + now + "\"}}");
       service.awaitTrue(() -> !standby.isAlive(), Duration.ofSeconds(20), () -> "the leader's exit after losing the Lease\n"
           + standby.tail());
       assertThat(standby.process().exitCode()).as(standby.tail()).isEqualTo(1);

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.stableserve.api.InferenceService;
 import io.stableserve.api.OperatorPermissions;
@@ -163,11 +165,10 @@ class OperatorOnRealApiServerIT {
       admin.resource(racing).create();
       for (int i = 1; i <= changes; i++) {
         int max = 8 + i;
+        // A merge patch, as `kubectl patch` sends: an edit that sends back the resourceVersion it read
+        // gets 409 Conflict itself when a status write lands between its read and its write.
         admin.resources(InferenceService.class).inNamespace("llm").withName(name)
-            .edit(s -> {
-              s.getSpec().getReplicas().setMax(max);
-              return s;
-            });
+            .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"replicas\":{\"max\":" + max + "}}}");
         Thread.sleep(150);
       }
       last = admin.resources(InferenceService.class).inNamespace("llm").withName(name)
