@@ -216,6 +216,11 @@ public final class PrometheusObserver implements Observer {
       return "sum(rate(" + counter + m + "[" + range + "]))";
     }
 
+    /** {@link #rate} between each series' newest two samples in the range. */
+    String irate(String counter) {
+      return "sum(irate(" + counter + m + "[" + range + "]))";
+    }
+
     String ratio(String histogram) {
       return rate(histogram + "_sum") + " / " + rate(histogram + "_count");
     }
@@ -235,8 +240,7 @@ public final class PrometheusObserver implements Observer {
      * shortest span the counters resolve; the range only bounds how far back they may lie.
      */
     String promptPerFirstTokenSinceLastScrape() {
-      return "sum(irate(" + VllmMetricCatalog.PROMPT_TOKENS_TOTAL + m + "[" + range + "])) / (sum(irate("
-          + VllmMetricCatalog.TTFT + "_count" + m + "[" + range + "])) > 0)";
+      return irate(VllmMetricCatalog.PROMPT_TOKENS_TOTAL) + " / (" + irate(VllmMetricCatalog.TTFT + "_count") + " > 0)";
     }
 
     private String firstTokens() {
