@@ -11,8 +11,8 @@ import java.util.Optional;
 /**
  * The benchmark on a fleet of several variants (issue 17): on each workload, StableServe's mix
  * decision against the WVA rule over variants at each point of the saturation analyzer's grid, a
- * static mix sized for the peak, StableServe restricted to each one variant, and the oracle mix with
- * its factor searched as the SLO bound's is. Every run but the restricted ones starts with the
+ * static mix sized for the peak, StableServe restricted to each one variant, then the reactive mix
+ * bound and the oracle mix, each with its factor searched as the SLO bound's is. Every run but the restricted ones starts with the
  * cheapest mix for the busiest of the first five minutes at ρ = 0.85 (known rates, empirical
  * capacities); a restricted run starts with its own variant's count for the same.
  */
@@ -24,11 +24,13 @@ public final class MixedBenchmark {
   /**
    * Every run of one workload.
    *
-   * @param runs StableServe's first, then the peers', then the oracle mix's chosen run
+   * @param runs StableServe's first, then the peers', then the reactive mix bound's and the oracle
+   *     mix's chosen runs
+   * @param reactive the reactive mix bound's factor search
    * @param oracle the oracle mix's factor search
    * @param stableServeChanges how many of StableServe's passes changed the mix, by the pipeline's reason
    */
-  public record WorkloadRuns(String workload, List<MixRunResult> runs, SloBound.Result oracle,
+  public record WorkloadRuns(String workload, List<MixRunResult> runs, SloBound.Result reactive, SloBound.Result oracle,
       Map<String, Integer> stableServeChanges) {
 
     public WorkloadRuns {
@@ -44,9 +46,13 @@ public final class MixedBenchmark {
       return runs.get(runs.size() - 1);
     }
 
-    /** Every run but StableServe's and the oracle's. */
+    public MixRunResult reactiveRun() {
+      return runs.get(runs.size() - 2);
+    }
+
+    /** Every run but StableServe's and the two bounds'. */
     public List<MixRunResult> peers() {
-      return runs.subList(1, runs.size() - 1);
+      return runs.subList(1, runs.size() - 2);
     }
 
     /** The runs of one policy, by its name. */
@@ -118,14 +124,23 @@ public final class MixedBenchmark {
       runs.add(restricted(workload, load, v, rho));
     }
     Map<Double, MixRunResult> byFactor = new LinkedHashMap<>();
+    SloBound.Result reactive = SloBound.search(SloBound.factorsUpTo(load.factorAtCap()), f -> {
+      ReactiveMixBound plan = new ReactiveMixBound(load.plan(f), load.intervalSeconds(), Benchmark.REACTIVE_HOLD_SECONDS);
+      return searched(byFactor, f, runner.run(workload, plan, plan.desired(0)));
+    }, runs.get(0).sloAttainment());
+    runs.add(byFactor.get(reactive.factor()).at(reactive.setting()));
+    byFactor.clear();
     SloBound.Result oracle = SloBound.search(SloBound.factorsUpTo(load.factorAtCap()), f -> {
       OracleMix plan = new OracleMix(load.plan(f), load.intervalSeconds(), setup.startupSeconds());
-      MixRunResult r = runner.run(workload, plan, plan.desired(0));
-      byFactor.put(f, r);
-      return r.run();
+      return searched(byFactor, f, runner.run(workload, plan, plan.desired(0)));
     }, runs.get(0).sloAttainment());
     runs.add(byFactor.get(oracle.factor()).at(oracle.setting()));
-    return new WorkloadRuns(workload.name(), runs, oracle, stableServe.changesByReason());
+    return new WorkloadRuns(workload.name(), runs, reactive, oracle, stableServe.changesByReason());
+  }
+
+  private static RunResult searched(Map<Double, MixRunResult> byFactor, double factor, MixRunResult run) {
+    byFactor.put(factor, run);
+    return run.run();
   }
 
   /** StableServe's single-engine pipeline on variant v alone, within v's bounds. */

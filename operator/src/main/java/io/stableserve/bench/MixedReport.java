@@ -3,6 +3,7 @@ package io.stableserve.bench;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * The mixed fleet's table and its reading against issue 17's goals: at equal or better share in
@@ -57,34 +58,54 @@ public final class MixedReport {
     out.flush();
   }
 
-  /** One workload's line: StableServe against each peer, the WVA rule's goal and the oracle's. */
+  /**
+   * One workload's line: StableServe against each peer, the WVA rule's goal and the oracle's; then
+   * the same goals read for the two bounds, which show what reading the load exactly one interval
+   * late reaches (the reactive mix bound) and what knowing it ahead does (the oracle mix).
+   */
   static String reading(MixedBenchmark.WorkloadRuns w) {
     MixRunResult ss = w.stableServe();
     StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%s: StableServe %.1f%% in time at %.2f/h;", w.workload(),
         100 * ss.sloAttainment(), ss.costPerHour()));
-    int met = 0;
-    for (MixRunResult p : w.peers()) {
-      met += verdict(ss, p).startsWith("met") ? 1 : 0;
-    }
+    int met = belowPeers(ss, w);
     b.append(String.format(Locale.ROOT, " below every peer at equal or better share: %d of %d [%s];", met, w.peers().size(),
         met == w.peers().size() ? "met" : "missed"));
     for (MixRunResult p : w.peers()) {
       b.append(String.format(Locale.ROOT, " %s %.1f%%, %s (%s);", p.label(), 100 * p.sloAttainment(),
           percent(ss.cost() / p.cost() - 1), verdict(ss, p)));
     }
-    w.of(VariantSaturationScaler.NAME).stream().filter(r -> r.setting().contains("default")).findFirst().ifPresent(wva -> {
+    wvaDefault(w).ifPresent(wva -> {
       double saving = 1 - ss.cost() / wva.cost();
       b.append(String.format(Locale.ROOT, " against the WVA rule at its default %s (goal −%.0f%%) [%s];", percent(-saving),
           100 * WVA_GOAL, saving >= WVA_GOAL && asGood(ss, wva) ? "met" : "missed"));
     });
     MixRunResult oracle = w.oracleRun();
     double over = ss.cost() / oracle.cost() - 1;
-    b.append(String.format(Locale.ROOT, " against the oracle mix (%s, %.1f%% in time) %s (goal within +%.0f%%) [%s]", oracle.setting(),
+    b.append(String.format(Locale.ROOT, " against the oracle mix (%s, %.1f%% in time) %s (goal within +%.0f%%) [%s];", oracle.setting(),
         100 * oracle.sloAttainment(), percent(over), 100 * ORACLE_GOAL, over <= ORACLE_GOAL ? "met" : "missed"));
+    for (MixRunResult bound : List.of(w.reactiveRun(), oracle)) {
+      b.append(String.format(Locale.ROOT, " the %s (%s, %.1f%% in time at %.2f/h, %s against StableServe): below every peer at "
+          + "equal or better share %d of %d", bound.policy(), bound.setting(), 100 * bound.sloAttainment(), bound.costPerHour(),
+          percent(bound.cost() / ss.cost() - 1), belowPeers(bound, w), w.peers().size()));
+      wvaDefault(w).ifPresent(wva -> b.append(String.format(Locale.ROOT, ", against the WVA rule at its default %s",
+          percent(bound.cost() / wva.cost() - 1))));
+      if (bound != oracle) {
+        b.append(String.format(Locale.ROOT, ", against the oracle mix %s;", percent(bound.cost() / oracle.cost() - 1)));
+      }
+    }
     return b.toString();
   }
 
-  /** Whether StableServe's share in time is at least the peer's, within the tie. */
+  /** How many peers {@code run} is at least as good as in time and cheaper than. */
+  static int belowPeers(MixRunResult run, MixedBenchmark.WorkloadRuns w) {
+    return (int) w.peers().stream().filter(p -> verdict(run, p).startsWith("met")).count();
+  }
+
+  private static Optional<MixRunResult> wvaDefault(MixedBenchmark.WorkloadRuns w) {
+    return w.of(VariantSaturationScaler.NAME).stream().filter(r -> r.setting().contains("default")).findFirst();
+  }
+
+  /** Whether one run's share in time (StableServe's, or a bound's) is at least the peer's, within the tie. */
   static boolean asGood(MixRunResult stableServe, MixRunResult peer) {
     return stableServe.sloAttainment() >= peer.sloAttainment() - Benchmark.ATTAINMENT_TIE;
   }

@@ -141,7 +141,7 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--fleet", defaultValue = "single", paramLabel = "KIND",
       description = "single: each engine on its own (the default); mixed: one fleet of h100 (4.0/h, 0..40) and a100 (1.8/h, 0..8) "
           + "replicas, prices an assumption, the workloads sized on the h100, StableServe's mix against the WVA rule over variants, "
-          + "a static mix for the peak, StableServe on one type and the oracle mix, with each run's cost.")
+          + "a static mix for the peak, StableServe on one type, the reactive mix bound and the oracle mix, with each run's cost.")
   String fleet;
 
   @Option(names = "--quota", paramLabel = "VARIANT=N",

@@ -75,6 +75,19 @@ class MixPoliciesTest {
   }
 
   @Test
+  void theReactiveMixBoundAsksForEachIntervalsMixOnceItIsOverAndHoldsEachVariantsMost() {
+    ReactiveMixBound bound = new ReactiveMixBound(new Mix[] {Mix.of(1, 0), Mix.of(0, 3), Mix.of(2, 1), Mix.of(0, 1)}, 60, 90);
+    assertThat(bound.desired(0)).as("nothing has ended: the first minute's mix").isEqualTo(Mix.of(1, 0));
+    assertThat(bound.desired(59)).isEqualTo(Mix.of(1, 0));
+    assertThat(bound.desired(60)).as("minute 0 has ended").isEqualTo(Mix.of(1, 0));
+    assertThat(bound.desired(120)).as("minute 1 known, minute 0 known 60 s ago: each variant's most").isEqualTo(Mix.of(1, 3));
+    assertThat(bound.desired(150)).as("minute 0 was the newest known at 60 s, within the 90 s hold").isEqualTo(Mix.of(1, 3));
+    assertThat(bound.desired(210)).as("the hold reaches back to 120 s: minutes 1 and 2").isEqualTo(Mix.of(2, 3));
+    assertThat(bound.desired(300)).as("the hold reaches back to 210 s: minutes 2 and 3").isEqualTo(Mix.of(2, 1));
+    assertThat(bound.desired(400)).as("the last minute, held after it").isEqualTo(Mix.of(0, 1));
+  }
+
+  @Test
   void theKnownLoadGivesEachIntervalItsCheapestMixAndTheBusiestItsPeak() {
     // h100 μ 20 at 4.0/h (0..40), a100 μ 10 at 1.8/h (0..8); rates 25, 50 and 100 req/s
     List<Variant> at = List.of(new Variant("h100", 20, 4.0, 0, 40), new Variant("a100", 10, 1.8, 0, 8));

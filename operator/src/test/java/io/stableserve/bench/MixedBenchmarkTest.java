@@ -26,10 +26,11 @@ class MixedBenchmarkTest {
     List<EmpiricalCapacity> capacities = BenchVariant.MIXED.stream().map(v -> new EmpiricalCapacity(v.setup(), 3)).toList();
     MixedBenchmark.WorkloadRuns runs = new MixedBenchmark(setup, BenchVariant.MIXED, capacities).run(step);
 
-    int expected = 1 + SaturationScaler.Thresholds.GRID.size() + 1 + BenchVariant.MIXED.size() + 1;
+    int expected = 1 + SaturationScaler.Thresholds.GRID.size() + 1 + BenchVariant.MIXED.size() + 2;
     assertThat(runs.runs()).hasSize(expected);
     assertThat(runs.stableServe().policy()).isEqualTo(StableServeMixAutoscaler.NAME);
     assertThat(runs.oracleRun().policy()).isEqualTo(OracleMix.NAME);
+    assertThat(runs.reactiveRun().policy()).isEqualTo(ReactiveMixBound.NAME);
     assertThat(runs.of(VariantSaturationScaler.NAME)).hasSize(SaturationScaler.Thresholds.GRID.size());
     for (MixRunResult r : runs.runs()) {
       assertThat(r.run().requests()).as(r.label() + " sees the same requests").isEqualTo(runs.stableServe().run().requests());
@@ -41,6 +42,10 @@ class MixedBenchmarkTest {
     assertThat(a100Only.replicaHours().get(0)).isZero();
     assertThat(runs.oracle().basis()).as("3 μ is within the fleet's bounds").isEqualTo(SloBound.Basis.SLO);
     assertThat(runs.oracleRun().sloAttainment()).isGreaterThanOrEqualTo(SloBound.TARGET_ATTAINMENT);
-    assertThat(runs.peers()).hasSize(expected - 2).doesNotContain(runs.stableServe(), runs.oracleRun());
+    assertThat(runs.reactive().basis()).isEqualTo(SloBound.Basis.SLO);
+    assertThat(runs.reactiveRun().sloAttainment()).isGreaterThanOrEqualTo(SloBound.TARGET_ATTAINMENT);
+    assertThat(runs.reactiveRun().cost()).as("knowing the step only once it has come costs more than knowing it ahead")
+        .isGreaterThan(runs.oracleRun().cost());
+    assertThat(runs.peers()).hasSize(expected - 3).doesNotContain(runs.stableServe(), runs.reactiveRun(), runs.oracleRun());
   }
 }
