@@ -12,9 +12,10 @@ import java.util.Optional;
  * The benchmark on a fleet of several variants (issue 17): on each workload, StableServe's mix
  * decision against the WVA rule over variants at each point of the saturation analyzer's grid, a
  * static mix sized for the peak, StableServe restricted to each one variant, then the reactive mix
- * bound and the oracle mix, each with its factor searched as the SLO bound's is. Every run but the restricted ones starts with the
- * cheapest mix for the busiest of the first five minutes at ρ = 0.85 (known rates, empirical
- * capacities); a restricted run starts with its own variant's count for the same.
+ * bound and the oracle mix, each with its factor searched as the SLO bound's is. Every run but the
+ * restricted ones starts with the cheapest mix for the busiest of the first five minutes at ρ =
+ * 0.85 (known rates, empirical capacities); a restricted run starts with its own variant's count
+ * for the same.
  */
 public final class MixedBenchmark {
 
