@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.DoubleFunction;
 
 /**
  * The benchmark on a fleet of several variants (issue 17): on each workload, StableServe's mix
@@ -124,24 +125,26 @@ public final class MixedBenchmark {
     for (int v = 0; v < variants.size(); v++) {
       runs.add(restricted(workload, load, v, rho));
     }
-    Map<Double, MixRunResult> byFactor = new LinkedHashMap<>();
-    SloBound.Result reactive = SloBound.search(SloBound.factorsUpTo(load.factorAtCap()), f -> {
-      ReactiveMixBound plan = new ReactiveMixBound(load.plan(f), load.intervalSeconds(), Benchmark.REACTIVE_HOLD_SECONDS);
-      return searched(byFactor, f, runner.run(workload, plan, plan.desired(0)));
-    }, runs.get(0).sloAttainment());
-    runs.add(byFactor.get(reactive.factor()).at(reactive.setting()));
-    byFactor.clear();
-    SloBound.Result oracle = SloBound.search(SloBound.factorsUpTo(load.factorAtCap()), f -> {
-      OracleMix plan = new OracleMix(load.plan(f), load.intervalSeconds(), setup.startupSeconds());
-      return searched(byFactor, f, runner.run(workload, plan, plan.desired(0)));
-    }, runs.get(0).sloAttainment());
-    runs.add(byFactor.get(oracle.factor()).at(oracle.setting()));
+    double share = runs.get(0).sloAttainment();
+    SloBound.Result reactive = searchFactor(workload, load, share, runs,
+        f -> new ReactiveMixBound(load.plan(f), load.intervalSeconds(), Benchmark.REACTIVE_HOLD_SECONDS));
+    SloBound.Result oracle = searchFactor(workload, load, share, runs,
+        f -> new OracleMix(load.plan(f), load.intervalSeconds(), setup.startupSeconds()));
     return new WorkloadRuns(workload.name(), runs, reactive, oracle, stableServe.changesByReason());
   }
 
-  private static RunResult searched(Map<Double, MixRunResult> byFactor, double factor, MixRunResult run) {
-    byFactor.put(factor, run);
-    return run.run();
+  /** A bound's factor searched as the SLO bound's ({@link SloBound#search}); its chosen run is added to {@code runs}. */
+  private SloBound.Result searchFactor(BenchWorkload workload, MixedLoad load, double share, List<MixRunResult> runs,
+      DoubleFunction<PlannedMix> bound) {
+    Map<Double, MixRunResult> byFactor = new LinkedHashMap<>();
+    SloBound.Result found = SloBound.search(SloBound.factorsUpTo(load.factorAtCap()), f -> {
+      PlannedMix plan = bound.apply(f);
+      MixRunResult r = runner.run(workload, plan, plan.desired(0));
+      byFactor.put(f, r);
+      return r.run();
+    }, share);
+    runs.add(byFactor.get(found.factor()).at(found.setting()));
+    return found;
   }
 
   /** StableServe's single-engine pipeline on variant v alone, within v's bounds. */

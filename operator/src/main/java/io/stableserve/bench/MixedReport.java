@@ -76,7 +76,8 @@ public final class MixedReport {
       b.append(String.format(Locale.ROOT, " %s %.1f%%, %s (%s);", p.label(), 100 * p.sloAttainment(),
           percent(ss.cost() / p.cost() - 1), verdict(ss, p)));
     }
-    wvaDefault(w).ifPresent(wva -> {
+    Optional<MixRunResult> wvaDefault = wvaDefault(w);
+    wvaDefault.ifPresent(wva -> {
       double saving = 1 - ss.cost() / wva.cost();
       b.append(String.format(Locale.ROOT, " against the WVA rule at its default %s (goal −%.0f%%) [%s];", percent(-saving),
           100 * WVA_GOAL, saving >= WVA_GOAL && asGood(ss, wva) ? "met" : "missed"));
@@ -89,7 +90,7 @@ public final class MixedReport {
       b.append(String.format(Locale.ROOT, " the %s (%s, %.1f%% in time at %.2f/h, %s against StableServe): below every peer at "
           + "equal or better share %d of %d", bound.policy(), bound.setting(), 100 * bound.sloAttainment(), bound.costPerHour(),
           percent(bound.cost() / ss.cost() - 1), belowPeers(bound, w), w.peers().size()));
-      wvaDefault(w).ifPresent(wva -> b.append(String.format(Locale.ROOT, ", against the WVA rule at its default %s",
+      wvaDefault.ifPresent(wva -> b.append(String.format(Locale.ROOT, ", against the WVA rule at its default %s",
           percent(bound.cost() / wva.cost() - 1))));
       if (bound != oracle) {
         b.append(String.format(Locale.ROOT, ", against the oracle mix %s;", percent(bound.cost() / oracle.cost() - 1)));

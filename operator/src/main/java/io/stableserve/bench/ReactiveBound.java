@@ -44,6 +44,14 @@ public final class ReactiveBound extends PlannedCounts {
    */
   @Override
   public int desired(double t) {
+    return mostKnown(schedule, intervalSeconds, holdSeconds, t);
+  }
+
+  /**
+   * The most of the intervals of {@code schedule} that were the newest known at some time within
+   * [t − hold, t]; an interval is known once it has ended, and before the first has, the first.
+   */
+  static int mostKnown(int[] schedule, double intervalSeconds, double holdSeconds, double t) {
     return SloBound.most(schedule, (int) Math.floor((t - holdSeconds) / intervalSeconds) - 1, (int) Math.floor(t / intervalSeconds) - 1);
   }
 

@@ -32,11 +32,9 @@ public final class ReactiveMixBound extends PlannedMix {
    */
   @Override
   public Mix desired(double t) {
-    int first = (int) Math.floor((t - holdSeconds) / intervalSeconds) - 1;
-    int last = (int) Math.floor(t / intervalSeconds) - 1;
     int[] counts = new int[byVariant.length];
     for (int v = 0; v < byVariant.length; v++) {
-      counts[v] = SloBound.most(byVariant[v], first, last);
+      counts[v] = ReactiveBound.mostKnown(byVariant[v], intervalSeconds, holdSeconds, t);
     }
     return Mix.of(counts);
   }
